@@ -1,0 +1,106 @@
+using NodaTime;
+using NodaTime.Text;
+using SlaFunctions.Core.Json;
+
+namespace SlaFunctions.Core.Calendars;
+
+/// <summary>Reads a calendar definition (SPEC §3) with errors that name the JSON path.</summary>
+public static class CalendarJson
+{
+    private static readonly LocalTimePattern HourMinute = LocalTimePattern.CreateWithInvariantCulture("HH':'mm");
+
+    private static readonly IsoDayOfWeek[] Days =
+    [
+        IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday,
+        IsoDayOfWeek.Friday, IsoDayOfWeek.Saturday, IsoDayOfWeek.Sunday,
+    ];
+
+    public static BusinessCalendar Read(JsonInput input)
+    {
+        input.AllowOnly("timeZone", "is24x7", "hours", "holidays");
+        var is24x7 = input.Optional("is24x7")?.AsFlag() ?? false;
+        var zone = is24x7 && input.Optional("timeZone") is null ? DateTimeZone.Utc : ReadZone(input.Required("timeZone"));
+        var items = (is24x7 ? input.Optional("hours") : input.Required("hours"))?.Items().ToList() ?? [];
+        if (!is24x7 && items.Count == 0)
+        {
+            throw input.Required("hours").Error("must have at least one open interval (or set is24x7)");
+        }
+
+        var hours = items.Select(ReadInterval).ToList();
+        for (var i = 0; i < hours.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (hours[i].Overlaps(hours[j]))
+                {
+                    throw items[i].Error($"overlaps {items[j].Path} ({Describe(hours[j])})");
+                }
+            }
+        }
+
+        var holidays = input.Optional("holidays")?.Items().Select(ReadHoliday).ToList() ?? [];
+        return new BusinessCalendar(zone, hours, holidays, is24x7);
+    }
+
+    public static DateTimeZone ReadZone(JsonInput input)
+    {
+        var id = input.AsText();
+        return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)
+            ?? throw input.Error($"'{JsonInput.Truncate(id)}' is not an IANA time zone (for example America/New_York)");
+    }
+
+    private static OpenInterval ReadInterval(JsonInput input)
+    {
+        input.AllowOnly("day", "start", "end");
+        var dayInput = input.Required("day");
+        var dayName = dayInput.AsText();
+        var day = Days.FirstOrDefault(d => string.Equals(d.ToString(), dayName, StringComparison.OrdinalIgnoreCase));
+        if (day == IsoDayOfWeek.None)
+        {
+            throw dayInput.Error($"must be a day name, Monday to Sunday (got '{JsonInput.Truncate(dayName)}')");
+        }
+
+        var start = ReadTime(input.Required("start"), allowMidnightEnd: false);
+        var endInput = input.Required("end");
+        var end = ReadTime(endInput, allowMidnightEnd: true);
+        var interval = end is null
+            ? new OpenInterval(day, start!.Value, LocalTime.Midnight, EndsAtMidnight: true)
+            : new OpenInterval(day, start!.Value, end.Value);
+        if (interval.WallLength == Duration.Zero)
+        {
+            throw endInput.Error("equals the start: an interval must not be empty (use 00:00 to 24:00 for a whole day)");
+        }
+
+        return interval;
+    }
+
+    /// <summary>HH:mm; null stands for 24:00, allowed only as an end.</summary>
+    private static LocalTime? ReadTime(JsonInput input, bool allowMidnightEnd)
+    {
+        var text = input.AsText();
+        if (allowMidnightEnd && text == "24:00")
+        {
+            return null;
+        }
+
+        var parsed = HourMinute.Parse(text);
+        if (text.Length != 5 || !parsed.Success)
+        {
+            throw input.Error($"must be a time as HH:mm{(allowMidnightEnd ? " or 24:00" : string.Empty)} (got '{JsonInput.Truncate(text)}')");
+        }
+
+        return parsed.Value;
+    }
+
+    private static Holiday ReadHoliday(JsonInput input)
+    {
+        input.AllowOnly("date", "recurring", "name");
+        return new Holiday(
+            input.Required("date").AsDate(),
+            input.Optional("recurring")?.AsFlag() ?? false,
+            input.Optional("name")?.AsName());
+    }
+
+    private static string Describe(OpenInterval interval) =>
+        $"{interval.Day} {interval.Start:HH:mm}-{(interval.EndsAtMidnight ? "24:00" : interval.End.ToString("HH:mm", null))}";
+}

@@ -1,0 +1,8 @@
+namespace SlaFunctions.Core.Policies;
+
+public enum NotificationKind
+{
+    Warning,
+    Breach,
+    Escalation,
+}

@@ -1,0 +1,8 @@
+namespace SlaFunctions.Core.Policies;
+
+/// <summary>The two clocks of a ticket.</summary>
+public enum SlaPhase
+{
+    Response,
+    Resolution,
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Tracking;
+
+namespace SlaFunctions.Core.Simulation;
+
+/// <summary>Writes a simulation result in the shape of SPEC §3.</summary>
+public static class SimulationJson
+{
+    public static string Write(SlaStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            Write(json, status);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static void Write(Utf8JsonWriter json, SlaStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(status);
+        json.WriteStartObject();
+        json.WriteStartArray("phases");
+        foreach (var phase in status.Phases)
+        {
+            json.WriteStartObject();
+            json.WriteString("phase", Name(phase.Phase));
+            json.WriteNumber("cycle", phase.Cycle);
+            json.WriteString("target", IsoText.Format(phase.Target));
+            json.WriteString("startedAt", IsoText.Format(phase.StartedAt));
+            WriteInstant(json, "dueAt", phase.DueAt);
+            WriteInstant(json, "completedAt", phase.CompletedAt);
+            json.WriteString("outcome", Name(phase.Outcome));
+            json.WriteString("elapsed", IsoText.Format(phase.Elapsed));
+            json.WriteString("paused", IsoText.Format(phase.Paused));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("notifications");
+        foreach (var notification in Ordered(status.Notifications))
+        {
+            json.WriteStartObject();
+            json.WriteString("phase", Name(notification.Phase));
+            json.WriteNumber("cycle", notification.Cycle);
+            json.WriteString("kind", Name(notification.Kind));
+            json.WriteNumber("percent", notification.Percent);
+            if (notification.Level is { } level)
+            {
+                json.WriteNumber("level", level);
+            }
+            else
+            {
+                json.WriteNull("level");
+            }
+
+            json.WriteString("at", IsoText.Format(notification.FiredAt));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("pauses");
+        foreach (var pause in status.Pauses)
+        {
+            json.WriteStartObject();
+            json.WriteString("from", IsoText.Format(pause.From));
+            WriteInstant(json, "to", pause.To);
+            json.WriteString("status", pause.Reason);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>By instant, then phase (response first), then percent; a warning or breach before an escalation.</summary>
+    public static IEnumerable<FiredNotification> Ordered(IEnumerable<FiredNotification> notifications) =>
+        notifications
+            .OrderBy(n => n.FiredAt)
+            .ThenBy(n => n.Phase)
+            .ThenBy(n => n.Cycle)
+            .ThenBy(n => n.Percent)
+            .ThenBy(n => n.Kind == NotificationKind.Escalation);
+
+    public static string Name(SlaPhase phase) => phase == SlaPhase.Response ? "response" : "resolution";
+
+    public static string Name(NotificationKind kind) => kind switch
+    {
+        NotificationKind.Warning => "warning",
+        NotificationKind.Breach => "breach",
+        _ => "escalation",
+    };
+
+    public static string Name(PhaseOutcome outcome) => outcome switch
+    {
+        PhaseOutcome.Running => "running",
+        PhaseOutcome.Paused => "paused",
+        PhaseOutcome.Met => "met",
+        PhaseOutcome.Breached => "breached",
+        _ => "cancelled",
+    };
+
+    private static void WriteInstant(Utf8JsonWriter json, string name, NodaTime.Instant? instant)
+    {
+        if (instant is { } value)
+        {
+            json.WriteString(name, IsoText.Format(value));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace SlaFunctions.Core.Tracking;
+
+public enum PhaseOutcome
+{
+    Running,
+    Paused,
+    Met,
+    Breached,
+    Cancelled,
+}

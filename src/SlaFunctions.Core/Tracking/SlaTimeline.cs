@@ -1,0 +1,255 @@
+using System.Collections.Immutable;
+using NodaTime;
+using SlaFunctions.Core.Policies;
+
+namespace SlaFunctions.Core.Tracking;
+
+/// <summary>
+/// The ticket's history folded forward, event by event, into phase tracks and the pause ledger. An event
+/// that cannot apply where it stands (a second response, resuming a reason that does not hold, anything
+/// after cancellation) changes nothing and is recorded with the reason.
+/// </summary>
+internal sealed class SlaTimeline
+{
+    private readonly SlaPolicy policy;
+    private readonly List<PhaseTrack> phases = [];
+    private readonly List<PauseRecord> pauses = [];
+    private readonly Dictionary<(PauseSource, string), int> openPauses = [];
+    private readonly HashSet<string> explicitReasons = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<TicketEvent, string> ignored = new(ReferenceEqualityComparer.Instance);
+    private ImmutableArray<ScheduledNotification>? schedule;
+
+    private SlaTimeline(SlaPolicy policy, TicketCreated created)
+    {
+        this.policy = policy;
+        Priority = created.Priority;
+        phases.Add(Begin(SlaPhase.Response, 1, created.At));
+        phases.Add(Begin(SlaPhase.Resolution, 1, created.At));
+    }
+
+    public string Priority { get; private set; }
+
+    public string? Status { get; private set; }
+
+    public bool IsResolved { get; private set; }
+
+    public bool IsCancelled { get; private set; }
+
+    public bool IsPaused => explicitReasons.Count > 0 || (Status is { } status && policy.IsPausing(status));
+
+    /// <summary>Response first, then the resolution cycles in order.</summary>
+    public IReadOnlyList<PhaseTrack> Phases => phases;
+
+    public IReadOnlyList<PauseRecord> Pauses => pauses;
+
+    /// <summary>Every notification the history implies, ordered as they fire.</summary>
+    public ImmutableArray<ScheduledNotification> Schedule => schedule ??=
+    [
+        .. phases.SelectMany(p => p.Schedule(policy.Thresholds))
+            .OrderBy(n => n.FireAt)
+            .ThenBy(n => n.Slot.Phase)
+            .ThenBy(n => n.Slot.Cycle)
+            .ThenBy(n => n.Percent)
+            .ThenBy(n => n.Slot.Kind == NotificationKind.Escalation),
+    ];
+
+    private PhaseTrack Response => phases[0];
+
+    private PhaseTrack Resolution => phases[^1];
+
+    /// <summary>Folds events ordered by instant; the first must be the creation.</summary>
+    public static SlaTimeline Build(SlaPolicy policy, IReadOnlyList<TicketEvent> events)
+    {
+        if (events.Count == 0 || events[0] is not TicketCreated created)
+        {
+            throw new ArgumentException("A ticket's history starts with its creation.", nameof(events));
+        }
+
+        var timeline = new SlaTimeline(policy, created);
+        foreach (var e in events.Skip(1))
+        {
+            if (timeline.Apply(e) is { } reason)
+            {
+                timeline.ignored[e] = reason;
+            }
+        }
+
+        return timeline;
+    }
+
+    /// <summary>Why the event changed nothing, or null when it applied.</summary>
+    public string? IgnoredReason(TicketEvent e) => ignored.GetValueOrDefault(e);
+
+    private string? Apply(TicketEvent e) => IsCancelled ? "the SLA was cancelled" : e switch
+    {
+        TicketCreated => "the SLA has already started",
+        TicketStatusChanged s => ChangeStatus(s.At, s.Status),
+        TicketPaused p => Pause(p.At, p.Reason),
+        TicketResumed r => Resume(r.At, r.Reason),
+        TicketResponded r => Respond(r.At),
+        TicketResolved r => Resolve(r.At),
+        TicketReopened r => Reopen(r.At),
+        TicketPriorityChanged p => ChangePriority(p.At, p.Priority),
+        TicketCancelled c => Cancel(c.At),
+        _ => throw new ArgumentException($"Unknown event {e.GetType().Name}.", nameof(e)),
+    };
+
+    private string? ChangeStatus(Instant at, string status)
+    {
+        if (string.Equals(Status, status, StringComparison.OrdinalIgnoreCase))
+        {
+            return "the status is unchanged";
+        }
+
+        if (Status is { } previous && policy.IsPausing(previous))
+        {
+            ClosePause(at, PauseSource.Status, previous);
+        }
+
+        Status = status;
+        if (policy.IsPausing(status))
+        {
+            OpenPause(at, PauseSource.Status, status);
+        }
+
+        UpdatePaused(at);
+        return null;
+    }
+
+    private string? Pause(Instant at, string reason)
+    {
+        if (!explicitReasons.Add(reason))
+        {
+            return $"the clock is already paused for '{reason}'";
+        }
+
+        OpenPause(at, PauseSource.Explicit, reason);
+        UpdatePaused(at);
+        return null;
+    }
+
+    private string? Resume(Instant at, string reason)
+    {
+        if (!explicitReasons.Remove(reason))
+        {
+            return $"the clock is not paused for '{reason}'";
+        }
+
+        ClosePause(at, PauseSource.Explicit, reason);
+        UpdatePaused(at);
+        return null;
+    }
+
+    private string? Respond(Instant at)
+    {
+        if (Response.StoppedAt is not null)
+        {
+            return "the ticket has already had its response";
+        }
+
+        Response.Complete(at);
+        return null;
+    }
+
+    private string? Resolve(Instant at)
+    {
+        if (IsResolved)
+        {
+            return "the ticket is already resolved";
+        }
+
+        if (Response.StoppedAt is null)
+        {
+            Response.Complete(at);
+        }
+
+        Resolution.Complete(at);
+        IsResolved = true;
+        return null;
+    }
+
+    private string? Reopen(Instant at)
+    {
+        if (!IsResolved)
+        {
+            return "the ticket is not resolved";
+        }
+
+        IsResolved = false;
+        phases.Add(Begin(SlaPhase.Resolution, Resolution.Cycle + 1, at));
+        return null;
+    }
+
+    private string? ChangePriority(Instant at, string priority)
+    {
+        if (priority == Priority)
+        {
+            return "the priority is unchanged";
+        }
+
+        Priority = priority;
+        foreach (var phase in LivePhases())
+        {
+            Retarget(phase, at);
+        }
+
+        return null;
+    }
+
+    private string? Cancel(Instant at)
+    {
+        foreach (var phase in LivePhases())
+        {
+            phase.Cancel(at);
+        }
+
+        IsCancelled = true;
+        return null;
+    }
+
+    private PhaseTrack Begin(SlaPhase phase, int cycle, Instant at)
+    {
+        var track = new PhaseTrack(phase, cycle, at);
+        Retarget(track, at);
+        return track;
+    }
+
+    /// <summary>Puts the phase on the current priority's target; without one, the phase stops being tracked.</summary>
+    private void Retarget(PhaseTrack phase, Instant at)
+    {
+        var target = policy.TargetOf(Priority);
+        if (target.For(phase.Phase) is { } duration)
+        {
+            phase.Track(at, duration, policy.ClockFor(target), target.Escalations, IsPaused);
+        }
+        else
+        {
+            phase.Untrack(at);
+        }
+    }
+
+    private IEnumerable<PhaseTrack> LivePhases() =>
+        new[] { Response, Resolution }.Distinct().Where(p => p.StoppedAt is null);
+
+    private void UpdatePaused(Instant at)
+    {
+        foreach (var phase in LivePhases())
+        {
+            phase.SetPaused(at, IsPaused);
+        }
+    }
+
+    private void OpenPause(Instant at, PauseSource source, string reason)
+    {
+        openPauses[(source, reason.ToUpperInvariant())] = pauses.Count;
+        pauses.Add(new PauseRecord(at, null, reason, source));
+    }
+
+    private void ClosePause(Instant at, PauseSource source, string reason)
+    {
+        if (openPauses.Remove((source, reason.ToUpperInvariant()), out var index))
+        {
+            pauses[index] = pauses[index] with { To = at };
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Immutable;
+using NodaTime;
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Validation;
+
+namespace SlaFunctions.Core.Tracking;
+
+/// <summary>
+/// The SLA of one ticket: its history of events under a policy, and the notifications fired so far.
+/// Everything else (phases, due instants, what fires when) is derived from the history, so an event that
+/// arrives late lands in its place and the outcome is the same as if it had arrived on time; what has
+/// fired stays fired, and nothing fires twice.
+/// </summary>
+public sealed class TicketSla
+{
+    private readonly SlaTimeline timeline;
+    private readonly HashSet<NotificationSlot> firedSlots;
+
+    private TicketSla(SlaPolicy policy, ImmutableArray<TicketEvent> events, ImmutableArray<FiredNotification> fired, SlaTimeline? timeline = null)
+    {
+        Policy = policy;
+        Events = events;
+        Fired = fired;
+        this.timeline = timeline ?? SlaTimeline.Build(policy, events);
+        firedSlots = [.. fired.Select(f => f.Slot)];
+    }
+
+    public SlaPolicy Policy { get; }
+
+    /// <summary>The ticket's history, ordered by instant (events at the same instant in arrival order).</summary>
+    public ImmutableArray<TicketEvent> Events { get; }
+
+    public ImmutableArray<FiredNotification> Fired { get; }
+
+    public TicketCreated Created => (TicketCreated)Events[0];
+
+    public string Priority => timeline.Priority;
+
+    /// <summary>When the next notification falls due (possibly already past), or null when none is pending.</summary>
+    public Instant? NextWakeAt => Pending().Select(n => (Instant?)n.FireAt).FirstOrDefault();
+
+    /// <summary>Cancelled, or resolved with nothing left to fire: only a reopen can bring it back.</summary>
+    public bool HasEnded => timeline.IsCancelled || (timeline.IsResolved && NextWakeAt is null);
+
+    public static TicketSla Start(SlaPolicy policy, TicketCreated created)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(created);
+        RequireTargets(policy, created.Priority);
+        return new TicketSla(policy, [created], []);
+    }
+
+    /// <summary>Rebuilds the SLA from its snapshot; the policy must be the version the snapshot names.</summary>
+    public static TicketSla Restore(SlaPolicy policy, SlaSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (policy.Ref != snapshot.Policy)
+        {
+            throw new ArgumentException($"The snapshot is bound to policy {snapshot.Policy}, not {policy.Ref}.", nameof(policy));
+        }
+
+        if (snapshot.Events.IsDefaultOrEmpty || snapshot.Events[0] is not TicketCreated
+            || snapshot.Events.Skip(1).Any(e => e is TicketCreated)
+            || snapshot.Events.Zip(snapshot.Events.Skip(1)).Any(pair => pair.Second.At < pair.First.At))
+        {
+            throw new ArgumentException("A snapshot's events start with the creation and are ordered by instant.", nameof(snapshot));
+        }
+
+        return new TicketSla(policy, snapshot.Events, snapshot.Fired.IsDefault ? [] : snapshot.Fired);
+    }
+
+    public SlaSnapshot ToSnapshot() => new(Policy.Ref, Events, Fired);
+
+    /// <summary>
+    /// Adds an event to the history at its instant. An event whose id is already in the history is a
+    /// duplicate and is not added again.
+    /// </summary>
+    public EventResult Apply(TicketEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Id is not null && Events.Any(x => x.Id == e.Id))
+        {
+            return new EventResult(this, EventEffect.Duplicate, "an event with this id was already applied");
+        }
+
+        if (e is TicketCreated)
+        {
+            return new EventResult(this, EventEffect.Ignored, "the SLA has already started");
+        }
+
+        if (e.At < Created.At)
+        {
+            throw new InvalidInputException("at", $"is before the ticket was created ({Created.At})");
+        }
+
+        if (e is TicketPriorityChanged change)
+        {
+            RequireTargets(Policy, change.Priority);
+        }
+
+        var position = Events.Length;
+        while (Events[position - 1].At > e.At)
+        {
+            position--;
+        }
+
+        // Kept even when it changes nothing where it stands: a resume that overtook its pause takes
+        // effect once the pause arrives and lands before it.
+        var next = new TicketSla(Policy, Events.Insert(position, e), Fired);
+        return next.timeline.IgnoredReason(e) is { } reason
+            ? new EventResult(next, EventEffect.Ignored, reason)
+            : new EventResult(next, EventEffect.Applied, null);
+    }
+
+    /// <summary>Fires every pending notification due at or before <paramref name="now"/>, in order, stamped with <paramref name="now"/>.</summary>
+    public FiringResult FireDue(Instant now)
+    {
+        var due = Pending()
+            .TakeWhile(n => n.FireAt <= now)
+            .Select(n => new FiredNotification(n.Slot.Phase, n.Slot.Cycle, n.Slot.Kind, n.Percent, n.Level, n.DueAt, now))
+            .ToImmutableArray();
+        return due.IsEmpty
+            ? new FiringResult(this, due)
+            : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(due), timeline), due);
+    }
+
+    /// <summary>The phases, pauses and fired notifications as of an instant; events after it are left out.</summary>
+    public SlaStatus StatusAt(Instant asOf)
+    {
+        var view = Events[^1].At <= asOf ? timeline : SlaTimeline.Build(Policy, [.. Events.TakeWhile(e => e.At <= asOf)]);
+        return new SlaStatus(
+            asOf,
+            view.Priority,
+            [.. view.Phases.Select(p => Describe(p, asOf)).OfType<PhaseStatus>()],
+            [.. view.Pauses.Where(p => p.From <= asOf)],
+            [.. Fired.Where(f => f.FiredAt <= asOf)]);
+    }
+
+    private static PhaseStatus? Describe(PhaseTrack phase, Instant asOf)
+    {
+        if (!phase.HasSegments)
+        {
+            return null;
+        }
+
+        var due = phase.Due();
+        PhaseOutcome outcome;
+        if (phase.CompletedAt is { } completed)
+        {
+            outcome = due is { } d && completed > d ? PhaseOutcome.Breached : PhaseOutcome.Met;
+        }
+        else if (phase.CancelledAt is { } cancelled)
+        {
+            outcome = due is { } d && d < cancelled ? PhaseOutcome.Breached : PhaseOutcome.Cancelled;
+        }
+        else if (due is { } d && d <= asOf)
+        {
+            outcome = PhaseOutcome.Breached;
+        }
+        else if (!phase.IsTracked)
+        {
+            return null; // its priority has no target for it now, and it never breached
+        }
+        else
+        {
+            outcome = phase.IsRunning ? PhaseOutcome.Running : PhaseOutcome.Paused;
+        }
+
+        return new PhaseStatus(
+            phase.Phase,
+            phase.Cycle,
+            phase.LastSegment.Target,
+            phase.StartedAt,
+            due,
+            phase.CompletedAt,
+            outcome,
+            phase.ElapsedAt(asOf),
+            phase.PausedAt(asOf));
+    }
+
+    private static void RequireTargets(SlaPolicy policy, string priority)
+    {
+        if (!policy.Targets.ContainsKey(priority))
+        {
+            throw new InvalidInputException("priority", $"'{priority}' is not a priority of policy {policy.Ref.Id} (known: {string.Join(", ", policy.Targets.Keys.Order(StringComparer.Ordinal))})");
+        }
+    }
+
+    private IEnumerable<ScheduledNotification> Pending() => timeline.Schedule.Where(n => !firedSlots.Contains(n.Slot));
+}
+
+public enum EventEffect
+{
+    Applied,
+    Duplicate,
+    Ignored,
+}
+
+/// <summary>The SLA after an event, and whether the event changed it (with the reason when it did not).</summary>
+public sealed record EventResult(TicketSla Sla, EventEffect Effect, string? Reason);
+
+public sealed record FiringResult(TicketSla Sla, ImmutableArray<FiredNotification> Fired);

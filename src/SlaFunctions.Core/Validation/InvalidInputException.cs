@@ -1,0 +1,37 @@
+namespace SlaFunctions.Core.Validation;
+
+/// <summary>Input that cannot be accepted, naming the field at fault (a JSON path or a field name).</summary>
+public sealed class InvalidInputException : Exception
+{
+    public InvalidInputException(string path, string problem)
+        : base($"{path}: {problem}")
+    {
+        Path = path;
+        Problem = problem;
+    }
+
+    public InvalidInputException()
+        : this("$", "invalid input")
+    {
+    }
+
+    public InvalidInputException(string message)
+        : this("$", message)
+    {
+    }
+
+    public InvalidInputException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Path = "$";
+        Problem = message;
+    }
+
+    public string Path { get; }
+
+    public string Problem { get; }
+
+    /// <summary>The same problem, with its path placed under <paramref name="parent"/>.</summary>
+    public InvalidInputException Under(string parent) =>
+        new(Path == "$" ? parent : Path.StartsWith('[') ? parent + Path : $"{parent}.{Path}", Problem);
+}

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using SlaFunctions.SelfHost.Cli;
+
+var root = new RootCommand("SLA Functions: SLA clocks for help-desk tickets.")
+{
+    SimulateCommand.Create(Console.In, Console.Out, Console.Error),
+};
+return root.Parse(args).Invoke();
