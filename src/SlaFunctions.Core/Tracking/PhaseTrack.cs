@@ -105,21 +105,22 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
 
     /// <summary>
     /// The due instant: the first segment whose target is reached before the segment ends fixes it for
-    /// good; otherwise the last segment's target gives the projection. Null while paused and not due.
+    /// good. Otherwise a stopped phase is due where the last target would have been reached had it run
+    /// on from the stop; a running phase where it will be reached; a paused or untracked one never.
     /// </summary>
     public Instant? Due()
     {
-        Instant? due = null;
+        Instant? projected = null;
         foreach (var segment in segments)
         {
-            due = Reach(segment.Target);
-            if (due is { } reached && segment.EndsAfter(reached))
+            projected = Reach(segment.Target);
+            if (projected is { } reached && segment.EndsAfter(reached))
             {
                 return reached;
             }
         }
 
-        return due;
+        return StoppedAt is null ? null : projected;
     }
 
     /// <summary>
