@@ -114,7 +114,7 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
         foreach (var segment in segments)
         {
             projected = Reach(segment.Target);
-            if (projected is { } reached && segment.EndsAfter(reached))
+            if (projected is { } reached && segment.TakesEffect(reached) is not null)
             {
                 return reached;
             }
@@ -143,8 +143,7 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
                     continue;
                 }
 
-                var fireAt = reached > segment.From ? reached : segment.From;
-                if (segment.EndsAfter(fireAt))
+                if (segment.TakesEffect(reached) is { } fireAt)
                 {
                     taken.Add(slot);
                     yield return new ScheduledNotification(slot, percent, level, reached, fireAt);
@@ -190,8 +189,16 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
 /// <summary>The part of a phase during which one target applies.</summary>
 internal sealed record TargetSegment(Instant From, Instant? Until, Duration Target, IBusinessClock Clock, ImmutableArray<decimal> Escalations)
 {
-    /// <summary>True when <paramref name="instant"/> falls before the segment's end.</summary>
-    public bool EndsAfter(Instant instant) => Until is not { } until || instant < until;
+    /// <summary>
+    /// When something reached at <paramref name="reached"/> under this segment's target takes effect: then,
+    /// or at the segment's start if the target put it earlier; null if the segment has ended by that instant
+    /// (events at an instant apply first, so a segment replaced at the instant it began never takes effect).
+    /// </summary>
+    public Instant? TakesEffect(Instant reached)
+    {
+        var at = reached > From ? reached : From;
+        return Until is not { } until || at < until ? at : null;
+    }
 }
 
 internal sealed record ScheduledNotification(NotificationSlot Slot, decimal Percent, int? Level, Instant DueAt, Instant FireAt);

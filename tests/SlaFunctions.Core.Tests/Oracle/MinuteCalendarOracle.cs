@@ -43,7 +43,10 @@ public sealed class MinuteCalendarOracle
         closed.Sort();
     }
 
-    public bool IsOpen(Instant minute) => alwaysOpen || (Contains(open, minute) && !Contains(closed, minute));
+    private int openCursor = -1;
+    private int closedCursor = -1;
+
+    public bool IsOpen(Instant minute) => alwaysOpen || (Contains(open, minute, ref openCursor) && !Contains(closed, minute, ref closedCursor));
 
     public Duration BusinessTimeBetween(Instant start, Instant until)
     {
@@ -76,25 +79,23 @@ public sealed class MinuteCalendarOracle
         return start;
     }
 
-    /// <summary>The ranges are disjoint and sorted: the last one starting at or before the instant decides.</summary>
-    private static bool Contains(List<(Instant Start, Instant End)> ranges, Instant instant)
+    /// <summary>
+    /// The ranges are disjoint and sorted: the last one starting at or before the instant decides. Walks
+    /// move forward minute by minute, so the search resumes from where the previous one ended.
+    /// </summary>
+    private static bool Contains(List<(Instant Start, Instant End)> ranges, Instant instant, ref int cursor)
     {
-        int low = 0, high = ranges.Count - 1, candidate = -1;
-        while (low <= high)
+        if (cursor >= ranges.Count || (cursor >= 0 && ranges[cursor].Start > instant))
         {
-            var mid = (low + high) / 2;
-            if (ranges[mid].Start <= instant)
-            {
-                candidate = mid;
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
+            cursor = -1;
         }
 
-        return candidate >= 0 && instant < ranges[candidate].End;
+        while (cursor + 1 < ranges.Count && ranges[cursor + 1].Start <= instant)
+        {
+            cursor++;
+        }
+
+        return cursor >= 0 && instant < ranges[cursor].End;
     }
 
     private Instant Map(LocalDateTime local)
