@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 using SlaFunctions.Core.Policies;
 
@@ -10,6 +11,7 @@ namespace SlaFunctions.Core.Tracking;
 public sealed record FiredNotification(
     SlaPhase Phase, int Cycle, NotificationKind Kind, decimal Percent, int? Level, Instant DueAt, Instant FiredAt)
 {
+    [JsonIgnore]
     public NotificationSlot Slot => new(Phase, Cycle, Kind, Kind == NotificationKind.Escalation ? Level ?? 0 : Percent);
 }
 

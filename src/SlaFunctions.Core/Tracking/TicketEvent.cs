@@ -17,8 +17,9 @@ namespace SlaFunctions.Core.Tracking;
 [JsonDerivedType(typeof(TicketReopened), "reopened")]
 [JsonDerivedType(typeof(TicketPriorityChanged), "priority")]
 [JsonDerivedType(typeof(TicketCancelled), "cancelled")]
-public abstract record TicketEvent(Instant At)
+public abstract record TicketEvent([property: JsonPropertyOrder(-2)] Instant At)
 {
+    [JsonPropertyOrder(-1)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Id { get; init; }
 }
