@@ -11,10 +11,8 @@ namespace SlaFunctions.Core.Calendars;
 /// </summary>
 public sealed class BusinessCalendar : IBusinessClock
 {
-    private static readonly ZoneLocalMappingResolver Resolver =
-        Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
-
     private static readonly Duration OneDay = Duration.FromDays(1);
+    private static readonly Duration OneWeek = Duration.FromDays(7);
     private static readonly int UnixEpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
 
     /// <summary>How far <see cref="AddBusinessTime"/> searches before concluding the time never accrues.</summary>
@@ -23,8 +21,11 @@ public sealed class BusinessCalendar : IBusinessClock
     // Open pieces of each ISO day (index 1..7) as [start, end) nanoseconds after local midnight,
     // overnight intervals already split at midnight so that holidays can remove whole local dates.
     private readonly LocalPiece[][] piecesByIsoDay;
-    private readonly HashSet<int> oneOffHolidayDays;
-    private readonly HashSet<(int Month, int Day)> recurringHolidays;
+    private readonly HolidaySet holidaySet;
+
+    /// <summary>The open time of each ISO day (index 1..7), and of a whole week, on days without an offset change.</summary>
+    private readonly Duration[] dailyOpen;
+    private readonly Duration weeklyOpen;
 
     public BusinessCalendar(DateTimeZone zone, IEnumerable<OpenInterval> hours, IEnumerable<Holiday> holidays, bool is24x7 = false)
     {
@@ -50,8 +51,9 @@ public sealed class BusinessCalendar : IBusinessClock
         }
 
         piecesByIsoDay = SplitByDay(Hours);
-        oneOffHolidayDays = [.. Holidays.Where(h => !h.Recurring).Select(h => h.Date.ToDateOnly().DayNumber)];
-        recurringHolidays = [.. Holidays.Where(h => h.Recurring).Select(h => (h.Date.Month, h.Date.Day))];
+        holidaySet = new HolidaySet(Holidays);
+        dailyOpen = [.. piecesByIsoDay.Select(day => Duration.FromNanoseconds(day.Sum(p => p.End - p.Start)))];
+        weeklyOpen = dailyOpen.Aggregate(Duration.Zero, (a, b) => a + b);
     }
 
     public DateTimeZone Zone { get; }
@@ -75,35 +77,42 @@ public sealed class BusinessCalendar : IBusinessClock
             return total;
         }
 
-        ZoneInterval? interval = null;
         // Start a day early: an overnight piece of the previous local date may still be open at start.
-        for (var day = LocalDayNumber(start) - 1; ; day++)
+        var walk = new DayWalk(this, LocalDayNumber(start) - 1);
+        while (true)
         {
-            var map = MapDay(day, ref interval);
+            var map = walk.Map();
             if (map.Start >= until)
             {
                 return total;
             }
 
-            if (IsHoliday(day))
+            if (map.Start >= start && map.Start + OneWeek <= until && walk.UniformWeekOpen(map) is { } weekOpen)
             {
+                total += weekOpen;
+                walk.Advance(7);
                 continue;
             }
 
-            foreach (var piece in piecesByIsoDay[IsoDay(day)])
+            if (!walk.IsHoliday)
             {
-                var pieceStart = map.At(piece.Start, this);
-                if (pieceStart >= until)
+                foreach (var piece in piecesByIsoDay[IsoDay(map.DayNumber)])
                 {
-                    break;
-                }
+                    var pieceStart = map.At(piece.Start, this);
+                    if (pieceStart >= until)
+                    {
+                        break;
+                    }
 
-                var pieceEnd = map.At(piece.End, this);
-                if (pieceEnd > start)
-                {
-                    total += Min(pieceEnd, until) - Max(pieceStart, start);
+                    var pieceEnd = map.At(piece.End, this);
+                    if (pieceEnd > start)
+                    {
+                        total += Min(pieceEnd, until) - Max(pieceStart, start);
+                    }
                 }
             }
+
+            walk.Advance(1);
         }
     }
 
@@ -115,22 +124,25 @@ public sealed class BusinessCalendar : IBusinessClock
         }
 
         var remaining = amount;
-        ZoneInterval? interval = null;
         var firstDay = LocalDayNumber(start) - 1;
-        for (var day = firstDay; day < firstDay + SearchHorizonDays; day++)
+        var walk = new DayWalk(this, firstDay);
+        while (walk.Day < firstDay + SearchHorizonDays)
         {
-            if (IsHoliday(day))
+            var pieces = piecesByIsoDay[IsoDay(walk.Day)];
+            if (walk.IsHoliday || pieces.Length == 0)
             {
+                walk.Advance(1);
                 continue;
             }
 
-            var pieces = piecesByIsoDay[IsoDay(day)];
-            if (pieces.Length == 0)
+            var map = walk.Map();
+            if (map.Start >= start && remaining > weeklyOpen && walk.UniformWeekOpen(map) is { } weekOpen && remaining > weekOpen)
             {
+                remaining -= weekOpen;
+                walk.Advance(7);
                 continue;
             }
 
-            var map = MapDay(day, ref interval);
             foreach (var piece in pieces)
             {
                 var pieceEnd = map.At(piece.End, this);
@@ -148,6 +160,8 @@ public sealed class BusinessCalendar : IBusinessClock
 
                 remaining -= open;
             }
+
+            walk.Advance(1);
         }
 
         return null;
@@ -190,53 +204,85 @@ public sealed class BusinessCalendar : IBusinessClock
         return (int)(localTicks % NodaConstants.TicksPerDay < 0 ? days - 1 : days) + UnixEpochDayNumber;
     }
 
-    private bool IsHoliday(int dayNumber)
+    private Instant Resolve(int dayNumber, long nanosecondOfDay) =>
+        MapLocal(LocalDate.FromDateOnly(DateOnly.FromDayNumber(dayNumber)).AtMidnight().PlusNanoseconds(nanosecondOfDay)).At;
+
+    /// <summary>
+    /// SPEC §2: a local time that does not exist maps to the end of the gap, an ambiguous one to the
+    /// earlier instant. Also says how many instants had that local time.
+    /// </summary>
+    private (Instant At, int Count) MapLocal(LocalDateTime local)
     {
-        if (oneOffHolidayDays.Contains(dayNumber))
-        {
-            return true;
-        }
-
-        if (recurringHolidays.Count == 0)
-        {
-            return false;
-        }
-
-        var date = DateOnly.FromDayNumber(dayNumber);
-        return recurringHolidays.Contains((date.Month, date.Day));
-    }
-
-    private Instant Resolve(int dayNumber, long nanosecondOfDay)
-    {
-        var midnight = LocalDate.FromDateOnly(DateOnly.FromDayNumber(dayNumber)).AtMidnight();
-        return Zone.ResolveLocal(midnight.PlusNanoseconds(nanosecondOfDay), Resolver).ToInstant();
+        var mapping = Zone.MapLocal(local);
+        return (mapping.Count == 0 ? mapping.LateInterval.Start : mapping.First().ToInstant(), mapping.Count);
     }
 
     /// <summary>
-    /// Maps a local date to the instant its midnight resolves to. On an ordinary day (one zone offset from
-    /// a day before midnight until after the next midnight) every local time of the day is then plain
-    /// arithmetic; only days near a transition go through the resolver.
+    /// Walks local dates forward. Each date maps to the instant its midnight resolves to; on an ordinary
+    /// day (an unambiguous midnight and one zone offset until after the next midnight) every local time of
+    /// the day is then plain arithmetic, and only days at a transition map each time through the zone.
+    /// Seven ordinary days in a row hold exactly the weekly open time, less that of their holidays.
     /// </summary>
-    private DayMap MapDay(int dayNumber, ref ZoneInterval? interval)
+    private struct DayWalk(BusinessCalendar calendar, int day)
     {
-        var utcMidnight = Instant.FromUnixTimeTicks((dayNumber - UnixEpochDayNumber) * NodaConstants.TicksPerDay);
-        if (interval is not null)
+        // The zone interval of the last ordinary day, once a day in it proved its midnight unambiguous:
+        // every later local time in the interval is then unambiguous too.
+        private ZoneInterval? interval;
+        private int nextHoliday = calendar.holidaySet.NextOnOrAfter(day);
+
+        public int Day { get; private set; } = day;
+
+        public readonly bool IsHoliday => Day == nextHoliday;
+
+        public void Advance(int days)
         {
-            var candidate = utcMidnight - Duration.FromSeconds(interval.WallOffset.Seconds);
-            if (IsUniformDay(interval, candidate))
+            Day += days;
+            if (Day > nextHoliday)
             {
-                return new DayMap(dayNumber, candidate, Uniform: true);
+                nextHoliday = calendar.holidaySet.NextOnOrAfter(Day);
             }
         }
 
-        var dayStart = Resolve(dayNumber, 0);
-        interval = Zone.GetZoneInterval(dayStart);
-        var expected = utcMidnight - Duration.FromSeconds(interval.WallOffset.Seconds);
-        return new DayMap(dayNumber, dayStart, Uniform: expected == dayStart && IsUniformDay(interval, dayStart));
-    }
+        public DayMap Map()
+        {
+            var utcMidnight = Instant.FromUnixTimeTicks((Day - UnixEpochDayNumber) * NodaConstants.TicksPerDay);
+            if (interval is not null)
+            {
+                var candidate = utcMidnight - Duration.FromSeconds(interval.WallOffset.Seconds);
+                if (!interval.HasEnd || candidate + OneDay < interval.End)
+                {
+                    return new DayMap(Day, candidate, Uniform: true);
+                }
+            }
 
-    private static bool IsUniformDay(ZoneInterval interval, Instant dayStart) =>
-        (!interval.HasStart || dayStart - interval.Start >= OneDay) && (!interval.HasEnd || dayStart + OneDay < interval.End);
+            var (dayStart, count) = calendar.MapLocal(LocalDate.FromDateOnly(DateOnly.FromDayNumber(Day)).AtMidnight());
+            var current = calendar.Zone.GetZoneInterval(dayStart);
+            var uniform = count == 1 && (!current.HasEnd || dayStart + OneDay < current.End);
+            interval = uniform ? current : null;
+            return new DayMap(Day, dayStart, uniform);
+        }
+
+        /// <summary>
+        /// The open time of the seven days from this one when they share one zone offset (the weekly open
+        /// time less that of the holidays among them), or null when an offset change falls inside.
+        /// </summary>
+        public readonly Duration? UniformWeekOpen(DayMap map)
+        {
+            if (!map.Uniform || interval!.HasEnd && map.Start + OneWeek >= interval.End)
+            {
+                return null;
+            }
+
+            var open = calendar.weeklyOpen;
+            for (var holiday = nextHoliday; holiday < Day + 7; holiday = calendar.holidaySet.NextOnOrAfter(holiday + 1))
+            {
+                open -= calendar.dailyOpen[IsoDay(holiday)];
+            }
+
+            return open;
+        }
+
+    }
 
     private readonly record struct LocalPiece(long Start, long End);
 
