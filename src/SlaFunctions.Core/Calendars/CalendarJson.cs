@@ -42,6 +42,45 @@ public static class CalendarJson
         return new BusinessCalendar(zone, hours, holidays, is24x7);
     }
 
+    /// <summary>The calendar as SPEC §3 JSON; reading it back gives the same calendar.</summary>
+    public static string Write(BusinessCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        return JsonText.Write(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("timeZone", calendar.Zone.Id);
+            json.WriteBoolean("is24x7", calendar.Is24x7);
+            json.WriteStartArray("hours");
+            foreach (var hour in calendar.Hours)
+            {
+                json.WriteStartObject();
+                json.WriteString("day", hour.Day.ToString());
+                json.WriteString("start", HourMinute.Format(hour.Start));
+                json.WriteString("end", hour.EndsAtMidnight ? "24:00" : HourMinute.Format(hour.End));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("holidays");
+            foreach (var holiday in calendar.Holidays)
+            {
+                json.WriteStartObject();
+                json.WriteString("date", LocalDatePattern.Iso.Format(holiday.Date));
+                json.WriteBoolean("recurring", holiday.Recurring);
+                if (holiday.Name is { } name)
+                {
+                    json.WriteString("name", name);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
     public static DateTimeZone ReadZone(JsonInput input)
     {
         var id = input.AsText();

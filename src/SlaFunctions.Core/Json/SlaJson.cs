@@ -25,6 +25,8 @@ public static class SlaJson
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // jsonb stores keys in its own order, so a "type" discriminator may come last.
+            AllowOutOfOrderMetadataProperties = true,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         };
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);

@@ -34,6 +34,58 @@ public static class PolicyJson
         return new SlaPolicy(reference, calendar, targets, thresholds, pauseStatuses);
     }
 
+    /// <summary>The policy as SPEC §3 JSON, naming its calendar by <paramref name="calendarId"/>.</summary>
+    public static string Write(SlaPolicy policy, string calendarId)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return JsonText.Write(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("calendar", calendarId);
+            json.WriteStartObject("targets");
+            foreach (var (priority, target) in policy.Targets.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                json.WriteStartObject(priority);
+                if (target.Response is { } response)
+                {
+                    json.WriteNumber("responseMinutes", (long)response.TotalMinutes);
+                }
+
+                if (target.Resolution is { } resolution)
+                {
+                    json.WriteNumber("resolutionMinutes", (long)resolution.TotalMinutes);
+                }
+
+                json.WriteBoolean("is24x7", target.Is24x7);
+                json.WriteStartArray("escalations");
+                target.Escalations.ToList().ForEach(json.WriteNumberValue);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteStartArray("thresholds");
+            foreach (var threshold in policy.Thresholds)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("percent", threshold.Percent);
+                json.WriteStartArray("notify");
+                threshold.Notify.ToList().ForEach(json.WriteStringValue);
+                json.WriteEndArray();
+                json.WriteStartArray("channels");
+                threshold.Channels.ToList().ForEach(json.WriteStringValue);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("pauseStatuses");
+            policy.PauseStatuses.ToList().ForEach(json.WriteStringValue);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
     private static string ReadPriority(string name, JsonInput target) =>
         string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(char.IsControl)
             ? throw target.Error("a priority name must be 1 to 100 visible characters")

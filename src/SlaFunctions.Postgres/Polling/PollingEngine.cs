@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Npgsql;
+using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Tickets;
+
+namespace SlaFunctions.Postgres.Polling;
+
+/// <summary>
+/// Fires what is due on tickets driven by polling. Each poll claims a batch of due rows with
+/// <c>FOR UPDATE SKIP LOCKED</c> (so any number of engines share the work without waiting on each other),
+/// fires what each is due, and stores everything in the claiming transaction: a notification is stored
+/// exactly once even if an engine dies mid-batch, because its transaction then never commits.
+/// </summary>
+public sealed class PollingEngine(
+    NpgsqlDataSource dataSource, PolicyCache policies, IClock clock, SlaStoreOptions store, PollingOptions options, ILogger<PollingEngine> logger)
+{
+    public const string WakeChannel = "sla_wake";
+
+    /// <summary>Claims and processes one batch of due rows; returns how many it processed.</summary>
+    public async Task<PollResult> PollOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetCurrentInstant();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = new List<StoredSla.Row>();
+        await using (var claim = Sql.Command(connection, $"""
+            select {StoredSla.Columns} from ticket_slas
+            where backend = 'polling' and next_wake_at <= $1
+            order by next_wake_at
+            limit $2
+            for update skip locked
+            """, now, options.BatchSize))
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(StoredSla.Read(reader));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return new PollResult(0, 0, Duration.Zero, null);
+        }
+
+        var fired = 0;
+        var earliestDue = rows[0].NextWakeAt;
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var row in rows)
+        {
+            var stored = await row.RestoreAsync(policies, cancellationToken);
+            var firing = stored.Sla.FireDue(now);
+            TicketSlaWrites.Update(batch, row.Ticket, firing.Sla, row.Version, now);
+            TicketSlaWrites.Fired(batch, row.Ticket, firing.Fired, store.Sinks, now);
+            if (!firing.Fired.IsEmpty)
+            {
+                TicketSlaWrites.Audit(batch, row.Ticket, now, "fired", firing.Fired);
+            }
+
+            fired += firing.Fired.Length;
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var elapsed = Duration.FromTimeSpan(Stopwatch.GetElapsedTime(started));
+        logger.LogDebug("Processed {Rows} due tickets, fired {Fired} notifications in {Elapsed}", rows.Count, fired, elapsed);
+        return new PollResult(rows.Count, fired, elapsed, earliestDue is { } due ? now - due : null);
+    }
+
+    /// <summary>The earliest wake-up of any ticket driven by polling, or null when none is pending.</summary>
+    public async Task<Instant?> NextWakeAtAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Sql.ScalarAsync<Instant?>(connection,
+            "select min(next_wake_at) from ticket_slas where backend = 'polling' and next_wake_at is not null", cancellationToken);
+    }
+
+    /// <summary>
+    /// Polls until cancelled: drains what is due, then sleeps until the earliest wake-up (at most
+    /// <see cref="PollingOptions.MaxSleep"/>) or until a command that moved a wake-up earlier sends NOTIFY.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var listener = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Sql.ExecuteAsync(listener, $"listen {WakeChannel}", cancellationToken);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                PollResult result;
+                do
+                {
+                    result = await PollOnceAsync(cancellationToken);
+                }
+                while (result.Claimed == options.BatchSize);
+
+                var sleep = SleepFor(await NextWakeAtAsync(cancellationToken), result.Claimed);
+                if (sleep > Duration.Zero)
+                {
+                    await listener.WaitAsync(sleep.ToTimeSpan(), cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Polling failed; retrying after {Sleep}", options.MaxSleep);
+                await Task.Delay(options.MaxSleep.ToTimeSpan(), cancellationToken);
+            }
+        }
+    }
+
+    private Duration SleepFor(Instant? nextWakeAt, int claimed)
+    {
+        if (nextWakeAt is not { } next)
+        {
+            return options.MaxSleep;
+        }
+
+        var untilDue = next - clock.GetCurrentInstant();
+        return untilDue > options.MaxSleep ? options.MaxSleep
+            : untilDue > Duration.Zero ? untilDue
+            : claimed == 0 ? options.ContendedSleep // due, but held by other engines right now
+            : Duration.Zero;
+    }
+}
+
+/// <param name="Claimed">Due rows claimed and processed.</param>
+/// <param name="Fired">Notifications fired.</param>
+/// <param name="Elapsed">Time the batch took.</param>
+/// <param name="Lag">How late the earliest claimed row was.</param>
+public sealed record PollResult(int Claimed, int Fired, Duration Elapsed, Duration? Lag);
