@@ -16,8 +16,6 @@ namespace SlaFunctions.Postgres.Polling;
 public sealed class PollingEngine(
     NpgsqlDataSource dataSource, PolicyCache policies, IClock clock, SlaStoreOptions store, PollingOptions options, ILogger<PollingEngine> logger)
 {
-    public const string WakeChannel = "sla_wake";
-
     /// <summary>Claims and processes one batch of due rows; returns how many it processed.</summary>
     public async Task<PollResult> PollOnceAsync(CancellationToken cancellationToken = default)
     {
@@ -84,8 +82,7 @@ public sealed class PollingEngine(
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await using var listener = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Sql.ExecuteAsync(listener, $"listen {WakeChannel}", cancellationToken);
+        await using var listener = await WakeListener.OpenAsync(dataSource, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -100,7 +97,7 @@ public sealed class PollingEngine(
                 var sleep = SleepFor(await NextWakeAtAsync(cancellationToken), result.Claimed);
                 if (sleep > Duration.Zero)
                 {
-                    await listener.WaitAsync(sleep.ToTimeSpan(), cancellationToken);
+                    await listener.WaitAsync(sleep, cancellationToken);
                 }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)

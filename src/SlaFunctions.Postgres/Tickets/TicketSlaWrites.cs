@@ -70,7 +70,7 @@ internal static class TicketSlaWrites
         Add(batch, "insert into audit_log (tenant_id, ticket_id, at, action, detail) values ($1, $2, $3, $4, $5::jsonb)",
             ticket.TenantId, ticket.TicketId, at, action, JsonSerializer.Serialize(detail, SlaJson.Options));
 
-    public static void WakeEngines(NpgsqlBatch batch) => Add(batch, "select pg_notify('sla_wake', '')");
+    public static void WakeEngines(NpgsqlBatch batch) => Add(batch, $"select pg_notify('{Polling.WakeListener.Channel}', '')");
 
     private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] parameters)
     {
