@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Validation;
+
+namespace SlaFunctions.Core.Events;
+
+/// <summary>One item of a batch: its envelope, or why it was refused (with a path under <c>$[i]</c>).</summary>
+public sealed record BatchItem
+{
+    private BatchItem(int index, EventEnvelope? envelope, Rejection? rejection)
+    {
+        Index = index;
+        Envelope = envelope;
+        Rejection = rejection;
+    }
+
+    public int Index { get; }
+
+    /// <summary>The item's JSON path, <c>$[i]</c>, for placing later rejections (<see cref="Rejection.Under"/>).</summary>
+    public string Path => $"$[{Index}]";
+
+    public EventEnvelope? Envelope { get; }
+
+    public Rejection? Rejection { get; }
+
+    [MemberNotNullWhen(true, nameof(Envelope))]
+    [MemberNotNullWhen(false, nameof(Rejection))]
+    public bool IsAccepted => Envelope is not null;
+
+    public static BatchItem Accepted(int index, EventEnvelope envelope) => new(index, envelope ?? throw new ArgumentNullException(nameof(envelope)), null);
+
+    public static BatchItem Rejected(int index, Rejection rejection) => new(index, null, rejection ?? throw new ArgumentNullException(nameof(rejection)));
+}
+
+/// <summary>
+/// A batch of domain events for <c>POST /api/tenants/{tenant}/events</c>: a JSON array of 1 to 500
+/// envelopes. A bad item is refused on its own (reason <see cref="DeadLetterReason.InvalidEnvelope"/>) and
+/// does not sink the others; only a body that is not such an array is refused as a whole.
+/// </summary>
+public static class EventBatch
+{
+    public const int MaxEvents = 500;
+
+    /// <exception cref="InvalidInputException">The body is not a JSON array of 1 to 500 items.</exception>
+    public static ImmutableArray<BatchItem> Read(string json, string tenantId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        return JsonInput.Read(json, input => Read(input, tenantId));
+    }
+
+    public static ImmutableArray<BatchItem> Read(JsonInput input, string tenantId)
+    {
+        var items = input.Items();
+        var count = input.Element.GetArrayLength();
+        if (count is 0 or > MaxEvents)
+        {
+            throw input.Error($"must hold 1 to {MaxEvents} events (got {count})");
+        }
+
+        return [.. items.Select((item, i) => ReadItem(item, i, tenantId))];
+    }
+
+    private static BatchItem ReadItem(JsonInput item, int index, string tenantId)
+    {
+        try
+        {
+            var envelope = EventEnvelopeJson.Read(item);
+            return envelope.TenantId == tenantId
+                ? BatchItem.Accepted(index, envelope)
+                : BatchItem.Rejected(index, new Rejection(
+                    DeadLetterReason.InvalidEnvelope,
+                    $"{item.Path}.{EventEnvelopeJson.TenantProperty(item)}",
+                    $"is tenant '{JsonInput.Truncate(envelope.TenantId)}', not the route's tenant '{JsonInput.Truncate(tenantId)}'"));
+        }
+        catch (InvalidInputException e)
+        {
+            return BatchItem.Rejected(index, Rejection.From(DeadLetterReason.InvalidEnvelope, e));
+        }
+    }
+}
