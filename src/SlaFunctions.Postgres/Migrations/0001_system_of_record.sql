@@ -106,7 +106,7 @@ create table outbox (
     notification_id  uuid not null references notifications,
     sink             text not null,
     tenant_id        text not null,
-    payload          jsonb not null,
+    payload          json not null,      -- published exactly as written
     state            text not null check (state in ('pending', 'delivered', 'dead')),
     attempts         integer not null,
     next_attempt_at  timestamptz not null,

@@ -57,7 +57,7 @@ internal static class TicketSlaWrites
                     on conflict do nothing
                     returning notification_id)
                 insert into outbox (notification_id, sink, tenant_id, payload, state, attempts, next_attempt_at)
-                select stored.notification_id, sink, $2, $12::jsonb, 'pending', 0, $13
+                select stored.notification_id, sink, $2, $12::json, 'pending', 0, $13
                 from stored cross join unnest($14::text[]) as sinks(sink)
                 """,
                 message.NotificationId, ticket.TenantId, ticket.TicketId, message.Cycle, message.Phase, message.Kind, message.Percent,

@@ -1,0 +1,11 @@
+namespace SlaFunctions.Postgres.Outbox;
+
+/// <summary>Somewhere notifications are published: a webhook, a log, a Service Bus topic.</summary>
+public interface INotificationSink
+{
+    /// <summary>The name outbox rows carry; one outbox row per notification and sink.</summary>
+    string Name { get; }
+
+    /// <summary>Publishes one notification (its SPEC §6 JSON); throws when it was not accepted.</summary>
+    Task PublishAsync(string payload, CancellationToken cancellationToken);
+}
