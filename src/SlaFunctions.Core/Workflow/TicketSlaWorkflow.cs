@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using NodaTime;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Validation;
+
+namespace SlaFunctions.Core.Workflow;
+
+/// <summary>
+/// The orchestration of one ticket's SLA. It sleeps on a durable timer until the next notification falls due
+/// and wakes early on a signal. Each round handles one thing: a signal, applied at its own instant, or the
+/// notifications due now, fired; then it persists the result (and publishes what fired) through activities.
+/// Signals come first, so events at the same instant apply before what falls due then.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Replay-safe: every decision comes from the input, <see cref="ISlaOrchestrationContext.CurrentInstant"/>
+/// and activity results. One signal waiter is kept until it completes and is re-armed at once, so no event
+/// ever waits unheard and no waiter is ever cancelled; only the timer is re-armed, and it is cancelled
+/// whenever the waiter wins, so none outlives a round.
+/// </para>
+/// <para>
+/// History stays short: after <see cref="RoundsPerExecution"/> rounds, or a signal that changes a phase
+/// (respond, resolve, reopen, priority, cancel), the execution continues as new when the next signal arrives.
+/// That is the one moment no waiter is registered, so an event arriving while the execution ends cannot be
+/// swallowed by an abandoned waiter; the signal in hand travels in the new input, and nothing else is pending.
+/// Until then only timer rounds add history, and the SLA's schedule bounds those.
+/// </para>
+/// <para>
+/// It returns once the SLA has ended (cancelled, or resolved with nothing left to fire) and no signal is
+/// pending. A later signal, typically a reopen, finds the instance completed and Durable refuses to raise it:
+/// the host then starts a new execution under the same instance id from the persisted snapshot, with that
+/// signal in <see cref="TicketSlaInput.Signals"/>.
+/// </para>
+/// </remarks>
+public static class TicketSlaWorkflow
+{
+    /// <summary>Rounds after which an execution continues as new, to bound its history.</summary>
+    public const int RoundsPerExecution = 20;
+
+    public static async Task RunAsync(ISlaOrchestrationContext context, TicketSlaInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var sla = TicketSla.Restore(input.Policy.Compile(), input.Snapshot);
+        var carried = new Queue<SlaSignal>(input.Signals.IsDefault ? [] : input.Signals);
+        var waiter = context.WaitForSignal();
+        var rounds = 0;
+        var restartDue = false;
+        while (true)
+        {
+            if (!carried.TryDequeue(out var signal) && waiter.IsCompleted)
+            {
+                signal = await waiter;
+                if (restartDue)
+                {
+                    context.ContinueAsNew(input with { Snapshot = sla.ToSnapshot(), Signals = [signal] });
+                    return;
+                }
+
+                waiter = context.WaitForSignal();
+            }
+
+            if (signal is not null)
+            {
+                var (next, record) = Apply(sla, signal);
+                sla = next;
+                await PersistAsync(context, input.Ticket, sla, [], record);
+                restartDue |= ++rounds >= RoundsPerExecution || ChangesPhase(record);
+            }
+            else if (sla.HasEnded)
+            {
+                return;
+            }
+            else if (sla.NextWakeAt is { } due && due <= context.CurrentInstant)
+            {
+                var firing = sla.FireDue(context.CurrentInstant);
+                sla = firing.Sla;
+                await PersistAsync(context, input.Ticket, sla, firing.Fired, null);
+                await context.CallActivityAsync<int>(TicketSlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, firing.Fired));
+
+                restartDue |= ++rounds >= RoundsPerExecution;
+            }
+            else
+            {
+                await SleepAsync(context, waiter, sla.NextWakeAt);
+            }
+        }
+    }
+
+    /// <summary>Returns when a signal has arrived or <paramref name="wake"/> has come; never leaves the timer running.</summary>
+    private static async Task SleepAsync(ISlaOrchestrationContext context, Task<SlaSignal> waiter, Instant? wake)
+    {
+        if (wake is not { } fireAt)
+        {
+            await waiter;
+            return;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        var timer = context.CreateTimer(fireAt, cancel.Token);
+        if (await Task.WhenAny(waiter, timer) == waiter)
+        {
+            cancel.Cancel();
+        }
+    }
+
+    private static (TicketSla Sla, SignalRecord Record) Apply(TicketSla sla, SlaSignal signal)
+    {
+        try
+        {
+            var result = sla.Apply(signal.Event);
+            var outcome = result.Effect switch
+            {
+                EventEffect.Applied => SignalOutcome.Applied,
+                EventEffect.Duplicate => SignalOutcome.Duplicate,
+                _ => SignalOutcome.Ignored,
+            };
+            return (result.Sla, new SignalRecord(signal.Event, outcome, result.Reason));
+        }
+        catch (InvalidInputException e)
+        {
+            return (sla, new SignalRecord(signal.Event, SignalOutcome.Rejected, e.Message));
+        }
+    }
+
+    private static bool ChangesPhase(SignalRecord record) =>
+        record.Outcome == SignalOutcome.Applied
+        && record.Event is TicketResponded or TicketResolved or TicketReopened or TicketPriorityChanged or TicketCancelled;
+
+    private static Task<int> PersistAsync(
+        ISlaOrchestrationContext context, TicketKey ticket, TicketSla sla, ImmutableArray<FiredNotification> fired, SignalRecord? signal) =>
+        context.CallActivityAsync<int>(
+            TicketSlaActivities.Persist,
+            new PersistSlaRequest(ticket, context.CurrentInstant, sla.ToSnapshot(), sla.NextWakeAt, sla.HasEnded, fired, signal));
+}
