@@ -1,0 +1,82 @@
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Simulation;
+using SlaFunctions.Core.Tests.Workflow.Replay;
+using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Workflow;
+
+namespace SlaFunctions.Core.Tests.Workflow;
+
+/// <summary>
+/// One ticket's <see cref="TicketSlaWorkflow"/> on the fake Durable host, its activities backed by a
+/// <see cref="FakeSlaStore"/>, and the host's side of starting it and sending it signals.
+/// </summary>
+public sealed class TicketSlaHarness
+{
+    private readonly TicketKey ticket = new("tenant-1", "ticket-1");
+    private readonly PolicyDefinition policy;
+
+    private TicketSlaHarness(SlaPolicy policy, TicketCreated created)
+    {
+        this.policy = PolicyDefinitions.From(policy);
+        var snapshot = TicketSla.Start(policy, created).ToSnapshot();
+        Store = new FakeSlaStore(snapshot);
+        Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At)
+            .Activity<PersistSlaRequest, int>(TicketSlaActivities.Persist, Store.Persist)
+            .Activity<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, Store.Publish);
+        Host.Start(new TicketSlaInput(ticket, this.policy, snapshot, []));
+        Host.Settle();
+    }
+
+    public FakeDurableHost Host { get; }
+
+    public FakeSlaStore Store { get; }
+
+    public int Signals { get; private set; }
+
+    public static TicketSlaHarness Start(SlaPolicy policy, TicketEvent created) => new(policy, (TicketCreated)created);
+
+    /// <summary>Raises the signal on the running instance.</summary>
+    public void Raise(TicketEvent e)
+    {
+        Host.Raise(new SlaSignal(e));
+        Signals++;
+    }
+
+    /// <summary>
+    /// What the host does with a ticket event: raise it on the running instance, or, once the instance has
+    /// completed, start a new execution from the persisted snapshot with the event as its first signal.
+    /// </summary>
+    public void Send(TicketEvent e)
+    {
+        if (Host.IsRunning)
+        {
+            Raise(e);
+            return;
+        }
+
+        Host.Start(new TicketSlaInput(ticket, policy, Store.Snapshot, [new SlaSignal(e)]));
+        Signals++;
+    }
+
+    /// <summary>Sends each event at its instant (events at one instant together), then runs the clock to the scenario's end.</summary>
+    public static TicketSlaHarness Play(Scenario scenario)
+    {
+        var harness = Start(scenario.Policy, scenario.Events[0]);
+        foreach (var group in scenario.Events.Skip(1).Where(e => e.At <= scenario.AsOf).GroupBy(e => e.At))
+        {
+            harness.Host.AdvanceTo(group.Key);
+            foreach (var e in group)
+            {
+                harness.Send(e);
+            }
+
+            harness.Host.Settle();
+        }
+
+        harness.Host.RunUntil(scenario.AsOf);
+        return harness;
+    }
+
+    public TicketSla Sla => TicketSla.Restore(policy.Compile(), Store.Snapshot);
+}
