@@ -54,6 +54,7 @@ public static class TicketSlaWorkflow
                 signal = await waiter;
                 if (restartDue)
                 {
+                    // No waiter is registered now, and carried signals are all applied: this one is all that is pending.
                     context.ContinueAsNew(input with { Snapshot = sla.ToSnapshot(), Signals = [signal] });
                     return;
                 }
@@ -78,7 +79,6 @@ public static class TicketSlaWorkflow
                 sla = firing.Sla;
                 await PersistAsync(context, input.Ticket, sla, firing.Fired, null);
                 await context.CallActivityAsync<int>(TicketSlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, firing.Fired));
-
                 restartDue |= ++rounds >= RoundsPerExecution;
             }
             else
