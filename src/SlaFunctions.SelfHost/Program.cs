@@ -4,5 +4,7 @@ using SlaFunctions.SelfHost.Cli;
 var root = new RootCommand("SLA Functions: SLA clocks for help-desk tickets.")
 {
     SimulateCommand.Create(Console.In, Console.Out, Console.Error),
+    DatabaseCommands.Migrate(Console.Out),
+    DatabaseCommands.Engine(),
 };
-return root.Parse(args).Invoke();
+return await root.Parse(args).InvokeAsync();
