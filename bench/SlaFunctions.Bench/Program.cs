@@ -1,13 +1,16 @@
 using SlaFunctions.Bench;
+using SlaFunctions.Bench.Postgres;
 
 return args.FirstOrDefault() switch
 {
     "calendar" => CalendarBench.Run(args[1..]),
+    "polling" => await PollingBench.RunAsync(args[1..]),
+    "lateness" => await LatenessBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: scripts/bench calendar");
+    Console.Error.WriteLine("usage: scripts/bench calendar|polling|lateness [--quick]");
     return 2;
 }

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using Npgsql;
+using SlaFunctions.Postgres;
+using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Migrations;
+using SlaFunctions.Postgres.Polling;
+using SlaFunctions.Postgres.Tenants;
+using SlaFunctions.Postgres.Tickets;
+
+namespace SlaFunctions.Bench.Postgres;
+
+/// <summary>
+/// A fresh, migrated database of the cluster that <c>scripts/bench</c> started (its connection string is in
+/// <c>SLA_BENCH_POSTGRES</c>), with one tenant, one calendar and one policy, and the product's pieces wired
+/// on it as the self-host wires them.
+/// </summary>
+internal sealed class BenchDatabase : IAsyncDisposable
+{
+    public const string TenantId = "bench";
+    public const string PolicyId = "standard";
+
+    private BenchDatabase(NpgsqlDataSource dataSource, IClock clock, int policyVersion)
+    {
+        DataSource = dataSource;
+        Clock = clock;
+        PolicyVersion = policyVersion;
+        Definitions = new DefinitionStore(dataSource, clock);
+        Policies = new PolicyCache(Definitions);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public IClock Clock { get; }
+
+    public int PolicyVersion { get; }
+
+    public DefinitionStore Definitions { get; }
+
+    public PolicyCache Policies { get; }
+
+    public static async Task<BenchDatabase> CreateAsync(string name, IClock clock, string calendarJson, string policyJson)
+    {
+        var server = Environment.GetEnvironmentVariable("SLA_BENCH_POSTGRES")
+            ?? throw new InvalidOperationException("SLA_BENCH_POSTGRES is not set: run the benchmark through scripts/bench, which starts PostgreSQL.");
+        await using (var admin = SlaDatabase.Open(server))
+        {
+            await using var drop = admin.CreateCommand($"drop database if exists {name}");
+            await drop.ExecuteNonQueryAsync();
+            await using var create = admin.CreateCommand($"create database {name}");
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var dataSource = SlaDatabase.Open(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+        await Migrator.MigrateAsync(dataSource);
+        var definitions = new DefinitionStore(dataSource, clock);
+        await new TenantStore(dataSource, clock).AddAsync(TenantId, "Benchmark tenant");
+        await definitions.PutCalendarAsync(TenantId, "main", calendarJson);
+        var version = await definitions.PutPolicyAsync(TenantId, PolicyId, policyJson);
+        return new BenchDatabase(dataSource, clock, version);
+    }
+
+    public PollingEngine Engine() =>
+        new(DataSource, Policies, Clock, new SlaStoreOptions(), new PollingOptions(), NullLogger<PollingEngine>.Instance);
+
+    public PostgresSlaService Service() => new(DataSource, Definitions, Policies, Clock, new SlaStoreOptions());
+
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}
+
+/// <summary>A clock the benchmark sets.</summary>
+internal sealed class BenchClock(Instant now) : IClock
+{
+    public Instant Now { get; set; } = now;
+
+    public Instant GetCurrentInstant() => Now;
+}

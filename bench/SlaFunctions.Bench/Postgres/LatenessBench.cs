@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using NodaTime;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Postgres.Polling;
+
+namespace SlaFunctions.Bench.Postgres;
+
+/// <summary>
+/// <c>scripts/bench lateness</c>: a running engine (<see cref="PollingEngine.RunAsync"/> on the real clock,
+/// with the self-host's default options) and 1,000 thresholds a minute falling due, evenly spread. A feeder
+/// starts each ticket through the service <see cref="Lead"/> before its threshold, backdated so that its
+/// 50% response threshold falls due at its slot, as a ticket created 20 minutes earlier would. Each
+/// notification's lateness is <c>fired_at - due_at</c> as stored. The last line is the figure.
+/// </summary>
+internal static class LatenessBench
+{
+    private const int PerMinute = 1_000;
+
+    private const string Calendar = """{ "timeZone": "UTC", "is24x7": true }""";
+
+    /// <summary>The 50% response threshold falls due 20 minutes after creation; the next one 10 minutes later, after the run.</summary>
+    private const string Policy = """{ "calendar": "main", "targets": { "P1": { "responseMinutes": 40, "resolutionMinutes": 480 } } }""";
+
+    private static readonly Duration Lead = Duration.FromSeconds(30);
+    private static readonly Duration ToThreshold = Duration.FromMinutes(20);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var window = args.Contains("--quick") ? Duration.FromMinutes(1) : Duration.FromMinutes(5);
+        var count = (int)(PerMinute * window.TotalMinutes);
+        var interval = window / count;
+        var clock = SystemClock.Instance;
+        var options = new PollingOptions();
+        Console.WriteLine($"lateness: {count:N0} thresholds due over {window.TotalMinutes} min ({PerMinute:N0}/min, one every {interval.TotalMilliseconds:F0} ms), "
+            + $"each ticket started {Lead.TotalSeconds} s ahead; engine batch size {options.BatchSize}, max sleep {options.MaxSleep.TotalSeconds} s; "
+            + $"load average {Report.LoadAverage()}");
+
+        await using var database = await BenchDatabase.CreateAsync("bench_lateness", clock, Calendar, Policy);
+        var service = database.Service();
+        using var stop = new CancellationTokenSource();
+        var engine = Task.Run(() => database.Engine().RunAsync(stop.Token));
+
+        var first = Instant.FromUnixTimeSeconds(clock.GetCurrentInstant().ToUnixTimeSeconds()) + Lead; // whole seconds: stored to the microsecond
+        var startedLate = 0;
+        var starts = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var due = first + interval * i;
+            var wait = due - Lead - clock.GetCurrentInstant();
+            if (wait > Duration.Zero)
+            {
+                await Task.Delay(wait.ToTimeSpan());
+            }
+
+            var watch = Stopwatch.StartNew();
+            await service.StartAsync(new TicketKey(BenchDatabase.TenantId, Ticket(i)), new StartRequest("P1", BenchDatabase.PolicyId, due - ToThreshold));
+            starts.Add(watch.Elapsed.TotalMilliseconds);
+            startedLate += clock.GetCurrentInstant() >= due ? 1 : 0;
+        }
+
+        var last = first + interval * (count - 1);
+        while (await database.ScalarAsync("select count(*) from notifications") < count && clock.GetCurrentInstant() < last + Duration.FromSeconds(30))
+        {
+            await Task.Delay(200);
+        }
+
+        await stop.CancelAsync();
+        try
+        {
+            await engine;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var lateness = await LatenessAsync(database, first, interval);
+        if (lateness.Count != count || startedLate > 0)
+        {
+            throw new InvalidOperationException($"{lateness.Count} of {count} thresholds fired as expected; {startedLate} tickets were started after their threshold was due.");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"all {count:N0} thresholds fired once with their due instant; starts took p50 {Report.Percentile(starts, 0.5):F1} ms, max {starts.Max():F1} ms; "
+            + $"min lateness {lateness.Min():F1} ms; load average {Report.LoadAverage()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"lateness: p50 {Report.Percentile(lateness, 0.5):F0} ms, p99 {Report.Percentile(lateness, 0.99):F0} ms, max {lateness.Max():F0} ms"));
+        return 0;
+    }
+
+    private static string Ticket(int i) => $"L-{i:D5}";
+
+    /// <summary>fired_at - due_at of every notification that is the 50% response threshold of its ticket's slot.</summary>
+    private static async Task<List<double>> LatenessAsync(BenchDatabase database, Instant first, Duration interval)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "select ticket_id, phase, kind, percent, due_at, fired_at from notifications order by ticket_id");
+        await using var reader = await command.ExecuteReaderAsync();
+        var lateness = new List<double>();
+        while (await reader.ReadAsync())
+        {
+            var i = int.Parse(reader.GetString(0)[2..], CultureInfo.InvariantCulture);
+            var dueAt = reader.GetFieldValue<Instant>(4);
+            if (reader.GetString(1) == "response" && reader.GetString(2) == "warning" && reader.GetDecimal(3) == 50m && dueAt == first + interval * i)
+            {
+                lateness.Add((reader.GetFieldValue<Instant>(5) - dueAt).TotalMilliseconds);
+            }
+        }
+
+        return lateness;
+    }
+}
