@@ -16,6 +16,17 @@ internal static class Sql
         return command;
     }
 
+    public static NpgsqlBatchCommand BatchCommand(string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
         await using var command = Command(connection, sql, parameters);

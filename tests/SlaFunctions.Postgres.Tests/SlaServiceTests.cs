@@ -127,8 +127,8 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
         var tenant = await sla.NewTenantAsync();
         await sla.Definitions.PutPolicyAsync(tenant, "gold", SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 15", StringComparison.Ordinal));
         await sla.Definitions.PutPolicyAsync(tenant, "silver", SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 30", StringComparison.Ordinal));
-        await sla.Definitions.AssignAsync(tenant, PolicyScope.Client, "acme", "gold");
-        await sla.Definitions.AssignAsync(tenant, PolicyScope.Board, "helpdesk", "silver");
+        await sla.Definitions.AssignAsync(tenant, AssignmentScope.Client, "acme", "gold");
+        await sla.Definitions.AssignAsync(tenant, AssignmentScope.Board, "helpdesk", "silver");
 
         async Task<double> ResponseMinutes(string ticket, string? client, string? board) =>
             (await sla.Service.StartAsync(SlaHarness.Ticket(tenant, ticket), new StartRequest("P1", ClientId: client, BoardId: board)))
@@ -137,7 +137,7 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
         Assert.Equal(15, await ResponseMinutes("T-1", "acme", "helpdesk"));
         Assert.Equal(30, await ResponseMinutes("T-2", "globex", "helpdesk"));
         Assert.Equal(60, await ResponseMinutes("T-3", "globex", "projects"));
-        await sla.Tenants.SetDefaultPolicyAsync(tenant, null);
+        await sla.Definitions.SetDefaultPolicyAsync(tenant, null);
         Assert.Equal("policyId", (await Assert.ThrowsAsync<InvalidInputException>(() => ResponseMinutes("T-4", null, null))).Path);
     }
 

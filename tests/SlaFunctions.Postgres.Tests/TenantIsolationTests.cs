@@ -23,9 +23,9 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
     private static readonly string[] Covered =
     [
         "TenantStore.AddAsync", "TenantStore.ExistsAsync", "TenantStore.CreateKeyAsync", "TenantStore.RevokeKeyAsync",
-        "TenantStore.AuthenticateAsync", "TenantStore.SetDefaultPolicyAsync",
+        "TenantStore.AuthenticateAsync", 
         "DefinitionStore.PutCalendarAsync", "DefinitionStore.PutPolicyAsync", "DefinitionStore.GetPolicyAsync",
-        "DefinitionStore.GetLatestPolicyAsync", "DefinitionStore.AssignAsync", "DefinitionStore.ResolvePolicyIdAsync",
+        "DefinitionStore.GetLatestPolicyAsync", "DefinitionStore.AssignAsync", "DefinitionStore.SetDefaultPolicyAsync", "DefinitionStore.ResolvePolicyIdAsync",
         "PostgresSlaService.StartAsync", "PostgresSlaService.ApplyAsync", "PostgresSlaService.GetStatusAsync",
     ];
 
@@ -44,7 +44,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         var sla = new SlaHarness(database.DataSource, Monday9);
         var a = await sla.NewTenantAsync();
         var b = await sla.NewTenantAsync(policy: SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 15", StringComparison.Ordinal));
-        await sla.Definitions.AssignAsync(a, PolicyScope.Client, "acme", "standard");
+        await sla.Definitions.AssignAsync(a, AssignmentScope.Client, "acme", "standard");
         await sla.Service.StartAsync(new TicketKey(a, "T-1"), new StartRequest("P1"));
         var keyOfA = await sla.Tenants.CreateKeyAsync(a);
         var before = await RowsOf(sla, a);
@@ -64,8 +64,8 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         await sla.Service.ApplyAsync(new TicketKey(b, "T-1"), new TicketResponded(Monday9));
         await sla.Definitions.PutCalendarAsync(b, "ny", SlaHarness.NewYorkWeekdays.Replace("\"17:00\"", "\"18:00\"", StringComparison.Ordinal));
         await sla.Definitions.PutPolicyAsync(b, "standard", SlaHarness.Standard);
-        await sla.Definitions.AssignAsync(b, PolicyScope.Client, "acme", "standard");
-        await sla.Tenants.SetDefaultPolicyAsync(b, null);
+        await sla.Definitions.AssignAsync(b, AssignmentScope.Client, "acme", "standard");
+        await sla.Definitions.SetDefaultPolicyAsync(b, null);
         Assert.False(await sla.Tenants.RevokeKeyAsync(b, keyOfA.KeyId));
         await sla.Tenants.CreateKeyAsync(b);
         await Assert.ThrowsAsync<Core.Validation.InvalidInputException>(() => sla.Tenants.AddAsync(a, "takeover"));

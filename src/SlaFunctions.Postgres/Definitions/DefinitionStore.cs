@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using SlaFunctions.Core.Calendars;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Postgres.Definitions;
@@ -13,7 +14,7 @@ namespace SlaFunctions.Postgres.Definitions;
 /// it and of every policy that uses it (new tickets get the new hours; running ones keep their version).
 /// Putting an unchanged definition changes nothing.
 /// </summary>
-public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock)
+public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock) : IDefinitionStore
 {
     public async Task<int> PutCalendarAsync(string tenantId, string calendarId, string json, CancellationToken cancellationToken = default)
     {
@@ -97,9 +98,9 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock)
             """, tenantId, policyId, null, cancellationToken);
     }
 
-    public async Task AssignAsync(string tenantId, PolicyScope scope, string scopeId, string policyId, CancellationToken cancellationToken = default)
+    public async Task AssignAsync(string tenantId, AssignmentScope scope, string scopeId, string policyId, CancellationToken cancellationToken = default)
     {
-        Identifiers.Require(scopeId, scope == PolicyScope.Client ? "clientId" : "boardId");
+        Identifiers.Require(scopeId, scope == AssignmentScope.Client ? "clientId" : "boardId");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (!await Sql.ScalarAsync<bool>(connection, "select exists (select 1 from policies where tenant_id = $1 and policy_id = $2)", cancellationToken, tenantId, policyId))
         {
@@ -109,7 +110,19 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock)
         await Sql.ExecuteAsync(connection, """
             insert into policy_assignments (tenant_id, scope, scope_id, policy_id) values ($1, $2, $3, $4)
             on conflict (tenant_id, scope, scope_id) do update set policy_id = excluded.policy_id
-            """, cancellationToken, tenantId, scope == PolicyScope.Client ? "client" : "board", scopeId, policyId);
+            """, cancellationToken, tenantId, scope == AssignmentScope.Client ? "client" : "board", scopeId, policyId);
+    }
+
+    public async Task SetDefaultPolicyAsync(string tenantId, string? policyId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (policyId is not null
+            && !await Sql.ScalarAsync<bool>(connection, "select exists (select 1 from policies where tenant_id = $1 and policy_id = $2)", cancellationToken, tenantId, policyId))
+        {
+            throw new InvalidInputException("policyId", $"'{policyId}' is not a policy of this tenant");
+        }
+
+        await Sql.ExecuteAsync(connection, "update tenants set default_policy_id = $2 where tenant_id = $1", cancellationToken, tenantId, policyId);
     }
 
     /// <summary>The policy for a ticket whose start names none: its client's, then its board's, then the tenant default.</summary>
@@ -157,10 +170,4 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock)
             ? new PolicyDefinition(new PolicyRef(policyId, reader.GetInt32(0)), reader.GetString(1), reader.GetString(2))
             : null;
     }
-}
-
-public enum PolicyScope
-{
-    Client,
-    Board,
 }

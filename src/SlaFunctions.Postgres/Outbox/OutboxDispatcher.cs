@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
+using SlaFunctions.Core.Diagnostics;
 
 namespace SlaFunctions.Postgres.Outbox;
 
@@ -81,6 +82,7 @@ public sealed class OutboxDispatcher(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (error is null)
         {
+            SlaTelemetry.NotificationsPublished.Add(1, new KeyValuePair<string, object?>("sink", delivery.Sink));
             await Sql.ExecuteAsync(connection,
                 "update outbox set state = 'delivered', delivered_at = $3, last_error = null where notification_id = $1 and sink = $2",
                 cancellationToken, delivery.NotificationId, delivery.Sink, now);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
+using SlaFunctions.Core.Diagnostics;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Tickets;
 
@@ -19,6 +20,7 @@ public sealed class PollingEngine(
     /// <summary>Claims and processes one batch of due rows; returns how many it processed.</summary>
     public async Task<PollResult> PollOnceAsync(CancellationToken cancellationToken = default)
     {
+        using var trace = SlaTelemetry.Traces.StartActivity("sla.engine.poll");
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetCurrentInstant();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -64,6 +66,13 @@ public sealed class PollingEngine(
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var elapsed = Duration.FromTimeSpan(Stopwatch.GetElapsedTime(started));
+        SlaTelemetry.WakeupsProcessed.Add(rows.Count);
+        SlaTelemetry.NotificationsFired.Add(fired);
+        if (earliestDue is { } earliest)
+        {
+            SlaTelemetry.EngineLag.Record((now - earliest).TotalMilliseconds);
+        }
+
         logger.LogDebug("Processed {Rows} due tickets, fired {Fired} notifications in {Elapsed}", rows.Count, fired, elapsed);
         return new PollResult(rows.Count, fired, elapsed, earliestDue is { } due ? now - due : null);
     }

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using NodaTime;
 using Npgsql;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Postgres.Tenants;
 
 /// <summary>Tenants and their API keys.</summary>
-public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock)
+public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITenantDirectory
 {
     private static readonly byte[] NoSuchKey = ApiKey.Hash("no such key");
 
@@ -69,11 +70,5 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock)
         // Compare in constant time even for an unknown key id, so timing tells nothing about keys.
         var matches = CryptographicOperations.FixedTimeEquals(stored, ApiKey.Hash(secret));
         return found && matches ? reader.GetString(0) : null;
-    }
-
-    public async Task SetDefaultPolicyAsync(string tenantId, string? policyId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Sql.ExecuteAsync(connection, "update tenants set default_policy_id = $2 where tenant_id = $1", cancellationToken, tenantId, policyId);
     }
 }

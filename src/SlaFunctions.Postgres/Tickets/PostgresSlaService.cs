@@ -49,7 +49,7 @@ public sealed class PostgresSlaService(
         {
             foreach (var key in request.CorrelationKeys.Prepend(ticket.TicketId).Distinct(StringComparer.Ordinal))
             {
-                batch.BatchCommands.Add(Command("insert into correlation_keys (tenant_id, correlation_key, ticket_id) values ($1, $2, $3) on conflict do nothing",
+                batch.BatchCommands.Add(Sql.BatchCommand("insert into correlation_keys (tenant_id, correlation_key, ticket_id) values ($1, $2, $3) on conflict do nothing",
                     ticket.TenantId, Identifiers.Require(key, "correlationKeys"), ticket.TicketId));
             }
 
@@ -125,15 +125,4 @@ public sealed class PostgresSlaService(
 
     private Instant NotInFuture(Instant at, Instant now, string field) =>
         at <= now + options.FutureTolerance ? at : throw new InvalidInputException(field, $"is in the future ({IsoText.Format(at)}; now is {IsoText.Format(now)})");
-
-    private static NpgsqlBatchCommand Command(string sql, params object?[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
-        return command;
-    }
 }

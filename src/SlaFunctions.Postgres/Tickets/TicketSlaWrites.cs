@@ -74,12 +74,7 @@ internal static class TicketSlaWrites
 
     private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] parameters)
     {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
+        var command = Sql.BatchCommand(sql, parameters);
         batch.BatchCommands.Add(command);
         return command;
     }

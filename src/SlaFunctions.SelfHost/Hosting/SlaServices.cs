@@ -2,9 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using SlaFunctions.Core.Api;
+using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres;
 using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
 using SlaFunctions.Postgres.Tenants;
@@ -19,6 +22,14 @@ public static class SlaServices
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
+        services.AddSingleton(settings.Events);
+        services.AddSingleton<EventRouter>();
+        services.AddSingleton<PostgresEventIngestion>();
+        services.AddSingleton<IEventIngestion>(sp => sp.GetRequiredService<PostgresEventIngestion>());
+        services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantStore>());
+        services.AddSingleton<IDefinitionStore>(sp => sp.GetRequiredService<DefinitionStore>());
+        services.AddSingleton<IHealthProbe, PostgresHealth>();
+        services.AddSingleton<SlaApi>();
         services.AddSingleton(clock ?? SystemClock.Instance);
         services.AddSingleton(_ => SlaDatabase.Open(settings.ConnectionString));
         services.AddSingleton(new SlaStoreOptions { Backend = Backends.Polling, Sinks = settings.Sinks });
@@ -47,6 +58,7 @@ public static class SlaServices
     {
         services.AddHostedService<PollingWorker>();
         services.AddHostedService<DispatchWorker>();
+        services.AddHostedService<ParkingWorker>();
         return services;
     }
 
@@ -58,6 +70,39 @@ public static class SlaServices
     private sealed class DispatchWorker(OutboxDispatcher dispatcher) : BackgroundService
     {
         protected override Task ExecuteAsync(CancellationToken stoppingToken) => Quietly(dispatcher.RunAsync(stoppingToken));
+    }
+
+    /// <summary>Dead-letters parked events whose window has passed, once a minute.</summary>
+    private sealed class ParkingWorker(PostgresEventIngestion ingestion, ILogger<ParkingWorker> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
+            do
+            {
+                try
+                {
+                    await ingestion.ExpireParkedAsync(stoppingToken);
+                }
+                catch (Npgsql.NpgsqlException e)
+                {
+                    logger.LogError(e, "Expiring parked events failed; retrying in a minute");
+                }
+            }
+            while (await Quietly(timer.WaitForNextTickAsync(stoppingToken)));
+        }
+    }
+
+    private static async Task<bool> Quietly(ValueTask<bool> tick)
+    {
+        try
+        {
+            return await tick;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stopping the host cancels the loop; that is how it ends, not a failure.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using NodaTime;
+using SlaFunctions.Core.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
 
@@ -12,7 +13,7 @@ public sealed record SlaSettings(
     DispatchOptions Dispatch,
     Uri? WebhookUrl,
     string? WebhookSecret,
-    Duration ParkingWindow)
+    EventSettings Events)
 {
     public static SlaSettings From(IConfiguration configuration)
     {
@@ -41,7 +42,17 @@ public sealed record SlaSettings(
             new DispatchOptions(),
             webhook is null ? null : new Uri(webhook),
             secret,
-            Duration.FromTimeSpan(section.GetValue("Events:ParkingWindow", TimeSpan.FromDays(7))));
+            ReadEvents(section.GetSection("Events")));
+    }
+
+    /// <summary>
+    /// Event mapping and correlation from <c>Sla:Events:Mapping</c> (JSON, docs/decisions/0004) on top of the
+    /// defaults, and the parking window from <c>Sla:Events:ParkingWindow</c>.
+    /// </summary>
+    private static EventSettings ReadEvents(IConfigurationSection section)
+    {
+        var settings = section["Mapping"] is { Length: > 0 } mapping ? EventSettingsJson.Read(mapping) : EventSettings.Default;
+        return section.GetValue<TimeSpan?>("ParkingWindow") is { } window ? settings with { ParkingWindow = Duration.FromTimeSpan(window) } : settings;
     }
 
     /// <summary>The sinks each notification is queued for: the log always, the webhook when configured.</summary>

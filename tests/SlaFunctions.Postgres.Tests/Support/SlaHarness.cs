@@ -62,7 +62,7 @@ public sealed class SlaHarness
         await Tenants.AddAsync(tenant, "Test tenant");
         await Definitions.PutCalendarAsync(tenant, "ny", calendar);
         await Definitions.PutPolicyAsync(tenant, "standard", policy);
-        await Tenants.SetDefaultPolicyAsync(tenant, "standard");
+        await Definitions.SetDefaultPolicyAsync(tenant, "standard");
         return tenant;
     }
 

@@ -1,6 +1,4 @@
-using SlaFunctions.Core.Validation;
-
-namespace SlaFunctions.Postgres;
+namespace SlaFunctions.Core.Validation;
 
 /// <summary>Ids that name stored things (tenants, tickets, calendars, policies): 1-200 visible characters.</summary>
 public static class Identifiers

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Simulation;
+using SlaFunctions.Core.Validation;
+
+namespace SlaFunctions.Core.Api;
+
+public sealed partial class SlaApi
+{
+    /// <summary>
+    /// <c>POST /api/tenants/{tenant}/events</c>: a JSON array of 1 to 500 domain events (SPEC §5, plain or
+    /// CloudEvents). Each gets its own result: applied, duplicate, parked, ignored or dead-lettered, and why.
+    /// </summary>
+    public Task<ApiResponse> IngestAsync(string? authorization, string tenant, string body, CancellationToken cancellationToken = default) =>
+        AsTenant(authorization, tenant, async () =>
+        {
+            var items = EventBatch.Read(body, tenant);
+            using var document = JsonDocument.Parse(body);
+            var raw = document.RootElement.EnumerateArray().Select(item => item.GetRawText()).ToList();
+            var results = new List<(BatchItem Item, IngestResult Result)>();
+            foreach (var item in items)
+            {
+                if (item.IsAccepted)
+                {
+                    results.Add((item, await events.IngestAsync(item.Envelope, null, cancellationToken)));
+                    continue;
+                }
+
+                var rejection = item.Rejection;
+                await events.DeadLetterAsync(tenant, EventIdOf(document.RootElement[item.Index]), rejection.Reason, rejection.Description, raw[item.Index], cancellationToken);
+                results.Add((item, new IngestResult(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path)));
+            }
+
+            return ApiResponse.Ok(json =>
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("results");
+                foreach (var (item, result) in results)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("index", item.Index);
+                    json.WriteString("eventId", item.Envelope?.EventId ?? EventIdOf(document.RootElement[item.Index]));
+                    json.WriteString("status", result.Status switch
+                    {
+                        IngestStatus.Applied => "applied",
+                        IngestStatus.Duplicate => "duplicate",
+                        IngestStatus.Parked => "parked",
+                        IngestStatus.Ignored => "ignored",
+                        _ => "dead-lettered",
+                    });
+                    if (result.Reason is { } reason)
+                    {
+                        json.WriteString("reason", reason);
+                    }
+
+                    if (result.Field is { } field)
+                    {
+                        json.WriteString("field", field.StartsWith("$[", StringComparison.Ordinal) || !field.StartsWith('$') ? field : item.Path + field[1..]);
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        });
+
+    /// <summary><c>GET /api/tenants/{tenant}/dead-letters?after=&amp;limit=</c>: dead-lettered input, oldest first, with reason and original payload.</summary>
+    public Task<ApiResponse> DeadLettersAsync(string? authorization, string tenant, string? after, string? limit, CancellationToken cancellationToken = default) =>
+        AsTenant(authorization, tenant, async () =>
+        {
+            var afterId = after is null ? (long?)null : long.TryParse(after, out var a) && a >= 0 ? a : throw new InvalidInputException("after", "must be a dead-letter id (a whole number, 0 or more)");
+            var take = limit is null ? 100 : int.TryParse(limit, out var l) && l is >= 1 and <= 500 ? l : throw new InvalidInputException("limit", "must be a whole number from 1 to 500");
+            var letters = await events.ListDeadLettersAsync(tenant, afterId, take, cancellationToken);
+            return ApiResponse.Ok(json =>
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("items");
+                foreach (var letter in letters)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("id", letter.Id);
+                    json.WriteString("eventId", letter.EventId);
+                    json.WriteString("reason", letter.Reason);
+                    json.WriteString("description", letter.Description);
+                    json.WriteString("payload", letter.Payload);
+                    json.WriteString("at", IsoText.Format(letter.At));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                if (letters.Length == take)
+                {
+                    json.WriteNumber("next", letters[^1].Id);
+                }
+
+                json.WriteEndObject();
+            });
+        });
+
+    /// <summary><c>POST /api/simulate</c>: SPEC §3, with no tenant and no side effects.</summary>
+    public static ApiResponse Simulate(string body)
+    {
+        try
+        {
+            var result = ScenarioRunner.Run(ScenarioJson.Read(body));
+            return new ApiResponse(200, SimulationJson.Write(result), ApiResponse.Json);
+        }
+        catch (InvalidInputException e)
+        {
+            return Problem.InvalidInput(e.Path, e.Problem);
+        }
+    }
+
+    /// <summary><c>GET /api/health</c>: 200 when the database answers and is migrated, 503 otherwise.</summary>
+    public async Task<ApiResponse> HealthAsync(CancellationToken cancellationToken = default)
+    {
+        var problem = await health.ProblemAsync(cancellationToken);
+        return problem is null
+            ? ApiResponse.Ok(json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("status", "healthy");
+                json.WriteString("at", IsoText.Format(Now));
+                json.WriteEndObject();
+            })
+            : Problem.Unavailable(problem);
+    }
+
+    private static string? EventIdOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object
+        && (item.TryGetProperty("eventId", out var id) || item.TryGetProperty("id", out id))
+        && id.ValueKind == JsonValueKind.String
+        && id.GetString() is { Length: > 0 and <= Identifiers.MaxLength } value
+            ? value
+            : null;
+}

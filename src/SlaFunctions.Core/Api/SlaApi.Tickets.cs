@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using NodaTime;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Validation;
+
+namespace SlaFunctions.Core.Api;
+
+public sealed partial class SlaApi
+{
+    /// <summary>The commands of <c>POST …/tickets/{ticket}/sla/{command}</c>.</summary>
+    public static readonly ImmutableArray<string> Commands = ["pause", "resume", "respond", "resolve", "reopen", "cancel", "priority", "status"];
+
+    /// <summary>
+    /// <c>POST /api/tenants/{tenant}/tickets/{ticket}/sla</c>: <c>{ priority, policyId?, createdAt?, clientId?,
+    /// boardId?, correlationKeys?, idempotencyKey? }</c>. Starting again answers the running SLA (200, not 201).
+    /// </summary>
+    public Task<ApiResponse> StartAsync(string? authorization, string tenant, string ticket, string body, string? idempotencyKey, CancellationToken cancellationToken = default) =>
+        AsTenant(authorization, tenant, async () =>
+        {
+            var request = JsonInput.Read(body, input =>
+            {
+                input.AllowOnly("priority", "policyId", "createdAt", "clientId", "boardId", "correlationKeys", "idempotencyKey");
+                var keys = input.Optional("correlationKeys")?.Items().Select(k => k.AsName(Identifiers.MaxLength)).ToImmutableArray() ?? [];
+                if (keys.Length > 20)
+                {
+                    throw input.Required("correlationKeys").Error("must list at most 20 keys");
+                }
+
+                return new StartRequest(
+                    input.Required("priority").AsName(100),
+                    input.Optional("policyId")?.AsName(Identifiers.MaxLength),
+                    input.Optional("createdAt")?.AsInstant(),
+                    input.Optional("clientId")?.AsName(Identifiers.MaxLength),
+                    input.Optional("boardId")?.AsName(Identifiers.MaxLength))
+                {
+                    CorrelationKeys = keys,
+                    Id = IdempotencyKey(input, idempotencyKey),
+                };
+            });
+            var key = new TicketKey(tenant, ticket);
+            var change = await slas.StartAsync(key, request, cancellationToken);
+            await events.DrainParkedAsync(key, request.CorrelationKeys.Add(ticket), cancellationToken);
+            return Changed(key, change, change.Effect == EventEffect.Applied ? 201 : 200);
+        }, ("ticket", ticket));
+
+    /// <summary>
+    /// <c>POST …/sla/{command}</c>: <c>{ at?, idempotencyKey? }</c> plus <c>reason</c> (pause, resume),
+    /// <c>priority</c> (priority) or <c>status</c> (status). Without <c>at</c> the event happens now.
+    /// </summary>
+    public Task<ApiResponse> CommandAsync(string? authorization, string tenant, string ticket, string command, string body, string? idempotencyKey, CancellationToken cancellationToken = default) =>
+        AsTenant(authorization, tenant, async () =>
+        {
+            if (!Commands.Contains(command))
+            {
+                return Problem.NotFound("command", $"'{JsonInput.Truncate(command)}' is not a command (expected one of {string.Join(", ", Commands)})");
+            }
+
+            var e = JsonInput.Read(string.IsNullOrWhiteSpace(body) ? "{}" : body, input => ReadCommand(command, input, idempotencyKey));
+            var key = new TicketKey(tenant, ticket);
+            return Changed(key, await slas.ApplyAsync(key, e, cancellationToken), 200);
+        }, ("ticket", ticket));
+
+    /// <summary><c>GET /api/tenants/{tenant}/tickets/{ticket}/sla</c>: where the SLA stands, computed now.</summary>
+    public Task<ApiResponse> StatusAsync(string? authorization, string tenant, string ticket, CancellationToken cancellationToken = default) =>
+        AsTenant(authorization, tenant, async () =>
+        {
+            var key = new TicketKey(tenant, ticket);
+            var status = await slas.GetStatusAsync(key, cancellationToken) ?? throw new SlaNotFoundException(key);
+            return ApiResponse.Ok(json => StatusJson.Write(json, key, status, Now));
+        }, ("ticket", ticket));
+
+    private TicketEvent ReadCommand(string command, JsonInput input, string? idempotencyKey)
+    {
+        var argument = command switch
+        {
+            "pause" or "resume" => "reason",
+            "priority" => "priority",
+            "status" => "status",
+            _ => null,
+        };
+        input.AllowOnly(argument is null ? ["at", "idempotencyKey"] : ["at", "idempotencyKey", argument]);
+        var at = input.Optional("at")?.AsInstant() ?? Now;
+        var value = argument is null ? string.Empty : input.Required(argument).AsName(100);
+        TicketEvent e = command switch
+        {
+            "pause" => new TicketPaused(at, value),
+            "resume" => new TicketResumed(at, value),
+            "priority" => new TicketPriorityChanged(at, value),
+            "status" => new TicketStatusChanged(at, value),
+            "respond" => new TicketResponded(at),
+            "resolve" => new TicketResolved(at),
+            "reopen" => new TicketReopened(at),
+            _ => new TicketCancelled(at),
+        };
+        return e with { Id = IdempotencyKey(input, idempotencyKey) };
+    }
+
+    /// <summary>The Idempotency-Key header or the body's idempotencyKey; both may be given only if they agree.</summary>
+    private static string? IdempotencyKey(JsonInput input, string? header)
+    {
+        var fromBody = input.Optional("idempotencyKey")?.AsName(Identifiers.MaxLength);
+        if (header is not null)
+        {
+            Identifiers.Require(header, "Idempotency-Key");
+        }
+
+        return fromBody is not null && header is not null && fromBody != header
+            ? throw input.Required("idempotencyKey").Error("differs from the Idempotency-Key header")
+            : fromBody ?? header;
+    }
+
+    private ApiResponse Changed(TicketKey ticket, SlaChange change, int status) =>
+        ApiResponse.Ok(
+            json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("effect", change.Effect switch
+                {
+                    EventEffect.Applied => "applied",
+                    EventEffect.Duplicate => "duplicate",
+                    _ => "ignored",
+                });
+                if (change.Reason is { } reason)
+                {
+                    json.WriteString("reason", reason);
+                }
+
+                json.WritePropertyName("sla");
+                StatusJson.Write(json, ticket, change.Status, Now);
+                json.WriteEndObject();
+            },
+            status);
+}

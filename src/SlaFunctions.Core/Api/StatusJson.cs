@@ -1,0 +1,93 @@
+using System.Text.Json;
+using NodaTime;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Simulation;
+using SlaFunctions.Core.Tracking;
+
+namespace SlaFunctions.Core.Api;
+
+/// <summary>
+/// A ticket's SLA as the API shows it. <c>remaining</c> is the wall-clock time to the due instant (negative
+/// once breached); while a phase is paused it has no due instant and <c>remaining</c> is the business time
+/// left of its target; a completed or cancelled phase has none.
+/// </summary>
+public static class StatusJson
+{
+    public static void Write(Utf8JsonWriter json, TicketKey ticket, SlaStatus status, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(status);
+        json.WriteStartObject();
+        json.WriteString("tenantId", ticket.TenantId);
+        json.WriteString("ticketId", ticket.TicketId);
+        json.WriteString("priority", status.Priority);
+        json.WriteString("asOf", IsoText.Format(status.AsOf));
+        json.WriteStartArray("phases");
+        foreach (var phase in status.Phases)
+        {
+            json.WriteStartObject();
+            json.WriteString("phase", SimulationJson.Name(phase.Phase));
+            json.WriteNumber("cycle", phase.Cycle);
+            json.WriteString("state", SimulationJson.Name(phase.Outcome));
+            json.WriteString("target", IsoText.Format(phase.Target));
+            json.WriteString("startedAt", IsoText.Format(phase.StartedAt));
+            WriteInstant(json, "dueAt", phase.DueAt);
+            WriteInstant(json, "completedAt", phase.CompletedAt);
+            var remaining = phase.Outcome switch
+            {
+                PhaseOutcome.Met or PhaseOutcome.Cancelled => (Duration?)null,
+                _ when phase.CompletedAt is not null => null,
+                _ when phase.DueAt is { } due => due - (now > status.AsOf ? now : status.AsOf),
+                _ => phase.Target - phase.Elapsed,
+            };
+            if (remaining is { } left)
+            {
+                json.WriteString("remaining", IsoText.Format(left));
+            }
+            else
+            {
+                json.WriteNull("remaining");
+            }
+
+            json.WriteString("elapsed", IsoText.Format(phase.Elapsed));
+            json.WriteString("paused", IsoText.Format(phase.Paused));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("pauses");
+        foreach (var pause in status.Pauses)
+        {
+            json.WriteStartObject();
+            json.WriteString("from", IsoText.Format(pause.From));
+            WriteInstant(json, "to", pause.To);
+            json.WriteString("reason", pause.Reason);
+            json.WriteString("source", pause.Source == PauseSource.Status ? "status" : "explicit");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("notifications");
+        foreach (var fired in SimulationJson.Ordered(status.Notifications))
+        {
+            JsonSerializer.Serialize(json, NotificationMessage.From(ticket, fired), SlaJson.Options);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteInstant(Utf8JsonWriter json, string name, Instant? instant)
+    {
+        if (instant is { } value)
+        {
+            json.WriteString(name, IsoText.Format(value));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Npgsql;
+using SlaFunctions.Core.Diagnostics;
+using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Validation;
+
+namespace SlaFunctions.Postgres.Events;
+
+/// <summary>
+/// <see cref="IEventIngestion"/> on PostgreSQL. An event id is processed once (inbox); an event for a
+/// correlation key without an SLA is parked until one starts, then applied in order; what cannot be used
+/// is dead-lettered with its reason. A redelivery after a crash is harmless: every command carries the
+/// event id, which the SLA applies once.
+/// </summary>
+public sealed class PostgresEventIngestion(
+    NpgsqlDataSource dataSource, ISlaService slas, EventRouter router, IClock clock, ILogger<PostgresEventIngestion> logger) : IEventIngestion
+{
+    public async Task<IngestResult> IngestAsync(EventEnvelope envelope, string? transportKey = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        using var trace = SlaTelemetry.Traces.StartActivity("sla.events.ingest");
+        trace?.SetTag("sla.event.type", envelope.EventType);
+        if (await IsProcessedAsync(envelope, cancellationToken))
+        {
+            return new IngestResult(IngestStatus.Duplicate, "an event with this id was already processed");
+        }
+
+        var result = router.Route(envelope, transportKey) switch
+        {
+            RejectedEvent rejected => await DeadLetterAsync(envelope, rejected.Rejection, cancellationToken),
+            IgnoredEvent ignored => new IngestResult(IngestStatus.Ignored, ignored.Reason),
+            StartSla start => await StartAsync(envelope, start, cancellationToken),
+            ApplyEvent apply => await ApplyAsync(envelope, apply, cancellationToken),
+            var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
+        };
+        if (result.Status != IngestStatus.Parked)
+        {
+            await MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public async Task DeadLetterAsync(string tenantId, string? eventId, string reason, string description, string? payload, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetCurrentInstant();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Sql.BatchCommand("insert into dead_letters (tenant_id, event_id, reason, description, payload, at) values ($1, $2, $3, $4, $5, $6)",
+                    tenantId, eventId, reason, description, payload, now),
+                Sql.BatchCommand("insert into audit_log (tenant_id, ticket_id, at, action, detail) values ($1, null, $2, 'dead_lettered', jsonb_build_object('eventId', $3::text, 'reason', $4::text, 'description', $5::text))",
+                    tenantId, now, eventId, reason, description),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        SlaTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        logger.LogWarning("Dead-lettered event {EventId} of tenant {TenantId}: {Reason}: {Description}", eventId, tenantId, reason, description);
+    }
+
+    public async Task DrainParkedAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var parked = new List<(string EventId, string Key, string Envelope)>();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var select = Sql.Command(connection, """
+            select event_id, correlation_key, envelope::text from parked_events
+            where tenant_id = $1 and correlation_key = any($2) order by occurred_at, parked_at, event_id
+            """, ticket.TenantId, correlationKeys.ToArray()))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                parked.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        foreach (var (eventId, key, json) in parked)
+        {
+            var envelope = EventEnvelopeJson.Read(json);
+            if (router.Route(envelope, key) is ApplyEvent apply)
+            {
+                await ApplyToAsync(envelope, [ticket.TicketId], apply, cancellationToken);
+            }
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await Sql.ExecuteAsync(connection, "delete from parked_events where tenant_id = $1 and event_id = $2", cancellationToken, ticket.TenantId, eventId);
+            await MarkProcessedAsync(ticket.TenantId, eventId, cancellationToken);
+        }
+    }
+
+    /// <summary>Dead-letters parked events whose window has passed; returns how many.</summary>
+    public async Task<int> ExpireParkedAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetCurrentInstant();
+        var expired = new List<(string TenantId, string EventId, string Key, string Envelope)>();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var delete = Sql.Command(connection,
+            "delete from parked_events where expires_at <= $1 returning tenant_id, event_id, correlation_key, envelope::text", now))
+        await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                expired.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+
+        foreach (var (tenantId, eventId, key, json) in expired)
+        {
+            await DeadLetterAsync(tenantId, eventId, DeadLetterReason.ParkingExpired, $"no SLA started for correlation key '{key}' within the parking window", json, cancellationToken);
+            await MarkProcessedAsync(tenantId, eventId, cancellationToken);
+        }
+
+        return expired.Count;
+    }
+
+    public async Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(string tenantId, long? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = Sql.Command(connection, """
+            select dead_letter_id, event_id, reason, description, payload, at from dead_letters
+            where tenant_id = $1 and dead_letter_id > $2 order by dead_letter_id limit $3
+            """, tenantId, after ?? 0L, limit);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var letters = ImmutableArray.CreateBuilder<DeadLetter>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            letters.Add(new DeadLetter(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<Instant>(5)));
+        }
+
+        return letters.ToImmutable();
+    }
+
+    private async Task<IngestResult> StartAsync(EventEnvelope envelope, StartSla start, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var change = await slas.StartAsync(start.Ticket, start.Request with { CorrelationKeys = start.SubscriptionKeys }, cancellationToken);
+            await DrainParkedAsync(start.Ticket, start.SubscriptionKeys.Add(start.Ticket.TicketId), cancellationToken);
+            return change.Effect == Core.Tracking.EventEffect.Duplicate
+                ? new IngestResult(IngestStatus.Duplicate, change.Reason) { Tickets = [start.Ticket.TicketId] }
+                : new IngestResult(IngestStatus.Applied) { Tickets = [start.Ticket.TicketId] };
+        }
+        catch (InvalidInputException e)
+        {
+            return await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken);
+        }
+    }
+
+    private async Task<IngestResult> ApplyAsync(EventEnvelope envelope, ApplyEvent apply, CancellationToken cancellationToken)
+    {
+        var tickets = await TicketsOfAsync(envelope.TenantId, apply.CorrelationKey, cancellationToken);
+        if (tickets.Count > 0)
+        {
+            return await ApplyToAsync(envelope, tickets, apply, cancellationToken);
+        }
+
+        var now = clock.GetCurrentInstant();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var parked = await Sql.ExecuteAsync(connection, """
+            insert into parked_events (tenant_id, event_id, correlation_key, occurred_at, envelope, parked_at, expires_at)
+            values ($1, $2, $3, $4, $5::jsonb, $6, $7) on conflict do nothing
+            """, cancellationToken, envelope.TenantId, envelope.EventId, apply.CorrelationKey, envelope.OccurredAt,
+            JsonSerializer.Serialize(envelope, SlaJson.Options), now, now + router.Settings.ParkingWindow);
+        return parked == 1
+            ? new IngestResult(IngestStatus.Parked, $"no SLA has started for correlation key '{apply.CorrelationKey}' yet")
+            : new IngestResult(IngestStatus.Duplicate, "an event with this id is already parked");
+    }
+
+    private async Task<IngestResult> ApplyToAsync(EventEnvelope envelope, IReadOnlyList<string> tickets, ApplyEvent apply, CancellationToken cancellationToken)
+    {
+        var effects = new List<Core.Tracking.EventEffect>();
+        foreach (var ticketId in tickets)
+        {
+            try
+            {
+                effects.Add((await slas.ApplyAsync(new TicketKey(envelope.TenantId, ticketId), apply.Event, cancellationToken)).Effect);
+            }
+            catch (InvalidInputException e)
+            {
+                return await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken);
+            }
+        }
+
+        return effects.All(e => e == Core.Tracking.EventEffect.Duplicate)
+            ? new IngestResult(IngestStatus.Duplicate, "the ticket's SLA already has this event") { Tickets = [.. tickets] }
+            : new IngestResult(IngestStatus.Applied) { Tickets = [.. tickets] };
+    }
+
+    private async Task<IngestResult> DeadLetterAsync(EventEnvelope envelope, Rejection rejection, CancellationToken cancellationToken)
+    {
+        await DeadLetterAsync(envelope.TenantId, envelope.EventId, rejection.Reason, rejection.Description, JsonSerializer.Serialize(envelope, SlaJson.Options), cancellationToken);
+        return new IngestResult(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path);
+    }
+
+    private async Task<List<string>> TicketsOfAsync(string tenantId, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = Sql.Command(connection,
+            "select ticket_id from correlation_keys where tenant_id = $1 and correlation_key = $2 order by ticket_id", tenantId, key);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var tickets = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tickets.Add(reader.GetString(0));
+        }
+
+        return tickets;
+    }
+
+    private async Task<bool> IsProcessedAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Sql.ScalarAsync<bool>(connection,
+            "select exists (select 1 from processed_events where tenant_id = $1 and event_id = $2)", cancellationToken, envelope.TenantId, envelope.EventId);
+    }
+
+    private async Task MarkProcessedAsync(string tenantId, string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Sql.ExecuteAsync(connection, "insert into processed_events (tenant_id, event_id, processed_at) values ($1, $2, $3) on conflict do nothing",
+            cancellationToken, tenantId, eventId, clock.GetCurrentInstant());
+    }
+}

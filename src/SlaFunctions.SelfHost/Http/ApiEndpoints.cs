@@ -1,0 +1,96 @@
+using SlaFunctions.Core.Api;
+using SlaFunctions.Core.Service;
+
+namespace SlaFunctions.SelfHost.Http;
+
+/// <summary>The routes of SPEC §4, each a translation: request in, <see cref="SlaApi"/> call, response out.</summary>
+public static class ApiEndpoints
+{
+    public static void MapSlaApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        var tenant = api.MapGroup("/tenants/{tenant}").WithTags("Tenant");
+
+        tenant.MapPut("/calendars/{calendarId}", (HttpContext http, SlaApi sla, string tenant, string calendarId) =>
+            WithBody(http, body => sla.PutCalendarAsync(Authorization(http), tenant, calendarId, body, http.RequestAborted)))
+            .Documented<Schemas.Calendar>("Create or update a calendar (SPEC §3); answers its version.");
+
+        tenant.MapPut("/policies/{policyId}", (HttpContext http, SlaApi sla, string tenant, string policyId) =>
+            WithBody(http, body => sla.PutPolicyAsync(Authorization(http), tenant, policyId, body, http.RequestAborted)))
+            .Documented<Schemas.Policy>("Create or update a policy (SPEC §3); answers its version.");
+
+        tenant.MapPut("/assignments/clients/{clientId}", (HttpContext http, SlaApi sla, string tenant, string clientId) =>
+            WithBody(http, body => sla.AssignAsync(Authorization(http), tenant, AssignmentScope.Client, clientId, body, http.RequestAborted)))
+            .Documented<Schemas.Assignment>("The policy of a client's tickets when their start names none.");
+
+        tenant.MapPut("/assignments/boards/{boardId}", (HttpContext http, SlaApi sla, string tenant, string boardId) =>
+            WithBody(http, body => sla.AssignAsync(Authorization(http), tenant, AssignmentScope.Board, boardId, body, http.RequestAborted)))
+            .Documented<Schemas.Assignment>("The policy of a board's tickets when their start and client name none.");
+
+        tenant.MapPut("/default-policy", (HttpContext http, SlaApi sla, string tenant) =>
+            WithBody(http, body => sla.SetDefaultPolicyAsync(Authorization(http), tenant, body, http.RequestAborted)))
+            .Documented<Schemas.Assignment>("The tenant's default policy.");
+
+        tenant.MapPost("/tickets/{ticket}/sla", (HttpContext http, SlaApi sla, string tenant, string ticket) =>
+            WithBody(http, body => sla.StartAsync(Authorization(http), tenant, ticket, body, IdempotencyKey(http), http.RequestAborted)))
+            .Documented<Schemas.Start>("Start a ticket's SLA (idempotent: starting it again answers the running SLA).");
+
+        tenant.MapPost("/tickets/{ticket}/sla/{command}", (HttpContext http, SlaApi sla, string tenant, string ticket, string command) =>
+            WithBody(http, body => sla.CommandAsync(Authorization(http), tenant, ticket, command, body, IdempotencyKey(http), http.RequestAborted)))
+            .Documented<Schemas.Command>($"Apply a command to the ticket's SLA: {string.Join(", ", SlaApi.Commands)}.");
+
+        tenant.MapGet("/tickets/{ticket}/sla", (HttpContext http, SlaApi sla, string tenant, string ticket) =>
+            Answer(sla.StatusAsync(Authorization(http), tenant, ticket, http.RequestAborted)))
+            .Documented<Schemas.None>("Where the ticket's SLA stands now: phases, pauses, fired notifications.");
+
+        tenant.MapPost("/events", (HttpContext http, SlaApi sla, string tenant) =>
+            WithBody(http, body => sla.IngestAsync(Authorization(http), tenant, body, http.RequestAborted)))
+            .Documented<Schemas.Envelope[]>("A batch of 1 to 500 domain events (SPEC §5); a result per event.");
+
+        tenant.MapGet("/dead-letters", (HttpContext http, SlaApi sla, string tenant, string? after, string? limit) =>
+            Answer(sla.DeadLettersAsync(Authorization(http), tenant, after, limit, http.RequestAborted)))
+            .Documented<Schemas.None>("Dead-lettered input with reason and original payload, oldest first.");
+
+        api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body)))))
+            .WithTags("Engine").Documented<Schemas.Scenario>("What would happen: a scenario through the engine (SPEC §3). No key needed.");
+
+        api.MapGet("/health", (HttpContext http, SlaApi sla) => Answer(sla.HealthAsync(http.RequestAborted)))
+            .WithTags("Engine").Documented<Schemas.None>("200 when the database answers and is migrated.");
+    }
+
+    private static string? Authorization(HttpContext http) => http.Request.Headers.Authorization.FirstOrDefault();
+
+    private static string? IdempotencyKey(HttpContext http) => http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+
+    private static async Task<IResult> WithBody(HttpContext http, Func<string, Task<ApiResponse>> handle)
+    {
+        var (body, refusal) = await RequestBody.ReadAsync(http.Request);
+        return new ApiResult(refusal ?? await handle(body!));
+    }
+
+    private static async Task<IResult> Answer(Task<ApiResponse> response) => new ApiResult(await response);
+
+    private static RouteHandlerBuilder Documented<TBody>(this RouteHandlerBuilder route, string summary)
+        where TBody : notnull
+    {
+        route.WithSummary(summary)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status200OK, contentType: ApiResponse.Json);
+        // The body's shape goes into the OpenAPI document only: accepts-metadata would make routing refuse other
+        // content types with a bare 415, where the handler answers a problem naming Content-Type.
+        return typeof(TBody) == typeof(Schemas.None)
+            ? route
+            : route.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                    {
+                        [ApiResponse.Json] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(TBody), null, cancellationToken) },
+                    },
+                });
+    }
+}
