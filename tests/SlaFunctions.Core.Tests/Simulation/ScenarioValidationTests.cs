@@ -106,7 +106,7 @@ public class ScenarioValidationTests
     }
 
     /// <summary>Applies "a.b[0].c=JSON" (or "=-" to remove) to the document.</summary>
-    private static string Edit(string json, string edit)
+    public static string Edit(string json, string edit)
     {
         var root = JsonNode.Parse(json)!;
         var (path, value) = (edit[..edit.IndexOf('=', StringComparison.Ordinal)], edit[(edit.IndexOf('=', StringComparison.Ordinal) + 1)..]);
