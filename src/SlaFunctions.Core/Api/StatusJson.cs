@@ -33,8 +33,8 @@ public static class StatusJson
             json.WriteString("state", SimulationJson.Name(phase.Outcome));
             json.WriteString("target", IsoText.Format(phase.Target));
             json.WriteString("startedAt", IsoText.Format(phase.StartedAt));
-            WriteInstant(json, "dueAt", phase.DueAt);
-            WriteInstant(json, "completedAt", phase.CompletedAt);
+            json.WriteInstant("dueAt", phase.DueAt);
+            json.WriteInstant("completedAt", phase.CompletedAt);
             var remaining = phase.Outcome switch
             {
                 PhaseOutcome.Met or PhaseOutcome.Cancelled => (Duration?)null,
@@ -42,14 +42,7 @@ public static class StatusJson
                 _ when phase.DueAt is { } due => due - (now > status.AsOf ? now : status.AsOf),
                 _ => phase.Target - phase.Elapsed,
             };
-            if (remaining is { } left)
-            {
-                json.WriteString("remaining", IsoText.Format(left));
-            }
-            else
-            {
-                json.WriteNull("remaining");
-            }
+            json.WriteDuration("remaining", remaining);
 
             json.WriteString("elapsed", IsoText.Format(phase.Elapsed));
             json.WriteString("paused", IsoText.Format(phase.Paused));
@@ -62,7 +55,7 @@ public static class StatusJson
         {
             json.WriteStartObject();
             json.WriteString("from", IsoText.Format(pause.From));
-            WriteInstant(json, "to", pause.To);
+            json.WriteInstant("to", pause.To);
             json.WriteString("reason", pause.Reason);
             json.WriteString("source", pause.Source == PauseSource.Status ? "status" : "explicit");
             json.WriteEndObject();
@@ -77,17 +70,5 @@ public static class StatusJson
 
         json.WriteEndArray();
         json.WriteEndObject();
-    }
-
-    private static void WriteInstant(Utf8JsonWriter json, string name, Instant? instant)
-    {
-        if (instant is { } value)
-        {
-            json.WriteString(name, IsoText.Format(value));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

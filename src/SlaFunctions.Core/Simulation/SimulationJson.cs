@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
@@ -9,17 +8,7 @@ namespace SlaFunctions.Core.Simulation;
 /// <summary>Writes a simulation result in the shape of SPEC §3.</summary>
 public static class SimulationJson
 {
-    public static string Write(SlaStatus status)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            Write(json, status);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string Write(SlaStatus status) => JsonText.Write(json => Write(json, status), indented: true);
 
     public static void Write(Utf8JsonWriter json, SlaStatus status)
     {
@@ -34,8 +23,8 @@ public static class SimulationJson
             json.WriteNumber("cycle", phase.Cycle);
             json.WriteString("target", IsoText.Format(phase.Target));
             json.WriteString("startedAt", IsoText.Format(phase.StartedAt));
-            WriteInstant(json, "dueAt", phase.DueAt);
-            WriteInstant(json, "completedAt", phase.CompletedAt);
+            json.WriteInstant("dueAt", phase.DueAt);
+            json.WriteInstant("completedAt", phase.CompletedAt);
             json.WriteString("outcome", Name(phase.Outcome));
             json.WriteString("elapsed", IsoText.Format(phase.Elapsed));
             json.WriteString("paused", IsoText.Format(phase.Paused));
@@ -70,7 +59,7 @@ public static class SimulationJson
         {
             json.WriteStartObject();
             json.WriteString("from", IsoText.Format(pause.From));
-            WriteInstant(json, "to", pause.To);
+            json.WriteInstant("to", pause.To);
             json.WriteString("status", pause.Reason);
             json.WriteEndObject();
         }
@@ -105,16 +94,4 @@ public static class SimulationJson
         PhaseOutcome.Breached => "breached",
         _ => "cancelled",
     };
-
-    private static void WriteInstant(Utf8JsonWriter json, string name, NodaTime.Instant? instant)
-    {
-        if (instant is { } value)
-        {
-            json.WriteString(name, IsoText.Format(value));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
 }
