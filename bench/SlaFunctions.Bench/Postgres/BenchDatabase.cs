@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
 using SlaFunctions.Postgres;
@@ -61,7 +60,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     public PollingEngine Engine() =>
-        new(DataSource, Policies, Clock, new SlaStoreOptions(), new PollingOptions(), NullLogger<PollingEngine>.Instance);
+        new(DataSource, Policies, Clock, new SlaStoreOptions(), new PollingOptions(), new StderrLogger<PollingEngine>());
 
     public PostgresSlaService Service() => new(DataSource, Definitions, Policies, Clock, new SlaStoreOptions());
 

@@ -8,10 +8,11 @@ namespace SlaFunctions.Bench.Postgres;
 
 /// <summary>
 /// <c>scripts/bench lateness</c>: a running engine (<see cref="PollingEngine.RunAsync"/> on the real clock,
-/// with the self-host's default options) and 1,000 thresholds a minute falling due, evenly spread. A feeder
-/// starts each ticket through the service <see cref="Lead"/> before its threshold, backdated so that its
-/// 50% response threshold falls due at its slot, as a ticket created 20 minutes earlier would. Each
-/// notification's lateness is <c>fired_at - due_at</c> as stored. The last line is the figure.
+/// with the self-host's default options) and 1,000 thresholds a minute falling due, evenly spread. The
+/// tickets are started through the service before the first falls due, backdated so that each one's 50%
+/// response threshold falls due at its slot, as for a ticket created 20 minutes earlier; nothing else
+/// happens meanwhile, so the engine is on its own timing (no command sends NOTIFY). Each notification's
+/// lateness is <c>fired_at - due_at</c> as stored. The last line is the figure.
 /// </summary>
 internal static class LatenessBench
 {
@@ -22,6 +23,7 @@ internal static class LatenessBench
     /// <summary>The 50% response threshold falls due 20 minutes after creation; the next one 10 minutes later, after the run.</summary>
     private const string Policy = """{ "calendar": "main", "targets": { "P1": { "responseMinutes": 40, "resolutionMinutes": 480 } } }""";
 
+    /// <summary>Time to start every ticket before the first threshold falls due.</summary>
     private static readonly Duration Lead = Duration.FromSeconds(30);
     private static readonly Duration ToThreshold = Duration.FromMinutes(20);
 
@@ -32,9 +34,8 @@ internal static class LatenessBench
         var interval = window / count;
         var clock = SystemClock.Instance;
         var options = new PollingOptions();
-        Console.WriteLine($"lateness: {count:N0} thresholds due over {window.TotalMinutes} min ({PerMinute:N0}/min, one every {interval.TotalMilliseconds:F0} ms), "
-            + $"each ticket started {Lead.TotalSeconds} s ahead; engine batch size {options.BatchSize}, max sleep {options.MaxSleep.TotalSeconds} s; "
-            + $"load average {Report.LoadAverage()}");
+        Console.WriteLine($"lateness: {count:N0} thresholds due over {window.TotalMinutes} min ({PerMinute:N0}/min, one every {interval.TotalMilliseconds:F0} ms); "
+            + $"engine batch size {options.BatchSize}, max sleep {options.MaxSleep.TotalSeconds} s; load average {Report.LoadAverage()}");
 
         await using var database = await BenchDatabase.CreateAsync("bench_lateness", clock, Calendar, Policy);
         var service = database.Service();
@@ -42,21 +43,14 @@ internal static class LatenessBench
         var engine = Task.Run(() => database.Engine().RunAsync(stop.Token));
 
         var first = Instant.FromUnixTimeSeconds(clock.GetCurrentInstant().ToUnixTimeSeconds()) + Lead; // whole seconds: stored to the microsecond
-        var startedLate = 0;
-        var starts = new List<double>();
-        for (var i = 0; i < count; i++)
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, cancellationToken) =>
+            await service.StartAsync(new TicketKey(BenchDatabase.TenantId, Ticket(i)), new StartRequest("P1", BenchDatabase.PolicyId, first + interval * i - ToThreshold), cancellationToken));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"started {count:N0} tickets through the service in {watch.Elapsed.TotalSeconds:F1} s"));
+        if (clock.GetCurrentInstant() >= first)
         {
-            var due = first + interval * i;
-            var wait = due - Lead - clock.GetCurrentInstant();
-            if (wait > Duration.Zero)
-            {
-                await Task.Delay(wait.ToTimeSpan());
-            }
-
-            var watch = Stopwatch.StartNew();
-            await service.StartAsync(new TicketKey(BenchDatabase.TenantId, Ticket(i)), new StartRequest("P1", BenchDatabase.PolicyId, due - ToThreshold));
-            starts.Add(watch.Elapsed.TotalMilliseconds);
-            startedLate += clock.GetCurrentInstant() >= due ? 1 : 0;
+            Console.Error.WriteLine($"lateness: starting the tickets took longer than the {Lead.TotalSeconds} s before the first threshold");
+            return 1;
         }
 
         var last = first + interval * (count - 1);
@@ -75,14 +69,16 @@ internal static class LatenessBench
         }
 
         var lateness = await LatenessAsync(database, first, interval);
-        if (lateness.Count != count || startedLate > 0)
+        if (lateness.Count != count)
         {
-            throw new InvalidOperationException($"{lateness.Count} of {count} thresholds fired as expected; {startedLate} tickets were started after their threshold was due.");
+            var overdue = await database.ScalarAsync("select count(*) from ticket_slas where next_wake_at < now() - interval '10 seconds'");
+            Console.Error.WriteLine($"lateness: {lateness.Count:N0} of {count:N0} thresholds fired; {overdue:N0} tickets are still due more than 10 s after their "
+                + $"threshold (twice the engine's maximum sleep)");
+            return 1;
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"all {count:N0} thresholds fired once with their due instant; starts took p50 {Report.Percentile(starts, 0.5):F1} ms, max {starts.Max():F1} ms; "
-            + $"min lateness {lateness.Min():F1} ms; load average {Report.LoadAverage()}"));
+            $"all {count:N0} thresholds fired once with their due instant; min lateness {lateness.Min():F1} ms; load average {Report.LoadAverage()}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"lateness: p50 {Report.Percentile(lateness, 0.5):F0} ms, p99 {Report.Percentile(lateness, 0.99):F0} ms, max {lateness.Max():F0} ms"));
         return 0;

@@ -17,6 +17,11 @@ internal static class PollingBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--profile"))
+        {
+            return await PollingProfile.RunAsync();
+        }
+
         var measuredRounds = args.Contains("--quick") ? 2 : 5;
         Console.WriteLine($"polling: one engine, batch size {new PollingOptions().BatchSize}, {DueRows:N0} due rows per round, "
             + $"{measuredRounds} measured rounds after 1 warm-up; load average {Report.LoadAverage()}");
