@@ -1,0 +1,43 @@
+using System.Text;
+
+namespace SlaFunctions.Core.Api;
+
+/// <summary>
+/// What both hosts accept as a request body: JSON (or no content type), at most <see cref="SlaApi.MaxBodyBytes"/>
+/// bytes, UTF-8. The hosts read the bytes; these rules decide.
+/// </summary>
+public static class RequestBodyRules
+{
+    /// <summary>The refusal for a request's headers, or null when its body may be read.</summary>
+    public static ApiResponse? Refuse(string? contentType, long? contentLength) =>
+        contentType is { Length: > 0 } type && !IsJson(type) ? Problem.UnsupportedMediaType(type)
+        : contentLength > SlaApi.MaxBodyBytes ? Problem.TooLarge(SlaApi.MaxBodyBytes)
+        : null;
+
+    /// <summary>The body as text, or the refusal when it is over the limit or not UTF-8.</summary>
+    public static (string? Body, ApiResponse? Refusal) Decode(byte[] buffer, int length)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (length > SlaApi.MaxBodyBytes)
+        {
+            return (null, Problem.TooLarge(SlaApi.MaxBodyBytes));
+        }
+
+        try
+        {
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, Problem.InvalidInput("body", "must be UTF-8 text"));
+        }
+    }
+
+    public static bool IsJson(string contentType)
+    {
+        ArgumentNullException.ThrowIfNull(contentType);
+        var mediaType = contentType.Split(';')[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+}

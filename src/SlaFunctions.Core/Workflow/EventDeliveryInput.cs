@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using SlaFunctions.Core.Service;
+
+namespace SlaFunctions.Core.Workflow;
+
+/// <summary>
+/// Work a correlation entity (or the HTTP API) hands to <see cref="EventDeliveryWorkflow"/>: events that cannot
+/// be used, to dead-letter, and signals to deliver to tickets, in order.
+/// </summary>
+public sealed record EventDeliveryInput(ImmutableArray<DeadLetterRequest> DeadLetters, ImmutableArray<DeliverSignalRequest> Signals)
+{
+    public bool IsEmpty => DeadLetters.IsDefaultOrEmpty && Signals.IsDefaultOrEmpty;
+}
+
+/// <summary>One signal for one ticket.</summary>
+public sealed record DeliverSignalRequest(TicketKey Ticket, SlaSignal Signal);
+
+/// <summary>A domain event filed as a dead letter (row and audit entry), with the reason and the original envelope.</summary>
+public sealed record DeadLetterRequest(string TenantId, string? EventId, string Reason, string Description, string? Payload);
+
+/// <summary>What became of a delivery.</summary>
+public enum DeliveryReceipt
+{
+    /// <summary>Applied to the row of a ticket on the polling backend.</summary>
+    Applied,
+
+    /// <summary>Raised on the running orchestration; to be confirmed.</summary>
+    Raised,
+
+    /// <summary>A new execution started from the snapshot, with the signal as its first.</summary>
+    Restarted,
+
+    /// <summary>The stored history has it, or the live orchestration has it queued.</summary>
+    Confirmed,
+
+    /// <summary>The ticket has no SLA (any more): nothing to deliver to.</summary>
+    NoSla,
+}
+
+/// <summary>The activities of <see cref="EventDeliveryWorkflow"/>.</summary>
+public static class EventDeliveryActivities
+{
+    /// <summary><see cref="DeliverSignalRequest"/> → <see cref="DeliveryReceipt"/>: apply, raise or restart (<c>SignalRouting.Deliver</c>).</summary>
+    public const string Deliver = "DeliverSlaSignal";
+
+    /// <summary><see cref="DeliverSignalRequest"/> → <see cref="DeliveryReceipt"/>: deliver again what a raise lost (<c>SignalRouting.Confirm</c>).</summary>
+    public const string Confirm = "ConfirmSlaSignal";
+
+    /// <summary><see cref="DeadLetterRequest"/> → <see cref="bool"/>: the dead-letter row and its audit entry.</summary>
+    public const string DeadLetter = "DeadLetterSlaEvent";
+}
