@@ -69,7 +69,7 @@ internal static class PollingBench
     }
 
     /// <summary>One database with its tracked tickets, and what its engine did in the measured rounds.</summary>
-    private sealed class Size(int tracked, BenchDatabase database, BenchClock clock, List<TicketTemplate> due, List<Round> rounds)
+    private sealed class Size(int tracked, BenchDatabase database, BenchClock clock, List<SlaRow> due, List<Round> rounds)
     {
         private readonly PollingEngine engine = database.Engine();
 

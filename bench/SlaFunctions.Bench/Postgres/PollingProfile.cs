@@ -8,6 +8,7 @@ using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Polling;
+using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Bench.Postgres;
 
@@ -30,7 +31,7 @@ internal static class PollingProfile
         var policy = PollingScenario.Compile(database.PolicyVersion);
         var due = PollingScenario.Due(policy);
         var idle = PollingScenario.Idle(policy);
-        var rounds = PollingScenario.Rounds(due, 4);
+        var rounds = PollingScenario.Rounds(due, 6);
         var step = Tracked / DueRows;
         var idleFrom = rounds[^1].At + Duration.FromDays(1);
         await TicketLoader.CopyAsync(database, Tracked, i => i % step == 0
@@ -41,9 +42,9 @@ internal static class PollingProfile
 
         var engine = database.Engine();
         Console.WriteLine($"profile: {Tracked:N0} tracked tickets, {DueRows:N0} due per round; load average {Report.LoadAverage()}");
-        await DrainAsync(engine, clock, rounds[0].At, "warm-up");
+        await DrainAsync(Claims(engine), clock, rounds[0].At, "warm-up");
         await database.ExecuteAsync("select pg_stat_statements_reset()");
-        var drain = await DrainAsync(engine, clock, rounds[1].At, "measured");
+        var drain = await DrainAsync(Claims(engine), clock, rounds[1].At, "measured, the engine as it is");
         var server = await ServerTimeAsync(database);
 
         // The same work in process, on the rows due in the next round as the engine reads them (jsonb text).
@@ -73,31 +74,47 @@ internal static class PollingProfile
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{perWakeup - accounted,16:F1}  the rest: Npgsql building and sending 3 statements per wake-up, parse and protocol, commit, scheduling"));
 
-        // Parse and plan of the unprepared batch statements: the same engine on auto-prepared statements.
+        // What-ifs, a round each: the statements prepared; one statement per table per batch; and that with two batches in flight.
         var prepared = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString) { MaxAutoPrepare = 20, AutoPrepareMinUsages = 2 };
         await using var preparedDatabase = SlaFunctions.Postgres.SlaDatabase.Open(prepared.ConnectionString);
         var preparedEngine = new PollingEngine(preparedDatabase, database.Policies, clock, new(), new(), new StderrLogger<PollingEngine>());
-        var withPrepare = await DrainAsync(preparedEngine, clock, rounds[2].At, "measured, Max Auto Prepare=20");
-        var again = await DrainAsync(engine, clock, rounds[3].At, "measured, as configured (drift check)");
+        Console.WriteLine();
+        var withPrepare = await DrainAsync(Claims(preparedEngine), clock, rounds[2].At, "what-if: the engine on auto-prepared statements (Max Auto Prepare=20)");
+        var setBased = new SetBasedPoll(database.DataSource, database.Policies, clock, new SlaStoreOptions().Sinks, new PollingOptions().BatchSize);
+        var withArrays = await DrainAsync(setBased.PollOnceAsync, clock, rounds[3].At, "what-if: one statement per table per batch (unnest)");
+        var laps = setBased.Seconds.Select(x => x * 1e6 / withArrays.Claimed).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"auto-prepared statements: {withPrepare.Claimed / withPrepare.Seconds:N0} wake-ups/s against {drain.Claimed / drain.Seconds:N0} and {again.Claimed / again.Seconds:N0} unprepared"));
+            $"  per wake-up: open and claim {laps[0]:F0} µs, Core and JSON {laps[1]:F0} µs, build and run the 3 writes {laps[2]:F0} µs, commit {laps[3]:F0} µs"));
+        var second = new SetBasedPoll(database.DataSource, database.Policies, clock, new SlaStoreOptions().Sinks, new PollingOptions().BatchSize);
+        var inFlight = await DrainAsync(async () => (await Task.WhenAll(setBased.PollOnceAsync(), second.PollOnceAsync())).Sum(), clock, rounds[4].At,
+            "what-if: that, two batches in flight (two connections)");
+
+        clock.Now = rounds[5].At;
+        var plans = new List<string>();
+        await setBased.ExplainAsync(plans);
+        Console.WriteLine("  one batch's set-based writes under explain (analyze, buffers), rolled back:");
+        plans.ForEach(line => Console.WriteLine("    " + line));
+        var again = await DrainAsync(Claims(engine), clock, rounds[5].At, "the engine as it is, again (drift check)");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wake-ups/s: the engine as it is {drain.Claimed / drain.Seconds:N0} and {again.Claimed / again.Seconds:N0}; prepared {withPrepare.Claimed / withPrepare.Seconds:N0}; "
+            + $"set-based {withArrays.Claimed / withArrays.Seconds:N0}; set-based, two in flight {inFlight.Claimed / inFlight.Seconds:N0}; load average {Report.LoadAverage()}"));
         return 0;
     }
 
-    private static async Task<Drain> DrainAsync(PollingEngine engine, BenchClock clock, Instant at, string label)
+    private static async Task<Drain> DrainAsync(Func<Task<int>> poll, BenchClock clock, Instant at, string label)
     {
         clock.Now = at;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes();
         var watch = Stopwatch.StartNew();
         long claimed = 0;
-        PollResult result;
+        int batch;
         do
         {
-            result = await engine.PollOnceAsync();
-            claimed += result.Claimed;
+            batch = await poll();
+            claimed += batch;
         }
-        while (result.Claimed > 0);
+        while (batch > 0);
 
         var drain = new Drain(claimed, watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
             GC.GetTotalAllocatedBytes() - allocated);
@@ -170,6 +187,8 @@ internal static class PollingProfile
             return Report.Percentile(passes, 0.5);
         }
     }
+
+    private static Func<Task<int>> Claims(PollingEngine engine) => async () => (await engine.PollOnceAsync()).Claimed;
 
     private sealed record Drain(long Claimed, double Seconds, double CpuSeconds, long AllocatedBytes);
 }

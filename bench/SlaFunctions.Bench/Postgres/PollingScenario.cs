@@ -38,7 +38,7 @@ internal static class PollingScenario
     public static SlaPolicy Compile(int version) => new PolicyDefinition(new PolicyRef(BenchDatabase.PolicyId, version), Policy, Calendar).Compile();
 
     /// <summary>Twenty P1 tickets a few seconds apart: some plain, some paused a minute by a status, some by an explicit pause.</summary>
-    public static List<TicketTemplate> Due(SlaPolicy policy) =>
+    public static List<SlaRow> Due(SlaPolicy policy) =>
     [
         .. Enumerable.Range(0, 20).Select(k =>
         {
@@ -52,12 +52,12 @@ internal static class PollingScenario
                 _ => [new TicketCreated(created, "P1") { Id = $"evt-{k}-1" }, new TicketPaused(m(1), "vendor") { Id = $"evt-{k}-2" },
                       new TicketResumed(m(2), "vendor") { Id = $"evt-{k}-3" }, new TicketStatusChanged(m(3), "in_progress") { Id = $"evt-{k}-4" }],
             };
-            return TicketTemplate.Build(policy, m(5), history);
+            return SlaRow.Build(policy, m(5), history);
         }),
     ];
 
     /// <summary>Twenty P3/P4 tickets of the two days before, responded to or waiting on their resolution.</summary>
-    public static List<TicketTemplate> Idle(SlaPolicy policy) =>
+    public static List<SlaRow> Idle(SlaPolicy policy) =>
     [
         .. Enumerable.Range(0, 20).Select(j =>
         {
@@ -72,7 +72,7 @@ internal static class PollingScenario
                 _ => [new TicketCreated(created, "P3") { Id = $"idle-{j}-1" }, new TicketResponded(m(15)) { Id = $"idle-{j}-2" },
                       new TicketPriorityChanged(m(50), "P4") { Id = $"idle-{j}-3" }],
             };
-            return TicketTemplate.Build(policy, Opening, history);
+            return SlaRow.Build(policy, Opening, history);
         }),
     ];
 
@@ -80,7 +80,7 @@ internal static class PollingScenario
     /// Each round's clock: the latest next wake-up among the due tickets, so that every due ticket is due in
     /// every round; and how many notifications each due template fires in it.
     /// </summary>
-    public static List<Round> Rounds(IEnumerable<TicketTemplate> due, int count)
+    public static List<Round> Rounds(IEnumerable<SlaRow> due, int count)
     {
         var slas = due.Select(t => t.Sla).ToArray();
         var rounds = new List<Round>();

@@ -13,7 +13,7 @@ internal static class TicketLoader
         """;
 
     /// <summary>Rows <c>T-0000000</c> … each a template's row with its own wake-up.</summary>
-    public static async Task CopyAsync(BenchDatabase database, int count, Func<int, (TicketTemplate Template, Instant WakeAt)> row)
+    public static async Task CopyAsync(BenchDatabase database, int count, Func<int, (SlaRow Template, Instant WakeAt)> row)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await using var import = await connection.BeginBinaryImportAsync($"copy ticket_slas ({Columns}) from stdin (format binary)");
@@ -27,9 +27,9 @@ internal static class TicketLoader
             await import.WriteAsync(template.Sla.Policy.Ref.Version, NpgsqlDbType.Integer);
             await import.WriteAsync(template.Snapshot, NpgsqlDbType.Jsonb);
             await import.WriteAsync(template.Sla.Priority, NpgsqlDbType.Text);
-            await WriteAsync(import, TicketTemplate.Outcome(template.Response));
+            await WriteAsync(import, SlaRow.Outcome(template.Response));
             await WriteAsync(import, template.Response?.DueAt);
-            await WriteAsync(import, TicketTemplate.Outcome(template.Resolution));
+            await WriteAsync(import, SlaRow.Outcome(template.Resolution));
             await WriteAsync(import, template.Resolution?.DueAt);
             await import.WriteAsync(template.Resolution?.Cycle ?? 1, NpgsqlDbType.Integer);
             await import.WriteAsync(template.Breached, NpgsqlDbType.Boolean);

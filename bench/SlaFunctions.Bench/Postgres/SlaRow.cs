@@ -7,10 +7,10 @@ using SlaFunctions.Core.Tracking;
 namespace SlaFunctions.Bench.Postgres;
 
 /// <summary>
-/// A ticket's SLA built through the Core API and fired up to <paramref name="asOf"/>, with the row the
-/// service would store for it: the snapshot JSON and the projection columns.
+/// A ticket's SLA with the row the service stores for it as of <paramref name="AsOf"/>: the snapshot JSON
+/// and the projection columns.
 /// </summary>
-internal sealed record TicketTemplate(TicketSla Sla, Instant AsOf)
+internal sealed record SlaRow(TicketSla Sla, Instant AsOf)
 {
     public string Snapshot { get; } = SlaJson.Serialize(Sla.ToSnapshot());
 
@@ -24,8 +24,8 @@ internal sealed record TicketTemplate(TicketSla Sla, Instant AsOf)
 
     public static string? Outcome(PhaseStatus? phase) => phase is null ? null : SimulationJson.Name(phase.Outcome);
 
-    /// <summary>Starts the ticket, applies its history and fires what is due at <paramref name="asOf"/>.</summary>
-    public static TicketTemplate Build(SlaPolicy policy, Instant asOf, params TicketEvent[] history)
+    /// <summary>Starts a ticket through the Core API, applies its history and fires what is due at <paramref name="asOf"/>.</summary>
+    public static SlaRow Build(SlaPolicy policy, Instant asOf, params TicketEvent[] history)
     {
         var sla = TicketSla.Start(policy, (TicketCreated)history[0]);
         foreach (var e in history.Skip(1))
@@ -34,6 +34,6 @@ internal sealed record TicketTemplate(TicketSla Sla, Instant AsOf)
             sla = result.Effect == EventEffect.Applied ? result.Sla : throw new InvalidOperationException($"{e} was not applied: {result.Reason}");
         }
 
-        return new TicketTemplate(sla.FireDue(asOf).Sla, asOf);
+        return new SlaRow(sla.FireDue(asOf).Sla, asOf);
     }
 }
