@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Workflow;
+
+namespace SlaFunctions.Postgres.Durable;
+
+/// <summary>A ticket's row as the durable backend needs it: who drives it, its SLA, and the policy version to restart it with.</summary>
+public sealed record DurableTicket(TicketKey Ticket, string Backend, long Version, TicketSla Sla, PolicyDefinition Policy)
+{
+    /// <summary>The input of a new execution of the ticket's orchestration from this snapshot.</summary>
+    public TicketSlaInput Input(ImmutableArray<SlaSignal> signals) => new(Ticket, Policy, Sla.ToSnapshot(), signals);
+}
