@@ -29,14 +29,7 @@ internal static class PollingProfile
         await using var database = await BenchDatabase.CreateAsync("bench_profile", clock, PollingScenario.Calendar, PollingScenario.Policy);
         await database.ExecuteAsync("create extension pg_stat_statements");
         var policy = PollingScenario.Compile(database.PolicyVersion);
-        var due = PollingScenario.Due(policy);
-        var idle = PollingScenario.Idle(policy);
-        var rounds = PollingScenario.Rounds(due, 6);
-        var step = Tracked / DueRows;
-        var idleFrom = rounds[^1].At + Duration.FromDays(1);
-        await TicketLoader.CopyAsync(database, Tracked, i => i % step == 0
-            ? (due[i / step % due.Count], due[i / step % due.Count].Sla.NextWakeAt!.Value)
-            : (idle[i % idle.Count], idleFrom + Duration.FromSeconds(30L * 86_400 * i / Tracked)));
+        var (_, rounds) = await PollingScenario.SeedAsync(database, Tracked, DueRows, 6);
         await database.ExecuteAsync("vacuum analyze");
         await database.ExecuteAsync("checkpoint");
 

@@ -77,6 +77,32 @@ internal static class PollingScenario
     ];
 
     /// <summary>
+    /// Loads <paramref name="tracked"/> tickets by COPY, of which <paramref name="dueRows"/>, spread evenly
+    /// through the table, are the due tickets (due in every round) and the others idle tickets with a wake-up
+    /// 1 to 31 days after the last round. An idle row's wake-up is spread per row rather than its template's
+    /// own (which is also after the last round), so that the index holds as many distinct instants as a real
+    /// one would. Returns the due templates and the rounds.
+    /// </summary>
+    public static async Task<(List<SlaRow> Due, List<Round> Rounds)> SeedAsync(BenchDatabase database, int tracked, int dueRows, int roundCount)
+    {
+        var policy = Compile(database.PolicyVersion);
+        var due = Due(policy);
+        var idle = Idle(policy);
+        var rounds = Rounds(due, roundCount);
+        var idleFrom = rounds[^1].At + Duration.FromDays(1);
+        if (idle.Any(t => t.Sla.NextWakeAt is not { } wake || wake <= idleFrom))
+        {
+            throw new InvalidOperationException("An idle ticket would fall due during the rounds.");
+        }
+
+        var step = tracked / dueRows;
+        await TicketLoader.CopyAsync(database, tracked, i => i % step == 0
+            ? (due[i / step % due.Count], due[i / step % due.Count].Sla.NextWakeAt!.Value)
+            : (idle[i % idle.Count], idleFrom + Duration.FromSeconds(30L * 86_400 * i / tracked)));
+        return (due, rounds);
+    }
+
+    /// <summary>
     /// Each round's clock: the latest next wake-up among the due tickets, so that every due ticket is due in
     /// every round; and how many notifications each due template fires in it.
     /// </summary>
