@@ -23,6 +23,8 @@ public static class SlaInstanceId
 
     public const int MaxLength = 100;
 
+    public const string DeliveryPrefix = "dlv-";
+
     public static string For(TicketKey ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
@@ -36,6 +38,18 @@ public static class SlaInstanceId
 
         var name = string.Create(CultureInfo.InvariantCulture, $"{ticket.TenantId.Length}:{ticket.TenantId}{ticket.TicketId}");
         return Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+    }
+
+    /// <summary>
+    /// The instance id of the delivery of a ticket event that has an id: a client that repeats the command
+    /// while its delivery runs finds that delivery instead of starting a second one.
+    /// </summary>
+    public static string ForDelivery(TicketKey ticket, string eventId)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{ticket.TenantId.Length}:{ticket.TenantId}{ticket.TicketId.Length}:{ticket.TicketId}{eventId}");
+        return DeliveryPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
     }
 
     /// <summary>Whether an id can be used as an instance id as it is: what <see cref="For"/> produces always is.</summary>
