@@ -1,0 +1,48 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using SlaFunctions.Core.Api;
+using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Service;
+using SlaFunctions.FunctionApp.Hosting;
+using SlaFunctions.Postgres.Durable;
+using SlaFunctions.Postgres.Events;
+using SlaFunctions.Postgres.Tickets;
+
+namespace SlaFunctions.FunctionApp.Durable;
+
+/// <summary>
+/// The backend chosen by <c>Sla__Backend</c>, per invocation: Durable's client comes from each function's
+/// <c>[DurableClient]</c> binding, so the services that need it are built around it (they are cheap).
+/// With the polling backend the client is not used: tickets and events go to PostgreSQL directly.
+/// </summary>
+public sealed class DurableBackend(
+    FunctionAppSettings settings,
+    ITenantDirectory tenants,
+    IDefinitionStore definitions,
+    IHealthProbe health,
+    PostgresSlaService rows,
+    PostgresEventIngestion records,
+    DurableSlaStore store,
+    EventInbox inbox,
+    EventRouter router,
+    SlaStoreOptions options,
+    IClock clock,
+    ILoggerFactory loggers)
+{
+    public bool IsDurable => settings.IsDurable;
+
+    public SlaApi Api(DurableTaskClient client) =>
+        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock);
+
+    public ISlaService SlaService(DurableTaskClient client) =>
+        IsDurable ? new DurableSlaService(rows, store, Instances(client), clock, options, loggers.CreateLogger<DurableSlaService>()) : rows;
+
+    public IEventIngestion Ingestion(DurableTaskClient client) =>
+        IsDurable ? new DurableEventIngestion(router, inbox, records, SlaService(client), client) : records;
+
+    public SignalDelivery Delivery(DurableTaskClient client) =>
+        new(store, rows, Instances(client), loggers.CreateLogger<SignalDelivery>());
+
+    public static DurableInstances Instances(DurableTaskClient client) => new(client);
+}

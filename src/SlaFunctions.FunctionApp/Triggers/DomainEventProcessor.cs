@@ -1,0 +1,76 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using SlaFunctions.Core.Durable;
+using SlaFunctions.Core.Service;
+using SlaFunctions.FunctionApp.Hosting;
+
+namespace SlaFunctions.FunctionApp.Triggers;
+
+/// <summary>
+/// One message of <c>sla-domain-events</c>: read with Core, handed to the backend's ingestion, and settled by
+/// <see cref="MessageSettlement"/>. Whatever is dead-lettered is also filed in the dead-letter table with an
+/// audit entry (by the ingestion, or here when the body is unreadable or processing failed for good).
+/// </summary>
+public sealed class DomainEventProcessor(ILogger<DomainEventProcessor> logger)
+{
+    public async Task<MessageSettlement> HandleAsync(
+        ServiceBusReceivedMessage message, ServiceBusMessageActions actions, IEventIngestion ingestion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentNullException.ThrowIfNull(ingestion);
+        var body = message.Body.ToString();
+        var read = ServiceBusEvent.Read(body, message.CorrelationId, message.ApplicationProperties);
+        var settlement = await DecideAsync(read, body, ingestion, cancellationToken);
+        switch (settlement)
+        {
+            case DeadLetterMessage letter:
+                logger.LogWarning("Dead-lettering message {MessageId} (event {EventId}): {Reason}: {Description}", message.MessageId, read.EventId, letter.Reason, letter.Description);
+                await actions.DeadLetterMessageAsync(message, null, letter.ReasonText, letter.DescriptionText, cancellationToken);
+                break;
+            case AbandonMessage abandon:
+                logger.LogWarning("Abandoning message {MessageId} (delivery {DeliveryCount}) for redelivery: {Error}", message.MessageId, message.DeliveryCount, abandon.Error);
+                await actions.AbandonMessageAsync(message, null, cancellationToken);
+                break;
+            default:
+                await actions.CompleteMessageAsync(message, cancellationToken);
+                break;
+        }
+
+        return settlement;
+    }
+
+    private async Task<MessageSettlement> DecideAsync(ServiceBusEvent read, string body, IEventIngestion ingestion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (read.Rejection is { } rejection)
+            {
+                await ingestion.DeadLetterAsync(read.TenantId, read.EventId, rejection.Reason, rejection.Description, body, cancellationToken);
+                return MessageSettlement.For(rejection);
+            }
+
+            return MessageSettlement.For(await ingestion.IngestAsync(read.Envelope!, read.TransportKey, cancellationToken));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var transient = TransientFailures.IsTransient(e);
+            var error = $"{e.GetType().Name}: {e.Message}";
+            if (!transient)
+            {
+                logger.LogError(e, "Processing event {EventId} of tenant {TenantId} failed", read.EventId, read.TenantId);
+                try
+                {
+                    await ingestion.DeadLetterAsync(read.TenantId, read.EventId, MessageSettlement.ProcessingFailed, error, body, cancellationToken);
+                }
+                catch (Exception recording) when (TransientFailures.IsTransient(recording))
+                {
+                    return MessageSettlement.ForFailure(transient: true, $"{error}; recording the dead letter failed too: {recording.Message}");
+                }
+            }
+
+            return MessageSettlement.ForFailure(transient, error);
+        }
+    }
+}

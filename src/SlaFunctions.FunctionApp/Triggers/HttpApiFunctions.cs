@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using SlaFunctions.Core.Api;
+using SlaFunctions.Core.Service;
+using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.FunctionApp.Hosting;
+
+namespace SlaFunctions.FunctionApp.Triggers;
+
+/// <summary>
+/// The routes of SPEC §4 under <c>/api</c>, each a translation to <see cref="SlaApi"/> like the self-host's
+/// endpoints. A function key is required (<c>x-functions-key</c>) on top of the tenant's API key, which
+/// <see cref="SlaApi"/> checks (<c>Authorization: Bearer …</c>).
+/// </summary>
+public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunctions> logger)
+{
+    private const string Tenant = "tenants/{tenant}";
+
+    [Function("PutCalendar")]
+    public Task<IActionResult> PutCalendar(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = Tenant + "/calendars/{calendarId}")] HttpRequest request,
+        string tenant, string calendarId, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.PutCalendarAsync(Authorization(request), tenant, calendarId, body, ct));
+
+    [Function("PutPolicy")]
+    public Task<IActionResult> PutPolicy(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = Tenant + "/policies/{policyId}")] HttpRequest request,
+        string tenant, string policyId, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.PutPolicyAsync(Authorization(request), tenant, policyId, body, ct));
+
+    [Function("AssignClient")]
+    public Task<IActionResult> AssignClient(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = Tenant + "/assignments/clients/{clientId}")] HttpRequest request,
+        string tenant, string clientId, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.AssignAsync(Authorization(request), tenant, AssignmentScope.Client, clientId, body, ct));
+
+    [Function("AssignBoard")]
+    public Task<IActionResult> AssignBoard(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = Tenant + "/assignments/boards/{boardId}")] HttpRequest request,
+        string tenant, string boardId, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.AssignAsync(Authorization(request), tenant, AssignmentScope.Board, boardId, body, ct));
+
+    [Function("SetDefaultPolicy")]
+    public Task<IActionResult> SetDefaultPolicy(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = Tenant + "/default-policy")] HttpRequest request,
+        string tenant, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.SetDefaultPolicyAsync(Authorization(request), tenant, body, ct));
+
+    [Function("StartSla")]
+    public Task<IActionResult> StartSla(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/tickets/{ticket}/sla")] HttpRequest request,
+        string tenant, string ticket, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.StartAsync(Authorization(request), tenant, ticket, body, IdempotencyKey(request), ct));
+
+    [Function("SlaCommand")]
+    public Task<IActionResult> SlaCommand(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/tickets/{ticket}/sla/{command}")] HttpRequest request,
+        string tenant, string ticket, string command, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.CommandAsync(Authorization(request), tenant, ticket, command, body, IdempotencyKey(request), ct));
+
+    [Function("SlaStatus")]
+    public Task<IActionResult> SlaStatus(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/tickets/{ticket}/sla")] HttpRequest request,
+        string tenant, string ticket, [DurableClient] DurableTaskClient client) =>
+        Answer(request, client, (api, ct) => api.StatusAsync(Authorization(request), tenant, ticket, ct));
+
+    [Function("IngestEvents")]
+    public Task<IActionResult> IngestEvents(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/events")] HttpRequest request,
+        string tenant, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.IngestAsync(Authorization(request), tenant, body, ct));
+
+    [Function("DeadLetters")]
+    public Task<IActionResult> DeadLetters(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/dead-letters")] HttpRequest request,
+        string tenant, [DurableClient] DurableTaskClient client) =>
+        Answer(request, client, (api, ct) => api.DeadLettersAsync(Authorization(request), tenant, Query(request, "after"), Query(request, "limit"), ct));
+
+    [Function("Simulate")]
+    public Task<IActionResult> Simulate(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "simulate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (_, body, _) => Task.FromResult(SlaApi.Simulate(body)));
+
+    [Function("Health")]
+    public Task<IActionResult> Health(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        Answer(request, client, (api, ct) => api.HealthAsync(ct));
+
+    private static string? Authorization(HttpRequest request) => request.Headers.Authorization.FirstOrDefault();
+
+    private static string? IdempotencyKey(HttpRequest request) => request.Headers["Idempotency-Key"].FirstOrDefault();
+
+    private static string? Query(HttpRequest request, string name) => request.Query[name].FirstOrDefault();
+
+    private async Task<IActionResult> WithBody(HttpRequest request, DurableTaskClient client, Func<SlaApi, string, CancellationToken, Task<ApiResponse>> handle)
+    {
+        var (body, refusal) = await HttpBody.ReadAsync(request);
+        return refusal is not null
+            ? new ApiActionResult(refusal)
+            : await Answer(request, client, (api, ct) => handle(api, body!, ct));
+    }
+
+    /// <summary>Runs the handler; what it did not turn into a problem is a 503 when a retry may help, else a logged 500.</summary>
+    private async Task<IActionResult> Answer(HttpRequest request, DurableTaskClient client, Func<SlaApi, CancellationToken, Task<ApiResponse>> handle)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        try
+        {
+            return new ApiActionResult(await handle(backend.Api(client), cancellationToken));
+        }
+        catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "{Method} {Path} failed for a reason a retry may cure", request.Method, request.Path);
+            return new ApiActionResult(Problem.Unavailable("a dependency (database, Durable or Service Bus) is unavailable; retry shortly"));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var trace = Activity.Current?.Id ?? request.HttpContext.TraceIdentifier;
+            logger.LogError(e, "{Method} {Path} failed ({Trace})", request.Method, request.Path, trace);
+            return new ApiActionResult(Problem.Internal(trace));
+        }
+    }
+}
