@@ -24,7 +24,7 @@ internal static class LatenessBench
     private const string Policy = """{ "calendar": "main", "targets": { "P1": { "responseMinutes": 40, "resolutionMinutes": 480 } } }""";
 
     /// <summary>Time to start every ticket before the first threshold falls due.</summary>
-    private static readonly Duration Lead = Duration.FromSeconds(30);
+    private static readonly Duration Lead = Duration.FromSeconds(60);
     private static readonly Duration ToThreshold = Duration.FromMinutes(20);
 
     public static async Task<int> RunAsync(string[] args)
