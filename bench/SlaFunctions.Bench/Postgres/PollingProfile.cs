@@ -13,10 +13,11 @@ using SlaFunctions.Postgres.Tickets;
 namespace SlaFunctions.Bench.Postgres;
 
 /// <summary>
-/// <c>scripts/bench polling --profile</c>: where one engine's time per wake-up goes. Drains rounds of the
-/// polling benchmark's due rows out of 100k tracked tickets with <c>pg_stat_statements</c> on (server time per
-/// statement, parse and plan included), then repeats on the same snapshots, in process, each step the engine
-/// takes per row: JSON in, timeline rebuild, firing, projection, JSON out.
+/// <c>scripts/bench polling --profile</c>: where one engine's time per wake-up goes. Drains a round of the
+/// polling benchmark's due rows out of 100k tracked tickets with <c>pg_stat_statements</c> on (planning and
+/// execution time per statement), then repeats in process, on a batch's snapshots, each step the engine
+/// takes per row: JSON in, timeline rebuild, firing, projection, JSON out. Then what-ifs, a round each:
+/// prepared statements, set-based writes (<see cref="SetBasedPoll"/>), two batches in flight.
 /// </summary>
 internal static class PollingProfile
 {
