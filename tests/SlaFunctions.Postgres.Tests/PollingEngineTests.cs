@@ -102,6 +102,20 @@ public sealed class PollingEngineTests : IAsyncLifetime
         Assert.Equal(1, await sla.CountAsync("select count(*) from notifications where tenant_id = $1", tenant));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(500_000)]
+    [InlineData(1_500_000)]
+    public async Task A_wait_shorter_than_a_millisecond_still_ends_without_a_notify(long nanoseconds)
+    {
+        await using var listener = await WakeListener.OpenAsync(database.DataSource);
+
+        var waiting = listener.WaitAsync(Duration.FromNanoseconds(nanoseconds));
+
+        Assert.Same(waiting, await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.False(await waiting);
+    }
+
     [Fact]
     public async Task Commands_notify_the_engines_only_when_they_move_a_wake_up_earlier()
     {

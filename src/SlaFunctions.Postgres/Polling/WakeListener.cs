@@ -24,8 +24,12 @@ public sealed class WakeListener : IAsyncDisposable
     }
 
     /// <summary>Waits for a NOTIFY or the timeout; true when woken by a notification.</summary>
+    /// <remarks>
+    /// Npgsql waits whole milliseconds and takes 0 as "forever": a wake-up less than a millisecond away must
+    /// still wait at least one, or the engine would sleep until the next NOTIFY.
+    /// </remarks>
     public Task<bool> WaitAsync(Duration timeout, CancellationToken cancellationToken = default) =>
-        connection.WaitAsync(timeout.ToTimeSpan(), cancellationToken);
+        connection.WaitAsync(Math.Max(1, (int)Math.Ceiling(Math.Min(timeout.TotalMilliseconds, int.MaxValue))), cancellationToken);
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 }
