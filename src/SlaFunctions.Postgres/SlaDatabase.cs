@@ -9,6 +9,13 @@ public static class SlaDatabase
     public static NpgsqlDataSource Open(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Every store runs the same few statements over and over: let Npgsql prepare them, unless the
+        // connection string says otherwise.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
         builder.UseNodaTime();
         configure?.Invoke(builder);
         return builder.Build();

@@ -37,7 +37,7 @@ public sealed class EngineConcurrencyTests : IAsyncLifetime
                     async (i, ct) => await sla.Service.StartAsync(SlaHarness.Ticket(tenant, $"T-{i}"), new StartRequest("P1"), ct));
             }
 
-            var fired = await Task.WhenAll(engines.Select(engine => Task.Run(() => sla.DrainAsync(engine))));
+            var fired = await Task.WhenAll(engines.Select(engine => Task.Run(() => SlaHarness.DrainAsync(engine))));
             reported += fired.Sum();
         }
 

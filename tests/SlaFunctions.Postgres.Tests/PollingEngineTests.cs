@@ -32,12 +32,12 @@ public sealed class PollingEngineTests : IAsyncLifetime
         var engine = sla.Engine();
 
         sla.Clock.AdvanceMinutes(29);
-        Assert.Equal(0, await sla.DrainAsync(engine));
+        Assert.Equal(0, await SlaHarness.DrainAsync(engine));
         sla.Clock.AdvanceMinutes(1);
-        Assert.Equal(1, await sla.DrainAsync(engine));
-        Assert.Equal(0, await sla.DrainAsync(engine));
+        Assert.Equal(1, await SlaHarness.DrainAsync(engine));
+        Assert.Equal(0, await SlaHarness.DrainAsync(engine));
         sla.Clock.AdvanceMinutes(12);
-        Assert.Equal(1, await sla.DrainAsync(engine));
+        Assert.Equal(1, await SlaHarness.DrainAsync(engine));
 
         var fired = await sla.NotificationsAsync(tenant);
         Assert.Equal([("warning", 50m, 30), ("escalation", 70m, 42)], fired.Select(n => (n.Kind, n.Percent, (int)(n.DueAt - Monday9).TotalMinutes)));
@@ -52,8 +52,8 @@ public sealed class PollingEngineTests : IAsyncLifetime
         await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
 
         sla.Clock.AdvanceHours(3);
-        var fired = await sla.DrainAsync(sla.Engine());
-        var again = await sla.DrainAsync(sla.Engine());
+        var fired = await SlaHarness.DrainAsync(sla.Engine());
+        var again = await SlaHarness.DrainAsync(sla.Engine());
 
         var stored = await sla.NotificationsAsync(tenant);
         Assert.Equal(fired, stored.Count);
@@ -177,7 +177,7 @@ public sealed class PollingEngineTests : IAsyncLifetime
         while ((await sla.Service.GetStatusAsync(ticket)) is not null && await engine.NextWakeAtAsync() is { } wake && (wake < limit || (inclusive && wake == limit)))
         {
             sla.Clock.Reset(wake > sla.Clock.GetCurrentInstant() ? wake : sla.Clock.GetCurrentInstant());
-            await sla.DrainAsync(engine);
+            await SlaHarness.DrainAsync(engine);
         }
     }
 }

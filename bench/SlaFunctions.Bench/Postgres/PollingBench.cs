@@ -130,23 +130,11 @@ internal static class PollingBench
                 throw new InvalidOperationException($"{dueNow} rows are due at {round.At} in {Tracked} tickets, not {DueRows}.");
             }
 
-            long claimed = 0, fired = 0;
-            var batches = new List<double>();
+            var batches = new System.Collections.Concurrent.ConcurrentBag<double>();
             var watch = Stopwatch.StartNew();
-            PollResult result;
-            do
-            {
-                result = await engine.PollOnceAsync();
-                claimed += result.Claimed;
-                fired += result.Fired;
-                if (result.Claimed > 0)
-                {
-                    batches.Add(result.Elapsed.TotalMilliseconds);
-                }
-            }
-            while (result.Claimed > 0);
-
+            var drained = await engine.DrainAsync(batch => batches.Add(batch.Elapsed.TotalMilliseconds));
             var seconds = watch.Elapsed.TotalSeconds;
+            long claimed = drained.Claimed, fired = drained.Fired;
             if (claimed != DueRows || fired != expected)
             {
                 throw new InvalidOperationException($"The engine claimed {claimed} rows and fired {fired} notifications at {round.At}; expected {DueRows} and {expected}.");

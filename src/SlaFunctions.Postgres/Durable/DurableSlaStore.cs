@@ -40,16 +40,14 @@ public sealed class DurableSlaStore(
             var guard = SnapshotHistory.Covers(request.Snapshot, stored) && !SnapshotHistory.Same(request.Snapshot, stored)
                 ? TicketSlaWrites.Update(batch, request.Ticket, sla, version, request.At)
                 : Guard(batch, request.Ticket, version);
-            var first = batch.BatchCommands.Count;
             // The outbox rows wait out the grace: the publish activity sends them first.
-            TicketSlaWrites.Fired(batch, request.Ticket, request.Fired, options.Sinks, request.At + options.PublishGrace);
-            var notifications = Enumerable.Range(first, batch.BatchCommands.Count - first).Select(i => batch.BatchCommands[i]).ToList();
+            var notifications = TicketSlaWrites.Fired(batch, request.Ticket, request.Fired, options.Sinks, request.At + options.PublishGrace);
             AuditOnce(batch, request);
             await batch.ExecuteNonQueryAsync(cancellationToken);
             if (guard.RecordsAffected == 1)
             {
                 await transaction.CommitAsync(cancellationToken);
-                return notifications.Count(c => c.RecordsAffected > 0);
+                return notifications is null ? 0 : notifications.RecordsAffected / options.Sinks.Count;
             }
 
             await transaction.RollbackAsync(cancellationToken);

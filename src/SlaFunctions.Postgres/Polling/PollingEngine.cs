@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
 using SlaFunctions.Core.Diagnostics;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Tickets;
 
@@ -46,35 +48,71 @@ public sealed class PollingEngine(
             return new PollResult(0, 0, Duration.Zero, null);
         }
 
-        var fired = 0;
         var earliestDue = rows[0].NextWakeAt;
-        await using var batch = new NpgsqlBatch(connection);
+        var updates = new List<SlaUpdate>(rows.Count);
+        var fired = new List<(TicketKey, FiredNotification)>();
+        var audits = new List<(TicketKey, string, object)>();
         foreach (var row in rows)
         {
             var stored = await row.RestoreAsync(policies, cancellationToken);
             var firing = stored.Sla.FireDue(now);
-            TicketSlaWrites.Update(batch, row.Ticket, firing.Sla, row.Version, now);
-            TicketSlaWrites.Fired(batch, row.Ticket, firing.Fired, store.Sinks, now);
+            updates.Add(new SlaUpdate(row.Ticket, firing.Sla, row.Version));
+            fired.AddRange(firing.Fired.Select(n => (row.Ticket, n)));
             if (!firing.Fired.IsEmpty)
             {
-                TicketSlaWrites.Audit(batch, row.Ticket, now, "fired", firing.Fired);
+                audits.Add((row.Ticket, "fired", firing.Fired));
             }
-
-            fired += firing.Fired.Length;
         }
 
+        await using var batch = new NpgsqlBatch(connection);
+        var update = TicketSlaWrites.Update(batch, updates, now);
+        TicketSlaWrites.Fired(batch, fired, store.Sinks, now);
+        TicketSlaWrites.Audit(batch, audits, now);
         await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (update.RecordsAffected != rows.Count)
+        {
+            // The rows are locked since the claim; only a writer ignoring the lock could have changed them.
+            throw new InvalidOperationException($"{rows.Count - update.RecordsAffected} claimed tickets changed while locked.");
+        }
+
         await transaction.CommitAsync(cancellationToken);
         var elapsed = Duration.FromTimeSpan(Stopwatch.GetElapsedTime(started));
         SlaTelemetry.WakeupsProcessed.Add(rows.Count);
-        SlaTelemetry.NotificationsFired.Add(fired);
+        SlaTelemetry.NotificationsFired.Add(fired.Count);
         if (earliestDue is { } earliest)
         {
             SlaTelemetry.EngineLag.Record((now - earliest).TotalMilliseconds);
         }
 
-        logger.LogDebug("Processed {Rows} due tickets, fired {Fired} notifications in {Elapsed}", rows.Count, fired, elapsed);
-        return new PollResult(rows.Count, fired, elapsed, earliestDue is { } due ? now - due : null);
+        logger.LogDebug("Processed {Rows} due tickets, fired {Fired} notifications in {Elapsed}", rows.Count, fired.Count, elapsed);
+        return new PollResult(rows.Count, fired.Count, elapsed, earliestDue is { } due ? now - due : null);
+    }
+
+    /// <summary>
+    /// Processes everything due now with <see cref="PollingOptions.Parallelism"/> batches in flight (each its
+    /// own transaction; SKIP LOCKED keeps them apart), until a poll finds nothing more; returns the totals.
+    /// </summary>
+    /// <param name="onBatch">Told of each batch that claimed rows, as it completes.</param>
+    public async Task<PollResult> DrainAsync(Action<PollResult>? onBatch = null, CancellationToken cancellationToken = default)
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, options.Parallelism).Select(async _ =>
+        {
+            var total = new PollResult(0, 0, Duration.Zero, null);
+            PollResult result;
+            do
+            {
+                result = await PollOnceAsync(cancellationToken);
+                total = total.Add(result);
+                if (result.Claimed > 0)
+                {
+                    onBatch?.Invoke(result);
+                }
+            }
+            while (result.Claimed == options.BatchSize);
+
+            return total;
+        }));
+        return results.Aggregate((a, b) => a.Add(b));
     }
 
     /// <summary>The earliest wake-up of any ticket driven by polling, or null when none is pending.</summary>
@@ -96,14 +134,8 @@ public sealed class PollingEngine(
         {
             try
             {
-                PollResult result;
-                do
-                {
-                    result = await PollOnceAsync(cancellationToken);
-                }
-                while (result.Claimed == options.BatchSize);
-
-                var sleep = SleepFor(await NextWakeAtAsync(cancellationToken), result.Claimed);
+                var drained = await DrainAsync(cancellationToken: cancellationToken);
+                var sleep = SleepFor(await NextWakeAtAsync(cancellationToken), drained.Claimed);
                 if (sleep > Duration.Zero)
                 {
                     await listener.WaitAsync(sleep, cancellationToken);
@@ -136,4 +168,11 @@ public sealed class PollingEngine(
 /// <param name="Fired">Notifications fired.</param>
 /// <param name="Elapsed">Time the batch took.</param>
 /// <param name="Lag">How late the earliest claimed row was.</param>
-public sealed record PollResult(int Claimed, int Fired, Duration Elapsed, Duration? Lag);
+public sealed record PollResult(int Claimed, int Fired, Duration Elapsed, Duration? Lag)
+{
+    public PollResult Add(PollResult other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new(Claimed + other.Claimed, Fired + other.Fired, Elapsed + other.Elapsed, Lag is { } a && other.Lag is { } b ? (a > b ? a : b) : Lag ?? other.Lag);
+    }
+}

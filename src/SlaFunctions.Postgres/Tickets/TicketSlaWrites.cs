@@ -10,8 +10,10 @@ using SlaFunctions.Core.Tracking;
 namespace SlaFunctions.Postgres.Tickets;
 
 /// <summary>
-/// The statements that store a ticket's SLA, appended to one batch so that snapshot, projections,
-/// notifications, outbox and audit are written in one round trip and one transaction.
+/// The statements that store tickets' SLAs, appended to one batch so that snapshots, projections,
+/// notifications, outbox and audit are written in one round trip and one transaction. Each table is written
+/// by one statement over arrays whether one ticket changes or a batch of them: the same few statements,
+/// prepared once, serve the commands and the polling engine.
 /// </summary>
 internal static class TicketSlaWrites
 {
@@ -31,44 +33,87 @@ internal static class TicketSlaWrites
     }
 
     /// <summary>Stores the new state if the row is still at <paramref name="expectedVersion"/> (affects 0 rows otherwise).</summary>
-    public static NpgsqlBatchCommand Update(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, long expectedVersion, Instant now)
+    public static NpgsqlBatchCommand Update(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, long expectedVersion, Instant now) =>
+        Update(batch, [new SlaUpdate(ticket, sla, expectedVersion)], now);
+
+    /// <summary>
+    /// Stores the new state of each ticket whose row is still at its expected version, in one statement; the
+    /// command's RecordsAffected says how many were.
+    /// </summary>
+    public static NpgsqlBatchCommand Update(NpgsqlBatch batch, IReadOnlyList<SlaUpdate> updates, Instant now)
     {
-        var row = Projection.Of(sla, now);
+        var rows = updates.Select(u => (Update: u, Row: Projection.Of(u.Sla, now))).ToList();
         return Add(batch, """
-            update ticket_slas set snapshot = $3::jsonb, priority = $4, response_outcome = $5, response_due_at = $6,
-                resolution_outcome = $7, resolution_due_at = $8, resolution_cycle = $9, breached = $10,
-                next_wake_at = $11, version = version + 1, updated_at = $12
-            where tenant_id = $1 and ticket_id = $2 and version = $13
+            update ticket_slas t set snapshot = u.snapshot::jsonb, priority = u.priority, response_outcome = u.response_outcome,
+                response_due_at = u.response_due_at, resolution_outcome = u.resolution_outcome, resolution_due_at = u.resolution_due_at,
+                resolution_cycle = u.resolution_cycle, breached = u.breached, next_wake_at = u.next_wake_at, version = t.version + 1, updated_at = $13
+            from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[],
+                $9::int[], $10::bool[], $11::timestamptz[], $12::bigint[])
+                as u(tenant_id, ticket_id, snapshot, priority, response_outcome, response_due_at, resolution_outcome, resolution_due_at,
+                    resolution_cycle, breached, next_wake_at, version)
+            where t.tenant_id = u.tenant_id and t.ticket_id = u.ticket_id and t.version = u.version
             """,
-            ticket.TenantId, ticket.TicketId, SlaJson.Serialize(sla.ToSnapshot()), sla.Priority, row.ResponseOutcome, row.ResponseDueAt,
-            row.ResolutionOutcome, row.ResolutionDueAt, row.ResolutionCycle, row.Breached, sla.NextWakeAt, now, expectedVersion);
+            Column(rows, r => r.Update.Ticket.TenantId), Column(rows, r => r.Update.Ticket.TicketId),
+            Column(rows, r => SlaJson.Serialize(r.Update.Sla.ToSnapshot())), Column(rows, r => r.Update.Sla.Priority),
+            Column(rows, r => r.Row.ResponseOutcome), Column(rows, r => r.Row.ResponseDueAt), Column(rows, r => r.Row.ResolutionOutcome),
+            Column(rows, r => r.Row.ResolutionDueAt), Column(rows, r => r.Row.ResolutionCycle), Column(rows, r => r.Row.Breached),
+            Column(rows, r => r.Update.Sla.NextWakeAt), Column(rows, r => r.Update.ExpectedVersion), now);
     }
 
     /// <summary>Each notification once (its slot is unique), and for each newly stored one an outbox row per sink.</summary>
-    public static void Fired(NpgsqlBatch batch, TicketKey ticket, IEnumerable<FiredNotification> fired, IReadOnlyList<string> sinks, Instant now)
+    public static NpgsqlBatchCommand? Fired(NpgsqlBatch batch, TicketKey ticket, IEnumerable<FiredNotification> fired, IReadOnlyList<string> sinks, Instant now) =>
+        Fired(batch, [.. fired.Select(n => (ticket, n))], sinks, now);
+
+    /// <summary>
+    /// Notifications of several tickets in one statement: each stored once (its slot is unique), and for each
+    /// newly stored one an outbox row per sink, first attempted at <paramref name="publishFrom"/>. The command's
+    /// RecordsAffected counts outbox rows: newly stored notifications times sinks. Null when nothing fired.
+    /// </summary>
+    public static NpgsqlBatchCommand? Fired(NpgsqlBatch batch, IReadOnlyList<(TicketKey Ticket, FiredNotification Notification)> fired, IReadOnlyList<string> sinks, Instant publishFrom)
     {
-        foreach (var notification in fired)
+        if (fired.Count == 0)
         {
-            var message = NotificationMessage.From(ticket, notification);
-            Add(batch, """
-                with stored as (
-                    insert into notifications (notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at)
-                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                    on conflict do nothing
-                    returning notification_id)
-                insert into outbox (notification_id, sink, tenant_id, payload, state, attempts, next_attempt_at)
-                select stored.notification_id, sink, $2, $12::json, 'pending', 0, $13
-                from stored cross join unnest($14::text[]) as sinks(sink)
-                """,
-                message.NotificationId, ticket.TenantId, ticket.TicketId, message.Cycle, message.Phase, message.Kind, message.Percent,
-                message.Level, notification.Slot.Ordinal, message.DueAt, message.FiredAt, JsonSerializer.Serialize(message, SlaJson.Options),
-                now, sinks.ToArray());
+            return null;
         }
+
+        var messages = fired.Select(f => (Message: NotificationMessage.From(f.Ticket, f.Notification), f.Notification.Slot.Ordinal)).ToList();
+        return Add(batch, """
+            with input as (
+                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::numeric[], $8::int[],
+                    $9::numeric[], $10::timestamptz[], $11::timestamptz[], $12::text[])
+                    as u(notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at, payload)),
+            stored as (
+                insert into notifications (notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at)
+                select notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at from input
+                on conflict do nothing
+                returning notification_id)
+            insert into outbox (notification_id, sink, tenant_id, payload, state, attempts, next_attempt_at)
+            select input.notification_id, sink, input.tenant_id, input.payload::json, 'pending', 0, $13
+            from stored join input using (notification_id) cross join unnest($14::text[]) as sinks(sink)
+            """,
+            Column(messages, m => m.Message.NotificationId), Column(messages, m => m.Message.TenantId), Column(messages, m => m.Message.TicketId),
+            Column(messages, m => m.Message.Cycle), Column(messages, m => m.Message.Phase), Column(messages, m => m.Message.Kind),
+            Column(messages, m => m.Message.Percent), Column(messages, m => m.Message.Level), Column(messages, m => m.Ordinal),
+            Column(messages, m => m.Message.DueAt), Column(messages, m => m.Message.FiredAt),
+            Column(messages, m => JsonSerializer.Serialize(m.Message, SlaJson.Options)), publishFrom, sinks.ToArray());
     }
 
     public static void Audit(NpgsqlBatch batch, TicketKey ticket, Instant at, string action, object detail) =>
-        Add(batch, "insert into audit_log (tenant_id, ticket_id, at, action, detail) values ($1, $2, $3, $4, $5::jsonb)",
-            ticket.TenantId, ticket.TicketId, at, action, JsonSerializer.Serialize(detail, SlaJson.Options));
+        Audit(batch, [(ticket, action, detail)], at);
+
+    /// <summary>Audit rows of several tickets in one statement.</summary>
+    public static void Audit(NpgsqlBatch batch, IReadOnlyList<(TicketKey Ticket, string Action, object Detail)> entries, Instant at)
+    {
+        if (entries.Count > 0)
+        {
+            Add(batch, """
+                insert into audit_log (tenant_id, ticket_id, at, action, detail)
+                select tenant_id, ticket_id, $3, action, detail::jsonb from unnest($1::text[], $2::text[], $4::text[], $5::text[]) as u(tenant_id, ticket_id, action, detail)
+                """,
+                Column(entries, e => e.Ticket.TenantId), Column(entries, e => e.Ticket.TicketId), at,
+                Column(entries, e => e.Action), Column(entries, e => JsonSerializer.Serialize(e.Detail, SlaJson.Options)));
+        }
+    }
 
     public static void WakeEngines(NpgsqlBatch batch) => Add(batch, $"select pg_notify('{Polling.WakeListener.Channel}', '')");
 
@@ -77,6 +122,17 @@ internal static class TicketSlaWrites
         var command = Sql.BatchCommand(sql, parameters);
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    private static T[] Column<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, T> value)
+    {
+        var column = new T[rows.Count];
+        for (var i = 0; i < column.Length; i++)
+        {
+            column[i] = value(rows[i]);
+        }
+
+        return column;
     }
 
     /// <summary>The queryable columns, derived from the status now.</summary>

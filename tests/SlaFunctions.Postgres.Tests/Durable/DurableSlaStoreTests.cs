@@ -113,7 +113,7 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         Assert.Equal(Backends.Polling, (await store.LoadAsync(ticket))!.Backend);
         Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'moved_to_polling' and detail->>'reason' = 'scheduling failed'", ticket.TenantId));
         sla.Clock.AdvanceMinutes(31);
-        Assert.Equal(1, await sla.DrainAsync(sla.Engine()));
+        Assert.Equal(1, await SlaHarness.DrainAsync(sla.Engine()));
     }
 
     [Fact]

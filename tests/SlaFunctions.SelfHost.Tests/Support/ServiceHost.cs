@@ -114,9 +114,7 @@ public sealed class ServiceHost : IAsyncDisposable
         while (await engine.NextWakeAtAsync() is { } wake && (wake < limit || (inclusive && wake == limit)))
         {
             Clock.Reset(wake > Clock.GetCurrentInstant() ? wake : Clock.GetCurrentInstant());
-            while ((await engine.PollOnceAsync()).Claimed > 0)
-            {
-            }
+            await engine.DrainAsync();
         }
 
         if (Clock.GetCurrentInstant() < limit)
