@@ -116,7 +116,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     private static async Task<string> FireThreeNotificationsAsync(SlaHarness sla)
     {
         var tenant = await sla.NewTenantAsync();
-        sla.Clock.AdvanceMinutes(45);
+        sla.Clock.AdvanceMinutes(46); // past the thresholds at 30, 42 and 45 minutes
         await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1", CreatedAt: Monday9));
         return tenant;
     }
@@ -124,7 +124,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     private static async Task FireOneNotificationAsync(SlaHarness sla)
     {
         var tenant = await sla.NewTenantAsync();
-        sla.Clock.AdvanceMinutes(30);
+        sla.Clock.AdvanceMinutes(31); // past the threshold at 30 minutes
         await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1", CreatedAt: Monday9));
     }
 }

@@ -160,7 +160,9 @@ public sealed class PollingEngineTests : IAsyncLifetime
                 .Select(n => (Phase: SimulationJson.Name(n.Phase), n.Cycle, Kind: SimulationJson.Name(n.Kind), n.Percent, n.Level, n.DueAt, n.FiredAt))
                 .Order();
             var stored = (await sla.NotificationsAsync(tenant)).Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt)).Order();
-            Assert.Equal(expected, stored);
+            Assert.True(expected.SequenceEqual(stored),
+                $"engine: {string.Join("; ", stored)}\nsimulate: {string.Join("; ", expected)}\nevents: {string.Join("; ", scenario.Events)}\nuntil {scenario.AsOf}\n"
+                + $"targets: {string.Join("; ", scenario.Policy.Targets.Select(t => $"{t.Key}={t.Value.Response}/{t.Value.Resolution} 24x7={t.Value.Is24x7}"))}");
         }
     }
 

@@ -69,6 +69,26 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
     }
 
     [Fact]
+    public async Task Two_events_at_a_threshold_instant_both_apply_before_that_threshold()
+    {
+        var sla = new SlaHarness(database.DataSource, Monday9);
+        var tenant = await sla.NewTenantAsync();
+        var ticket = SlaHarness.Ticket(tenant, "T-1");
+        await sla.Service.StartAsync(ticket, new StartRequest("P1"));
+        var dueAt = Monday9 + Duration.FromHours(1);
+        sla.Clock.Reset(dueAt);
+
+        // A pause exactly at the due instant, then the response with the same instant in a second request:
+        // the response counts as at the due instant (met), so the breach must not have gone out in between.
+        await sla.Service.ApplyAsync(ticket, new TicketPaused(dueAt, "vendor"));
+        var responded = await sla.Service.ApplyAsync(ticket, new TicketResponded(dueAt));
+        await SlaHarness.DrainAsync(sla.Engine());
+
+        Assert.Equal(PhaseOutcome.Met, responded.Status.Phases[0].Outcome);
+        Assert.DoesNotContain(await sla.NotificationsAsync(tenant), n => n.Phase == "response" && n.Kind == "breach");
+    }
+
+    [Fact]
     public async Task An_event_with_an_id_already_applied_is_applied_once()
     {
         var sla = new SlaHarness(database.DataSource, Monday9);

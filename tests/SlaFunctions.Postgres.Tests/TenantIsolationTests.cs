@@ -26,7 +26,9 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         "TenantStore.AuthenticateAsync", 
         "DefinitionStore.PutCalendarAsync", "DefinitionStore.PutPolicyAsync", "DefinitionStore.GetPolicyAsync",
         "DefinitionStore.GetLatestPolicyAsync", "DefinitionStore.AssignAsync", "DefinitionStore.SetDefaultPolicyAsync", "DefinitionStore.ResolvePolicyIdAsync",
-        "PostgresSlaService.StartAsync", "PostgresSlaService.ApplyAsync", "PostgresSlaService.GetStatusAsync",
+        "DefinitionStore.ResolveLatestPolicyAsync",
+        "PostgresSlaService.StartAsync", "PostgresSlaService.StartWithAsync", "PostgresSlaService.ApplyAsync", "PostgresSlaService.ApplyAllAsync",
+        "PostgresSlaService.GetStatusAsync",
     ];
 
     [Fact]
@@ -55,12 +57,14 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         Assert.Equal(15, (await sla.Definitions.GetPolicyAsync(b, new("standard", 1)))!.Compile().Targets["P1"].Response!.Value.TotalMinutes);
         Assert.Equal("standard", await sla.Definitions.ResolvePolicyIdAsync(b, "acme", null));
         Assert.Null(await sla.Definitions.GetLatestPolicyAsync(b, "missing"));
+        Assert.Equal(15, (await sla.Definitions.ResolveLatestPolicyAsync(b, null, "acme", null)).Compile().Targets["P1"].Response!.Value.TotalMinutes);
         Assert.True(await sla.Tenants.ExistsAsync(b));
         Assert.Equal(a, await sla.Tenants.AuthenticateAsync(keyOfA.Token));
 
         // Writes as B land in B.
         await Assert.ThrowsAsync<SlaNotFoundException>(() => sla.Service.ApplyAsync(new TicketKey(b, "T-1"), new TicketResponded(Monday9)));
-        await sla.Service.StartAsync(new TicketKey(b, "T-1"), new StartRequest("P2"));
+        await Assert.ThrowsAsync<SlaNotFoundException>(() => sla.Service.ApplyAllAsync(new TicketKey(b, "T-1"), [new TicketResponded(Monday9)]));
+        await sla.Service.StartWithAsync(new TicketKey(b, "T-1"), new StartRequest("P2"), [new TicketPaused(Monday9, "vendor")]);
         await sla.Service.ApplyAsync(new TicketKey(b, "T-1"), new TicketResponded(Monday9));
         await sla.Definitions.PutCalendarAsync(b, "ny", SlaHarness.NewYorkWeekdays.Replace("\"17:00\"", "\"18:00\"", StringComparison.Ordinal));
         await sla.Definitions.PutPolicyAsync(b, "standard", SlaHarness.Standard);

@@ -19,12 +19,15 @@ public sealed partial class SlaApi
             var items = EventBatch.Read(body, tenant);
             using var document = JsonDocument.Parse(body);
             var raw = document.RootElement.EnumerateArray().Select(item => item.GetRawText()).ToList();
+            var accepted = items.Where(i => i.IsAccepted).ToList();
+            var ingested = await events.IngestBatchAsync([.. accepted.Select(i => i.Envelope!)], cancellationToken);
+            var resultOf = accepted.Zip(ingested).ToDictionary(p => p.First.Index, p => p.Second);
             var results = new List<(BatchItem Item, IngestResult Result)>();
             foreach (var item in items)
             {
                 if (item.IsAccepted)
                 {
-                    results.Add((item, await events.IngestAsync(item.Envelope, null, cancellationToken)));
+                    results.Add((item, resultOf[item.Index]));
                     continue;
                 }
 

@@ -28,7 +28,7 @@ public static class SignalPrediction
             return new SlaChange(result.Effect, result.Reason, sla.StatusAt(Later(sla, now)), []);
         }
 
-        var firing = result.Sla.FireDue(now);
+        var firing = result.Sla.FireDueBefore(now);
         return new SlaChange(result.Effect, result.Reason, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired);
     }
 

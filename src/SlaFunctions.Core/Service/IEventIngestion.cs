@@ -13,6 +13,22 @@ public interface IEventIngestion
     /// <param name="transportKey">The message's explicit correlation key from the transport, if any.</param>
     Task<IngestResult> IngestAsync(EventEnvelope envelope, string? transportKey = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A batch of events, with a result per event in the same order. The outcome is that of ingesting them one
+    /// by one; a store may do it in fewer transactions.
+    /// </summary>
+    async Task<ImmutableArray<IngestResult>> IngestBatchAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelopes);
+        var results = ImmutableArray.CreateBuilder<IngestResult>(envelopes.Count);
+        foreach (var envelope in envelopes)
+        {
+            results.Add(await IngestAsync(envelope, null, cancellationToken));
+        }
+
+        return results.MoveToImmutable();
+    }
+
     /// <summary>Records input that could not be used, with the reason and the original text, in the audit log too.</summary>
     Task DeadLetterAsync(string tenantId, string? eventId, string reason, string description, string? payload, CancellationToken cancellationToken = default);
 

@@ -114,10 +114,19 @@ public sealed class TicketSla
     }
 
     /// <summary>Fires every pending notification due at or before <paramref name="now"/>, in order, stamped with <paramref name="now"/>.</summary>
-    public FiringResult FireDue(Instant now)
+    public FiringResult FireDue(Instant now) => Fire(n => n.FireAt <= now, now);
+
+    /// <summary>
+    /// Fires what fell due strictly before <paramref name="now"/>, stamped with <paramref name="now"/>: what a
+    /// command does after applying an event at <paramref name="now"/>, because more events at that instant may
+    /// follow and events at an instant apply before thresholds at it. The engine fires the instant itself.
+    /// </summary>
+    public FiringResult FireDueBefore(Instant now) => Fire(n => n.FireAt < now, now);
+
+    private FiringResult Fire(Func<ScheduledNotification, bool> isDue, Instant now)
     {
         var due = Pending()
-            .TakeWhile(n => n.FireAt <= now)
+            .TakeWhile(isDue)
             .Select(n => new FiredNotification(n.Slot.Phase, n.Slot.Cycle, n.Slot.Kind, n.Percent, n.Level, n.DueAt, now))
             .ToImmutableArray();
         return due.IsEmpty

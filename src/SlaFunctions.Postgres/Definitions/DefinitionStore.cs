@@ -125,6 +125,33 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock) :
         await Sql.ExecuteAsync(connection, "update tenants set default_policy_id = $2 where tenant_id = $1", cancellationToken, tenantId, policyId);
     }
 
+    /// <summary>
+    /// The latest version of the policy a start gets: the one it names, else its client's, its board's, or the
+    /// tenant default, in one query.
+    /// </summary>
+    public async Task<PolicyDefinition> ResolveLatestPolicyAsync(string tenantId, string? policyId, string? clientId, string? boardId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Sql.Command(connection, """
+            with chosen as (
+                select coalesce($2,
+                    (select policy_id from policy_assignments where tenant_id = $1 and scope = 'client' and scope_id = $3),
+                    (select policy_id from policy_assignments where tenant_id = $1 and scope = 'board' and scope_id = $4),
+                    (select default_policy_id from tenants where tenant_id = $1)) as policy_id)
+            select chosen.policy_id, p.version, p.definition::text, c.definition::text from chosen
+            left join lateral (select * from policies where tenant_id = $1 and policy_id = chosen.policy_id order by version desc limit 1) p on true
+            left join calendars c on c.tenant_id = p.tenant_id and c.calendar_id = p.calendar_id and c.version = p.calendar_version
+            """, tenantId, policyId, clientId, boardId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var chosen = reader.IsDBNull(0)
+            ? throw new InvalidInputException("policyId", "is required: no policy is assigned to the ticket's client or board, and the tenant has no default")
+            : reader.GetString(0);
+        return reader.IsDBNull(1)
+            ? throw new InvalidInputException("policyId", $"'{chosen}' is not a policy of this tenant")
+            : new PolicyDefinition(new PolicyRef(chosen, reader.GetInt32(1)), reader.GetString(2), reader.GetString(3));
+    }
+
     /// <summary>The policy for a ticket whose start names none: its client's, then its board's, then the tenant default.</summary>
     public async Task<string?> ResolvePolicyIdAsync(string tenantId, string? clientId, string? boardId, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,9 @@ using SlaFunctions.Core.Diagnostics;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
+using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Postgres.Events;
 
@@ -18,7 +20,7 @@ namespace SlaFunctions.Postgres.Events;
 /// event id, which the SLA applies once.
 /// </summary>
 public sealed class PostgresEventIngestion(
-    NpgsqlDataSource dataSource, ISlaService slas, EventRouter router, IClock clock, ILogger<PostgresEventIngestion> logger) : IEventIngestion
+    NpgsqlDataSource dataSource, PostgresSlaService slas, EventRouter router, IClock clock, ILogger<PostgresEventIngestion> logger) : IEventIngestion
 {
     public async Task<IngestResult> IngestAsync(EventEnvelope envelope, string? transportKey = null, CancellationToken cancellationToken = default)
     {
@@ -44,6 +46,72 @@ public sealed class PostgresEventIngestion(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A batch in few transactions: one inbox read; the SLAs it starts; then, per correlation key, each ticket's
+    /// events applied together (one locked load and store, one firing with all of them known); one inbox write.
+    /// Starts go first, so an event that came before its ticket's creation in the batch applies rather than parks.
+    /// </summary>
+    public async Task<ImmutableArray<IngestResult>> IngestBatchAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelopes);
+        using var trace = SlaTelemetry.Traces.StartActivity("sla.events.ingest_batch");
+        var results = new IngestResult?[envelopes.Count];
+        var processed = await ProcessedAsync(envelopes, cancellationToken);
+        var seen = new HashSet<(string, string)>();
+        var starts = new List<(int Index, StartSla Start)>();
+        var applies = new List<(int Index, ApplyEvent Apply)>();
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            var envelope = envelopes[i];
+            if (processed.Contains((envelope.TenantId, envelope.EventId)) || !seen.Add((envelope.TenantId, envelope.EventId)))
+            {
+                results[i] = new IngestResult(IngestStatus.Duplicate, "an event with this id was already processed");
+                continue;
+            }
+
+            switch (router.Route(envelope))
+            {
+                case RejectedEvent rejected:
+                    results[i] = await DeadLetterAsync(envelope, rejected.Rejection, cancellationToken);
+                    break;
+                case IgnoredEvent ignored:
+                    results[i] = new IngestResult(IngestStatus.Ignored, ignored.Reason);
+                    break;
+                case StartSla start:
+                    starts.Add((i, start));
+                    break;
+                case ApplyEvent apply:
+                    applies.Add((i, apply));
+                    break;
+            }
+        }
+
+        // A ticket created in this batch takes the batch's later events for its keys in its starting
+        // transaction; the per-key groups below then leave it out for those events.
+        var merged = new Dictionary<int, List<(string TicketId, AppliedEvent Applied)>>();
+        foreach (var (index, start) in starts)
+        {
+            var keys = start.SubscriptionKeys.Add(start.Ticket.TicketId);
+            var following = applies.Where(a => envelopes[a.Index].TenantId == start.Ticket.TenantId && keys.Contains(a.Apply.CorrelationKey)).ToList();
+            var (result, applied) = await StartAsync(envelopes[index], start, [.. following.Select(f => f.Apply.Event)], cancellationToken);
+            results[index] = result;
+            for (var i = 0; i < applied.Length; i++)
+            {
+                (merged.TryGetValue(following[i].Index, out var list) ? list : merged[following[i].Index] = []).Add((start.Ticket.TicketId, applied[i]));
+            }
+        }
+
+        foreach (var group in applies.GroupBy(a => (envelopes[a.Index].TenantId, a.Apply.CorrelationKey)))
+        {
+            await ApplyGroupAsync(envelopes, [.. group], merged, results, cancellationToken);
+        }
+
+        await MarkProcessedAsync(
+            [.. Enumerable.Range(0, envelopes.Count).Where(i => results[i]!.Status is not (IngestStatus.Parked or IngestStatus.Duplicate)).Select(i => envelopes[i])],
+            cancellationToken);
+        return [.. results.Select(r => r!)];
     }
 
     public async Task DeadLetterAsync(string tenantId, string? eventId, string reason, string description, string? payload, CancellationToken cancellationToken = default)
@@ -139,19 +207,23 @@ public sealed class PostgresEventIngestion(
         return letters.ToImmutable();
     }
 
-    private async Task<IngestResult> StartAsync(EventEnvelope envelope, StartSla start, CancellationToken cancellationToken)
+    private async Task<IngestResult> StartAsync(EventEnvelope envelope, StartSla start, CancellationToken cancellationToken) =>
+        (await StartAsync(envelope, start, [], cancellationToken)).Result;
+
+    private async Task<(IngestResult Result, ImmutableArray<AppliedEvent> Following)> StartAsync(
+        EventEnvelope envelope, StartSla start, IReadOnlyList<TicketEvent> following, CancellationToken cancellationToken)
     {
         try
         {
-            var change = await slas.StartAsync(start.Ticket, start.Request with { CorrelationKeys = start.SubscriptionKeys }, cancellationToken);
+            var (change, applied) = await slas.StartWithAsync(start.Ticket, start.Request with { CorrelationKeys = start.SubscriptionKeys }, following, cancellationToken);
             await DrainParkedAsync(start.Ticket, start.SubscriptionKeys.Add(start.Ticket.TicketId), cancellationToken);
-            return change.Effect == Core.Tracking.EventEffect.Duplicate
-                ? new IngestResult(IngestStatus.Duplicate, change.Reason) { Tickets = [start.Ticket.TicketId] }
-                : new IngestResult(IngestStatus.Applied) { Tickets = [start.Ticket.TicketId] };
+            return change.Effect == EventEffect.Duplicate
+                ? (new IngestResult(IngestStatus.Duplicate, change.Reason) { Tickets = [start.Ticket.TicketId] }, applied)
+                : (new IngestResult(IngestStatus.Applied) { Tickets = [start.Ticket.TicketId] }, applied);
         }
         catch (InvalidInputException e)
         {
-            return await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken);
+            return (await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken), []);
         }
     }
 
@@ -177,7 +249,7 @@ public sealed class PostgresEventIngestion(
 
     private async Task<IngestResult> ApplyToAsync(EventEnvelope envelope, IReadOnlyList<string> tickets, ApplyEvent apply, CancellationToken cancellationToken)
     {
-        var effects = new List<Core.Tracking.EventEffect>();
+        var effects = new List<EventEffect>();
         foreach (var ticketId in tickets)
         {
             try
@@ -190,9 +262,89 @@ public sealed class PostgresEventIngestion(
             }
         }
 
-        return effects.All(e => e == Core.Tracking.EventEffect.Duplicate)
+        return effects.All(e => e == EventEffect.Duplicate)
             ? new IngestResult(IngestStatus.Duplicate, "the ticket's SLA already has this event") { Tickets = [.. tickets] }
             : new IngestResult(IngestStatus.Applied) { Tickets = [.. tickets] };
+    }
+
+    /// <summary>
+    /// The events of one correlation key: applied together to each ticket subscribed to it (but not again to
+    /// a ticket that took them when it started), or parked when there is none.
+    /// </summary>
+    private async Task ApplyGroupAsync(
+        IReadOnlyList<EventEnvelope> envelopes, List<(int Index, ApplyEvent Apply)> group,
+        Dictionary<int, List<(string TicketId, AppliedEvent Applied)>> merged, IngestResult?[] results, CancellationToken cancellationToken)
+    {
+        var (tenant, key) = (envelopes[group[0].Index].TenantId, group[0].Apply.CorrelationKey);
+        var tickets = await TicketsOfAsync(tenant, key, cancellationToken);
+        if (tickets.Count == 0)
+        {
+            foreach (var (index, apply) in group)
+            {
+                results[index] = await ApplyAsync(envelopes[index], apply, cancellationToken);
+            }
+
+            return;
+        }
+
+        var effects = group.Select(g => merged.GetValueOrDefault(g.Index)?.Select(m => m.Applied).ToList() ?? []).ToList();
+        foreach (var ticketId in tickets)
+        {
+            var pending = Enumerable.Range(0, group.Count)
+                .Where(i => merged.GetValueOrDefault(group[i].Index)?.Any(m => m.TicketId == ticketId) != true)
+                .ToList();
+            if (pending.Count == 0)
+            {
+                continue;
+            }
+
+            var (applied, _) = await slas.ApplyAllAsync(new TicketKey(tenant, ticketId), [.. pending.Select(i => group[i].Apply.Event)], cancellationToken);
+            for (var j = 0; j < pending.Count; j++)
+            {
+                effects[pending[j]].Add(applied[j]);
+            }
+        }
+
+        for (var i = 0; i < group.Count; i++)
+        {
+            var index = group[i].Index;
+            results[index] = effects[i].FirstOrDefault(e => e.Error is not null)?.Error is { } error
+                ? await DeadLetterAsync(envelopes[index], Rejection.From(DeadLetterReason.InvalidEvent, error), cancellationToken)
+                : effects[i].All(e => e.Effect == EventEffect.Duplicate)
+                    ? new IngestResult(IngestStatus.Duplicate, "the ticket's SLA already has this event") { Tickets = [.. tickets] }
+                    : new IngestResult(IngestStatus.Applied) { Tickets = [.. tickets] };
+        }
+    }
+
+    private async Task<HashSet<(string TenantId, string EventId)>> ProcessedAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = Sql.Command(connection, """
+            select p.tenant_id, p.event_id from processed_events p
+            join unnest($1::text[], $2::text[]) as e(tenant_id, event_id) using (tenant_id, event_id)
+            """, envelopes.Select(e => e.TenantId).ToArray(), envelopes.Select(e => e.EventId).ToArray());
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var processed = new HashSet<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            processed.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return processed;
+    }
+
+    private async Task MarkProcessedAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        if (envelopes.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Sql.ExecuteAsync(connection, """
+            insert into processed_events (tenant_id, event_id, processed_at)
+            select tenant_id, event_id, $3 from unnest($1::text[], $2::text[]) as e(tenant_id, event_id) on conflict do nothing
+            """, cancellationToken, envelopes.Select(e => e.TenantId).ToArray(), envelopes.Select(e => e.EventId).ToArray(), clock.GetCurrentInstant());
     }
 
     private async Task<IngestResult> DeadLetterAsync(EventEnvelope envelope, Rejection rejection, CancellationToken cancellationToken)

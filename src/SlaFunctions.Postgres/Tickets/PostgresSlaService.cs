@@ -16,21 +16,26 @@ namespace SlaFunctions.Postgres.Tickets;
 public sealed class PostgresSlaService(
     NpgsqlDataSource dataSource, DefinitionStore definitions, PolicyCache policies, IClock clock, SlaStoreOptions options) : ISlaService
 {
-    public async Task<SlaChange> StartAsync(TicketKey ticket, StartRequest request, CancellationToken cancellationToken = default)
+    public async Task<SlaChange> StartAsync(TicketKey ticket, StartRequest request, CancellationToken cancellationToken = default) =>
+        (await StartWithAsync(ticket, request, [], cancellationToken)).Change;
+
+    /// <summary>
+    /// Starts the SLA with events that follow its creation (from the same batch) applied in the same
+    /// transaction. When the SLA existed already nothing is applied and the events are returned empty.
+    /// </summary>
+    public async Task<(SlaChange Change, ImmutableArray<AppliedEvent> Events)> StartWithAsync(
+        TicketKey ticket, StartRequest request, IReadOnlyList<TicketEvent> following, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(following);
         Identifiers.Require(ticket.TicketId, "ticketId");
         var now = clock.GetCurrentInstant();
         var createdAt = NotInFuture(request.CreatedAt ?? now, now, "createdAt");
-        var policyId = request.PolicyId
-            ?? await definitions.ResolvePolicyIdAsync(ticket.TenantId, request.ClientId, request.BoardId, cancellationToken)
-            ?? throw new InvalidInputException("policyId", "is required: no policy is assigned to the ticket's client or board, and the tenant has no default");
-        var definition = await definitions.GetLatestPolicyAsync(ticket.TenantId, policyId, cancellationToken)
-            ?? throw new InvalidInputException("policyId", $"'{policyId}' is not a policy of this tenant");
+        var definition = await definitions.ResolveLatestPolicyAsync(ticket.TenantId, request.PolicyId, request.ClientId, request.BoardId, cancellationToken);
         var policy = await policies.GetAsync(ticket.TenantId, definition.Ref, cancellationToken);
-        var started = TicketSla.Start(policy, new TicketCreated(createdAt, request.Priority) { Id = request.Id });
-        var firing = started.FireDue(now);
+        var (sla, applied) = Fold(TicketSla.Start(policy, new TicketCreated(createdAt, request.Priority) { Id = request.Id }), following, now);
+        var firing = sla.FireDueBefore(now);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -41,7 +46,7 @@ public sealed class PostgresSlaService(
             if (insert.BatchCommands[0].RecordsAffected == 0)
             {
                 var existing = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-                return new SlaChange(EventEffect.Duplicate, "the SLA has already started", existing!.Sla.StatusAt(Later(existing.Sla, now)), []);
+                return (new SlaChange(EventEffect.Duplicate, "the SLA has already started", existing!.Sla.StatusAt(Later(existing.Sla, now)), []), []);
             }
         }
 
@@ -54,7 +59,11 @@ public sealed class PostgresSlaService(
             }
 
             TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
-            TicketSlaWrites.Audit(batch, ticket, now, "started", new { policy = definition.Ref, request.Priority, createdAt, request.Id, fired = firing.Fired.Length });
+            TicketSlaWrites.Audit(batch,
+            [
+                (ticket, "started", new { policy = definition.Ref, request.Priority, createdAt, request.Id }),
+                .. Audited(ticket, applied),
+            ], now);
             if (firing.Sla.NextWakeAt is not null)
             {
                 TicketSlaWrites.WakeEngines(batch);
@@ -64,30 +73,45 @@ public sealed class PostgresSlaService(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new SlaChange(EventEffect.Applied, null, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired);
+        return (new SlaChange(EventEffect.Applied, null, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired), applied);
     }
 
     public async Task<SlaChange> ApplyAsync(TicketKey ticket, TicketEvent e, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(e);
+        var (events, change) = await ApplyAllAsync(ticket, [e], cancellationToken);
+        return events[0].Error is { } error ? throw error : change with { Effect = events[0].Effect!.Value, Reason = events[0].Reason };
+    }
+
+    /// <summary>
+    /// Applies several events to one ticket in one transaction: the row is loaded and stored once, and what is
+    /// due is fired once, with the whole history known. Each event's own outcome is reported; an event that
+    /// cannot be accepted (in the future, before the creation, an unknown priority) is refused alone.
+    /// </summary>
+    /// <exception cref="SlaNotFoundException">The ticket has no SLA.</exception>
+    public async Task<(ImmutableArray<AppliedEvent> Events, SlaChange Change)> ApplyAllAsync(
+        TicketKey ticket, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(events);
         var now = clock.GetCurrentInstant();
-        NotInFuture(e.At, now, "at");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: true, cancellationToken)
             ?? throw new SlaNotFoundException(ticket);
-        var result = stored.Sla.Apply(e);
-        if (result.Effect == EventEffect.Duplicate)
+        var (sla, applied) = Fold(stored.Sla, events, now);
+        var changed = applied.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored).ToList();
+        var overall = applied.Any(a => a.Effect == EventEffect.Applied) ? EventEffect.Applied : changed.Count > 0 ? EventEffect.Ignored : EventEffect.Duplicate;
+        if (changed.Count == 0)
         {
-            return new SlaChange(result.Effect, result.Reason, stored.Sla.StatusAt(Later(stored.Sla, now)), []);
+            return (applied, new SlaChange(overall, null, sla.StatusAt(Later(sla, now)), []));
         }
 
-        var firing = result.Sla.FireDue(now);
+        var firing = sla.FireDueBefore(now);
         await using var batch = new NpgsqlBatch(connection);
         var update = TicketSlaWrites.Update(batch, ticket, firing.Sla, stored.Version, now);
         TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
-        TicketSlaWrites.Audit(batch, ticket, now, EventName(e), new { @event = e, effect = result.Effect, result.Reason, fired = firing.Fired.Length });
+        TicketSlaWrites.Audit(batch, [.. Audited(ticket, applied)], now);
         if (firing.Sla.NextWakeAt < stored.NextWakeAt || (stored.NextWakeAt is null && firing.Sla.NextWakeAt is not null))
         {
             TicketSlaWrites.WakeEngines(batch);
@@ -101,7 +125,7 @@ public sealed class PostgresSlaService(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new SlaChange(result.Effect, result.Reason, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired);
+        return (applied, new SlaChange(overall, null, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired));
     }
 
     public async Task<SlaStatus?> GetStatusAsync(TicketKey ticket, CancellationToken cancellationToken = default)
@@ -111,6 +135,33 @@ public sealed class PostgresSlaService(
         var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
         return stored?.Sla.StatusAt(Later(stored.Sla, clock.GetCurrentInstant()));
     }
+
+    /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
+    private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(TicketSla sla, IReadOnlyList<TicketEvent> events, Instant now)
+    {
+        var applied = ImmutableArray.CreateBuilder<AppliedEvent>(events.Count);
+        foreach (var e in events)
+        {
+            try
+            {
+                NotInFuture(e.At, now, "at");
+                var result = sla.Apply(e);
+                sla = result.Sla;
+                applied.Add(new AppliedEvent(e, result.Effect, result.Reason, null));
+            }
+            catch (InvalidInputException error)
+            {
+                applied.Add(new AppliedEvent(e, null, null, error));
+            }
+        }
+
+        return (sla, applied.MoveToImmutable());
+    }
+
+    /// <summary>The audit rows of the events that went into the history (applied, or kept though ignored).</summary>
+    private static IEnumerable<(TicketKey, string, object)> Audited(TicketKey ticket, IEnumerable<AppliedEvent> events) =>
+        events.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored)
+            .Select(a => (ticket, EventName(a.Event), (object)new { @event = a.Event, effect = a.Effect, a.Reason }));
 
     internal static string EventName(TicketEvent e) =>
         JsonSerializerNames.TryGetValue(e.GetType(), out var name) ? name : e.GetType().Name;
