@@ -1,4 +1,5 @@
 using SlaFunctions.Bench;
+using SlaFunctions.Bench.Http;
 using SlaFunctions.Bench.Postgres;
 
 return args.FirstOrDefault() switch
@@ -6,11 +7,12 @@ return args.FirstOrDefault() switch
     "calendar" => CalendarBench.Run(args[1..]),
     "polling" => await PollingBench.RunAsync(args[1..]),
     "lateness" => await LatenessBench.RunAsync(args[1..]),
+    "ingest" => await IngestBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: scripts/bench calendar|polling|lateness [--quick]");
+    Console.Error.WriteLine("usage: scripts/bench calendar|polling|lateness|ingest [--quick]");
     return 2;
 }
