@@ -103,6 +103,29 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
     }
 
     [Fact]
+    public async Task A_retried_input_lists_each_dead_letter_once_and_audits_every_attempt()
+    {
+        await using var host = await ServiceHost.StartAsync(database, Monday10);
+        var (tenant, key) = await NewTenantWithPolicyAsync(host);
+        var batch = Batch(
+            Envelope(tenant, "r1", "TICKET_TELEPORTED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-1" }"""),
+            Envelope(tenant, "r2", "TICKET_CREATED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-2" }"""));
+        var ingestion = host.Services.GetRequiredService<PostgresEventIngestion>();
+
+        var first = await Post(host, tenant, key, batch);
+        var retry = await Post(host, tenant, key, batch);
+        // A Service Bus redelivery or a retried durable activity dead-letters the same message again.
+        await ingestion.DeadLetterAsync(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}");
+        await ingestion.DeadLetterAsync(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}");
+        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
+
+        Assert.Equal(["dead-lettered", "dead-lettered"], Statuses(first));
+        Assert.Equal(["duplicate", "duplicate"], Statuses(retry));
+        Assert.Equal(["r1", "r2", "r3"], letters.Select(l => (string?)l!["eventId"]));
+        Assert.Equal(4L, await host.Database.DataSource.CreateCommand($"select count(*) from audit_log where tenant_id = '{tenant}' and action = 'dead_lettered'").ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Correlation_keys_come_from_configured_paths_and_explicit_keys_win()
     {
         var mapping = """{ "correlation": [ { "eventType": "TICKET_*", "paths": ["payload.ticket.id"] } ] }""";

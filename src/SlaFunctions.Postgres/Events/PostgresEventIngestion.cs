@@ -122,7 +122,7 @@ public sealed class PostgresEventIngestion(
         {
             BatchCommands =
             {
-                Sql.BatchCommand("insert into dead_letters (tenant_id, event_id, reason, description, payload, at) values ($1, $2, $3, $4, $5, $6)",
+                Sql.BatchCommand("insert into dead_letters (tenant_id, event_id, reason, description, payload, at) values ($1, $2, $3, $4, $5, $6) on conflict (tenant_id, event_id, reason) where event_id is not null do nothing",
                     tenantId, eventId, reason, description, payload, now),
                 Sql.BatchCommand("insert into audit_log (tenant_id, ticket_id, at, action, detail) values ($1, null, $2, 'dead_lettered', jsonb_build_object('eventId', $3::text, 'reason', $4::text, 'description', $5::text))",
                     tenantId, now, eventId, reason, description),
