@@ -75,6 +75,10 @@ resource notifications 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   name: 'sla-notifications'
   properties: {
     supportOrdering: true
+    // The outbox publishes at least once with the notification id as MessageId: the broker drops a
+    // re-send within the window, consumers drop any later one by the same id. Fixed once the topic exists.
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'PT1H'
   }
 }
 

@@ -33,4 +33,8 @@ public sealed class LocalAuthTests(CompiledTemplate template)
             StringComparison.Ordinal);
         Assert.NotEmpty(template.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions"));
     }
+
+    [Fact]
+    public void Notification_topic_drops_a_resent_message_id() =>
+        Assert.True(template.One("Microsoft.ServiceBus/namespaces/topics").BoolAt("properties", "requiresDuplicateDetection"));
 }
