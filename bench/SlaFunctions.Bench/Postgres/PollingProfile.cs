@@ -16,8 +16,7 @@ namespace SlaFunctions.Bench.Postgres;
 /// <c>scripts/bench polling --profile</c>: where one engine's time per wake-up goes. Drains a round of the
 /// polling benchmark's due rows out of 100k tracked tickets with <c>pg_stat_statements</c> on (planning and
 /// execution time per statement), then repeats in process, on a batch's snapshots, each step the engine
-/// takes per row: JSON in, timeline rebuild, firing, projection, JSON out. Then what-ifs, a round each:
-/// prepared statements, set-based writes (<see cref="SetBasedPoll"/>), two batches in flight.
+/// takes per row: JSON in, timeline rebuild, firing, projection, JSON out. A last round checks for drift.
 /// </summary>
 internal static class PollingProfile
 {
@@ -30,7 +29,7 @@ internal static class PollingProfile
         await using var database = await BenchDatabase.CreateAsync("bench_profile", clock, PollingScenario.Calendar, PollingScenario.Policy);
         await database.ExecuteAsync("create extension pg_stat_statements");
         var policy = PollingScenario.Compile(database.PolicyVersion);
-        var (_, rounds) = await PollingScenario.SeedAsync(database, Tracked, DueRows, 6);
+        var (_, rounds) = await PollingScenario.SeedAsync(database, Tracked, DueRows, 4);
         await database.ExecuteAsync("vacuum analyze");
         await database.ExecuteAsync("checkpoint");
 
@@ -66,32 +65,12 @@ internal static class PollingProfile
 
         var accounted = steps.Sum(s => s.Micros) + server.Sum(s => (s.ExecMs + s.PlanMs) * 1000 / drain.Claimed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{perWakeup - accounted,16:F1}  the rest: Npgsql building and sending 3 statements per wake-up, parse and protocol, commit, scheduling"));
+            $"{perWakeup - accounted,16:F1}  the rest: Npgsql building and sending the statements, protocol, commit, scheduling"));
 
-        // What-ifs, a round each: the statements prepared; one statement per table per batch; and that with two batches in flight.
-        var prepared = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString) { MaxAutoPrepare = 20, AutoPrepareMinUsages = 2 };
-        await using var preparedDatabase = SlaFunctions.Postgres.SlaDatabase.Open(prepared.ConnectionString);
-        var preparedEngine = new PollingEngine(preparedDatabase, database.Policies, clock, new(), new(), new StderrLogger<PollingEngine>());
         Console.WriteLine();
-        var withPrepare = await DrainAsync(Claims(preparedEngine), clock, rounds[2].At, "what-if: the engine on auto-prepared statements (Max Auto Prepare=20)");
-        var setBased = new SetBasedPoll(database.DataSource, database.Policies, clock, new SlaStoreOptions().Sinks, new PollingOptions().BatchSize);
-        var withArrays = await DrainAsync(setBased.PollOnceAsync, clock, rounds[3].At, "what-if: one statement per table per batch (unnest)");
-        var laps = setBased.Seconds.Select(x => x * 1e6 / withArrays.Claimed).ToArray();
+        var again = await DrainAsync(Claims(engine), clock, rounds[3].At, "the engine as it is, again (drift check)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  per wake-up: open and claim {laps[0]:F0} µs, Core and JSON {laps[1]:F0} µs, build and run the 3 writes {laps[2]:F0} µs, commit {laps[3]:F0} µs"));
-        var second = new SetBasedPoll(database.DataSource, database.Policies, clock, new SlaStoreOptions().Sinks, new PollingOptions().BatchSize);
-        var inFlight = await DrainAsync(async () => (await Task.WhenAll(setBased.PollOnceAsync(), second.PollOnceAsync())).Sum(), clock, rounds[4].At,
-            "what-if: that, two batches in flight (two connections)");
-
-        clock.Now = rounds[5].At;
-        var plans = new List<string>();
-        await setBased.ExplainAsync(plans);
-        Console.WriteLine("  one batch's set-based writes under explain (analyze, buffers), rolled back:");
-        plans.ForEach(line => Console.WriteLine("    " + line));
-        var again = await DrainAsync(Claims(engine), clock, rounds[5].At, "the engine as it is, again (drift check)");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wake-ups/s: the engine as it is {drain.Claimed / drain.Seconds:N0} and {again.Claimed / again.Seconds:N0}; prepared {withPrepare.Claimed / withPrepare.Seconds:N0}; "
-            + $"set-based {withArrays.Claimed / withArrays.Seconds:N0}; set-based, two in flight {inFlight.Claimed / inFlight.Seconds:N0}; load average {Report.LoadAverage()}"));
+            $"wake-ups/s: {drain.Claimed / drain.Seconds:N0} and {again.Claimed / again.Seconds:N0}; load average {Report.LoadAverage()}"));
         return 0;
     }
 
