@@ -98,7 +98,7 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
 
     private async Task<IActionResult> WithBody(HttpRequest request, DurableTaskClient client, Func<SlaApi, string, CancellationToken, Task<ApiResponse>> handle)
     {
-        var (body, refusal) = await HttpBody.ReadAsync(request);
+        var (body, refusal) = await RequestBodyRules.ReadAsync(request.ContentType, request.ContentLength, request.Body, request.HttpContext.RequestAborted);
         return refusal is not null
             ? new ApiActionResult(refusal)
             : await Answer(request, client, (api, ct) => handle(api, body!, ct));
