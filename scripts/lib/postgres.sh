@@ -19,6 +19,10 @@ pg_start() {
     echo "postgres: initdb and pg_ctl (PostgreSQL 15+) must be on PATH" >&2
     return 1
   }
+  if [[ "$(id -u)" == 0 ]] && ! id postgres >/dev/null 2>&1; then
+    echo "postgres: the server refuses to run as root, and there is no 'postgres' user to run it as: run as a normal user, or create one (useradd --system postgres)" >&2
+    return 1
+  fi
   [[ -n "$port" ]] || port="$(pg_free_port)"
   mkdir -p "$dir"
   [[ "$(id -u)" == 0 ]] && chown postgres: "$dir"

@@ -20,4 +20,12 @@ var root = new RootCommand("SLA Functions: SLA clocks for help-desk tickets. Wit
 };
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction((parsed, ct) => WebApp.RunAsync([.. parsed.UnmatchedTokens], ct));
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (OperatorErrors.Describe(e) is { } problem)
+{
+    await Console.Error.WriteLineAsync($"slafunctions: {problem}");
+    return OperatorErrors.ExitCode;
+}

@@ -17,8 +17,6 @@ public sealed partial class SlaApi
         AsTenant(authorization, tenant, async () =>
         {
             var items = EventBatch.Read(body, tenant);
-            using var document = JsonDocument.Parse(body);
-            var raw = document.RootElement.EnumerateArray().Select(item => item.GetRawText()).ToList();
             var accepted = items.Where(i => i.IsAccepted).ToList();
             var ingested = await events.IngestBatchAsync([.. accepted.Select(i => i.Envelope!)], cancellationToken);
             var resultOf = accepted.Zip(ingested).ToDictionary(p => p.First.Index, p => p.Second);
@@ -32,7 +30,7 @@ public sealed partial class SlaApi
                 }
 
                 var rejection = item.Rejection;
-                await events.DeadLetterAsync(tenant, EventIdOf(document.RootElement[item.Index]), rejection.Reason, rejection.Description, raw[item.Index], cancellationToken);
+                await events.DeadLetterAsync(tenant, item.EventId, rejection.Reason, rejection.Description, item.Payload, cancellationToken);
                 results.Add((item, new IngestResult(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path)));
             }
 
@@ -44,7 +42,7 @@ public sealed partial class SlaApi
                 {
                     json.WriteStartObject();
                     json.WriteNumber("index", item.Index);
-                    json.WriteString("eventId", item.Envelope?.EventId ?? EventIdOf(document.RootElement[item.Index]));
+                    json.WriteString("eventId", item.EventId);
                     json.WriteString("status", result.Status switch
                     {
                         IngestStatus.Applied => "applied",
@@ -132,12 +130,4 @@ public sealed partial class SlaApi
             })
             : Problem.Unavailable(problem);
     }
-
-    private static string? EventIdOf(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object
-        && (item.TryGetProperty("eventId", out var id) || item.TryGetProperty("id", out id))
-        && id.ValueKind == JsonValueKind.String
-        && id.GetString() is { Length: > 0 and <= Identifiers.MaxLength } value
-            ? value
-            : null;
 }

@@ -3,8 +3,4 @@ using NodaTime;
 namespace SlaFunctions.Core.Calendars;
 
 /// <summary>A local date without business time; when recurring, the same month and day every year.</summary>
-public sealed record Holiday(LocalDate Date, bool Recurring = false, string? Name = null)
-{
-    public bool Falls(LocalDate date) =>
-        Recurring ? date.Month == Date.Month && date.Day == Date.Day : date == Date;
-}
+public sealed record Holiday(LocalDate Date, bool Recurring = false, string? Name = null);

@@ -25,12 +25,10 @@ public static class SignalPrediction
         var result = sla.Apply(e);
         if (result.Effect == EventEffect.Duplicate)
         {
-            return new SlaChange(result.Effect, result.Reason, sla.StatusAt(Later(sla, now)), []);
+            return new SlaChange(result.Effect, result.Reason, sla.StatusNow(now), []);
         }
 
         var firing = result.Sla.FireDueBefore(now);
-        return new SlaChange(result.Effect, result.Reason, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired);
+        return new SlaChange(result.Effect, result.Reason, firing.Sla.StatusNow(now), firing.Fired);
     }
-
-    private static Instant Later(TicketSla sla, Instant now) => now > sla.Events[^1].At ? now : sla.Events[^1].At;
 }

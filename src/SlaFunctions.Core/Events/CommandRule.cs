@@ -69,8 +69,11 @@ public sealed record CommandRule(CommandKind Command)
     /// <summary>Where the argument is read: the configured path, else the default.</summary>
     public PayloadPath PathOf(string argument) =>
         Fields.GetValueOrDefault(argument)
-        ?? Arguments.GetValueOrDefault(Command, []).Where(a => a.Name == argument).Select(a => PayloadPath.Parse(a.DefaultPath)).FirstOrDefault()
+        ?? Arguments.GetValueOrDefault(Command, []).Where(a => a.Name == argument).Select(a => a.DefaultPath).FirstOrDefault()
         ?? throw new ArgumentException($"{Command} has no argument '{argument}'.", nameof(argument));
 
-    private sealed record CommandArgument(string Name, string DefaultPath);
+    private sealed record CommandArgument(string Name, string Default)
+    {
+        public PayloadPath DefaultPath { get; } = PayloadPath.Parse(Default);
+    }
 }

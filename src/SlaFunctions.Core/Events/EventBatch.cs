@@ -1,18 +1,24 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Core.Events;
 
-/// <summary>One item of a batch: its envelope, or why it was refused (with a path under <c>$[i]</c>).</summary>
+/// <summary>
+/// One item of a batch: its envelope, or why it was refused (with a path under <c>$[i]</c>) with the item's
+/// JSON as it came and its event id when one can be made out, for the dead-letters.
+/// </summary>
 public sealed record BatchItem
 {
-    private BatchItem(int index, EventEnvelope? envelope, Rejection? rejection)
+    private BatchItem(int index, EventEnvelope? envelope, Rejection? rejection, string? eventId, string? payload)
     {
         Index = index;
         Envelope = envelope;
         Rejection = rejection;
+        EventId = eventId;
+        Payload = payload;
     }
 
     public int Index { get; }
@@ -24,13 +30,27 @@ public sealed record BatchItem
 
     public Rejection? Rejection { get; }
 
+    public string? EventId { get; }
+
+    /// <summary>A refused item's JSON as it came; null for an accepted one.</summary>
+    public string? Payload { get; }
+
     [MemberNotNullWhen(true, nameof(Envelope))]
     [MemberNotNullWhen(false, nameof(Rejection))]
     public bool IsAccepted => Envelope is not null;
 
-    public static BatchItem Accepted(int index, EventEnvelope envelope) => new(index, envelope ?? throw new ArgumentNullException(nameof(envelope)), null);
+    public static BatchItem Accepted(int index, EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return new(index, envelope, null, envelope.EventId, null);
+    }
 
-    public static BatchItem Rejected(int index, Rejection rejection) => new(index, null, rejection ?? throw new ArgumentNullException(nameof(rejection)));
+    public static BatchItem Rejected(int index, Rejection rejection, string? eventId, string payload)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        ArgumentNullException.ThrowIfNull(payload);
+        return new(index, null, rejection, eventId, payload);
+    }
 }
 
 /// <summary>
@@ -68,14 +88,26 @@ public static class EventBatch
             var envelope = EventEnvelopeJson.Read(item);
             return envelope.TenantId == tenantId
                 ? BatchItem.Accepted(index, envelope)
-                : BatchItem.Rejected(index, new Rejection(
+                : Rejected(item, index, new Rejection(
                     DeadLetterReason.InvalidEnvelope,
                     $"{item.Path}.{EventEnvelopeJson.TenantProperty(item)}",
                     $"is tenant '{JsonInput.Truncate(envelope.TenantId)}', not the route's tenant '{JsonInput.Truncate(tenantId)}'"));
         }
         catch (InvalidInputException e)
         {
-            return BatchItem.Rejected(index, Rejection.From(DeadLetterReason.InvalidEnvelope, e));
+            return Rejected(item, index, Rejection.From(DeadLetterReason.InvalidEnvelope, e));
         }
     }
+
+    private static BatchItem Rejected(JsonInput item, int index, Rejection rejection) =>
+        BatchItem.Rejected(index, rejection, EventIdOf(item.Element), item.Element.GetRawText());
+
+    /// <summary>The id of an item that is not a valid envelope, when it has a usable one.</summary>
+    private static string? EventIdOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object
+        && (item.TryGetProperty("eventId", out var id) || item.TryGetProperty("id", out id))
+        && id.ValueKind == JsonValueKind.String
+        && id.GetString() is { Length: > 0 and <= Identifiers.MaxLength } value
+            ? value
+            : null;
 }

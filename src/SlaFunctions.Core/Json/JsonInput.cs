@@ -14,8 +14,6 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
-    public bool IsNull => Element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
-
     /// <summary>Parses a whole document; malformed JSON is reported with its line and position.</summary>
     public static T Read<T>(string json, Func<JsonInput, T> read)
     {

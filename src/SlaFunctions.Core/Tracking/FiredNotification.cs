@@ -12,10 +12,15 @@ public sealed record FiredNotification(
     SlaPhase Phase, int Cycle, NotificationKind Kind, decimal Percent, int? Level, Instant DueAt, Instant FiredAt)
 {
     [JsonIgnore]
-    public NotificationSlot Slot => new(Phase, Cycle, Kind, Kind == NotificationKind.Escalation ? Level ?? 0 : Percent);
+    public NotificationSlot Slot => NotificationSlot.Of(Phase, Cycle, Kind, Percent, Level);
 }
 
 /// <summary>
 /// What fires at most once per phase cycle: a warning or breach per percent, an escalation per level.
 /// </summary>
-public readonly record struct NotificationSlot(SlaPhase Phase, int Cycle, NotificationKind Kind, decimal Ordinal);
+public readonly record struct NotificationSlot(SlaPhase Phase, int Cycle, NotificationKind Kind, decimal Ordinal)
+{
+    /// <summary>The slot of a notification: its ordinal is the level for an escalation, else the percent.</summary>
+    public static NotificationSlot Of(SlaPhase phase, int cycle, NotificationKind kind, decimal percent, int? level) =>
+        new(phase, cycle, kind, kind == NotificationKind.Escalation ? level ?? 0 : percent);
+}

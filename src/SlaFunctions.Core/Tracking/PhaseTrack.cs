@@ -137,7 +137,7 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
                 .Concat(segment.Escalations.Select((percent, i) => (Kind: NotificationKind.Escalation, Percent: percent, Level: (int?)(i + 1))));
             foreach (var (kind, percent, level) in candidates)
             {
-                var slot = new NotificationSlot(Phase, Cycle, kind, level ?? percent);
+                var slot = NotificationSlot.Of(Phase, Cycle, kind, percent, level);
                 if (taken.Contains(slot) || Reach(PercentOf(segment.Target, percent)) is not { } reached)
                 {
                     continue;

@@ -229,7 +229,7 @@ internal sealed class SlaTimeline
     }
 
     private IEnumerable<PhaseTrack> LivePhases() =>
-        new[] { Response, Resolution }.Distinct().Where(p => p.StoppedAt is null);
+        new[] { Response, Resolution }.Where(p => p.StoppedAt is null);
 
     private void UpdatePaused(Instant at)
     {

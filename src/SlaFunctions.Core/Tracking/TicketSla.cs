@@ -134,6 +134,9 @@ public sealed class TicketSla
             : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(due), timeline), due);
     }
 
+    /// <summary>The status as of now, or as of the last event when that is later (an event stamped ahead of the clock).</summary>
+    public SlaStatus StatusNow(Instant now) => StatusAt(now > Events[^1].At ? now : Events[^1].At);
+
     /// <summary>The phases, pauses and fired notifications as of an instant; events after it are left out.</summary>
     public SlaStatus StatusAt(Instant asOf)
     {

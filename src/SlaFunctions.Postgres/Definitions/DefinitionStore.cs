@@ -22,7 +22,7 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock) :
         JsonInput.Read(json, CalendarJson.Read);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Sql.LockAsync(connection, $"calendar/{tenantId}/{calendarId}", cancellationToken);
+        await LockDefinitionsAsync(connection, tenantId, cancellationToken);
         var (latest, same) = await LatestAsync(connection, "calendars", "calendar_id", tenantId, calendarId, json, cancellationToken);
         if (same)
         {
@@ -52,7 +52,7 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock) :
         var calendarId = JsonInput.Read(json, input => input.Required("calendar").AsName());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Sql.LockAsync(connection, $"policy/{tenantId}/{policyId}", cancellationToken);
+        await LockDefinitionsAsync(connection, tenantId, cancellationToken);
         var calendar = await LatestCalendarAsync(connection, tenantId, calendarId, cancellationToken)
             ?? throw new InvalidInputException("$.calendar", $"'{calendarId}' is not a calendar of this tenant");
         new PolicyDefinition(new PolicyRef(policyId, 0), json, calendar.Json).Compile();
@@ -75,6 +75,14 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock) :
         await transaction.CommitAsync(cancellationToken);
         return latest + 1;
     }
+
+    /// <summary>
+    /// One writer of a tenant's definitions at a time: a calendar write versions the policies on it and a policy
+    /// write pins the latest calendar, so per-definition locks would let a policy pin a calendar version that
+    /// is being replaced, or two writers take the same policy version.
+    /// </summary>
+    private static Task LockDefinitionsAsync(NpgsqlConnection connection, string tenantId, CancellationToken cancellationToken) =>
+        Sql.LockAsync(connection, $"definitions/{tenantId}", cancellationToken);
 
     /// <summary>One version of a policy with the calendar version it pins, or null.</summary>
     public async Task<PolicyDefinition?> GetPolicyAsync(string tenantId, PolicyRef policy, CancellationToken cancellationToken = default)

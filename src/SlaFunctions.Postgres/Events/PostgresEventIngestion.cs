@@ -129,6 +129,11 @@ public sealed class PostgresEventIngestion(
             },
         };
         await batch.ExecuteNonQueryAsync(cancellationToken);
+        Dead(tenantId, eventId, reason, description);
+    }
+
+    private void Dead(string tenantId, string? eventId, string reason, string description)
+    {
         SlaTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
         logger.LogWarning("Dead-lettered event {EventId} of tenant {TenantId}: {Reason}: {Description}", eventId, tenantId, reason, description);
     }
@@ -164,29 +169,59 @@ public sealed class PostgresEventIngestion(
         }
     }
 
-    /// <summary>Dead-letters parked events whose window has passed; returns how many.</summary>
-    public async Task<int> ExpireParkedAsync(CancellationToken cancellationToken = default)
+    /// <summary>Expires parked events once a minute until cancelled; a round that fails is logged and tried again a minute later.</summary>
+    public async Task RunExpiryAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetCurrentInstant();
-        var expired = new List<(string TenantId, string EventId, string Key, string Envelope)>();
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var delete = Sql.Command(connection,
-            "delete from parked_events where expires_at <= $1 returning tenant_id, event_id, correlation_key, envelope::text", now))
-        await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
+        do
         {
-            while (await reader.ReadAsync(cancellationToken))
+            try
             {
-                expired.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+                await ExpireParkedAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Expiring parked events failed; retrying in a minute");
             }
         }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
 
-        foreach (var (tenantId, eventId, key, json) in expired)
+    /// <summary>
+    /// Dead-letters parked events whose window has passed; returns how many. One statement: an expired event
+    /// leaves the parking only together with its dead-letter, audit and inbox rows.
+    /// </summary>
+    public async Task<int> ExpireParkedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var expire = Sql.Command(connection, """
+            with expired as (
+                delete from parked_events where expires_at <= $1
+                returning tenant_id, event_id, envelope::text as envelope,
+                          'no SLA started for correlation key ''' || correlation_key || ''' within the parking window' as description
+            ), letters as (
+                insert into dead_letters (tenant_id, event_id, reason, description, payload, at)
+                select tenant_id, event_id, $2, description, envelope, $1 from expired
+                on conflict (tenant_id, event_id, reason) where event_id is not null do nothing
+            ), audit as (
+                insert into audit_log (tenant_id, ticket_id, at, action, detail)
+                select tenant_id, null, $1, 'dead_lettered', jsonb_build_object('eventId', event_id, 'reason', $2::text, 'description', description)
+                from expired
+            ), processed as (
+                insert into processed_events (tenant_id, event_id, processed_at)
+                select tenant_id, event_id, $1 from expired on conflict do nothing
+            )
+            select tenant_id, event_id, description from expired
+            """, clock.GetCurrentInstant(), DeadLetterReason.ParkingExpired);
+        await using var reader = await expire.ExecuteReaderAsync(cancellationToken);
+        var count = 0;
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await DeadLetterAsync(tenantId, eventId, DeadLetterReason.ParkingExpired, $"no SLA started for correlation key '{key}' within the parking window", json, cancellationToken);
-            await MarkProcessedAsync(tenantId, eventId, cancellationToken);
+            count++;
+            Dead(reader.GetString(0), reader.GetString(1), DeadLetterReason.ParkingExpired, reader.GetString(2));
         }
 
-        return expired.Count;
+        return count;
     }
 
     public async Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(string tenantId, long? after, int limit, CancellationToken cancellationToken = default)

@@ -46,7 +46,7 @@ public sealed class PostgresSlaService(
             if (insert.BatchCommands[0].RecordsAffected == 0)
             {
                 var existing = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-                return (new SlaChange(EventEffect.Duplicate, "the SLA has already started", existing!.Sla.StatusAt(Later(existing.Sla, now)), []), []);
+                return (new SlaChange(EventEffect.Duplicate, "the SLA has already started", existing!.Sla.StatusNow(now), []), []);
             }
         }
 
@@ -73,7 +73,7 @@ public sealed class PostgresSlaService(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (new SlaChange(EventEffect.Applied, null, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired), applied);
+        return (new SlaChange(EventEffect.Applied, null, firing.Sla.StatusNow(now), firing.Fired), applied);
     }
 
     public async Task<SlaChange> ApplyAsync(TicketKey ticket, TicketEvent e, CancellationToken cancellationToken = default)
@@ -104,7 +104,7 @@ public sealed class PostgresSlaService(
         var overall = applied.Any(a => a.Effect == EventEffect.Applied) ? EventEffect.Applied : changed.Count > 0 ? EventEffect.Ignored : EventEffect.Duplicate;
         if (changed.Count == 0)
         {
-            return (applied, new SlaChange(overall, null, sla.StatusAt(Later(sla, now)), []));
+            return (applied, new SlaChange(overall, null, sla.StatusNow(now), []));
         }
 
         var firing = sla.FireDueBefore(now);
@@ -125,7 +125,7 @@ public sealed class PostgresSlaService(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (applied, new SlaChange(overall, null, firing.Sla.StatusAt(Later(firing.Sla, now)), firing.Fired));
+        return (applied, new SlaChange(overall, null, firing.Sla.StatusNow(now), firing.Fired));
     }
 
     public async Task<SlaStatus?> GetStatusAsync(TicketKey ticket, CancellationToken cancellationToken = default)
@@ -133,7 +133,7 @@ public sealed class PostgresSlaService(
         ArgumentNullException.ThrowIfNull(ticket);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-        return stored?.Sla.StatusAt(Later(stored.Sla, clock.GetCurrentInstant()));
+        return stored?.Sla.StatusNow(clock.GetCurrentInstant());
     }
 
     /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
@@ -170,9 +170,6 @@ public sealed class PostgresSlaService(
         .GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), false)
         .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>()
         .ToImmutableDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
-
-    /// <summary>A status can only be described from the last event on; an event a moment ahead of this clock is within tolerance.</summary>
-    private static Instant Later(TicketSla sla, Instant now) => now > sla.Events[^1].At ? now : sla.Events[^1].At;
 
     private Instant NotInFuture(Instant at, Instant now, string field) =>
         at <= now + options.FutureTolerance ? at : throw new InvalidInputException(field, $"is in the future ({IsoText.Format(at)}; now is {IsoText.Format(now)})");

@@ -140,7 +140,7 @@ internal static class TicketSlaWrites
     {
         public static Projection Of(TicketSla sla, Instant now)
         {
-            var status = sla.StatusAt(now > sla.Events[^1].At ? now : sla.Events[^1].At);
+            var status = sla.StatusNow(now);
             var response = status.Phases.FirstOrDefault(p => p.Phase == SlaPhase.Response);
             var resolution = status.Phases.LastOrDefault(p => p.Phase == SlaPhase.Resolution);
             return new Projection(

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using NodaTime;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Events;
@@ -32,7 +31,8 @@ public static class SlaServices
         services.AddSingleton<SlaApi>();
         services.AddSingleton(clock ?? SystemClock.Instance);
         services.AddSingleton(_ => SlaDatabase.Open(settings.ConnectionString));
-        services.AddSingleton(new SlaStoreOptions { Backend = Backends.Polling, Sinks = settings.Sinks });
+        // Each notification is queued once per registered sink, so the outbox and the dispatcher agree on the names.
+        services.AddSingleton(sp => new SlaStoreOptions { Backend = Backends.Polling, Sinks = [.. sp.GetServices<INotificationSink>().Select(s => s.Name)] });
         services.AddSingleton(settings.Polling);
         services.AddSingleton(settings.Dispatch);
         services.AddSingleton<TenantStore>();
@@ -73,36 +73,9 @@ public static class SlaServices
     }
 
     /// <summary>Dead-letters parked events whose window has passed, once a minute.</summary>
-    private sealed class ParkingWorker(PostgresEventIngestion ingestion, ILogger<ParkingWorker> logger) : BackgroundService
+    private sealed class ParkingWorker(PostgresEventIngestion ingestion) : BackgroundService
     {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
-            do
-            {
-                try
-                {
-                    await ingestion.ExpireParkedAsync(stoppingToken);
-                }
-                catch (Npgsql.NpgsqlException e)
-                {
-                    logger.LogError(e, "Expiring parked events failed; retrying in a minute");
-                }
-            }
-            while (await Quietly(timer.WaitForNextTickAsync(stoppingToken)));
-        }
-    }
-
-    private static async Task<bool> Quietly(ValueTask<bool> tick)
-    {
-        try
-        {
-            return await tick;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Quietly(ingestion.RunExpiryAsync(stoppingToken));
     }
 
     /// <summary>Stopping the host cancels the loop; that is how it ends, not a failure.</summary>

@@ -22,14 +22,14 @@ public sealed record SlaSettings(
         var connection = section["Database:ConnectionString"];
         if (string.IsNullOrWhiteSpace(connection))
         {
-            throw new InvalidOperationException("Sla:Database:ConnectionString is not set (environment variable Sla__Database__ConnectionString).");
+            throw new SettingsException("Sla:Database:ConnectionString is not set (environment variable Sla__Database__ConnectionString).");
         }
 
         var webhook = section["Webhooks:Url"];
         var secret = section["Webhooks:Secret"];
         if (webhook is not null && string.IsNullOrEmpty(secret))
         {
-            throw new InvalidOperationException("Sla:Webhooks:Url is set but Sla:Webhooks:Secret is not: webhooks are always signed.");
+            throw new SettingsException("Sla:Webhooks:Url is set but Sla:Webhooks:Secret is not: webhooks are always signed.");
         }
 
         return new SlaSettings(
@@ -54,7 +54,4 @@ public sealed record SlaSettings(
         var settings = section["Mapping"] is { Length: > 0 } mapping ? EventSettingsJson.Read(mapping) : EventSettings.Default;
         return section.GetValue<TimeSpan?>("ParkingWindow") is { } window ? settings with { ParkingWindow = Duration.FromTimeSpan(window) } : settings;
     }
-
-    /// <summary>The sinks each notification is queued for: the log always, the webhook when configured.</summary>
-    public IReadOnlyList<string> Sinks => WebhookUrl is null ? ["log"] : ["log", "webhook"];
 }
