@@ -22,7 +22,7 @@ public sealed class Backend
     {
         Sla = sla;
         Tenant = tenant;
-        Store = new DurableSlaStore(sla.DataSource, sla.Definitions, sla.Policies, sla.Clock, new DurableStoreOptions());
+        Store = new DurableSlaStore(sla.DataSource, sla.Policies, sla.Clock, new DurableStoreOptions());
     }
 
     public SlaHarness Sla { get; }

@@ -16,7 +16,7 @@ namespace SlaFunctions.Postgres.Durable;
 /// route a signal or restart an execution, and the reconciler's candidates.
 /// </summary>
 public sealed class DurableSlaStore(
-    NpgsqlDataSource dataSource, DefinitionStore definitions, PolicyCache policies, IClock clock, DurableStoreOptions options)
+    NpgsqlDataSource dataSource, PolicyCache policies, IClock clock, DurableStoreOptions options)
 {
     /// <summary>
     /// The persist activity: snapshot, projections and wake-up, the fired notifications (once per slot, with
@@ -69,8 +69,7 @@ public sealed class DurableSlaStore(
             return null;
         }
 
-        var definition = await definitions.GetPolicyAsync(ticket.TenantId, stored.Sla.Policy.Ref, cancellationToken)
-            ?? throw new InvalidOperationException($"Policy {stored.Sla.Policy.Ref} of tenant {ticket.TenantId} does not exist.");
+        var definition = await policies.GetDefinitionAsync(ticket.TenantId, stored.Sla.Policy.Ref, cancellationToken);
         return new DurableTicket(ticket, stored.Backend, stored.Version, stored.Sla, definition);
     }
 

@@ -4,7 +4,7 @@ using NodaTime;
 namespace SlaFunctions.Postgres.Durable;
 
 /// <summary>
-/// Domain event ids already handed on (table <c>processed_events</c>, shared with the self-host's ingestion):
+/// Domain event ids already handed on (table <c>processed_events</c>), for both hosts' ingestion:
 /// a redelivered message is recognised before it is routed again.
 /// </summary>
 public sealed class EventInbox(NpgsqlDataSource dataSource, IClock clock)

@@ -9,6 +9,7 @@ using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
+using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Postgres.Events;
@@ -22,12 +23,14 @@ namespace SlaFunctions.Postgres.Events;
 public sealed class PostgresEventIngestion(
     NpgsqlDataSource dataSource, PostgresSlaService slas, EventRouter router, IClock clock, ILogger<PostgresEventIngestion> logger) : IEventIngestion
 {
+    private readonly EventInbox inbox = new(dataSource, clock);
+
     public async Task<IngestResult> IngestAsync(EventEnvelope envelope, string? transportKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         using var trace = SlaTelemetry.Traces.StartActivity("sla.events.ingest");
         trace?.SetTag("sla.event.type", envelope.EventType);
-        if (await IsProcessedAsync(envelope, cancellationToken))
+        if (await inbox.IsProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken))
         {
             return new IngestResult(IngestStatus.Duplicate, "an event with this id was already processed");
         }
@@ -42,7 +45,7 @@ public sealed class PostgresEventIngestion(
         };
         if (result.Status != IngestStatus.Parked)
         {
-            await MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
+            await inbox.MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
         }
 
         return result;
@@ -165,7 +168,7 @@ public sealed class PostgresEventIngestion(
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await Sql.ExecuteAsync(connection, "delete from parked_events where tenant_id = $1 and event_id = $2", cancellationToken, ticket.TenantId, eventId);
-            await MarkProcessedAsync(ticket.TenantId, eventId, cancellationToken);
+            await inbox.MarkProcessedAsync(ticket.TenantId, eventId, cancellationToken);
         }
     }
 
@@ -401,19 +404,5 @@ public sealed class PostgresEventIngestion(
         }
 
         return tickets;
-    }
-
-    private async Task<bool> IsProcessedAsync(EventEnvelope envelope, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Sql.ScalarAsync<bool>(connection,
-            "select exists (select 1 from processed_events where tenant_id = $1 and event_id = $2)", cancellationToken, envelope.TenantId, envelope.EventId);
-    }
-
-    private async Task MarkProcessedAsync(string tenantId, string eventId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Sql.ExecuteAsync(connection, "insert into processed_events (tenant_id, event_id, processed_at) values ($1, $2, $3) on conflict do nothing",
-            cancellationToken, tenantId, eventId, clock.GetCurrentInstant());
     }
 }

@@ -33,7 +33,7 @@ public sealed class PostgresSlaService(
         var now = clock.GetCurrentInstant();
         var createdAt = NotInFuture(request.CreatedAt ?? now, now, "createdAt");
         var definition = await definitions.ResolveLatestPolicyAsync(ticket.TenantId, request.PolicyId, request.ClientId, request.BoardId, cancellationToken);
-        var policy = await policies.GetAsync(ticket.TenantId, definition.Ref, cancellationToken);
+        var policy = policies.Compile(ticket.TenantId, definition);
         var (sla, applied) = Fold(TicketSla.Start(policy, new TicketCreated(createdAt, request.Priority) { Id = request.Id }), following, now);
         var firing = sla.FireDueBefore(now);
 

@@ -168,13 +168,13 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         var tenant = await sla.NewTenantAsync();
         var ticket = SlaHarness.Ticket(tenant, ticketId);
         await sla.Service.StartAsync(ticket, new StartRequest("P1"));
-        return (sla, new DurableSlaStore(database.DataSource, sla.Definitions, sla.Policies, sla.Clock, Options), ticket);
+        return (sla, new DurableSlaStore(database.DataSource, sla.Policies, sla.Clock, Options), ticket);
     }
 
     /// <summary>What the orchestration persists after applying the event (if any) and firing what is due at <paramref name="at"/>.</summary>
     private static async Task<PersistSlaRequest> RoundAsync(SlaHarness sla, TicketKey ticket, Instant at, TicketEvent? e)
     {
-        var store = new DurableSlaStore(sla.DataSource, sla.Definitions, sla.Policies, sla.Clock, Options);
+        var store = new DurableSlaStore(sla.DataSource, sla.Policies, sla.Clock, Options);
         var current = (await store.LoadAsync(ticket))!.Sla;
         return Round(ticket, current, at, e);
     }
