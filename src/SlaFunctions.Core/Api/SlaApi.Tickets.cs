@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using NodaTime;
+using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
@@ -23,9 +24,9 @@ public sealed partial class SlaApi
             {
                 input.AllowOnly("priority", "policyId", "createdAt", "clientId", "boardId", "correlationKeys", "idempotencyKey");
                 var keys = input.Optional("correlationKeys")?.Items().Select(k => k.AsName(Identifiers.MaxLength)).ToImmutableArray() ?? [];
-                if (keys.Length > 20)
+                if (keys.Length > EventRouter.MaxCorrelationKeys)
                 {
-                    throw input.Required("correlationKeys").Error("must list at most 20 keys");
+                    throw input.Required("correlationKeys").Error($"must list at most {EventRouter.MaxCorrelationKeys} keys");
                 }
 
                 return new StartRequest(
@@ -73,27 +74,11 @@ public sealed partial class SlaApi
 
     private TicketEvent ReadCommand(string command, JsonInput input, string? idempotencyKey)
     {
-        var argument = command switch
-        {
-            "pause" or "resume" => "reason",
-            "priority" => "priority",
-            "status" => "status",
-            _ => null,
-        };
-        input.AllowOnly(argument is null ? ["at", "idempotencyKey"] : ["at", "idempotencyKey", argument]);
+        // The route's command names are CommandKind's, in lower case.
+        var kind = Enum.Parse<CommandKind>(command, ignoreCase: true);
+        input.AllowOnly(["at", "idempotencyKey", .. CommandRule.ArgumentsOf(kind)]);
         var at = input.Optional("at")?.AsInstant() ?? Now;
-        var value = argument is null ? string.Empty : input.Required(argument).AsName(100);
-        TicketEvent e = command switch
-        {
-            "pause" => new TicketPaused(at, value),
-            "resume" => new TicketResumed(at, value),
-            "priority" => new TicketPriorityChanged(at, value),
-            "status" => new TicketStatusChanged(at, value),
-            "respond" => new TicketResponded(at),
-            "resolve" => new TicketResolved(at),
-            "reopen" => new TicketReopened(at),
-            _ => new TicketCancelled(at),
-        };
+        var e = CommandRule.EventOf(kind, at, name => input.Required(name).AsName(100));
         return e with { Id = IdempotencyKey(input, idempotencyKey) };
     }
 

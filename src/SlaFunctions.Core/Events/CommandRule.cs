@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using NodaTime;
+using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Core.Events;
 
@@ -65,6 +67,24 @@ public sealed record CommandRule(CommandKind Command)
     /// <summary>The argument names a command takes, for example <c>status</c> for <see cref="CommandKind.Status"/>.</summary>
     public static ImmutableArray<string> ArgumentsOf(CommandKind command) =>
         [.. Arguments.GetValueOrDefault(command, []).Select(a => a.Name)];
+
+    /// <summary>The ticket event of a command other than <see cref="CommandKind.Start"/>, its argument (if it takes one) read by name.</summary>
+    public static TicketEvent EventOf(CommandKind command, Instant at, Func<string, string> argument)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        return command switch
+        {
+            CommandKind.Status => new TicketStatusChanged(at, argument("status")),
+            CommandKind.Pause => new TicketPaused(at, argument("reason")),
+            CommandKind.Resume => new TicketResumed(at, argument("reason")),
+            CommandKind.Priority => new TicketPriorityChanged(at, argument("priority")),
+            CommandKind.Respond => new TicketResponded(at),
+            CommandKind.Resolve => new TicketResolved(at),
+            CommandKind.Reopen => new TicketReopened(at),
+            CommandKind.Cancel => new TicketCancelled(at),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, "not a ticket event"),
+        };
+    }
 
     /// <summary>Where the argument is read: the configured path, else the default.</summary>
     public PayloadPath PathOf(string argument) =>

@@ -78,23 +78,8 @@ public sealed class EventRouter(EventSettings settings)
             Id = e.EventId,
         };
 
-    private static TicketEvent ReadEvent(CommandRule rule, EventEnvelope e)
-    {
-        string Argument(string name) => PayloadValue.ReadKey(rule.PathOf(name).Required(e));
-        TicketEvent command = rule.Command switch
-        {
-            CommandKind.Status => new TicketStatusChanged(e.OccurredAt, Argument("status")),
-            CommandKind.Pause => new TicketPaused(e.OccurredAt, Argument("reason")),
-            CommandKind.Resume => new TicketResumed(e.OccurredAt, Argument("reason")),
-            CommandKind.Priority => new TicketPriorityChanged(e.OccurredAt, Argument("priority")),
-            CommandKind.Respond => new TicketResponded(e.OccurredAt),
-            CommandKind.Resolve => new TicketResolved(e.OccurredAt),
-            CommandKind.Reopen => new TicketReopened(e.OccurredAt),
-            CommandKind.Cancel => new TicketCancelled(e.OccurredAt),
-            _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Command, "not a ticket event"),
-        };
-        return command with { Id = e.EventId };
-    }
+    private static TicketEvent ReadEvent(CommandRule rule, EventEnvelope e) =>
+        CommandRule.EventOf(rule.Command, e.OccurredAt, name => PayloadValue.ReadKey(rule.PathOf(name).Required(e))) with { Id = e.EventId };
 
     /// <summary>The event ignored with the first condition it fails, or null when every condition holds.</summary>
     private static IgnoredEvent? Unmet(CommandRule rule, EventEnvelope e)

@@ -68,14 +68,9 @@ public static class SimulationJson
         json.WriteEndObject();
     }
 
-    /// <summary>By instant, then phase (response first), then percent; a warning or breach before an escalation.</summary>
+    /// <summary>In <see cref="NotificationSlot.FiringOrder"/>, by the instant each was emitted.</summary>
     public static IEnumerable<FiredNotification> Ordered(IEnumerable<FiredNotification> notifications) =>
-        notifications
-            .OrderBy(n => n.FiredAt)
-            .ThenBy(n => n.Phase)
-            .ThenBy(n => n.Cycle)
-            .ThenBy(n => n.Percent)
-            .ThenBy(n => n.Kind == NotificationKind.Escalation);
+        notifications.OrderBy(n => n.Slot.FiringOrder(n.FiredAt, n.Percent));
 
     public static string Name(SlaPhase phase) => phase == SlaPhase.Response ? "response" : "resolution";
 

@@ -23,4 +23,11 @@ public readonly record struct NotificationSlot(SlaPhase Phase, int Cycle, Notifi
     /// <summary>The slot of a notification: its ordinal is the level for an escalation, else the percent.</summary>
     public static NotificationSlot Of(SlaPhase phase, int cycle, NotificationKind kind, decimal percent, int? level) =>
         new(phase, cycle, kind, kind == NotificationKind.Escalation ? level ?? 0 : percent);
+
+    /// <summary>
+    /// The order notifications fire and are listed in: by instant, then phase (response first), cycle and
+    /// percent; a warning or breach before an escalation.
+    /// </summary>
+    public (Instant At, SlaPhase Phase, int Cycle, decimal Percent, bool Escalation) FiringOrder(Instant at, decimal percent) =>
+        (at, Phase, Cycle, percent, Kind == NotificationKind.Escalation);
 }

@@ -45,12 +45,7 @@ internal sealed class SlaTimeline
     /// <summary>Every notification the history implies, ordered as they fire.</summary>
     public ImmutableArray<ScheduledNotification> Schedule => schedule ??=
     [
-        .. phases.SelectMany(p => p.Schedule(policy.Thresholds))
-            .OrderBy(n => n.FireAt)
-            .ThenBy(n => n.Slot.Phase)
-            .ThenBy(n => n.Slot.Cycle)
-            .ThenBy(n => n.Percent)
-            .ThenBy(n => n.Slot.Kind == NotificationKind.Escalation),
+        .. phases.SelectMany(p => p.Schedule(policy.Thresholds)).OrderBy(n => n.Slot.FiringOrder(n.FireAt, n.Percent)),
     ];
 
     private PhaseTrack Response => phases[0];
