@@ -31,7 +31,7 @@ public sealed partial class SlaApi
 
                 var rejection = item.Rejection;
                 await events.DeadLetterAsync(tenant, item.EventId, rejection.Reason, rejection.Description, item.Payload, cancellationToken);
-                results.Add((item, new IngestResult(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path)));
+                results.Add((item, IngestResult.DeadLettered(rejection)));
             }
 
             return ApiResponse.Ok(json =>

@@ -40,14 +40,11 @@ public sealed class BusinessCalendar : IBusinessClock
             {
                 throw new ArgumentException($"Open interval {i} is empty.", nameof(hours));
             }
+        }
 
-            for (var j = 0; j < i; j++)
-            {
-                if (Hours[i].Overlaps(Hours[j]))
-                {
-                    throw new ArgumentException($"Open interval {i} overlaps open interval {j}.", nameof(hours));
-                }
-            }
+        if (OpenInterval.FirstOverlap(Hours) is var (later, earlier))
+        {
+            throw new ArgumentException($"Open interval {later} overlaps open interval {earlier}.", nameof(hours));
         }
 
         piecesByIsoDay = SplitByDay(Hours);

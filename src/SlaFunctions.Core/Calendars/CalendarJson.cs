@@ -27,15 +27,9 @@ public static class CalendarJson
         }
 
         var hours = items.Select(ReadInterval).ToList();
-        for (var i = 0; i < hours.Count; i++)
+        if (OpenInterval.FirstOverlap(hours) is var (i, j))
         {
-            for (var j = 0; j < i; j++)
-            {
-                if (hours[i].Overlaps(hours[j]))
-                {
-                    throw items[i].Error($"overlaps {items[j].Path} ({Describe(hours[j])})");
-                }
-            }
+            throw items[i].Error($"overlaps {items[j].Path} ({Describe(hours[j])})");
         }
 
         var holidays = input.Optional("holidays")?.Items().Select(ReadHoliday).ToList() ?? [];

@@ -27,6 +27,24 @@ public sealed record OpenInterval(IsoDayOfWeek Day, LocalTime Start, LocalTime E
         return Mod(b - a) < aLength || Mod(a - b) < bLength;
     }
 
+    /// <summary>The first interval that overlaps an earlier one, with that earlier one (by index), or null.</summary>
+    public static (int Index, int Earlier)? FirstOverlap(IReadOnlyList<OpenInterval> intervals)
+    {
+        ArgumentNullException.ThrowIfNull(intervals);
+        for (var i = 0; i < intervals.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (intervals[i].Overlaps(intervals[j]))
+                {
+                    return (i, j);
+                }
+            }
+        }
+
+        return null;
+    }
+
     private (long Start, long Length) WeekSpan() =>
         ((((int)Day - 1) * NodaConstants.NanosecondsPerDay) + Start.NanosecondOfDay, (long)WallLength.TotalNanoseconds);
 

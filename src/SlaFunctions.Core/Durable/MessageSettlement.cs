@@ -38,7 +38,7 @@ public abstract record MessageSettlement
         transient ? new AbandonMessage(error) : new DeadLetterMessage(ProcessingFailed, error);
 
     /// <summary>
-    /// <see cref="IngestResult.Reason"/> of a dead-lettered event is <c>{DeadLetterReason}: {problem}</c> and its
+    /// <see cref="IngestResult.Reason"/> of a dead-lettered event is <c>{DeadLetterReason}: {problem}</c> (<see cref="IngestResult.DeadLettered"/>) and its
     /// field the JSON path: the message gets the reason and <c>{path}: {problem}</c> like the dead-letter row.
     /// </summary>
     private static DeadLetterMessage DeadLetterFor(IngestResult result)

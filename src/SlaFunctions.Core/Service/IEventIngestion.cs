@@ -51,6 +51,13 @@ public enum IngestStatus
 public sealed record IngestResult(IngestStatus Status, string? Reason = null, string? Field = null)
 {
     public ImmutableArray<string> Tickets { get; init; } = [];
+
+    /// <summary>Dead-lettered: the reason is <c>{DeadLetterReason}: {problem}</c>, the field the JSON path at fault.</summary>
+    public static IngestResult DeadLettered(Rejection rejection)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        return new(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path);
+    }
 }
 
 public sealed record DeadLetter(long Id, string? EventId, string Reason, string Description, string? Payload, Instant At);

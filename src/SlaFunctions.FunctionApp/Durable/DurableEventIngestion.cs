@@ -88,6 +88,6 @@ public sealed class DurableEventIngestion(
     private async Task<IngestResult> DeadLetterAsync(EventEnvelope envelope, Rejection rejection, CancellationToken cancellationToken)
     {
         await records.DeadLetterAsync(envelope.TenantId, envelope.EventId, rejection.Reason, rejection.Description, JsonSerializer.Serialize(envelope, SlaJson.Options), cancellationToken);
-        return new IngestResult(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path);
+        return IngestResult.DeadLettered(rejection);
     }
 }

@@ -388,7 +388,7 @@ public sealed class PostgresEventIngestion(
     private async Task<IngestResult> DeadLetterAsync(EventEnvelope envelope, Rejection rejection, CancellationToken cancellationToken)
     {
         await DeadLetterAsync(envelope.TenantId, envelope.EventId, rejection.Reason, rejection.Description, JsonSerializer.Serialize(envelope, SlaJson.Options), cancellationToken);
-        return new IngestResult(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path);
+        return IngestResult.DeadLettered(rejection);
     }
 
     private async Task<List<string>> TicketsOfAsync(string tenantId, string key, CancellationToken cancellationToken)
