@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Postgres.Events;
+using SlaFunctions.Postgres.Tickets;
 using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.SelfHost.Tests.Support;
 using static SlaFunctions.SelfHost.Tests.Support.Events;
@@ -72,6 +74,28 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Equal(["parked", "parked"], Statuses(parked));
         Assert.Equal(["applied"], Statuses(started));
         Assert.Equal("""[{"from":"2026-06-08T13:10:00Z","to":"2026-06-08T13:40:00Z","reason":"awaiting_client","source":"status"}]""", sla["pauses"]!.ToJsonString());
+        Assert.Equal(0L, await host.Database.DataSource.CreateCommand($"select count(*) from parked_events where tenant_id = '{tenant}'").ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task An_event_still_parked_after_its_sla_started_is_applied_by_the_expiry_sweep_not_dead_lettered()
+    {
+        await using var host = await ServiceHost.StartAsync(database, Monday10);
+        var (tenant, key) = await NewTenantWithPolicyAsync(host);
+        var parked = await Post(host, tenant, key, Batch(Status(tenant, "s1", "T-7", "2026-06-08T13:10:00Z", "awaiting_client")));
+        // The SLA starts but its drain never runs, as when the process stops between the two.
+        await host.Services.GetRequiredService<PostgresSlaService>().StartAsync(
+            new TicketKey(tenant, "T-7"), new StartRequest("P1", "standard", Instant.FromUtc(2026, 6, 8, 13, 0)));
+        host.Clock.Advance(Duration.FromDays(8));
+
+        var expired = await host.Services.GetRequiredService<PostgresEventIngestion>().ExpireParkedAsync();
+        var sla = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-7/sla", key)).Body!;
+        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
+
+        Assert.Equal(["parked"], Statuses(parked));
+        Assert.Equal(0, expired);
+        Assert.Empty(letters);
+        Assert.Equal("awaiting_client", (string?)sla["pauses"]![0]!["reason"]);
         Assert.Equal(0L, await host.Database.DataSource.CreateCommand($"select count(*) from parked_events where tenant_id = '{tenant}'").ExecuteScalarAsync());
     }
 

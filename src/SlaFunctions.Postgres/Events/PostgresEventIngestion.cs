@@ -166,9 +166,12 @@ public sealed class PostgresEventIngestion(
                 await ApplyToAsync(envelope, [ticket.TicketId], apply, cancellationToken);
             }
 
+            // Unparked and marked processed together; a crash before this leaves it parked for the next sweep.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await Sql.ExecuteAsync(connection, "delete from parked_events where tenant_id = $1 and event_id = $2", cancellationToken, ticket.TenantId, eventId);
-            await inbox.MarkProcessedAsync(ticket.TenantId, eventId, cancellationToken);
+            await Sql.ExecuteAsync(connection, """
+                with unparked as (delete from parked_events where tenant_id = $1 and event_id = $2 returning tenant_id, event_id)
+                insert into processed_events (tenant_id, event_id, processed_at) select tenant_id, event_id, $3 from unparked on conflict do nothing
+                """, cancellationToken, ticket.TenantId, eventId, clock.GetCurrentInstant());
         }
     }
 
@@ -191,15 +194,19 @@ public sealed class PostgresEventIngestion(
     }
 
     /// <summary>
-    /// Dead-letters parked events whose window has passed; returns how many. One statement: an expired event
-    /// leaves the parking only together with its dead-letter, audit and inbox rows.
+    /// Dead-letters parked events whose window has passed with no SLA on their key; returns how many. One
+    /// statement: an expired event leaves the parking only together with its dead-letter, audit and inbox rows.
+    /// Events still parked although an SLA on their key has started (its drain was cut short, or they were
+    /// parked while it ran) are applied first.
     /// </summary>
     public async Task<int> ExpireParkedAsync(CancellationToken cancellationToken = default)
     {
+        await DrainStrandedAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var expire = Sql.Command(connection, """
             with expired as (
-                delete from parked_events where expires_at <= $1
+                delete from parked_events p where expires_at <= $1
+                  and not exists (select 1 from correlation_keys k where k.tenant_id = p.tenant_id and k.correlation_key = p.correlation_key)
                 returning tenant_id, event_id, envelope::text as envelope,
                           'no SLA started for correlation key ''' || correlation_key || ''' within the parking window' as description
             ), letters as (
@@ -225,6 +232,28 @@ public sealed class PostgresEventIngestion(
         }
 
         return count;
+    }
+
+    private async Task DrainStrandedAsync(CancellationToken cancellationToken)
+    {
+        var stranded = new List<(TicketKey Ticket, string Key)>();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var select = Sql.Command(connection, """
+            select distinct k.tenant_id, k.ticket_id, k.correlation_key from parked_events p
+            join correlation_keys k on k.tenant_id = p.tenant_id and k.correlation_key = p.correlation_key
+            """))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stranded.Add((new TicketKey(reader.GetString(0), reader.GetString(1)), reader.GetString(2)));
+            }
+        }
+
+        foreach (var (ticket, key) in stranded)
+        {
+            await DrainParkedAsync(ticket, [key], cancellationToken);
+        }
     }
 
     public async Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(string tenantId, long? after, int limit, CancellationToken cancellationToken = default)
