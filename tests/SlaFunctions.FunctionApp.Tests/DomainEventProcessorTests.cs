@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Npgsql;
@@ -14,9 +13,16 @@ namespace SlaFunctions.FunctionApp.Tests;
 /// <summary>Settlement at the trigger boundary: complete, dead-letter with reason and description, or abandon.</summary>
 public class DomainEventProcessorTests
 {
-    private readonly Mock<ServiceBusMessageActions> actions = new();
+    private readonly Mock<IMessageSettler> settler = new(MockBehavior.Strict);
     private readonly Mock<IEventIngestion> ingestion = new(MockBehavior.Strict);
     private readonly DomainEventProcessor handler = new(NullLogger<DomainEventProcessor>.Instance);
+
+    public DomainEventProcessorTests()
+    {
+        settler.Setup(a => a.CompleteAsync(It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        settler.Setup(a => a.AbandonAsync(It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        settler.Setup(a => a.DeadLetterAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+    }
 
     [Theory]
     [InlineData(IngestStatus.Applied)]
@@ -29,10 +35,10 @@ public class DomainEventProcessorTests
         ingestion.Setup(i => i.IngestAsync(It.Is<EventEnvelope>(e => e.EventId == "evt-1001"), "crm-9", It.IsAny<CancellationToken>()))
             .ReturnsAsync(new IngestResult(status));
 
-        await handler.HandleAsync(message, actions.Object, ingestion.Object, CancellationToken.None);
+        await handler.HandleAsync(message, settler.Object, ingestion.Object, CancellationToken.None);
 
-        actions.Verify(a => a.CompleteMessageAsync(message, It.IsAny<CancellationToken>()), Times.Once);
-        actions.VerifyNoOtherCalls();
+        settler.Verify(a => a.CompleteAsync(It.IsAny<CancellationToken>()), Times.Once);
+        settler.VerifyNoOtherCalls();
     }
 
     [Fact]
@@ -42,9 +48,9 @@ public class DomainEventProcessorTests
         ingestion.Setup(i => i.IngestAsync(It.IsAny<EventEnvelope>(), null, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new IngestResult(IngestStatus.DeadLettered, "UnknownEventType: 'X' is not mapped", "$.eventType"));
 
-        await handler.HandleAsync(message, actions.Object, ingestion.Object, CancellationToken.None);
+        await handler.HandleAsync(message, settler.Object, ingestion.Object, CancellationToken.None);
 
-        actions.Verify(a => a.DeadLetterMessageAsync(message, null, DeadLetterReason.UnknownEventType, "$.eventType: 'X' is not mapped", It.IsAny<CancellationToken>()), Times.Once);
+        settler.Verify(a => a.DeadLetterAsync(DeadLetterReason.UnknownEventType, "$.eventType: 'X' is not mapped", It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -55,11 +61,11 @@ public class DomainEventProcessorTests
         ingestion.Setup(i => i.DeadLetterAsync("acme", "evt-1001", DeadLetterReason.InvalidEnvelope, It.Is<string>(d => d.StartsWith("$.payload: ", StringComparison.Ordinal)), body, It.IsAny<CancellationToken>()))
             .Returns(Task.CompletedTask);
 
-        var settlement = await handler.HandleAsync(message, actions.Object, ingestion.Object, CancellationToken.None);
+        var settlement = await handler.HandleAsync(message, settler.Object, ingestion.Object, CancellationToken.None);
 
         Assert.Equal(DeadLetterReason.InvalidEnvelope, Assert.IsType<DeadLetterMessage>(settlement).Reason);
         ingestion.VerifyAll();
-        actions.Verify(a => a.DeadLetterMessageAsync(message, null, DeadLetterReason.InvalidEnvelope, It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
+        settler.Verify(a => a.DeadLetterAsync(DeadLetterReason.InvalidEnvelope, It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -69,8 +75,8 @@ public class DomainEventProcessorTests
         ingestion.Setup(i => i.IngestAsync(It.IsAny<EventEnvelope>(), null, It.IsAny<CancellationToken>()))
             .ThrowsAsync(new NpgsqlException("connection refused", new IOException("refused")));
 
-        Assert.IsType<AbandonMessage>(await handler.HandleAsync(message, actions.Object, ingestion.Object, CancellationToken.None));
-        actions.Verify(a => a.AbandonMessageAsync(message, null, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.IsType<AbandonMessage>(await handler.HandleAsync(message, settler.Object, ingestion.Object, CancellationToken.None));
+        settler.Verify(a => a.AbandonAsync(It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -82,10 +88,10 @@ public class DomainEventProcessorTests
         ingestion.Setup(i => i.DeadLetterAsync("acme", "evt-1001", MessageSettlement.ProcessingFailed, "InvalidOperationException: a bug", Samples.Plain, It.IsAny<CancellationToken>()))
             .Returns(Task.CompletedTask);
 
-        await handler.HandleAsync(message, actions.Object, ingestion.Object, CancellationToken.None);
+        await handler.HandleAsync(message, settler.Object, ingestion.Object, CancellationToken.None);
 
         ingestion.VerifyAll();
-        actions.Verify(a => a.DeadLetterMessageAsync(message, null, MessageSettlement.ProcessingFailed, "InvalidOperationException: a bug", It.IsAny<CancellationToken>()), Times.Once);
+        settler.Verify(a => a.DeadLetterAsync(MessageSettlement.ProcessingFailed, "InvalidOperationException: a bug", It.IsAny<CancellationToken>()), Times.Once);
     }
 
     private static ServiceBusReceivedMessage Message(string body, string? correlationId = null) =>

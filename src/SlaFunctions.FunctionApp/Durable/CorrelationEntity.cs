@@ -25,7 +25,7 @@ public sealed class CorrelationEntity(EventRouter router, IClock clock) : TaskEn
 
     public void Expire() => Carry(CorrelationEntityOps.Expire(State, Context.Id.Key, clock.GetCurrentInstant()));
 
-    protected override CorrelationIndex InitializeState() => CorrelationIndex.Empty;
+    protected override CorrelationIndex InitializeState(TaskEntityOperation entityOperation) => CorrelationIndex.Empty;
 
     private void Carry(EntityStep step)
     {

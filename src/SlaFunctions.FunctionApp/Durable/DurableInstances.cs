@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using NodaTime;
 using SlaFunctions.Core.Durable;

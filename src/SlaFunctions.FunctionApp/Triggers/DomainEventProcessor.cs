@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
@@ -15,10 +14,10 @@ namespace SlaFunctions.FunctionApp.Triggers;
 public sealed class DomainEventProcessor(ILogger<DomainEventProcessor> logger)
 {
     public async Task<MessageSettlement> HandleAsync(
-        ServiceBusReceivedMessage message, ServiceBusMessageActions actions, IEventIngestion ingestion, CancellationToken cancellationToken)
+        ServiceBusReceivedMessage message, IMessageSettler settler, IEventIngestion ingestion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentNullException.ThrowIfNull(settler);
         ArgumentNullException.ThrowIfNull(ingestion);
         var body = message.Body.ToString();
         var read = ServiceBusEvent.Read(body, message.CorrelationId, message.ApplicationProperties);
@@ -27,14 +26,14 @@ public sealed class DomainEventProcessor(ILogger<DomainEventProcessor> logger)
         {
             case DeadLetterMessage letter:
                 logger.LogWarning("Dead-lettering message {MessageId} (event {EventId}): {Reason}: {Description}", message.MessageId, read.EventId, letter.Reason, letter.Description);
-                await actions.DeadLetterMessageAsync(message, null, letter.ReasonText, letter.DescriptionText, cancellationToken);
+                await settler.DeadLetterAsync(letter.ReasonText, letter.DescriptionText, cancellationToken);
                 break;
             case AbandonMessage abandon:
                 logger.LogWarning("Abandoning message {MessageId} (delivery {DeliveryCount}) for redelivery: {Error}", message.MessageId, message.DeliveryCount, abandon.Error);
-                await actions.AbandonMessageAsync(message, null, cancellationToken);
+                await settler.AbandonAsync(cancellationToken);
                 break;
             default:
-                await actions.CompleteMessageAsync(message, cancellationToken);
+                await settler.CompleteAsync(cancellationToken);
                 break;
         }
 

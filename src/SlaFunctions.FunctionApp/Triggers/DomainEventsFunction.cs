@@ -6,7 +6,10 @@ using SlaFunctions.FunctionApp.Hosting;
 
 namespace SlaFunctions.FunctionApp.Triggers;
 
-/// <summary>Domain events from the queue <c>sla-domain-events</c>, settled by hand.</summary>
+/// <summary>
+/// Domain events from the queue <c>sla-domain-events</c>, settled by hand. The only file that needs the Service Bus
+/// extension (MSBuild property <c>ServiceBusTrigger</c>).
+/// </summary>
 public sealed class DomainEventsFunction(DurableBackend backend, DomainEventProcessor handler)
 {
     [Function("DomainEvents")]
@@ -16,5 +19,17 @@ public sealed class DomainEventsFunction(DurableBackend backend, DomainEventProc
         ServiceBusMessageActions actions,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(message, actions, backend.Ingestion(client), cancellationToken);
+        handler.HandleAsync(message, new ActionsSettler(message, actions), backend.Ingestion(client), cancellationToken);
+
+    private sealed class ActionsSettler(ServiceBusReceivedMessage message, ServiceBusMessageActions actions) : IMessageSettler
+    {
+        public Task CompleteAsync(CancellationToken cancellationToken) =>
+            actions.CompleteMessageAsync(message, cancellationToken);
+
+        public Task AbandonAsync(CancellationToken cancellationToken) =>
+            actions.AbandonMessageAsync(message, null, cancellationToken);
+
+        public Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken) =>
+            actions.DeadLetterMessageAsync(message, null, reason, description, cancellationToken);
+    }
 }
