@@ -1,0 +1,40 @@
+using Microsoft.Azure.Functions.Worker.Core;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NodaTime;
+using SlaFunctions.FunctionApp.Hosting;
+
+namespace SlaFunctions.FunctionApp.Tests.Support;
+
+/// <summary>
+/// The Function App's host as Program.cs builds it (<see cref="SlaFunctionApp.ConfigureSlaFunctionApp"/>), with the
+/// extensions' startup code the SDK generates into the app (the worker runs it from the entry assembly, which
+/// under the test runner is not the app). The host is built, never started: starting needs the Functions host.
+/// </summary>
+public static class AppHost
+{
+    /// <summary>The generated class that runs every extension's <c>WorkerExtensionStartup</c> (Durable's among them).</summary>
+    public const string ExtensionStartupType = "SlaFunctions.FunctionApp.WorkerExtensionStartupCodeExecutor";
+
+    public static IHost Build(string backend, string connectionString, IClock? clock = null)
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sla:Backend"] = backend,
+            ["Sla:Database:ConnectionString"] = connectionString,
+            ["ServiceBusConnection:fullyQualifiedNamespace"] = "sla-test.servicebus.windows.net",
+        });
+        var startup = typeof(SlaFunctionApp).Assembly.GetType(ExtensionStartupType, throwOnError: true)!;
+        ((WorkerExtensionStartup)Activator.CreateInstance(startup, nonPublic: true)!).Configure(builder);
+        builder.ConfigureSlaFunctionApp();
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
+        return builder.Build();
+    }
+}
