@@ -18,15 +18,24 @@ public static class AppHost
     /// <summary>The generated class that runs every extension's <c>WorkerExtensionStartup</c> (Durable's among them).</summary>
     public const string ExtensionStartupType = "SlaFunctions.FunctionApp.WorkerExtensionStartupCodeExecutor";
 
-    public static IHost Build(string backend, string connectionString, IClock? clock = null)
+    /// <summary>The app settings the app requires (docs/configuration.md); the Service Bus namespace is never contacted.</summary>
+    public static Dictionary<string, string?> Settings(string backend, string connectionString) => new()
+    {
+        ["Sla:Backend"] = backend,
+        ["Sla:Database:ConnectionString"] = connectionString,
+        ["ServiceBusConnection:fullyQualifiedNamespace"] = "sla-test.servicebus.windows.net",
+    };
+
+    public static IHost Build(string backend, string connectionString, IClock? clock = null, string? hostEndpoint = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = Settings(backend, connectionString);
+        if (hostEndpoint is not null)
         {
-            ["Sla:Backend"] = backend,
-            ["Sla:Database:ConnectionString"] = connectionString,
-            ["ServiceBusConnection:fullyQualifiedNamespace"] = "sla-test.servicebus.windows.net",
-        });
+            settings["Functions:Worker:HostEndpoint"] = hostEndpoint;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
         var startup = typeof(SlaFunctionApp).Assembly.GetType(ExtensionStartupType, throwOnError: true)!;
         ((WorkerExtensionStartup)Activator.CreateInstance(startup, nonPublic: true)!).Configure(builder);
         builder.ConfigureSlaFunctionApp();
