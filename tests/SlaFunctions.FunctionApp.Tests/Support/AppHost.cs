@@ -26,7 +26,8 @@ public static class AppHost
         ["ServiceBusConnection:fullyQualifiedNamespace"] = "sla-test.servicebus.windows.net",
     };
 
-    public static IHost Build(string backend, string connectionString, IClock? clock = null, string? hostEndpoint = null)
+    public static IHost Build(
+        string backend, string connectionString, IClock? clock = null, string? hostEndpoint = null, Action<IServiceCollection>? replace = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         var settings = Settings(backend, connectionString);
@@ -43,6 +44,8 @@ public static class AppHost
         {
             builder.Services.AddSingleton(clock);
         }
+
+        replace?.Invoke(builder.Services);
 
         return builder.Build();
     }
