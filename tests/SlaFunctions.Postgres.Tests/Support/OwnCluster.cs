@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace SlaFunctions.Postgres.Tests.Support;
+
+/// <summary>
+/// A PostgreSQL cluster of one test's own, started like <see cref="PostgresServer"/> does, that the test may stop,
+/// start, restart and kill without disturbing the others.
+/// </summary>
+public sealed class OwnCluster : IDisposable
+{
+    private readonly string dir;
+    private readonly int port;
+    private readonly bool asRoot = Environment.UserName == "root";
+
+    private OwnCluster(string dir, int port)
+    {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /// <summary>The cluster's maintenance database: a test that has the cluster to itself uses it directly.</summary>
+    public string ConnectionString => $"Host=127.0.0.1;Port={port};Username=sla;Database=postgres;Timeout=3";
+
+    public static OwnCluster Create()
+    {
+        var cluster = new OwnCluster(Directory.CreateTempSubdirectory("slafunctions-own-pg-").FullName, FreePort());
+        if (cluster.asRoot)
+        {
+            Run(false, "chown", "postgres:", cluster.dir);
+        }
+
+        cluster.Pg("initdb", "-D", cluster.dir, "-U", "sla", "--auth=trust", "-E", "UTF8", "--no-locale");
+        cluster.Start();
+        return cluster;
+    }
+
+    public void Start() =>
+        Pg("pg_ctl", "-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-o",
+            $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off", "start");
+
+    /// <summary>Fast shutdown: the server ends every session and stops; clients see their connections closed.</summary>
+    public void Stop() => Pg("pg_ctl", "-D", dir, "-m", "fast", "-w", "stop");
+
+    public void Restart() =>
+        Pg("pg_ctl", "-D", dir, "-m", "fast", "-w", "-l", Path.Combine(dir, "server.log"), "-o",
+            $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off", "restart");
+
+    /// <summary>SIGKILL to the postmaster: no shutdown at all (its backends notice and exit).</summary>
+    public void Kill()
+    {
+        var pid = int.Parse(File.ReadLines(Path.Combine(dir, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        Process.GetProcessById(pid).Kill();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Accepts() && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+
+        // The killed postmaster leaves its pid file; orphaned backends may hold shared memory a few moments more.
+        while (DateTime.UtcNow < deadline && Process.GetProcesses().Any(p => IsBackendOf(p)))
+        {
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Pg("pg_ctl", "-D", dir, "-m", "immediate", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped by the test.
+        }
+
+        Directory.Delete(dir, recursive: true);
+    }
+
+    public async Task<bool> AnswersAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    private bool Accepts()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private bool IsBackendOf(Process process)
+    {
+        try
+        {
+            return process.ProcessName == "postgres" && File.ReadAllText($"/proc/{process.Id}/cmdline").Contains(dir, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private void Pg(string program, params string[] args) => Run(asRoot, PostgresBinaries.Find(program), args);
+
+    private static void Run(bool asPostgres, string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in asPostgres ? ["-u", "postgres", "--", program, .. args] : args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {error}{output.Result}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>initdb and pg_ctl where scripts/lib/postgres.sh finds them: PATH, else the newest /usr/lib/postgresql/*/bin.</summary>
+public static class PostgresBinaries
+{
+    public static string Find(string program)
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+        if (onPath is not null || !Directory.Exists("/usr/lib/postgresql"))
+        {
+            return onPath ?? program;
+        }
+
+        return Directory.GetDirectories("/usr/lib/postgresql")
+            .Select(d => (Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0, Bin: Path.Combine(d, "bin", program)))
+            .Where(c => File.Exists(c.Bin)).OrderByDescending(c => c.Version).Select(c => c.Bin).FirstOrDefault() ?? program;
+    }
+}
