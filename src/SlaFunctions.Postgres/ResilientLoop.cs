@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace SlaFunctions.Postgres;
 
@@ -7,8 +8,9 @@ namespace SlaFunctions.Postgres;
 /// outages of any length: a failed round is retried after a backoff that doubles from <see cref="FirstBackoff"/> to
 /// <see cref="MaxBackoff"/>; an outage is logged once when it starts and once when it ends, not at every retry.
 /// A failure that is not an outage (a bug) is logged at every round, and retried the same way.
+/// Every round's failure backs off, so a loop that keeps failing costs little.
 /// </summary>
-public sealed class ResilientLoop(string name, ILogger logger)
+public sealed class ResilientLoop(string name, NpgsqlDataSource dataSource, ILogger logger)
 {
     public static TimeSpan FirstBackoff { get; } = TimeSpan.FromMilliseconds(250);
 
@@ -66,6 +68,9 @@ public sealed class ResilientLoop(string name, ILogger logger)
         else if (outageSince is null)
         {
             outageSince = DateTimeOffset.UtcNow;
+            // The pool's idle connections died with the server's sessions: drop them, so the rounds after the outage
+            // (and the API's requests) open new ones instead of failing once more on each dead one.
+            dataSource.Clear();
             logger.LogError("{Loop}: the database is unavailable ({Error}); retrying with backoff up to {MaxBackoff:c} until it is back",
                 name, failure.Message, MaxBackoff);
         }

@@ -178,7 +178,7 @@ public sealed class PostgresEventIngestion(
     /// <summary>Expires parked events once a minute until cancelled, through database outages (<see cref="ResilientLoop"/>).</summary>
     public Task RunExpiryAsync(CancellationToken cancellationToken)
     {
-        var loop = new ResilientLoop("The parking expiry sweep", logger);
+        var loop = new ResilientLoop("The parking expiry sweep", dataSource, logger);
         return loop.RunAsync(async ct =>
         {
             await ExpireParkedAsync(ct);

@@ -24,7 +24,7 @@ public sealed class OutboxDispatcher(
     /// <summary>Runs every sink's lane until cancelled, each through database outages (<see cref="ResilientLoop"/>).</summary>
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(sinks.Select(sink =>
     {
-        var loop = new ResilientLoop($"The outbox dispatcher for {sink.Name}", logger);
+        var loop = new ResilientLoop($"The outbox dispatcher for {sink.Name}", dataSource, logger);
         return loop.RunAsync(async ct =>
         {
             var attempted = await DispatchOnceAsync(sink, ct);

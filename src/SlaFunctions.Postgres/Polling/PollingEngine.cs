@@ -132,7 +132,7 @@ public sealed class PollingEngine(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         WakeListener? listener = null;
-        var loop = new ResilientLoop("The polling engine", logger);
+        var loop = new ResilientLoop("The polling engine", dataSource, logger);
         try
         {
             await loop.RunAsync(async ct =>

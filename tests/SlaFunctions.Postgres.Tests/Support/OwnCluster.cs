@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Npgsql;
 
 namespace SlaFunctions.Postgres.Tests.Support;
 
@@ -48,21 +47,31 @@ public sealed class OwnCluster : IDisposable
         Pg("pg_ctl", "-D", dir, "-m", "fast", "-w", "-l", Path.Combine(dir, "server.log"), "-o",
             $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off", "restart");
 
-    /// <summary>SIGKILL to the postmaster: no shutdown at all (its backends notice and exit).</summary>
+    /// <summary>SIGKILL to the postmaster: no shutdown at all. Returns once its orphaned backends have noticed and exited.</summary>
     public void Kill()
     {
         var pid = int.Parse(File.ReadLines(Path.Combine(dir, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        var children = Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
+            .Where(p => p > 0 && ParentOf(p) == pid).ToList();
         Process.GetProcessById(pid).Kill();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Accepts() && DateTime.UtcNow < deadline)
+        while (children.Prepend(pid).Any(p => Directory.Exists($"/proc/{p}")) && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(50);
         }
+    }
 
-        // The killed postmaster leaves its pid file; orphaned backends may hold shared memory a few moments more.
-        while (DateTime.UtcNow < deadline && Process.GetProcesses().Any(p => IsBackendOf(p)))
+    private static int ParentOf(int pid)
+    {
+        try
         {
-            Thread.Sleep(50);
+            // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 0;
         }
     }
 
@@ -78,46 +87,6 @@ public sealed class OwnCluster : IDisposable
         }
 
         Directory.Delete(dir, recursive: true);
-    }
-
-    public async Task<bool> AnswersAsync()
-    {
-        try
-        {
-            await using var connection = new NpgsqlConnection(ConnectionString);
-            await connection.OpenAsync();
-            return true;
-        }
-        catch (NpgsqlException)
-        {
-            return false;
-        }
-    }
-
-    private bool Accepts()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private bool IsBackendOf(Process process)
-    {
-        try
-        {
-            return process.ProcessName == "postgres" && File.ReadAllText($"/proc/{process.Id}/cmdline").Contains(dir, StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     private void Pg(string program, params string[] args) => Run(asRoot, PostgresBinaries.Find(program), args);
