@@ -57,9 +57,15 @@ public sealed class DatabaseOutageTests
         cluster.Kill();
         sla.Clock.AdvanceMinutes(9); // the 90 % warning and escalation at 54 minutes, among others
         cluster.Start();
-        await WaitUntilAsync(async () => receiver.Received.Count > 3
-            && receiver.Received.Count == await sla.CountAsync("select count(*) from notifications")
-            && await sla.CountAsync("select count(*) from ticket_slas where next_wake_at <= $1", sla.Clock.GetCurrentInstant()) == 0, loops);
+        var state = "";
+        diagnostics = () => $"{state}; {string.Join("\n", engineLog.Lines)}";
+        await WaitUntilAsync(async () =>
+        {
+            var stored = await sla.CountAsync("select count(*) from notifications");
+            var due = await sla.CountAsync("select count(*) from ticket_slas where next_wake_at <= $1", sla.Clock.GetCurrentInstant());
+            state = $"received {receiver.Received.Count}, stored {stored}, still due {due}";
+            return receiver.Received.Count > 3 && receiver.Received.Count == stored && due == 0;
+        }, loops);
 
         Assert.Equal((long)receiver.Received.Count, await sla.CountAsync("select count(*) from outbox where state = 'delivered'"));
         Assert.Equal(receiver.Received.Count, receiver.Received.Select(r => r.Body).Distinct().Count());
