@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace SlaFunctions.Postgres;
@@ -5,6 +6,12 @@ namespace SlaFunctions.Postgres;
 /// <summary>Opens the system of record: an Npgsql data source with NodaTime types.</summary>
 public static class SlaDatabase
 {
+    /// <summary>
+    /// The most connections one process opens when the connection string does not say (<c>Maximum Pool Size</c>):
+    /// well under PostgreSQL's default <c>max_connections</c> of 100, so a few instances and other clients fit.
+    /// </summary>
+    public const int DefaultMaxConnections = 20;
+
     /// <param name="configure">Host-specific setup, such as an Entra token as the password on Azure.</param>
     public static NpgsqlDataSource Open(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null)
     {
@@ -16,8 +23,18 @@ public static class SlaDatabase
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         }
 
+        if (!NamesPoolMaximum(connectionString))
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = DefaultMaxConnections;
+        }
+
         builder.UseNodaTime();
         configure?.Invoke(builder);
         return builder.Build();
     }
+
+    private static bool NamesPoolMaximum(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal))
+            .Any(k => k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
 }

@@ -17,6 +17,7 @@ var root = new RootCommand("SLA Functions: SLA clocks for help-desk tickets. Wit
     TenantCommands.Tenants(Console.Out, Console.Error),
     TenantCommands.Keys(Console.Out, Console.Error),
     SeedCommand.Create(Console.Out, Console.Error),
+    DeliveryCommands.Deliveries(Console.Out, Console.Error),
 };
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction((parsed, ct) => WebApp.RunAsync([.. parsed.UnmatchedTokens], ct));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NodaTime;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.SelfHost.Tests.Support;
 
 namespace SlaFunctions.SelfHost.Tests;
 
@@ -52,25 +53,8 @@ public sealed class EngineCrashTests : IAsyncLifetime
         Assert.Equal(0, await Count(sla, "select count(*) from ticket_slas where next_wake_at <= now()"));
     }
 
-    private Process StartEngine()
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["Sla__Polling__BatchSize"] = "100", ["Logging__LogLevel__Default"] = "Warning" },
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "slafunctions.dll"));
-        start.ArgumentList.Add("engine");
-        start.ArgumentList.Add("--connection");
-        start.ArgumentList.Add(database.ConnectionString);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process StartEngine() =>
+        EngineProcess.Start(database.ConnectionString, new Dictionary<string, string> { ["Sla__Polling__BatchSize"] = "100" });
 
     private static async Task WaitUntil(Func<Task<long>> read, Func<long, bool> done, Process engine)
     {

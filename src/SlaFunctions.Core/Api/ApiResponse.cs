@@ -42,6 +42,17 @@ public static class Problem
 
     public static ApiResponse Unavailable(string detail) => Of(503, "unavailable", "The service cannot answer now.", detail, null);
 
+    /// <summary>How long a client should wait before retrying a request refused because a dependency is unavailable.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>503 with <c>Retry-After</c>: the dependency (such as the database) cannot be reached now.</summary>
+    public static ApiResponse DependencyUnavailable(string dependency) =>
+        Of(503, $"{dependency}-unavailable", $"The {dependency} is unavailable.",
+            $"the {dependency} cannot be reached now; the request did not complete and is safe to repeat: retry after {RetryAfterSeconds} seconds", null) with
+        {
+            Headers = ImmutableDictionary<string, string>.Empty.Add("Retry-After", RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+
     public static ApiResponse Internal(string traceId) => Of(500, "internal", "Something went wrong on our side.", $"the error is logged under {traceId}", null);
 
     public static ApiResponse Of(int status, string slug, string title, string detail, string? field) =>

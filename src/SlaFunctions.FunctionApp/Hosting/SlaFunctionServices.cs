@@ -70,6 +70,7 @@ public static class SlaFunctionServices
         services.AddSingleton<INotificationSink, ServiceBusSink>();
         services.AddSingleton(new DispatchOptions());
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<IDeadDeliveries, DeadDeliveryStore>();
         services.AddSingleton<NotificationPublisher>();
 
         services.AddSingleton<DurableBackend>();

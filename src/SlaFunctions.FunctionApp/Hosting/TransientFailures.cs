@@ -3,6 +3,8 @@ using Azure;
 using Azure.Messaging.ServiceBus;
 using Grpc.Core;
 using Npgsql;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Postgres;
 
 namespace SlaFunctions.FunctionApp.Hosting;
 
@@ -12,10 +14,13 @@ namespace SlaFunctions.FunctionApp.Hosting;
 /// </summary>
 public static class TransientFailures
 {
+    /// <summary>The classification the HTTP API answers 503 by: the database by name, any other transient failure as a dependency.</summary>
+    public static IFailureClassifier Classifier { get; } = new FunctionAppFailures();
+
     public static bool IsTransient(Exception exception) => exception switch
     {
         null => false,
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or SocketException or TimeoutException,
+        NpgsqlException npgsql => DatabaseFailures.IsUnavailable(npgsql),
         RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Internal,
         ServiceBusException bus => bus.IsTransient,
         RequestFailedException request => request.Status is 0 or 408 or 429 or >= 500,
@@ -28,4 +33,10 @@ public static class TransientFailures
     public static bool IsAlreadyExists(Exception exception) =>
         exception is DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException
         || exception is RpcException { StatusCode: StatusCode.AlreadyExists };
+}
+
+internal sealed class FunctionAppFailures : IFailureClassifier
+{
+    public string? UnavailableDependency(Exception failure) =>
+        DatabaseFailures.IsUnavailable(failure) ? DatabaseFailures.Dependency : TransientFailures.IsTransient(failure) ? "dependency" : null;
 }

@@ -90,6 +90,18 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         Answer(request, client, (api, ct) => api.HealthAsync(ct));
 
+    [Function("DeadDeliveries")]
+    public Task<IActionResult> DeadDeliveries(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/dead-deliveries")] HttpRequest request,
+        string tenant, [DurableClient] DurableTaskClient client) =>
+        Answer(request, client, (api, ct) => api.DeadDeliveriesAsync(Authorization(request), tenant, Query(request, "after"), Query(request, "limit"), ct));
+
+    [Function("Redeliver")]
+    public Task<IActionResult> Redeliver(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/dead-deliveries/redeliver")] HttpRequest request,
+        string tenant, [DurableClient] DurableTaskClient client) =>
+        WithBody(request, client, (api, body, ct) => api.RedeliverAsync(Authorization(request), tenant, body, ct));
+
     private static string? Authorization(HttpRequest request) => request.Headers.Authorization.FirstOrDefault();
 
     private static string? IdempotencyKey(HttpRequest request) => request.Headers["Idempotency-Key"].FirstOrDefault();
@@ -112,10 +124,10 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
         {
             return new ApiActionResult(await handle(backend.Api(client), cancellationToken));
         }
-        catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ApiFailures.Unavailable(e, TransientFailures.Classifier) is { } unavailable && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "{Method} {Path} failed for a reason a retry may cure", request.Method, request.Path);
-            return new ApiActionResult(Problem.Unavailable("a dependency (database, Durable or Service Bus) is unavailable; retry shortly"));
+            return new ApiActionResult(unavailable);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -175,22 +175,16 @@ public sealed class PostgresEventIngestion(
         }
     }
 
-    /// <summary>Expires parked events once a minute until cancelled; a round that fails is logged and tried again a minute later.</summary>
-    public async Task RunExpiryAsync(CancellationToken cancellationToken)
+    /// <summary>Expires parked events once a minute until cancelled, through database outages (<see cref="ResilientLoop"/>).</summary>
+    public Task RunExpiryAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
-        do
+        var loop = new ResilientLoop("The parking expiry sweep", dataSource, logger);
+        return loop.RunAsync(async ct =>
         {
-            try
-            {
-                await ExpireParkedAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogError(e, "Expiring parked events failed; retrying in a minute");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
+            await ExpireParkedAsync(ct);
+            loop.Succeeded();
+            await Task.Delay(TimeSpan.FromMinutes(1), ct);
+        }, cancellationToken);
     }
 
     /// <summary>

@@ -125,27 +125,58 @@ public sealed class PollingEngine(
 
     /// <summary>
     /// Polls until cancelled: drains what is due, then sleeps until the earliest wake-up (at most
-    /// <see cref="PollingOptions.MaxSleep"/>) or until a command that moved a wake-up earlier sends NOTIFY.
+    /// <see cref="PollingOptions.MaxSleep"/>) or until a command that moved a wake-up earlier sends NOTIFY. Through a
+    /// database outage it keeps retrying (<see cref="ResilientLoop"/>), listens again once the database is back,
+    /// and then fires at once everything that fell due meanwhile.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await using var listener = await WakeListener.OpenAsync(dataSource, cancellationToken);
-        while (!cancellationToken.IsCancellationRequested)
+        WakeListener? listener = null;
+        var loop = new ResilientLoop("The polling engine", dataSource, logger);
+        try
         {
-            try
+            await loop.RunAsync(async ct =>
             {
-                var drained = await DrainAsync(cancellationToken: cancellationToken);
-                var sleep = SleepFor(await NextWakeAtAsync(cancellationToken), drained.Claimed);
-                if (sleep > Duration.Zero)
+                try
                 {
-                    await listener.WaitAsync(sleep, cancellationToken);
+                    listener ??= await WakeListener.OpenAsync(dataSource, ct);
+                    var drained = await DrainAsync(cancellationToken: ct);
+                    var sleep = SleepFor(await NextWakeAtAsync(ct), drained.Claimed);
+                    loop.Succeeded();
+                    if (sleep > Duration.Zero)
+                    {
+                        await listener.WaitAsync(sleep, ct);
+                    }
                 }
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogError(e, "Polling failed; retrying after {Sleep}", options.MaxSleep);
-                await Task.Delay(options.MaxSleep.ToTimeSpan(), cancellationToken);
-            }
+                catch when (!ct.IsCancellationRequested)
+                {
+                    // The listening connection may be the one the database dropped: listen again on a new one.
+                    await DisposeQuietlyAsync(listener);
+                    listener = null;
+                    throw;
+                }
+            }, cancellationToken);
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(listener);
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(WakeListener? listener)
+    {
+        if (listener is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await listener.DisposeAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+        {
+            // Closing a connection the server already dropped: nothing is left to close.
         }
     }
 

@@ -28,6 +28,8 @@ public static class SlaServices
         services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantStore>());
         services.AddSingleton<IDefinitionStore>(sp => sp.GetRequiredService<DefinitionStore>());
         services.AddSingleton<IHealthProbe, PostgresHealth>();
+        services.AddSingleton<IFailureClassifier, DatabaseFailures>();
+        services.AddSingleton<IDeadDeliveries, DeadDeliveryStore>();
         services.AddSingleton<SlaApi>();
         services.AddSingleton(clock ?? SystemClock.Instance);
         services.AddSingleton(_ => SlaDatabase.Open(settings.ConnectionString));
@@ -44,7 +46,8 @@ public static class SlaServices
         services.AddSingleton<INotificationSink, LogSink>();
         if (settings.WebhookUrl is { } url)
         {
-            services.AddHttpClient(nameof(WebhookSink), http => http.Timeout = TimeSpan.FromSeconds(30));
+            // The dispatcher gives each delivery its own timeout; the client's only catches what that would miss.
+            services.AddHttpClient(nameof(WebhookSink), http => http.Timeout = settings.Dispatch.DeliveryTimeout.ToTimeSpan() * 2);
             services.AddSingleton<INotificationSink>(sp =>
                 new WebhookSink(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSink)), url, settings.WebhookSecret!));
         }

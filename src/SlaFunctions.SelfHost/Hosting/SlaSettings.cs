@@ -39,10 +39,34 @@ public sealed record SlaSettings(
                 BatchSize = section.GetValue("Polling:BatchSize", 500),
                 MaxSleep = Duration.FromTimeSpan(section.GetValue("Polling:MaxSleep", TimeSpan.FromSeconds(5))),
             },
-            new DispatchOptions(),
+            ReadDispatch(section.GetSection("Dispatch")),
             webhook is null ? null : new Uri(webhook),
             secret,
             ReadEvents(section.GetSection("Events")));
+    }
+
+    /// <summary>The outbox dispatcher's attempts, backoff and timeout from <c>Sla:Dispatch</c>, over the defaults.</summary>
+    private static DispatchOptions ReadDispatch(IConfigurationSection section)
+    {
+        var defaults = new DispatchOptions();
+        var options = defaults with
+        {
+            MaxAttempts = section.GetValue("MaxAttempts", defaults.MaxAttempts),
+            FirstBackoff = Duration.FromTimeSpan(section.GetValue("FirstBackoff", defaults.FirstBackoff.ToTimeSpan())),
+            MaxBackoff = Duration.FromTimeSpan(section.GetValue("MaxBackoff", defaults.MaxBackoff.ToTimeSpan())),
+            DeliveryTimeout = Duration.FromTimeSpan(section.GetValue("DeliveryTimeout", defaults.DeliveryTimeout.ToTimeSpan())),
+        };
+        if (options.MaxAttempts < 1)
+        {
+            throw new SettingsException("Sla:Dispatch:MaxAttempts must be 1 or more.");
+        }
+
+        if (options.FirstBackoff <= Duration.Zero || options.MaxBackoff < options.FirstBackoff || options.DeliveryTimeout <= Duration.Zero)
+        {
+            throw new SettingsException("Sla:Dispatch: FirstBackoff and DeliveryTimeout must be positive, and MaxBackoff at least FirstBackoff.");
+        }
+
+        return options;
     }
 
     /// <summary>

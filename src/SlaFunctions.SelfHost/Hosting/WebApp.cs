@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Diagnostics;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Migrations;
 using SlaFunctions.SelfHost.Http;
 
@@ -30,8 +32,10 @@ public static class WebApp
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(async http =>
         {
+            var failure = http.Features.Get<IExceptionHandlerFeature>()?.Error;
             var trace = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
-            await new ApiResult(Problem.Internal(trace)).ExecuteAsync(http);
+            var classifier = http.RequestServices.GetRequiredService<IFailureClassifier>();
+            await new ApiResult((failure is null ? null : ApiFailures.Unavailable(failure, classifier)) ?? Problem.Internal(trace)).ExecuteAsync(http);
         }));
         app.UseStatusCodePages(async status =>
         {

@@ -51,6 +51,14 @@ public static class ApiEndpoints
             Answer(sla.DeadLettersAsync(Authorization(http), tenant, after, limit, http.RequestAborted)))
             .Documented<Schemas.None>("Dead-lettered input with reason and original payload, oldest first.");
 
+        tenant.MapGet("/dead-deliveries", (HttpContext http, SlaApi sla, string tenant, string? after, string? limit) =>
+            Answer(sla.DeadDeliveriesAsync(Authorization(http), tenant, after, limit, http.RequestAborted)))
+            .Documented<Schemas.None>("Notifications whose delivery to a sink used up its attempts, oldest first, with the last error.");
+
+        tenant.MapPost("/dead-deliveries/redeliver", (HttpContext http, SlaApi sla, string tenant) =>
+            WithBody(http, body => sla.RedeliverAsync(Authorization(http), tenant, body, http.RequestAborted)))
+            .Documented<Schemas.Redeliver>("Send dead deliveries again (all, or the notifications named), with a fresh set of attempts.");
+
         api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body)))))
             .WithTags("Engine").Documented<Schemas.Scenario>("What would happen: a scenario through the engine (SPEC §3). No key needed.");
 

@@ -28,5 +28,7 @@ public static class Schemas
 
     public sealed record Envelope(string EventId, string EventType, string TenantId, string OccurredAt, JsonElement Payload, string? CorrelationKey);
 
+    public sealed record Redeliver(string[]? NotificationIds, string? Sink);
+
     public sealed record Scenario(JsonElement Calendars, JsonElement Policy, JsonElement[] Events, string? Until);
 }

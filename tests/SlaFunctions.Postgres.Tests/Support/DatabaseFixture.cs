@@ -6,7 +6,17 @@ namespace SlaFunctions.Postgres.Tests.Support;
 /// <summary>A migrated database of its own for each test class (xunit class fixture).</summary>
 public sealed class DatabaseFixture : IAsyncLifetime
 {
-    public string ConnectionString { get; } = PostgresServer.CreateDatabase("sla_test");
+    public DatabaseFixture()
+        : this(PostgresServer.CreateDatabase("sla_test"))
+    {
+    }
+
+    private DatabaseFixture(string connectionString) => ConnectionString = connectionString;
+
+    public string ConnectionString { get; }
+
+    /// <summary>A database that already exists, such as the one of a test's <see cref="OwnCluster"/>.</summary>
+    public static DatabaseFixture Of(string connectionString) => new(connectionString);
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 

@@ -4,15 +4,20 @@ using System.Net.Sockets;
 
 namespace SlaFunctions.Postgres.Tests.Support;
 
-/// <summary>A real HTTP endpoint on loopback that records what it receives and fails the first N requests.</summary>
+/// <summary>
+/// A real HTTP endpoint on loopback that records what it receives, fails the first N requests, and answers each
+/// request after a delay (a slow receiver).
+/// </summary>
 public sealed class WebhookReceiver : IDisposable
 {
     private readonly HttpListener listener = new();
+    private readonly TimeSpan delay;
     private int failuresLeft;
 
-    public WebhookReceiver(int failFirst = 0)
+    public WebhookReceiver(int failFirst = 0, TimeSpan delay = default)
     {
         failuresLeft = failFirst;
+        this.delay = delay;
         var port = FreePort();
         Url = new Uri($"http://127.0.0.1:{port}/hooks/sla/");
         listener.Prefixes.Add(Url.ToString());
@@ -40,6 +45,16 @@ public sealed class WebhookReceiver : IDisposable
                 return;
             }
 
+            _ = AnswerAsync(context);
+        }
+    }
+
+    /// <summary>Requests are answered side by side, as a real server would, so a slow one does not queue the others.</summary>
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await Task.Delay(delay);
             using var reader = new StreamReader(context.Request.InputStream);
             var body = await reader.ReadToEndAsync();
             var fail = Interlocked.Decrement(ref failuresLeft) >= 0;
@@ -50,6 +65,10 @@ public sealed class WebhookReceiver : IDisposable
 
             context.Response.StatusCode = fail ? 503 : 204;
             context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client gave up (timed out) or the receiver was disposed.
         }
     }
 

@@ -18,13 +18,13 @@ namespace SlaFunctions.SelfHost.Tests.Support;
 
 /// <summary>
 /// The self-hosted service in memory (WebApplicationFactory) on a test database, with a clock the test moves
-/// and no background workers: the test drives the polling engine itself.
+/// and no background workers: the test drives the polling engine itself (unless it asks for the workers).
 /// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> factory;
 
-    private ServiceHost(DatabaseFixture database, Instant now, IReadOnlyDictionary<string, string>? settings)
+    private ServiceHost(DatabaseFixture database, Instant now, IReadOnlyDictionary<string, string>? settings, bool workers)
     {
         Database = database;
         Clock = new FakeClock(now);
@@ -39,7 +39,10 @@ public sealed class ServiceHost : IAsyncDisposable
             web.ConfigureTestServices(services =>
             {
                 services.AddSingleton<IClock>(Clock);
-                services.RemoveAll<IHostedService>();
+                if (!workers)
+                {
+                    services.RemoveAll<IHostedService>();
+                }
             });
         });
         Http = factory.CreateClient();
@@ -53,9 +56,10 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public IServiceProvider Services => factory.Services;
 
-    public static async Task<ServiceHost> StartAsync(DatabaseFixture database, Instant now, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="workers">Run the polling engine, the dispatcher and the parking sweep in the background, as <c>serve</c> does.</param>
+    public static async Task<ServiceHost> StartAsync(DatabaseFixture database, Instant now, IReadOnlyDictionary<string, string>? settings = null, bool workers = false)
     {
-        var host = new ServiceHost(database, now, settings);
+        var host = new ServiceHost(database, now, settings, workers);
         await host.Http.GetAsync(new Uri("/api/health", UriKind.Relative));
         return host;
     }
