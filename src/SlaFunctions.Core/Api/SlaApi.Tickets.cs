@@ -40,7 +40,7 @@ public sealed partial class SlaApi
                     Id = IdempotencyKey(input, idempotencyKey),
                 };
             });
-            var key = new TicketKey(tenant, ticket);
+            var key = new TicketKey(tenant, Identifiers.RequireTicketId(ticket, "ticket"));
             var change = await slas.StartAsync(key, request, cancellationToken);
             await events.DrainParkedAsync(key, request.CorrelationKeys.Add(ticket), cancellationToken);
             return Changed(key, change, change.Effect == EventEffect.Applied ? 201 : 200);
@@ -59,7 +59,7 @@ public sealed partial class SlaApi
             }
 
             var e = JsonInput.Read(string.IsNullOrWhiteSpace(body) ? "{}" : body, input => ReadCommand(command, input, idempotencyKey));
-            var key = new TicketKey(tenant, ticket);
+            var key = new TicketKey(tenant, Identifiers.RequireTicketId(ticket, "ticket"));
             return Changed(key, await slas.ApplyAsync(key, e, cancellationToken), 200);
         }, ("ticket", ticket));
 
@@ -67,7 +67,7 @@ public sealed partial class SlaApi
     public Task<ApiResponse> StatusAsync(string? authorization, string tenant, string ticket, CancellationToken cancellationToken = default) =>
         AsTenant(authorization, tenant, async () =>
         {
-            var key = new TicketKey(tenant, ticket);
+            var key = new TicketKey(tenant, Identifiers.RequireTicketId(ticket, "ticket"));
             var status = await slas.GetStatusAsync(key, cancellationToken) ?? throw new SlaNotFoundException(key);
             return ApiResponse.Ok(json => StatusJson.Write(json, key, status, Now));
         }, ("ticket", ticket));

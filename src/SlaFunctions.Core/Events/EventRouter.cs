@@ -42,7 +42,8 @@ public sealed class EventRouter(EventSettings settings)
         {
             if (rule.Command == CommandKind.Start)
             {
-                var ticket = new TicketKey(envelope.TenantId, PayloadValue.ReadKey(rule.PathOf("ticketId").Required(envelope)));
+                var ticketId = rule.PathOf("ticketId").Required(envelope);
+                var ticket = new TicketKey(envelope.TenantId, Identifiers.RequireTicketId(PayloadValue.ReadKey(ticketId), ticketId.Path));
                 var request = ReadStart(rule, envelope);
                 return Unmet(rule, envelope) ?? Correlate(envelope, transportKey, key => new StartSla(key, ticket, request));
             }

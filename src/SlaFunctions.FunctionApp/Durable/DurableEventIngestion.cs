@@ -37,7 +37,11 @@ public sealed class DurableEventIngestion(
             ApplyEvent apply => await ReceiveAsync(envelope, apply, cancellationToken),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
-        await inbox.MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
+        if (result.UsesEventId)
+        {
+            await inbox.MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
+        }
+
         return result;
     }
 

@@ -43,7 +43,8 @@ public sealed class PostgresEventIngestion(
             ApplyEvent apply => await ApplyAsync(envelope, apply, cancellationToken),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
-        if (result.Status != IngestStatus.Parked)
+        // A parked event's id is held by its parked row until it is applied.
+        if (result.UsesEventId && result.Status != IngestStatus.Parked)
         {
             await inbox.MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
         }
@@ -112,7 +113,7 @@ public sealed class PostgresEventIngestion(
         }
 
         await MarkProcessedAsync(
-            [.. Enumerable.Range(0, envelopes.Count).Where(i => results[i]!.Status is not (IngestStatus.Parked or IngestStatus.Duplicate)).Select(i => envelopes[i])],
+            [.. Enumerable.Range(0, envelopes.Count).Where(i => results[i]!.UsesEventId && results[i]!.Status != IngestStatus.Parked).Select(i => envelopes[i])],
             cancellationToken);
         return [.. results.Select(r => r!)];
     }
