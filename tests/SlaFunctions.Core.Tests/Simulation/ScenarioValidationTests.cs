@@ -98,6 +98,19 @@ public class ScenarioValidationTests
     }
 
     [Theory]
+    [InlineData("events[0].at=\"1900-01-01T00:00:00Z\"")]
+    [InlineData("until=\"8999-12-31T23:59:59.999999999Z\"")]
+    [InlineData("until=\"9000-01-01T00:59:59+01:00\"")]
+    [InlineData("calendars.ny.holidays[0].date=\"1900-01-01\"")]
+    [InlineData("calendars.ny.holidays[0].date=\"8999-12-31\"")]
+    public void The_edges_of_the_accepted_instants_are_accepted_and_simulate(string edit)
+    {
+        var scenario = ScenarioJson.Read(Edit(File.ReadAllText(Repo.Path("samples/spec-example.json")), edit));
+
+        Assert.NotEmpty(ScenarioRunner.Run(scenario).Phases);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("{")]
     [InlineData("[1, 2]")]
