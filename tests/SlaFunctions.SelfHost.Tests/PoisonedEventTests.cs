@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.SelfHost.Tests.Support;
 using static SlaFunctions.SelfHost.Tests.Support.Events;
@@ -63,6 +65,22 @@ public class PoisonedEventTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Equal(["duplicate"], Statuses(again));
         var sla = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-1/sla", key)).Body!;
         Assert.Equal("2026-06-08T13:30:00Z", (string?)sla["pauses"]![0]!["from"]);
+    }
+
+    [Fact]
+    public async Task A_parked_event_whose_parking_expired_leaves_its_id_free()
+    {
+        await using var host = await ServiceHost.StartAsync(database, Monday10);
+        var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
+        var late = Batch(Status(tenant, "e1", "T-9", "2026-06-08T13:00:00Z", "open"));
+        await PostAsync(host, tenant, key, late);
+        host.Clock.Advance(Duration.FromDays(8));
+
+        var expired = await host.Services.GetRequiredService<PostgresEventIngestion>().ExpireParkedAsync();
+        var again = await PostAsync(host, tenant, key, late);
+
+        Assert.Equal(1, expired);
+        Assert.Equal(["parked"], Statuses(again));
     }
 
     [Theory]

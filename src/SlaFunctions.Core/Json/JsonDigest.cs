@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace SlaFunctions.Core.Json;
 
 /// <summary>
-/// A SHA-256 of JSON content in canonical form (object keys in ordinal order, no whitespace, numbers by value), so that the same content sent again with its keys reordered or reindented has the
-/// same digest. Stored next to idempotency keys and event ids to tell a retry from a reuse.
+/// A SHA-256 of JSON content in canonical form (object keys in ordinal order, no whitespace, numbers by value),
+/// so that the same content sent again with its keys reordered or reindented has the same digest. Stored next to
+/// idempotency keys and event ids to tell a retry from a reuse.
 /// </summary>
 public static class JsonDigest
 {

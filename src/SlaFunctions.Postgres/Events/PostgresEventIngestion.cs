@@ -176,8 +176,9 @@ public sealed class PostgresEventIngestion(
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await Sql.ExecuteAsync(connection, """
                 with unparked as (delete from parked_events where tenant_id = $1 and event_id = $2 returning tenant_id, event_id)
-                insert into processed_events (tenant_id, event_id, processed_at) select tenant_id, event_id, $3 from unparked on conflict do nothing
-                """, cancellationToken, ticket.TenantId, eventId, clock.GetCurrentInstant());
+                insert into processed_events (tenant_id, event_id, processed_at, content_digest)
+                select tenant_id, event_id, $3, $4 from unparked on conflict do nothing
+                """, cancellationToken, ticket.TenantId, eventId, clock.GetCurrentInstant(), envelope.ContentDigest());
         }
     }
 
@@ -201,7 +202,8 @@ public sealed class PostgresEventIngestion(
 
     /// <summary>
     /// Dead-letters parked events whose window has passed with no SLA on their key; returns how many. One
-    /// statement: an expired event leaves the parking only together with its dead-letter, audit and inbox rows.
+    /// statement: an expired event leaves the parking only together with its dead-letter and audit rows. Like
+    /// every dead-lettered event it leaves its id free: sent again, it is handled afresh.
     /// Events still parked although an SLA on their key has started (its drain was cut short, or they were
     /// parked while it ran) are applied first.
     /// </summary>
@@ -223,9 +225,6 @@ public sealed class PostgresEventIngestion(
                 insert into audit_log (tenant_id, ticket_id, at, action, detail)
                 select tenant_id, null, $1, 'dead_lettered', jsonb_build_object('eventId', event_id, 'reason', $2::text, 'description', description)
                 from expired
-            ), processed as (
-                insert into processed_events (tenant_id, event_id, processed_at)
-                select tenant_id, event_id, $1 from expired on conflict do nothing
             )
             select tenant_id, event_id, description from expired
             """, clock.GetCurrentInstant(), DeadLetterReason.ParkingExpired);
