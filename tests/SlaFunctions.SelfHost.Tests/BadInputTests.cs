@@ -48,6 +48,11 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             cases.Add(new($"{route}: wrong root type", route, Key.Own, route.EndsWith("events", StringComparison.Ordinal) ? "{}" : "[1]", 400, "$"));
             cases.Add(new($"{route}: text content type", route, Key.Own, "{}", 415, "Content-Type", "text/plain"));
             cases.Add(new($"{route}: oversized body", route, Key.Own, "[" + new string(' ', 1_100_000) + "]", 413, "body"));
+            if (!route.EndsWith("events", StringComparison.Ordinal))
+            {
+                cases.Add(new($"{route}: unpaired surrogate", route, Key.Own, "{ \"p\": \"a\\ud800\" }", 400, "$.p"));
+                cases.Add(new($"{route}: unpaired surrogate in a key", route, Key.Own, "{ \"\\udc00\": 1 }", 400, "$"));
+            }
         }
 
         AddBodyCases(cases, "PUT /api/tenants/{A}/calendars/ny", Calendar, "$",
@@ -55,7 +60,8 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             ("timeZone=\"Mars/Olympus\"", "$.timeZone"), ("timeZone=42", "$.timeZone"), ("hours[0].start=\"9am\"", "$.hours[0].start"),
             ("hours[0].end=\"24:30\"", "$.hours[0].end"), ("hours[0].end=\"09:00\"", "$.hours[0].end"), ("hours[0].day=\"Someday\"", "$.hours[0].day"),
             ("hours[1]={\"day\":\"Monday\",\"start\":\"12:00\",\"end\":\"13:00\"}", "$.hours[1]"), ("hours=[]", "$.hours"), ("hours=-", "$.hours"),
-            ("holidays[0].date=\"2026-13-01\"", "$.holidays[0].date"), ("holidays[0].recurring=1", "$.holidays[0].recurring"), ("color=\"blue\"", "$.color"),
+            ("holidays[0].date=\"2026-13-01\"", "$.holidays[0].date"), ("holidays[0].date=\"0001-01-01\"", "$.holidays[0].date"),
+            ("holidays[0].date=\"9999-12-31\"", "$.holidays[0].date"), ("holidays[0].recurring=1", "$.holidays[0].recurring"), ("color=\"blue\"", "$.color"),
         ]);
         AddBodyCases(cases, "PUT /api/tenants/{A}/policies/standard", Policy, "$",
         [
@@ -69,11 +75,14 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             ("priority=-", "$.priority"), ("priority=\"P9\"", "priority"), ("priority=1", "$.priority"), ("policyId=\"gold\"", "policyId"),
             ("createdAt=\"yesterday\"", "$.createdAt"), ("createdAt=\"2030-01-01T00:00:00Z\"", "createdAt"), ("correlationKeys=\"k\"", "$.correlationKeys"),
             ("correlationKeys=[\"\"]", "$.correlationKeys[0]"), ("idempotencyKey=7", "$.idempotencyKey"), ("ticketType=\"incident\"", "$.ticketType"),
+            ("createdAt=\"0001-01-01T00:00:00Z\"", "$.createdAt"), ("createdAt=\"1899-12-31T23:59:59Z\"", "$.createdAt"),
+            ("createdAt=\"9999-12-31T23:59:59Z\"", "$.createdAt"), ("priority=\"P1\\\\ud800\"", "$.priority"),
         ]);
         AddBodyCases(cases, "POST /api/tenants/{A}/tickets/T-1/sla/pause", """{ "reason": "vendor" }""", "$",
         [
             ("reason=-", "$.reason"), ("reason=\"\"", "$.reason"), ("reason=[]", "$.reason"), ("at=\"now\"", "$.at"), ("at=\"2030-01-01T00:00:00Z\"", "at"),
             ("at=\"2020-01-01T00:00:00Z\"", "at"), ("at=\"2026-06-08T13:00:00\"", "$.at"), ("priority=\"P1\"", "$.priority"),
+            ("at=\"0001-01-01T00:00:00Z\"", "$.at"), ("at=\"9000-01-01T00:00:00Z\"", "$.at"), ("reason=\"\\\\udfff\"", "$.reason"),
         ]);
         AddBodyCases(cases, "POST /api/tenants/{A}/tickets/T-1/sla/priority", """{ "priority": "P2" }""", "$",
         [("priority=\"P7\"", "priority"), ("priority=-", "$.priority"), ("priority=null", "$.priority"), ("reason=\"x\"", "$.reason")]);
@@ -82,6 +91,14 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
         AddBodyCases(cases, "PUT /api/tenants/{A}/default-policy", """{ "policyId": "standard" }""", "$",
         [("policyId=\"gold\"", "policyId"), ("policyId=true", "$.policyId")]);
         AddBodyCases(cases, "POST /api/tenants/{A}/events", "[]", "$", [("=[]", "$")]);
+        cases.AddRange(
+        [
+            new("calendar: a key twice", "PUT /api/tenants/{A}/calendars/ny", Key.Own, "{ \"timeZone\": \"UTC\", " + Calendar.TrimStart()[1..], 400, "$.timeZone"),
+            new("policy: a key twice", "PUT /api/tenants/{A}/policies/standard", Key.Own, "{ \"calendar\": \"ny\", " + Policy.TrimStart()[1..], 400, "$.calendar"),
+            new("start: a key twice", "POST /api/tenants/{A}/tickets/T-9/sla", Key.Own, """{ "policyId": "standard", "priority": "P1", "priority": "P2" }""", 400, "$.priority"),
+            new("pause: a key twice", "POST /api/tenants/{A}/tickets/T-1/sla/pause", Key.Own, """{ "reason": "vendor", "reason": "client" }""", 400, "$.reason"),
+            new("simulate: a key twice", "POST /api/simulate", Key.None, "{ \"until\": \"2026-03-12T00:00:00Z\", " + Scenario.TrimStart()[1..], 400, "$.until"),
+        ]);
         cases.Add(new("events: more than 500", "POST /api/tenants/{A}/events", Key.Own, "[" + string.Join(",", Enumerable.Repeat("{}", 501)) + "]", 400, "$"));
 
         foreach (var (name, edit, path) in ScenarioValidationTests.Cases().Select(row => ((string)row[0], (string)row[1], (string)row[2])))
@@ -94,10 +111,14 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             new("unknown command", "POST /api/tenants/{A}/tickets/T-1/sla/escalate", Key.Own, "{}", 404, "command"),
             new("command on a ticket without an SLA", "POST /api/tenants/{A}/tickets/T-404/sla/respond", Key.Own, "{}", 404, "ticket"),
             new("status of a ticket without an SLA", "GET /api/tenants/{A}/tickets/T-404/sla", Key.Own, null, 404, "ticket"),
-            new("SQL injection in a ticket id", "GET /api/tenants/{A}/tickets/1'%20OR%20'1'%3D'1/sla", Key.Own, null, 404, "ticket"),
-            new("SQL injection in a command's ticket id", "POST /api/tenants/{A}/tickets/x');%20drop%20table%20ticket_slas;--/sla/respond", Key.Own, "{}", 404, "ticket"),
+            new("SQL injection in a ticket id", "GET /api/tenants/{A}/tickets/1'%20OR%20'1'%3D'1/sla", Key.Own, null, 400, "ticket"),
+            new("SQL injection in a command's ticket id", "POST /api/tenants/{A}/tickets/x');%20drop%20table%20ticket_slas;--/sla/respond", Key.Own, "{}", 400, "ticket"),
             new("SQL injection in a tenant id", "GET /api/tenants/a'%3B%20delete%20from%20tenants%3B--/tickets/T-1/sla", Key.Own, null, 403, "tenant"),
-            new("JSON injection in a ticket id", "GET /api/tenants/{A}/tickets/%22%7D%5D%2C%22x%22%3A%7B/sla", Key.Own, null, 404, "ticket"),
+            new("JSON injection in a ticket id", "GET /api/tenants/{A}/tickets/%22%7D%5D%2C%22x%22%3A%7B/sla", Key.Own, null, 400, "ticket"),
+            new("escaped slash in a ticket id", "GET /api/tenants/{A}/tickets/a%2Fb/sla", Key.Own, null, 400, "ticket"),
+            new("escaped slash in a started ticket id", "POST /api/tenants/{A}/tickets/a%2Fb/sla", Key.Own, """{ "priority": "P1", "policyId": "standard" }""", 400, "ticket"),
+            new("space in a started ticket id", "POST /api/tenants/{A}/tickets/T%201/sla", Key.Own, """{ "priority": "P1", "policyId": "standard" }""", 400, "ticket"),
+            new("non-ASCII ticket id", "POST /api/tenants/{A}/tickets/T-%C3%A9/sla", Key.Own, """{ "priority": "P1", "policyId": "standard" }""", 400, "ticket"),
             new("control character in a ticket id", "POST /api/tenants/{A}/tickets/T%01X/sla", Key.Own, """{ "priority": "P1", "policyId": "standard" }""", 400, "ticket"),
             new("too long a ticket id", $"POST /api/tenants/{{A}}/tickets/{new string('x', 201)}/sla", Key.Own, """{ "priority": "P1", "policyId": "standard" }""", 400, "ticket"),
             new("too long a calendar id", $"PUT /api/tenants/{{A}}/calendars/{new string('c', 201)}", Key.Own, Calendar, 400, "calendarId"),

@@ -33,6 +33,9 @@ public static class Problem
 
     public static ApiResponse Forbidden(string detail) => Of(403, "forbidden", "The API key does not give access to this tenant.", detail, "tenant");
 
+    public static ApiResponse Conflict(string field, string detail) =>
+        Of(409, "conflict", "The request contradicts one already accepted.", detail, field);
+
     public static ApiResponse NotFound(string field, string detail) => Of(404, "not-found", "Not found.", detail, field);
 
     public static ApiResponse TooLarge(long limit) => Of(413, "payload-too-large", "The request body is too large.", $"the body must be at most {limit} bytes", "body");

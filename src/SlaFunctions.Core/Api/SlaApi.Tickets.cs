@@ -40,7 +40,7 @@ public sealed partial class SlaApi
                     Id = IdempotencyKey(input, idempotencyKey),
                 };
             });
-            var key = new TicketKey(tenant, ticket);
+            var key = new TicketKey(tenant, Identifiers.RequireTicketId(ticket, "ticket"));
             var change = await slas.StartAsync(key, request, cancellationToken);
             await events.DrainParkedAsync(key, request.CorrelationKeys.Add(ticket), cancellationToken);
             return Changed(key, change, change.Effect == EventEffect.Applied ? 201 : 200);
@@ -59,15 +59,22 @@ public sealed partial class SlaApi
             }
 
             var e = JsonInput.Read(string.IsNullOrWhiteSpace(body) ? "{}" : body, input => ReadCommand(command, input, idempotencyKey));
-            var key = new TicketKey(tenant, ticket);
-            return Changed(key, await slas.ApplyAsync(key, e, cancellationToken), 200);
+            var key = new TicketKey(tenant, Identifiers.RequireTicketId(ticket, "ticket"));
+            try
+            {
+                return Changed(key, await slas.ApplyAsync(key, e, cancellationToken), 200);
+            }
+            catch (InvalidInputException reused) when (reused.IsConflict)
+            {
+                return Problem.Conflict("idempotencyKey", $"{reused.Problem}; send a new key for a new command");
+            }
         }, ("ticket", ticket));
 
     /// <summary><c>GET /api/tenants/{tenant}/tickets/{ticket}/sla</c>: where the SLA stands, computed now.</summary>
     public Task<ApiResponse> StatusAsync(string? authorization, string tenant, string ticket, CancellationToken cancellationToken = default) =>
         AsTenant(authorization, tenant, async () =>
         {
-            var key = new TicketKey(tenant, ticket);
+            var key = new TicketKey(tenant, Identifiers.RequireTicketId(ticket, "ticket"));
             var status = await slas.GetStatusAsync(key, cancellationToken) ?? throw new SlaNotFoundException(key);
             return ApiResponse.Ok(json => StatusJson.Write(json, key, status, Now));
         }, ("ticket", ticket));
@@ -79,8 +86,19 @@ public sealed partial class SlaApi
         input.AllowOnly(["at", "idempotencyKey", .. CommandRule.ArgumentsOf(kind)]);
         var at = input.Optional("at")?.AsInstant() ?? Now;
         var e = CommandRule.EventOf(kind, at, name => input.Required(name).AsName(100));
-        return e with { Id = IdempotencyKey(input, idempotencyKey) };
+        var key = IdempotencyKey(input, idempotencyKey);
+        return e with { Id = key, Digest = key is null ? null : CommandDigest(command, input) };
     }
+
+    /// <summary>What an idempotency key stands for: the command and its body as sent, without the key itself.</summary>
+    private static string CommandDigest(string command, JsonInput input) => JsonDigest.Of(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("command", command);
+        json.WritePropertyName("body");
+        json.WriteCanonical(input.Element, "idempotencyKey");
+        json.WriteEndObject();
+    });
 
     /// <summary>The Idempotency-Key header or the body's idempotencyKey; both may be given only if they agree.</summary>
     private static string? IdempotencyKey(JsonInput input, string? header)

@@ -52,7 +52,7 @@ public sealed partial class SlaApi(
         }
         catch (InvalidInputException e)
         {
-            return Problem.InvalidInput(e.Path, e.Problem);
+            return e.IsConflict ? Problem.Conflict(e.Path, e.Problem) : Problem.InvalidInput(e.Path, e.Problem);
         }
         catch (SlaNotFoundException e)
         {

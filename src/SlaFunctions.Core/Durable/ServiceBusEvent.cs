@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Core.Durable;
@@ -46,9 +47,17 @@ public sealed record ServiceBusEvent(EventEnvelope? Envelope, string? TransportK
         }
     }
 
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-        && value.GetString() is { Length: > 0 and <= Identifiers.MaxLength } text && !text.Any(char.IsControl)
-            ? text
-            : null;
+    private static string? Text(JsonElement root, string name)
+    {
+        try
+        {
+            return root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? EventEnvelopeJson.ReadId(new JsonInput(value, "$"))
+                : null;
+        }
+        catch (Exception e) when (e is InvalidInputException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

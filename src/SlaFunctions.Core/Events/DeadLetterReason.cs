@@ -18,6 +18,9 @@ public static class DeadLetterReason
     /// <summary>The event type is mapped, but a field the mapping needs is missing or invalid.</summary>
     public const string InvalidEvent = nameof(InvalidEvent);
 
+    /// <summary>The event's id was already used by an event with different content.</summary>
+    public const string ReusedEventId = nameof(ReusedEventId);
+
     /// <summary>The event waited for its SLA to start longer than the parking window.</summary>
     public const string ParkingExpired = nameof(ParkingExpired);
 }

@@ -66,7 +66,7 @@ public static class EventBatch
     public static ImmutableArray<BatchItem> Read(string json, string tenantId)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        return JsonInput.Read(json, input => Read(input, tenantId));
+        return JsonInput.Read(json, input => Read(input, tenantId), requireSound: false);
     }
 
     public static ImmutableArray<BatchItem> Read(JsonInput input, string tenantId)
@@ -85,6 +85,7 @@ public static class EventBatch
     {
         try
         {
+            item.RequireSound();
             var envelope = EventEnvelopeJson.Read(item);
             return envelope.TenantId == tenantId
                 ? BatchItem.Accepted(index, envelope)
@@ -100,14 +101,25 @@ public static class EventBatch
     }
 
     private static BatchItem Rejected(JsonInput item, int index, Rejection rejection) =>
-        BatchItem.Rejected(index, rejection, EventIdOf(item.Element), item.Element.GetRawText());
+        BatchItem.Rejected(index, rejection, EventIdOf(item), item.Element.GetRawText());
 
     /// <summary>The id of an item that is not a valid envelope, when it has a usable one.</summary>
-    private static string? EventIdOf(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object
-        && (item.TryGetProperty("eventId", out var id) || item.TryGetProperty("id", out id))
-        && id.ValueKind == JsonValueKind.String
-        && id.GetString() is { Length: > 0 and <= Identifiers.MaxLength } value
-            ? value
-            : null;
+    private static string? EventIdOf(JsonInput item)
+    {
+        if (item.Element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        try
+        {
+            var id = item.Optional("eventId") ?? item.Optional("id");
+            id?.RequireSound();
+            return id is { } value ? EventEnvelopeJson.ReadId(value) : null;
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
+    }
 }

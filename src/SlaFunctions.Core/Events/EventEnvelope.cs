@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
+using SlaFunctions.Core.Json;
 
 namespace SlaFunctions.Core.Events;
 
@@ -52,6 +53,22 @@ public sealed record EventEnvelope
     [JsonPropertyName("correlationKey")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? CorrelationKey { get; }
+
+    /// <summary>
+    /// The digest of the event's content (<see cref="JsonDigest"/>) without its id, the same for its plain and
+    /// CloudEvents forms: a resend with the same id and digest is a retry, with another digest a reuse of the id.
+    /// </summary>
+    public string ContentDigest() => JsonDigest.Of(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("eventType", EventType);
+        json.WriteString("tenantId", TenantId);
+        json.WriteString("occurredAt", IsoText.Format(OccurredAt));
+        json.WriteString("correlationKey", CorrelationKey);
+        json.WritePropertyName("payload");
+        json.WriteCanonical(Payload);
+        json.WriteEndObject();
+    });
 
     /// <summary>Payloads are compared by content, not by the document that holds them.</summary>
     public bool Equals(EventEnvelope? other) =>

@@ -42,7 +42,8 @@ public sealed class EventRouter(EventSettings settings)
         {
             if (rule.Command == CommandKind.Start)
             {
-                var ticket = new TicketKey(envelope.TenantId, PayloadValue.ReadKey(rule.PathOf("ticketId").Required(envelope)));
+                var ticketId = rule.PathOf("ticketId").Required(envelope);
+                var ticket = new TicketKey(envelope.TenantId, Identifiers.RequireTicketId(PayloadValue.ReadKey(ticketId), ticketId.Path));
                 var request = ReadStart(rule, envelope);
                 return Unmet(rule, envelope) ?? Correlate(envelope, transportKey, key => new StartSla(key, ticket, request));
             }
@@ -79,7 +80,7 @@ public sealed class EventRouter(EventSettings settings)
         };
 
     private static TicketEvent ReadEvent(CommandRule rule, EventEnvelope e) =>
-        CommandRule.EventOf(rule.Command, e.OccurredAt, name => PayloadValue.ReadKey(rule.PathOf(name).Required(e))) with { Id = e.EventId };
+        CommandRule.EventOf(rule.Command, e.OccurredAt, name => PayloadValue.ReadKey(rule.PathOf(name).Required(e))) with { Id = e.EventId, Digest = e.ContentDigest() };
 
     /// <summary>The event ignored with the first condition it fails, or null when every condition holds.</summary>
     private static IgnoredEvent? Unmet(CommandRule rule, EventEnvelope e)

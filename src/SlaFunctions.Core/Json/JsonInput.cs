@@ -14,8 +14,17 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
-    /// <summary>Parses a whole document; malformed JSON is reported with its line and position.</summary>
-    public static T Read<T>(string json, Func<JsonInput, T> read)
+    /// <summary>
+    /// Parses a whole document; malformed JSON is reported with its line and position, and a document that is
+    /// not sound (<see cref="RequireSound"/>) with the path at fault.
+    /// </summary>
+    public static T Read<T>(string json, Func<JsonInput, T> read) => Read(json, read, requireSound: true);
+
+    /// <summary>
+    /// Parses a document; with <paramref name="requireSound"/> false the reader checks the parts it reads itself,
+    /// as a batch does for each of its items so that one unsound item does not sink the others.
+    /// </summary>
+    internal static T Read<T>(string json, Func<JsonInput, T> read, bool requireSound)
     {
         ArgumentNullException.ThrowIfNull(read);
         JsonDocument document;
@@ -30,7 +39,83 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
 
         using (document)
         {
-            return read(new JsonInput(document.RootElement, "$"));
+            var root = new JsonInput(document.RootElement, "$");
+            if (requireSound)
+            {
+                root.RequireSound();
+            }
+
+            return read(root);
+        }
+    }
+
+    /// <summary>
+    /// Refuses, naming the path, what the parser lets through but nothing downstream can hold or mean: a key
+    /// twice in one object (which would count?), text that is not valid Unicode (an unpaired surrogate escape
+    /// such as <c>\ud800</c>) or holds NUL, which PostgreSQL text and jsonb cannot store, and a number beyond
+    /// the range of a double (<c>1e1000000</c>), which jsonb cannot store either.
+    /// </summary>
+    public void RequireSound()
+    {
+        switch (Element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in Element.EnumerateObject())
+                {
+                    var name = SoundText(() => property.Name, Path, "a property name");
+                    var child = new JsonInput(property.Value, Child(name));
+                    if (!names.Add(name))
+                    {
+                        throw child.Error("appears twice in the same object");
+                    }
+
+                    child.RequireSound();
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in Items())
+                {
+                    item.RequireSound();
+                }
+
+                break;
+            case JsonValueKind.String:
+                var element = Element;
+                SoundText(() => element.GetString()!, Path, "the text");
+                break;
+            case JsonValueKind.Number:
+                RequireSoundNumber();
+                break;
+        }
+    }
+
+    private static string SoundText(Func<string> read, string path, string what)
+    {
+        string text;
+        try
+        {
+            text = read();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidInputException(path, $"{what} is not valid Unicode (an unpaired surrogate such as \\ud800)");
+        }
+
+        return text.Contains('\0', StringComparison.Ordinal)
+            ? throw new InvalidInputException(path, $"{what} must not contain NUL (\\u0000)")
+            : text;
+    }
+
+    private void RequireSoundNumber()
+    {
+        var raw = Element.GetRawText();
+        var value = double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var mantissa = raw.Split('e', 'E')[0];
+        if (!double.IsFinite(value) || (value == 0 && mantissa.Any(c => c is >= '1' and <= '9')))
+        {
+            throw Error($"is a number out of range (at most about ±1.7e308, at least about ±5e-324 unless zero; got {Truncate(raw)})");
         }
     }
 
@@ -135,7 +220,10 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         return value / 1.000000000000000000000000000000000m;
     }
 
-    /// <summary>An instant in ISO-8601 with a UTC designator or offset, such as 2026-03-09T14:00:00Z.</summary>
+    /// <summary>
+    /// An instant in ISO-8601 with a UTC designator or offset, such as 2026-03-09T14:00:00Z, within
+    /// <see cref="AcceptedInstants"/>.
+    /// </summary>
     public Instant AsInstant()
     {
         var text = AsText();
@@ -145,18 +233,52 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
             throw Error($"must be an ISO-8601 instant with an offset, such as 2026-03-09T14:00:00Z (got '{Truncate(text)}')");
         }
 
-        return parsed.Value.ToInstant();
+        // The year is checked before the offset is applied, which near the ends of NodaTime's range could overflow.
+        var local = parsed.Value;
+        if (local.Year < AcceptedInstants.FirstYear - 1 || local.Year > AcceptedInstants.EndYear
+            || !AcceptedInstants.Contains(local.ToInstant()))
+        {
+            throw Error($"must be an instant {AcceptedInstants.Description} (got '{Truncate(text)}')");
+        }
+
+        return local.ToInstant();
     }
 
+    /// <summary>A date as yyyy-MM-dd in a year of <see cref="AcceptedInstants"/>.</summary>
     public LocalDate AsDate()
     {
         var text = AsText();
         var parsed = LocalDatePattern.Iso.Parse(text);
-        return parsed.Success ? parsed.Value : throw Error($"must be a date as yyyy-MM-dd (got '{Truncate(text)}')");
+        if (!parsed.Success)
+        {
+            throw Error($"must be a date as yyyy-MM-dd (got '{Truncate(text)}')");
+        }
+
+        return AcceptedInstants.Contains(parsed.Value)
+            ? parsed.Value
+            : throw Error($"must be a date in the years {AcceptedInstants.FirstYear} to {AcceptedInstants.EndYear - 1} (got '{Truncate(text)}')");
     }
 
-    internal static string Truncate(string text) =>
-        text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+    /// <summary>
+    /// A value for an error message: at most 40 characters, control characters and unpaired surrogates shown
+    /// as <c>\uXXXX</c>, so that the message can be logged and stored whatever the input held.
+    /// </summary>
+    internal static string Truncate(string text)
+    {
+        var shown = text.Length <= 40 ? text : text[..40];
+        var safe = new System.Text.StringBuilder(shown.Length);
+        for (var i = 0; i < shown.Length; i++)
+        {
+            var c = shown[i];
+            var paired = char.IsHighSurrogate(c) ? i + 1 < shown.Length && char.IsLowSurrogate(shown[i + 1])
+                : !char.IsLowSurrogate(c) || (i > 0 && char.IsHighSurrogate(shown[i - 1]));
+            _ = char.IsControl(c) || !paired
+                ? safe.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}")
+                : safe.Append(c);
+        }
+
+        return text.Length <= 40 ? safe.ToString() : safe.Append('…').ToString();
+    }
 
     private string Child(string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && !char.IsAsciiDigit(name[0])

@@ -52,6 +52,13 @@ public sealed record IngestResult(IngestStatus Status, string? Reason = null, st
 {
     public ImmutableArray<string> Tickets { get; init; } = [];
 
+    /// <summary>
+    /// Whether the event's id is now used up, so that the same id answers <c>duplicate</c>: only an applied or
+    /// parked event. A dead-lettered or ignored one changed nothing, and the same id sent again, corrected, is
+    /// handled afresh.
+    /// </summary>
+    public bool UsesEventId => Status is IngestStatus.Applied or IngestStatus.Parked;
+
     /// <summary>Dead-lettered: the reason is <c>{DeadLetterReason}: {problem}</c>, the field the JSON path at fault.</summary>
     public static IngestResult DeadLettered(Rejection rejection)
     {

@@ -22,6 +22,13 @@ public abstract record TicketEvent([property: JsonPropertyOrder(-2)] Instant At)
     [JsonPropertyOrder(-1)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Id { get; init; }
+
+    /// <summary>
+    /// A digest of the request or event that carried <see cref="Id"/> (<c>JsonDigest</c>): the same id with another
+    /// digest is a reuse of the id for different content, not a retry.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Digest { get; init; }
 }
 
 public sealed record TicketCreated(Instant At, string Priority) : TicketEvent(At);

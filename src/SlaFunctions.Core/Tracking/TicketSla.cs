@@ -79,9 +79,11 @@ public sealed class TicketSla
     public EventResult Apply(TicketEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (e.Id is not null && Events.Any(x => x.Id == e.Id))
+        if (e.Id is not null && Events.FirstOrDefault(x => x.Id == e.Id) is { } same)
         {
-            return new EventResult(this, EventEffect.Duplicate, "an event with this id was already applied");
+            return same.Digest is null || e.Digest is null || same.Digest == e.Digest
+                ? new EventResult(this, EventEffect.Duplicate, "an event with this id was already applied")
+                : throw InvalidInputException.Conflict("id", $"'{Json.JsonInput.Truncate(e.Id)}' was already used for a different command or event");
         }
 
         if (e is TicketCreated)

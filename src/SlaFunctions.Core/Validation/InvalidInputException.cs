@@ -29,9 +29,17 @@ public sealed class InvalidInputException : Exception
 
     public string Path { get; }
 
+    /// <summary>
+    /// The input is well-formed but contradicts what was stored before: an idempotency key or event id already
+    /// used for different content (HTTP 409 rather than 400).
+    /// </summary>
+    public bool IsConflict { get; private init; }
+
+    public static InvalidInputException Conflict(string path, string problem) => new(path, problem) { IsConflict = true };
+
     public string Problem { get; }
 
     /// <summary>The same problem, with its path placed under <paramref name="parent"/>.</summary>
     public InvalidInputException Under(string parent) =>
-        new(Path == "$" ? parent : Path.StartsWith('[') ? parent + Path : $"{parent}.{Path}", Problem);
+        new(Path == "$" ? parent : Path.StartsWith('[') ? parent + Path : $"{parent}.{Path}", Problem) { IsConflict = IsConflict };
 }

@@ -24,9 +24,9 @@ public sealed class DurableEventIngestion(
     public async Task<IngestResult> IngestAsync(EventEnvelope envelope, string? transportKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        if (await inbox.IsProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken))
+        if (await inbox.LookUpAsync(envelope, cancellationToken) is (true, var retry))
         {
-            return new IngestResult(IngestStatus.Duplicate, "an event with this id was already processed");
+            return retry ? EventIdReuse.Duplicate : await DeadLetterAsync(envelope, EventIdReuse.Rejection(envelope), cancellationToken);
         }
 
         var result = router.Route(envelope, transportKey) switch
@@ -37,7 +37,11 @@ public sealed class DurableEventIngestion(
             ApplyEvent apply => await ReceiveAsync(envelope, apply, cancellationToken),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
-        await inbox.MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
+        if (result.UsesEventId)
+        {
+            await inbox.MarkProcessedAsync(envelope, cancellationToken);
+        }
+
         return result;
     }
 

@@ -30,9 +30,9 @@ public sealed class PostgresEventIngestion(
         ArgumentNullException.ThrowIfNull(envelope);
         using var trace = SlaTelemetry.Traces.StartActivity("sla.events.ingest");
         trace?.SetTag("sla.event.type", envelope.EventType);
-        if (await inbox.IsProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken))
+        if (await inbox.LookUpAsync(envelope, cancellationToken) is (true, var retry))
         {
-            return new IngestResult(IngestStatus.Duplicate, "an event with this id was already processed");
+            return retry ? EventIdReuse.Duplicate : await DeadLetterAsync(envelope, EventIdReuse.Rejection(envelope), cancellationToken);
         }
 
         var result = router.Route(envelope, transportKey) switch
@@ -43,9 +43,10 @@ public sealed class PostgresEventIngestion(
             ApplyEvent apply => await ApplyAsync(envelope, apply, cancellationToken),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
-        if (result.Status != IngestStatus.Parked)
+        // A parked event's id is held by its parked row until it is applied.
+        if (result.UsesEventId && result.Status != IngestStatus.Parked)
         {
-            await inbox.MarkProcessedAsync(envelope.TenantId, envelope.EventId, cancellationToken);
+            await inbox.MarkProcessedAsync(envelope, cancellationToken);
         }
 
         return result;
@@ -62,17 +63,22 @@ public sealed class PostgresEventIngestion(
         using var trace = SlaTelemetry.Traces.StartActivity("sla.events.ingest_batch");
         var results = new IngestResult?[envelopes.Count];
         var processed = await ProcessedAsync(envelopes, cancellationToken);
-        var seen = new HashSet<(string, string)>();
+        var seen = new Dictionary<(string, string), string>();
         var starts = new List<(int Index, StartSla Start)>();
         var applies = new List<(int Index, ApplyEvent Apply)>();
         for (var i = 0; i < envelopes.Count; i++)
         {
             var envelope = envelopes[i];
-            if (processed.Contains((envelope.TenantId, envelope.EventId)) || !seen.Add((envelope.TenantId, envelope.EventId)))
+            var id = (envelope.TenantId, envelope.EventId);
+            if (processed.TryGetValue(id, out var digest) || seen.TryGetValue(id, out digest))
             {
-                results[i] = new IngestResult(IngestStatus.Duplicate, "an event with this id was already processed");
+                results[i] = EventIdReuse.IsRetry(digest, envelope)
+                    ? EventIdReuse.Duplicate
+                    : await DeadLetterAsync(envelope, EventIdReuse.Rejection(envelope), cancellationToken);
                 continue;
             }
+
+            seen[id] = envelope.ContentDigest();
 
             switch (router.Route(envelope))
             {
@@ -112,7 +118,7 @@ public sealed class PostgresEventIngestion(
         }
 
         await MarkProcessedAsync(
-            [.. Enumerable.Range(0, envelopes.Count).Where(i => results[i]!.Status is not (IngestStatus.Parked or IngestStatus.Duplicate)).Select(i => envelopes[i])],
+            [.. Enumerable.Range(0, envelopes.Count).Where(i => results[i]!.UsesEventId && results[i]!.Status != IngestStatus.Parked).Select(i => envelopes[i])],
             cancellationToken);
         return [.. results.Select(r => r!)];
     }
@@ -170,8 +176,9 @@ public sealed class PostgresEventIngestion(
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await Sql.ExecuteAsync(connection, """
                 with unparked as (delete from parked_events where tenant_id = $1 and event_id = $2 returning tenant_id, event_id)
-                insert into processed_events (tenant_id, event_id, processed_at) select tenant_id, event_id, $3 from unparked on conflict do nothing
-                """, cancellationToken, ticket.TenantId, eventId, clock.GetCurrentInstant());
+                insert into processed_events (tenant_id, event_id, processed_at, content_digest)
+                select tenant_id, event_id, $3, $4 from unparked on conflict do nothing
+                """, cancellationToken, ticket.TenantId, eventId, clock.GetCurrentInstant(), envelope.ContentDigest());
         }
     }
 
@@ -189,7 +196,8 @@ public sealed class PostgresEventIngestion(
 
     /// <summary>
     /// Dead-letters parked events whose window has passed with no SLA on their key; returns how many. One
-    /// statement: an expired event leaves the parking only together with its dead-letter, audit and inbox rows.
+    /// statement: an expired event leaves the parking only together with its dead-letter and audit rows. Like
+    /// every dead-lettered event it leaves its id free: sent again, it is handled afresh.
     /// Events still parked although an SLA on their key has started (its drain was cut short, or they were
     /// parked while it ran) are applied first.
     /// </summary>
@@ -211,9 +219,6 @@ public sealed class PostgresEventIngestion(
                 insert into audit_log (tenant_id, ticket_id, at, action, detail)
                 select tenant_id, null, $1, 'dead_lettered', jsonb_build_object('eventId', event_id, 'reason', $2::text, 'description', description)
                 from expired
-            ), processed as (
-                insert into processed_events (tenant_id, event_id, processed_at)
-                select tenant_id, event_id, $1 from expired on conflict do nothing
             )
             select tenant_id, event_id, description from expired
             """, clock.GetCurrentInstant(), DeadLetterReason.ParkingExpired);
@@ -303,9 +308,16 @@ public sealed class PostgresEventIngestion(
             values ($1, $2, $3, $4, $5::jsonb, $6, $7) on conflict do nothing
             """, cancellationToken, envelope.TenantId, envelope.EventId, apply.CorrelationKey, envelope.OccurredAt,
             JsonSerializer.Serialize(envelope, SlaJson.Options), now, now + router.Settings.ParkingWindow);
-        return parked == 1
-            ? new IngestResult(IngestStatus.Parked, $"no SLA has started for correlation key '{apply.CorrelationKey}' yet")
-            : new IngestResult(IngestStatus.Duplicate, "an event with this id is already parked");
+        if (parked == 1)
+        {
+            return new IngestResult(IngestStatus.Parked, $"no SLA has started for correlation key '{apply.CorrelationKey}' yet");
+        }
+
+        var first = await Sql.ScalarAsync<string>(connection, "select envelope::text from parked_events where tenant_id = $1 and event_id = $2",
+            cancellationToken, envelope.TenantId, envelope.EventId);
+        return first is null || EventIdReuse.IsRetry(EventEnvelopeJson.Read(first).ContentDigest(), envelope)
+            ? new IngestResult(IngestStatus.Duplicate, "an event with this id is already parked")
+            : await DeadLetterAsync(envelope, EventIdReuse.Rejection(envelope), cancellationToken);
     }
 
     private async Task<IngestResult> ApplyToAsync(EventEnvelope envelope, IReadOnlyList<string> tickets, ApplyEvent apply, CancellationToken cancellationToken)
@@ -377,18 +389,19 @@ public sealed class PostgresEventIngestion(
         }
     }
 
-    private async Task<HashSet<(string TenantId, string EventId)>> ProcessedAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken)
+    /// <summary>The ids of the batch already processed, with the digest of the content they were processed with (null from before digests).</summary>
+    private async Task<Dictionary<(string TenantId, string EventId), string?>> ProcessedAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = Sql.Command(connection, """
-            select p.tenant_id, p.event_id from processed_events p
+            select p.tenant_id, p.event_id, p.content_digest from processed_events p
             join unnest($1::text[], $2::text[]) as e(tenant_id, event_id) using (tenant_id, event_id)
             """, envelopes.Select(e => e.TenantId).ToArray(), envelopes.Select(e => e.EventId).ToArray());
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        var processed = new HashSet<(string, string)>();
+        var processed = new Dictionary<(string, string), string?>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            processed.Add((reader.GetString(0), reader.GetString(1)));
+            processed[(reader.GetString(0), reader.GetString(1))] = reader.IsDBNull(2) ? null : reader.GetString(2);
         }
 
         return processed;
@@ -403,9 +416,10 @@ public sealed class PostgresEventIngestion(
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await Sql.ExecuteAsync(connection, """
-            insert into processed_events (tenant_id, event_id, processed_at)
-            select tenant_id, event_id, $3 from unnest($1::text[], $2::text[]) as e(tenant_id, event_id) on conflict do nothing
-            """, cancellationToken, envelopes.Select(e => e.TenantId).ToArray(), envelopes.Select(e => e.EventId).ToArray(), clock.GetCurrentInstant());
+            insert into processed_events (tenant_id, event_id, processed_at, content_digest)
+            select tenant_id, event_id, $3, content_digest from unnest($1::text[], $2::text[], $4::text[]) as e(tenant_id, event_id, content_digest) on conflict do nothing
+            """, cancellationToken, envelopes.Select(e => e.TenantId).ToArray(), envelopes.Select(e => e.EventId).ToArray(), clock.GetCurrentInstant(),
+            envelopes.Select(e => e.ContentDigest()).ToArray());
     }
 
     private async Task<IngestResult> DeadLetterAsync(EventEnvelope envelope, Rejection rejection, CancellationToken cancellationToken)

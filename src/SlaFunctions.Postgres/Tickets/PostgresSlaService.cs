@@ -29,7 +29,7 @@ public sealed class PostgresSlaService(
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(following);
-        Identifiers.Require(ticket.TicketId, "ticketId");
+        Identifiers.RequireTicketId(ticket.TicketId, "ticketId");
         var now = clock.GetCurrentInstant();
         var createdAt = NotInFuture(request.CreatedAt ?? now, now, "createdAt");
         var definition = await definitions.ResolveLatestPolicyAsync(ticket.TenantId, request.PolicyId, request.ClientId, request.BoardId, cancellationToken);

@@ -23,7 +23,11 @@ public static class WebApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = SlaApi.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = SlaApi.MaxBodyBytes;
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Use(KestrelRefusals.Middleware));
+        });
         builder.Services.AddSla(SlaSettings.From(builder.Configuration)).AddSlaWorkers();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
@@ -44,9 +48,9 @@ public static class WebApp
             var code = http.Response.StatusCode;
             var problem = code switch
             {
-                404 => Problem.Of(404, "not-found", "No such route.", $"{http.Request.Method} {http.Request.Path} is not a route of this API", null),
-                405 => Problem.Of(405, "method-not-allowed", "Method not allowed.", $"{http.Request.Path} does not answer {http.Request.Method}", null),
-                _ => Problem.Of(code, "http-" + code, "The request was refused.", $"{http.Request.Method} {http.Request.Path} was refused with {code}", null),
+                404 => Problem.Of(404, "not-found", "No such route.", $"{http.Request.Method} {http.Request.Path} is not a route of this API", "path"),
+                405 => Problem.Of(405, "method-not-allowed", "Method not allowed.", $"{http.Request.Path} does not answer {http.Request.Method}", "method"),
+                _ => Problem.Of(code, "http-" + code, "The request was refused.", $"{http.Request.Method} {http.Request.Path} was refused with {code}", "request"),
             };
             await new ApiResult(problem).ExecuteAsync(http);
         });

@@ -15,6 +15,8 @@ public sealed class ApiResult(ApiResponse response) : IResult
         }
 
         httpContext.Response.ContentType = response.ContentType;
-        await httpContext.Response.WriteAsync(response.Body, httpContext.RequestAborted);
+        var body = System.Text.Encoding.UTF8.GetBytes(response.Body);
+        httpContext.Response.ContentLength = body.Length;
+        await httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted);
     }
 }

@@ -21,6 +21,35 @@ public class EventBatchTests
         Assert.Equal("$[3]", items[3].Rejection!.Path);
     }
 
+    [Theory]
+    [InlineData("payload.newStatus", "\"\\ud800\"", "$[1].payload.newStatus")]
+    [InlineData("payload.newStatus", "1e1000000", "$[1].payload.newStatus")]
+    [InlineData("payload.note", "\"a\\u0000\"", "$[1].payload.note")]
+    [InlineData("eventId", "\"evt\\u0000x\"", "$[1].eventId")]
+    [InlineData("eventId", "\"\\udc00\"", "$[1].eventId")]
+    public void An_unsound_item_is_refused_alone_and_its_unusable_id_is_not_kept(string field, string value, string path)
+    {
+        var bad = Edit(Plain, $"{field}=\"@@\"").Replace("\"@@\"", value, StringComparison.Ordinal);
+
+        var items = EventBatch.Read($"[{Plain}, {bad}, {CloudEvent}]", "acme");
+
+        Assert.Equal([true, false, true], items.Select(i => i.IsAccepted));
+        Assert.Equal((DeadLetterReason.InvalidEnvelope, path), (items[1].Rejection!.Reason, items[1].Rejection!.Path));
+        Assert.Equal(field == "eventId" ? null : "evt-1001", items[1].EventId);
+    }
+
+    [Fact]
+    public void An_item_with_a_key_twice_is_refused_alone_naming_the_key()
+    {
+        var twice = Plain.Replace("\"tenantId\": \"acme\",", "\"tenantId\": \"acme\", \"eventType\": \"TICKET_DELETED\",", StringComparison.Ordinal);
+
+        var items = EventBatch.Read($"[{Plain}, {twice}]", "acme");
+
+        Assert.True(items[0].IsAccepted);
+        Assert.Equal("$[1].eventType", items[1].Rejection!.Path);
+        Assert.Contains("twice", items[1].Rejection!.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_item_of_another_tenant_is_refused_at_its_tenant_field()
     {

@@ -78,7 +78,7 @@ public class EventRouterTests
         var apply = Assert.IsType<ApplyEvent>(Router.Route(e));
 
         Assert.Equal("T-42", apply.CorrelationKey);
-        Assert.Equal(expected with { Id = "evt-9" }, apply.Event);
+        Assert.Equal(expected with { Id = "evt-9", Digest = e.ContentDigest() }, apply.Event);
     }
 
     [Theory]
@@ -209,9 +209,9 @@ public class EventRouterTests
             """);
         var router = new EventRouter(settings);
 
-        Assert.Equal(new TicketPaused(At(When), "customer") { Id = "evt-1" }, Assert.IsType<ApplyEvent>(router.Route(Envelope("TICKET_WAITING", """{ "ticketId": "T-1", "waitingFor": "customer" }"""))).Event);
-        Assert.Equal(new TicketResumed(At(When), "customer") { Id = "evt-1" }, Assert.IsType<ApplyEvent>(router.Route(Envelope("TICKET_ANSWERED", """{ "ticketId": "T-1", "waitingFor": "customer" }"""))).Event);
-        Assert.Equal(new TicketStatusChanged(At(When), "On Hold") { Id = "evt-1" }, Assert.IsType<ApplyEvent>(router.Route(Envelope("TICKET_STATUS_CHANGED", """{ "ticketId": "T-1", "status": { "name": "On Hold" } }"""))).Event);
+        Assert.Equal(new TicketPaused(At(When), "customer") { Id = "evt-1" }, Assert.IsType<ApplyEvent>(router.Route(Envelope("TICKET_WAITING", """{ "ticketId": "T-1", "waitingFor": "customer" }"""))).Event with { Digest = null });
+        Assert.Equal(new TicketResumed(At(When), "customer") { Id = "evt-1" }, Assert.IsType<ApplyEvent>(router.Route(Envelope("TICKET_ANSWERED", """{ "ticketId": "T-1", "waitingFor": "customer" }"""))).Event with { Digest = null });
+        Assert.Equal(new TicketStatusChanged(At(When), "On Hold") { Id = "evt-1" }, Assert.IsType<ApplyEvent>(router.Route(Envelope("TICKET_STATUS_CHANGED", """{ "ticketId": "T-1", "status": { "name": "On Hold" } }"""))).Event with { Digest = null });
         Assert.Equal("TICKET_ASSIGNED is configured to be ignored", Assert.IsType<IgnoredEvent>(router.Route(Envelope("TICKET_ASSIGNED", "{}"))).Reason);
         Assert.IsType<IgnoredEvent>(router.Route(Envelope("TICKET_CLOSED", """{ "ticketId": "T-1" }""")));
         Assert.IsType<TicketResolved>(Assert.IsType<ApplyEvent>(router.Route(Envelope("TICKET_RESOLVED", """{ "ticketId": "T-1" }"""))).Event);

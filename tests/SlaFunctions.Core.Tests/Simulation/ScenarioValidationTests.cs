@@ -70,6 +70,19 @@ public class ScenarioValidationTests
         { "until before creation", "until=\"2026-03-01T00:00:00Z\"", "$.until" },
         { "until not an instant", "until=\"tomorrow\"", "$.until" },
         { "unknown top-level property", "untill=\"2026-03-12T00:00:00Z\"", "$.untill" },
+        { "unpaired high surrogate", "events[1].status=\"open\\\\ud800\"", "$.events[1].status" },
+        { "unpaired low surrogate", "calendars.ny.holidays[0].name=\"\\\\udc00x\"", "$.calendars.ny.holidays[0].name" },
+        { "NUL in a string", "events[1].status=\"a\\\\u0000b\"", "$.events[1].status" },
+        { "number beyond a double", "policy.targets.P1.responseMinutes=1e1000000", "$.policy.targets.P1.responseMinutes" },
+        { "number below a double", "policy.thresholds[0]=1e-400", "$.policy.thresholds[0]" },
+        { "created in year 1", "events[0].at=\"0001-01-01T00:00:00Z\"", "$.events[0].at" },
+        { "created before 1900", "events[0].at=\"1899-12-31T23:59:59Z\"", "$.events[0].at" },
+        { "until in year 9999", "until=\"9999-12-31T23:59:59Z\"", "$.until" },
+        { "until at the end of accepted time", "until=\"9000-01-01T00:00:00Z\"", "$.until" },
+        { "until past the end by its offset", "until=\"8999-12-31T23:00:00-01:00\"", "$.until" },
+        { "at the far end of NodaTime's offsets", "events[7].at=\"9999-12-31T23:59:59-18:00\"", "$.events[7].at" },
+        { "holiday in year 1", "calendars.ny.holidays[0].date=\"0001-01-01\"", "$.calendars.ny.holidays[0].date" },
+        { "holiday in year 9999", "calendars.ny.holidays[0].date=\"9999-12-31\"", "$.calendars.ny.holidays[0].date" },
     };
 
     [Theory]
@@ -82,6 +95,19 @@ public class ScenarioValidationTests
 
         Assert.True(error.Path == path, $"{name}: expected {path}, got {error.Message}");
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData("events[0].at=\"1900-01-01T00:00:00Z\"")]
+    [InlineData("until=\"8999-12-31T23:59:59.999999999Z\"")]
+    [InlineData("until=\"9000-01-01T00:59:59+01:00\"")]
+    [InlineData("calendars.ny.holidays[0].date=\"1900-01-01\"")]
+    [InlineData("calendars.ny.holidays[0].date=\"8999-12-31\"")]
+    public void The_edges_of_the_accepted_instants_are_accepted_and_simulate(string edit)
+    {
+        var scenario = ScenarioJson.Read(Edit(File.ReadAllText(Repo.Path("samples/spec-example.json")), edit));
+
+        Assert.NotEmpty(ScenarioRunner.Run(scenario).Phases);
     }
 
     [Theory]
@@ -105,7 +131,10 @@ public class ScenarioValidationTests
         Assert.Equal("$", Assert.Throws<InvalidInputException>(() => ScenarioJson.Read(json)).Path);
     }
 
-    /// <summary>Applies "a.b[0].c=JSON" (or "=-" to remove) to the document.</summary>
+    /// <summary>
+    /// Applies "a.b[0].c=JSON" (or "=-" to remove) to the document. A <c>\\u</c> in a string value (an escaped
+    /// backslash) becomes the escape <c>\u</c> in the result, so that an edit can write an unpaired surrogate.
+    /// </summary>
     public static string Edit(string json, string edit)
     {
         var root = JsonNode.Parse(json)!;
@@ -140,6 +169,6 @@ public class ScenarioValidationTests
             parent[last] = JsonNode.Parse(value);
         }
 
-        return root.ToJsonString();
+        return root.ToJsonString().Replace("\\\\u", "\\u", StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using NodaTime;
 using SlaFunctions.Core.Durable;
+using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
@@ -151,15 +153,18 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     }
 
     [Fact]
-    public async Task The_inbox_remembers_event_ids_per_tenant()
+    public async Task The_inbox_remembers_event_ids_per_tenant_and_tells_a_retry_from_a_reuse()
     {
         var inbox = new EventInbox(database.DataSource, SystemClock.Instance);
+        EventEnvelope Event(string tenant, string status) => new("evt-1", "TICKET_STATUS_CHANGED", tenant, Instant.FromUtc(2026, 6, 8, 13, 0),
+            JsonDocument.Parse($$"""{ "ticketId": "T-1", "newStatus": "{{status}}" }""").RootElement);
 
-        await inbox.MarkProcessedAsync("tenant-a", "evt-1");
-        await inbox.MarkProcessedAsync("tenant-a", "evt-1");
+        await inbox.MarkProcessedAsync(Event("tenant-a", "open"));
+        await inbox.MarkProcessedAsync(Event("tenant-a", "open"));
 
-        Assert.True(await inbox.IsProcessedAsync("tenant-a", "evt-1"));
-        Assert.False(await inbox.IsProcessedAsync("tenant-b", "evt-1"));
+        Assert.Equal((true, true), await inbox.LookUpAsync(Event("tenant-a", "open")));
+        Assert.Equal((true, false), await inbox.LookUpAsync(Event("tenant-a", "closed")));
+        Assert.Equal((false, false), await inbox.LookUpAsync(Event("tenant-b", "open")));
     }
 
     private async Task<(SlaHarness Sla, DurableSlaStore Store, TicketKey Ticket)> StartAsync(string ticketId)
