@@ -19,7 +19,23 @@ public sealed class EventInbox(NpgsqlDataSource dataSource, IClock clock)
     public async Task MarkProcessedAsync(string tenantId, string eventId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Sql.ExecuteAsync(connection, "insert into processed_events (tenant_id, event_id, processed_at) values ($1, $2, $3) on conflict do nothing",
-            cancellationToken, tenantId, eventId, clock.GetCurrentInstant());
+        await using var batch = new NpgsqlBatch(connection);
+        Record(batch, tenantId, [eventId], clock.GetCurrentInstant());
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends the inbox rows of events to a batch, so that they commit in the same transaction as what the
+    /// events changed: an event is never acknowledged by its effects without its inbox row, or the reverse.
+    /// </summary>
+    internal static void Record(NpgsqlBatch batch, string tenantId, IReadOnlyCollection<string> eventIds, Instant now)
+    {
+        if (eventIds.Count > 0)
+        {
+            batch.BatchCommands.Add(Sql.BatchCommand("""
+                insert into processed_events (tenant_id, event_id, processed_at)
+                select $1, event_id, $3 from unnest($2::text[]) as e(event_id) on conflict do nothing
+                """, tenantId, eventIds.ToArray(), now));
+        }
     }
 }
