@@ -29,6 +29,9 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
 
     public Instant? StoppedAt => CompletedAt ?? CancelledAt;
 
+    /// <summary>The phase stopped while it had no target: it stays out of sight unless it had already breached.</summary>
+    public bool StoppedUntracked { get; private set; }
+
     public bool IsTracked => segments.Count > 0 && segments[^1].Until is null;
 
     /// <summary>The phase ever had a target.</summary>
@@ -59,12 +62,14 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
 
     public void Complete(Instant at)
     {
+        StoppedUntracked = !IsTracked;
         CloseAt(at);
         CompletedAt = at;
     }
 
     public void Cancel(Instant at)
     {
+        StoppedUntracked = !IsTracked;
         CloseAt(at);
         CancelledAt = at;
     }

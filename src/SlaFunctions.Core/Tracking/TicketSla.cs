@@ -157,6 +157,11 @@ public sealed class TicketSla
         }
 
         var due = phase.Due();
+        if (phase.StoppedUntracked && !(due < phase.StoppedAt))
+        {
+            return null; // it stopped being tracked before it breached; a later stop does not bring it back (SPEC §2)
+        }
+
         PhaseOutcome outcome;
         if (phase.CompletedAt is { } completed)
         {
