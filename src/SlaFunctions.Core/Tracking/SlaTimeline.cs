@@ -27,6 +27,20 @@ internal sealed class SlaTimeline
         phases.Add(Begin(SlaPhase.Resolution, 1, created.At));
     }
 
+    private SlaTimeline(SlaTimeline other)
+    {
+        policy = other.policy;
+        Priority = other.Priority;
+        Status = other.Status;
+        IsResolved = other.IsResolved;
+        IsCancelled = other.IsCancelled;
+        phases = [.. other.phases.Select(p => p.StoppedAt is null ? p.Clone() : p)]; // a stopped phase no longer changes
+        pauses = [.. other.pauses];
+        openPauses = new(other.openPauses);
+        explicitReasons = new(other.explicitReasons, StringComparer.OrdinalIgnoreCase);
+        ignored = new(other.ignored, ReferenceEqualityComparer.Instance);
+    }
+
     public string Priority { get; private set; }
 
     public string? Status { get; private set; }
@@ -70,6 +84,21 @@ internal sealed class SlaTimeline
         }
 
         return timeline;
+    }
+
+    /// <summary>
+    /// This history with an event appended that is at or after every event in it: the same as building the
+    /// longer history from the start, without folding the start again.
+    /// </summary>
+    public SlaTimeline Extend(TicketEvent e)
+    {
+        var next = new SlaTimeline(this);
+        if (next.Apply(e) is { } reason)
+        {
+            next.ignored[e] = reason;
+        }
+
+        return next;
     }
 
     /// <summary>Why the event changed nothing, or null when it applied.</summary>

@@ -107,7 +107,7 @@ public sealed class TicketSla
 
         // Kept even when it changes nothing where it stands: a resume that overtook its pause takes
         // effect once the pause arrives and lands before it.
-        var next = new TicketSla(Policy, Events.Insert(position, e), Fired);
+        var next = new TicketSla(Policy, Events.Insert(position, e), Fired, position == Events.Length ? timeline.Extend(e) : null);
         return next.timeline.IgnoredReason(e) is { } reason
             ? new EventResult(next, EventEffect.Ignored, reason)
             : new EventResult(next, EventEffect.Applied, null);
