@@ -51,7 +51,7 @@ public static class ApiEndpoints
             Answer(sla.DeadLettersAsync(Authorization(http), tenant, after, limit, http.RequestAborted)))
             .Documented<Schemas.None>("Dead-lettered input with reason and original payload, oldest first.");
 
-        api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body)))))
+        api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body, http.RequestAborted)))))
             .WithTags("Engine").Documented<Schemas.Scenario>("What would happen: a scenario through the engine (SPEC §3). No key needed.");
 
         api.MapGet("/health", (HttpContext http, SlaApi sla) => Answer(sla.HealthAsync(http.RequestAborted)))
