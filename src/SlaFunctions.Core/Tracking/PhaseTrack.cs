@@ -29,6 +29,12 @@ internal sealed class PhaseTrack
     private int dueCheckedSegments;
     private Instant? fixedDue;
 
+    // From a checkpoint: where the amounts up to runningBefore[0] were reached, and what a stopped phase answers.
+    private readonly Dictionary<Duration, Instant> reachedBefore = [];
+    private Duration? compactedTarget;
+    private IBusinessClock? compactedClock;
+    private Instant? stoppedDue;
+
     public PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
     {
         Phase = phase;
@@ -59,6 +65,67 @@ internal sealed class PhaseTrack
         scheduledSegments = other.scheduledSegments;
         dueCheckedSegments = other.dueCheckedSegments;
         fixedDue = other.fixedDue;
+        reachedBefore = other.reachedBefore; // never changes after the checkpoint is read
+        compactedTarget = other.compactedTarget;
+        compactedClock = other.compactedClock;
+        stoppedDue = other.stoppedDue;
+    }
+
+    /// <summary>The phase as a checkpoint left it; <paramref name="segment"/> gives the open segment its target and clock.</summary>
+    public PhaseTrack(
+        PhaseCheckpoint checkpoint, Instant at, IBusinessClock calendar,
+        Func<string, (Duration Target, IBusinessClock Clock, ImmutableArray<decimal> Escalations)> segment)
+        : this(checkpoint.Phase, checkpoint.Cycle, checkpoint.StartedAt)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(segment);
+        compactedClock = checkpoint.LastClockIs24x7 is { } is24x7 ? (is24x7 ? AlwaysOpenClock.Instance : calendar) : null;
+        CompletedAt = checkpoint.CompletedAt;
+        CancelledAt = checkpoint.CancelledAt;
+        StoppedUntracked = checkpoint.StoppedUntracked;
+        runningBefore[0] = checkpoint.Running;
+        pausedBefore[0] = checkpoint.Paused;
+        compactedTarget = checkpoint.LastTarget;
+        fixedDue = checkpoint.FixedDue;
+        stoppedDue = checkpoint.StoppedDue;
+        foreach (var reached in checkpoint.Reached)
+        {
+            reachedBefore[reached.Amount] = reached.At;
+        }
+
+        foreach (var n in checkpoint.Scheduled)
+        {
+            closedSchedule.Add(new ScheduledNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt));
+            closedSlots.Add(n.Slot);
+        }
+
+        if (checkpoint.Segment is { } open)
+        {
+            var (target, clock, escalations) = segment(open.Priority);
+            segments.Add(new TargetSegment(open.From, null, target, clock, escalations));
+            spans.Add(new Span(at, null, open.Running, clock));
+        }
+    }
+
+    /// <summary>
+    /// This phase as a checkpoint at <paramref name="at"/>, which is after every change it has seen: the open span
+    /// is split there, and of the closed segments only what they fixed is kept. <paramref name="amounts"/> are the
+    /// amounts of business time the policy can ask about (each target, and each threshold and escalation of it).
+    /// </summary>
+    public PhaseCheckpoint ToCheckpoint(Instant at, IEnumerable<Duration> amounts, ImmutableArray<Threshold> thresholds, string priority)
+    {
+        var due = Due();
+        Schedule(thresholds); // fixes what the closed segments scheduled
+        var running = ElapsedAt(at);
+        return new PhaseCheckpoint(
+            Phase, Cycle, StartedAt, CompletedAt, CancelledAt, StoppedUntracked, running, PausedAt(at),
+            HasSegments ? LastTarget : null,
+            spans.Count > 0 ? spans[^1].Clock is AlwaysOpenClock : null,
+            fixedDue,
+            StoppedAt is null ? null : due,
+            [.. amounts.Distinct().Where(a => a <= running && Reach(a) is not null).Order().Select(a => new ReachedAmount(a, Reach(a)!.Value))],
+            [.. closedSchedule.Select(n => new CompactedNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt))],
+            IsTracked ? new OpenSegment(segments[^1].From, priority, spans[^1].Running) : null);
     }
 
     public SlaPhase Phase { get; }
@@ -79,9 +146,10 @@ internal sealed class PhaseTrack
     public bool IsTracked => segments.Count > 0 && segments[^1].Until is null;
 
     /// <summary>The phase ever had a target.</summary>
-    public bool HasSegments => segments.Count > 0;
+    public bool HasSegments => segments.Count > 0 || compactedTarget is not null;
 
-    public TargetSegment LastSegment => segments[^1];
+    /// <summary>The target of the last segment the phase had.</summary>
+    public Duration LastTarget => segments.Count > 0 ? segments[^1].Target : compactedTarget!.Value;
 
     public bool IsRunning => IsTracked && spans[^1].Running;
 
@@ -132,6 +200,13 @@ internal sealed class PhaseTrack
     /// </summary>
     public Instant? Reach(Duration amount)
     {
+        if (amount <= runningBefore[0] && runningBefore[0] > Duration.Zero)
+        {
+            return reachedBefore.TryGetValue(amount, out var reached)
+                ? reached
+                : throw new InvalidOperationException($"The checkpoint does not know where {amount} was reached.");
+        }
+
         if (amount <= Duration.Zero && spans.FindIndex(s => s.Running) is var first and >= 0)
         {
             return spans[first].Clock.AddBusinessTime(spans[first].From, amount);
@@ -150,8 +225,8 @@ internal sealed class PhaseTrack
             return open.Running ? open.Clock.AddBusinessTime(open.From, amount - runningBefore[closed]) : null;
         }
 
-        return StoppedAt is { } stop && spans.Count > 0
-            ? spans[^1].Clock.AddBusinessTime(stop, amount - runningBefore[closed])
+        return StoppedAt is { } stop && (spans.Count > 0 ? spans[^1].Clock : compactedClock) is { } clock
+            ? clock.AddBusinessTime(stop, amount - runningBefore[closed])
             : null;
     }
 
@@ -162,9 +237,9 @@ internal sealed class PhaseTrack
     /// </summary>
     public Instant? Due()
     {
-        if (fixedDue is not null)
+        if (fixedDue is not null || stoppedDue is not null)
         {
-            return fixedDue;
+            return fixedDue ?? stoppedDue;
         }
 
         for (var i = dueCheckedSegments; i < segments.Count; i++)
@@ -180,7 +255,7 @@ internal sealed class PhaseTrack
             }
         }
 
-        return StoppedAt is null || segments.Count == 0 ? null : Reach(segments[^1].Target);
+        return StoppedAt is null || !HasSegments ? null : Reach(LastTarget);
     }
 
     /// <summary>
@@ -283,7 +358,7 @@ internal sealed class PhaseTrack
 
         if (low == 0)
         {
-            return Duration.Zero;
+            return running ? runningBefore[0] : pausedBefore[0];
         }
 
         var last = spans[low - 1];

@@ -34,6 +34,7 @@ internal sealed class SlaTimeline
         Status = other.Status;
         IsResolved = other.IsResolved;
         IsCancelled = other.IsCancelled;
+        OmittedPauses = other.OmittedPauses;
         phases = [.. other.phases.Select(p => p.StoppedAt is null ? p.Clone() : p)]; // a stopped phase no longer changes
         pauses = [.. other.pauses];
         openPauses = new(other.openPauses);
@@ -85,6 +86,82 @@ internal sealed class SlaTimeline
 
         return timeline;
     }
+
+    /// <summary>Continues from a checkpoint: the state the events before it left, with none of their detail.</summary>
+    public static SlaTimeline Build(SlaPolicy policy, SlaCheckpoint checkpoint, IReadOnlyList<TicketEvent> events)
+    {
+        var timeline = new SlaTimeline(policy, checkpoint);
+        foreach (var e in events)
+        {
+            if (timeline.Apply(e) is { } reason)
+            {
+                timeline.ignored[e] = reason;
+            }
+        }
+
+        return timeline;
+    }
+
+    private SlaTimeline(SlaPolicy policy, SlaCheckpoint checkpoint)
+    {
+        this.policy = policy;
+        Priority = checkpoint.Priority;
+        Status = checkpoint.Status;
+        IsResolved = checkpoint.IsResolved;
+        IsCancelled = checkpoint.IsCancelled;
+        explicitReasons.UnionWith(checkpoint.ExplicitReasons);
+        OmittedPauses = checkpoint.OmittedPauses;
+        foreach (var pause in checkpoint.Pauses)
+        {
+            if (pause.To is null)
+            {
+                openPauses[(pause.Source, pause.Reason.ToUpperInvariant())] = pauses.Count;
+            }
+
+            pauses.Add(pause);
+        }
+
+        phases.AddRange(checkpoint.Phases.Select(p => new PhaseTrack(p, checkpoint.At, policy.Calendar, priority =>
+        {
+            var target = policy.TargetOf(priority);
+            return (target.For(p.Phase)!.Value, policy.ClockFor(target), target.Escalations);
+        })));
+    }
+
+    /// <summary>
+    /// The state at <paramref name="at"/>, which is after every event folded so far and before any event still to
+    /// come: the open pauses, and each phase as <see cref="PhaseTrack.ToCheckpoint"/> leaves it.
+    /// </summary>
+    public SlaCheckpoint Checkpoint(Instant at, TicketCreated created, int compactedEvents)
+    {
+        // The ledger keeps every open pause and the latest closed ones; older closed ones are only counted.
+        var closed = pauses.Select((p, i) => (p, i)).Where(x => x.p.To is not null).Select(x => x.i).ToList();
+        var dropped = closed.Take(Math.Max(0, closed.Count - KeptPauses)).ToHashSet();
+        return new SlaCheckpoint(
+            at,
+            created,
+            Priority,
+            Status,
+            IsResolved,
+            IsCancelled,
+            [.. explicitReasons.Order(StringComparer.Ordinal)],
+            [.. pauses.Where((_, i) => !dropped.Contains(i))],
+            OmittedPauses + dropped.Count,
+            compactedEvents,
+            [.. phases.Select(p => p.ToCheckpoint(at, AmountsOf(p.Phase), policy.Thresholds, Priority))]);
+    }
+
+    /// <summary>Closed pauses a checkpoint keeps in the ledger; the status shows these and counts the rest.</summary>
+    public const int KeptPauses = 50;
+
+    /// <summary>Closed pauses compacted out of the ledger (counted, no longer listed).</summary>
+    public int OmittedPauses { get; }
+
+    /// <summary>Every amount of business time the policy can ask a phase about: each target, and its thresholds and escalations.</summary>
+    private IEnumerable<Duration> AmountsOf(SlaPhase phase) =>
+        policy.Targets.Values.SelectMany(target => target.For(phase) is { } t
+            ? policy.Thresholds.Select(h => h.Percent).Concat(target.Escalations).Select(p => PhaseTrack.PercentOf(t, p)).Append(t)
+            : []);
 
     /// <summary>
     /// This history with an event appended that is at or after every event in it: the same as building the
