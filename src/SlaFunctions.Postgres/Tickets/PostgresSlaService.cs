@@ -124,8 +124,9 @@ public sealed class PostgresSlaService(
         }
 
         var firing = sla.FireDueBefore(now);
+        var next = Compacted(firing.Sla, stored.Backend, now);
         await using var batch = new NpgsqlBatch(connection);
-        var update = TicketSlaWrites.Update(batch, ticket, firing.Sla, stored.Version, now);
+        var update = TicketSlaWrites.Update(batch, ticket, next, stored.Version, now);
         TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
         EventInbox.Record(batch, ticket.TenantId, processed, now);
         TicketSlaWrites.Audit(batch, [.. Audited(ticket, applied)], now);
@@ -152,6 +153,13 @@ public sealed class PostgresSlaService(
         var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
         return stored?.Sla.StatusNow(clock.GetCurrentInstant());
     }
+
+    /// <summary>
+    /// The SLA with its settled history folded into its checkpoint, once enough of it has gathered; only on the
+    /// polling backend, whose snapshot is this row's (a durable orchestration carries its own).
+    /// </summary>
+    private TicketSla Compacted(TicketSla sla, string backend, Instant now) =>
+        backend == Backends.Polling ? sla.Compact(now - options.SettledAfter, options.CompactAfterEvents) : sla;
 
     /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
     private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(TicketSla sla, IReadOnlyList<TicketEvent> events, Instant now)
