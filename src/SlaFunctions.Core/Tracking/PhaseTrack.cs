@@ -15,16 +15,17 @@ namespace SlaFunctions.Core.Tracking;
 /// </summary>
 internal sealed class PhaseTrack
 {
-    private readonly List<Span> spans;
-    private readonly List<TargetSegment> segments;
+    // Persistent lists: a copy to build on shares them, so extending a long history does not copy it.
+    private ImmutableList<Span> spans;
+    private ImmutableList<TargetSegment> segments;
 
     // runningBefore[i] and pausedBefore[i]: the time spans[0..i) counted, for every i up to the closed spans.
-    private readonly List<Duration> runningBefore;
-    private readonly List<Duration> pausedBefore;
+    private ImmutableList<Duration> runningBefore;
+    private ImmutableList<Duration> pausedBefore;
 
     // What the closed segments fixed: their notifications and slots, and the due instant if one of them reached it.
-    private readonly List<ScheduledNotification> closedSchedule;
-    private readonly HashSet<NotificationSlot> closedSlots;
+    private ImmutableList<ScheduledNotification> closedSchedule;
+    private ImmutableHashSet<NotificationSlot> closedSlots;
     private int scheduledSegments;
     private int dueCheckedSegments;
     private Instant? fixedDue;
@@ -56,12 +57,12 @@ internal sealed class PhaseTrack
         CompletedAt = other.CompletedAt;
         CancelledAt = other.CancelledAt;
         StoppedUntracked = other.StoppedUntracked;
-        spans = [.. other.spans];
-        segments = [.. other.segments];
-        runningBefore = [.. other.runningBefore];
-        pausedBefore = [.. other.pausedBefore];
-        closedSchedule = [.. other.closedSchedule];
-        closedSlots = [.. other.closedSlots];
+        spans = other.spans;
+        segments = other.segments;
+        runningBefore = other.runningBefore;
+        pausedBefore = other.pausedBefore;
+        closedSchedule = other.closedSchedule;
+        closedSlots = other.closedSlots;
         scheduledSegments = other.scheduledSegments;
         dueCheckedSegments = other.dueCheckedSegments;
         fixedDue = other.fixedDue;
@@ -83,8 +84,8 @@ internal sealed class PhaseTrack
         CompletedAt = checkpoint.CompletedAt;
         CancelledAt = checkpoint.CancelledAt;
         StoppedUntracked = checkpoint.StoppedUntracked;
-        runningBefore[0] = checkpoint.Running;
-        pausedBefore[0] = checkpoint.Paused;
+        runningBefore = [checkpoint.Running];
+        pausedBefore = [checkpoint.Paused];
         compactedTarget = checkpoint.LastTarget;
         fixedDue = checkpoint.FixedDue;
         stoppedDue = checkpoint.StoppedDue;
@@ -93,17 +94,14 @@ internal sealed class PhaseTrack
             reachedBefore[reached.Amount] = reached.At;
         }
 
-        foreach (var n in checkpoint.Scheduled)
-        {
-            closedSchedule.Add(new ScheduledNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt));
-            closedSlots.Add(n.Slot);
-        }
+        closedSchedule = [.. checkpoint.Scheduled.Select(n => new ScheduledNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt))];
+        closedSlots = [.. checkpoint.Scheduled.Select(n => n.Slot)];
 
         if (checkpoint.Segment is { } open)
         {
             var (target, clock, escalations) = segment(open.Priority);
-            segments.Add(new TargetSegment(open.From, null, target, clock, escalations));
-            spans.Add(new Span(at, null, open.Running, clock));
+            segments = segments.Add(new TargetSegment(open.From, null, target, clock, escalations));
+            spans = spans.Add(new Span(at, null, open.Running, clock));
         }
     }
 
@@ -159,8 +157,8 @@ internal sealed class PhaseTrack
     public void Track(Instant at, Duration target, IBusinessClock clock, ImmutableArray<decimal> escalations, bool paused)
     {
         CloseAt(at);
-        segments.Add(new TargetSegment(at, null, target, clock, escalations));
-        spans.Add(new Span(at, null, !paused, clock));
+        segments = segments.Add(new TargetSegment(at, null, target, clock, escalations));
+        spans = spans.Add(new Span(at, null, !paused, clock));
     }
 
     public void Untrack(Instant at) => CloseAt(at);
@@ -171,7 +169,7 @@ internal sealed class PhaseTrack
         {
             var clock = spans[^1].Clock;
             CloseLastSpan(at);
-            spans.Add(new Span(at, null, !paused, clock));
+            spans = spans.Add(new Span(at, null, !paused, clock));
         }
     }
 
@@ -267,7 +265,9 @@ internal sealed class PhaseTrack
     {
         for (; scheduledSegments < segments.Count && segments[scheduledSegments].Until is not null; scheduledSegments++)
         {
-            closedSchedule.AddRange(ScheduleOf(segments[scheduledSegments], thresholds, closedSlots));
+            var taken = closedSlots.ToHashSet();
+            closedSchedule = closedSchedule.AddRange(ScheduleOf(segments[scheduledSegments], thresholds, taken));
+            closedSlots = [.. taken];
         }
 
         return scheduledSegments < segments.Count
@@ -327,16 +327,17 @@ internal sealed class PhaseTrack
         if (IsTracked)
         {
             CloseLastSpan(at);
-            segments[^1] = segments[^1] with { Until = at };
+            segments = segments.SetItem(segments.Count - 1, segments[^1] with { Until = at });
         }
     }
 
     private void CloseLastSpan(Instant at)
     {
-        var span = spans[^1] = spans[^1] with { Until = at };
+        var span = spans[^1] with { Until = at };
+        spans = spans.SetItem(spans.Count - 1, span);
         var length = span.Clock.BusinessTimeBetween(span.From, at);
-        runningBefore.Add(runningBefore[^1] + (span.Running ? length : Duration.Zero));
-        pausedBefore.Add(pausedBefore[^1] + (span.Running ? Duration.Zero : length));
+        runningBefore = runningBefore.Add(runningBefore[^1] + (span.Running ? length : Duration.Zero));
+        pausedBefore = pausedBefore.Add(pausedBefore[^1] + (span.Running ? Duration.Zero : length));
     }
 
     private Duration SumSpans(Instant asOf, bool running)

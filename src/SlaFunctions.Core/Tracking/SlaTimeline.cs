@@ -13,10 +13,10 @@ internal sealed class SlaTimeline
 {
     private readonly SlaPolicy policy;
     private readonly List<PhaseTrack> phases = [];
-    private readonly List<PauseRecord> pauses = [];
+    private ImmutableList<PauseRecord> pauses = [];
     private readonly Dictionary<(PauseSource, string), int> openPauses = [];
     private readonly HashSet<string> explicitReasons = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<TicketEvent, string> ignored = new(ReferenceEqualityComparer.Instance);
+    private ImmutableDictionary<TicketEvent, string> ignored = ImmutableDictionary.Create<TicketEvent, string>(ReferenceEqualityComparer.Instance);
     private ImmutableArray<ScheduledNotification>? schedule;
 
     private SlaTimeline(SlaPolicy policy, TicketCreated created)
@@ -36,10 +36,10 @@ internal sealed class SlaTimeline
         IsCancelled = other.IsCancelled;
         OmittedPauses = other.OmittedPauses;
         phases = [.. other.phases.Select(p => p.StoppedAt is null ? p.Clone() : p)]; // a stopped phase no longer changes
-        pauses = [.. other.pauses];
+        pauses = other.pauses;
         openPauses = new(other.openPauses);
         explicitReasons = new(other.explicitReasons, StringComparer.OrdinalIgnoreCase);
-        ignored = new(other.ignored, ReferenceEqualityComparer.Instance);
+        ignored = other.ignored;
     }
 
     public string Priority { get; private set; }
@@ -80,7 +80,7 @@ internal sealed class SlaTimeline
         {
             if (timeline.Apply(e) is { } reason)
             {
-                timeline.ignored[e] = reason;
+                timeline.ignored = timeline.ignored.SetItem(e, reason);
             }
         }
 
@@ -95,7 +95,7 @@ internal sealed class SlaTimeline
         {
             if (timeline.Apply(e) is { } reason)
             {
-                timeline.ignored[e] = reason;
+                timeline.ignored = timeline.ignored.SetItem(e, reason);
             }
         }
 
@@ -118,7 +118,7 @@ internal sealed class SlaTimeline
                 openPauses[(pause.Source, pause.Reason.ToUpperInvariant())] = pauses.Count;
             }
 
-            pauses.Add(pause);
+            pauses = pauses.Add(pause);
         }
 
         phases.AddRange(checkpoint.Phases.Select(p => new PhaseTrack(p, checkpoint.At, policy.Calendar, priority =>
@@ -172,7 +172,7 @@ internal sealed class SlaTimeline
         var next = new SlaTimeline(this);
         if (next.Apply(e) is { } reason)
         {
-            next.ignored[e] = reason;
+            next.ignored = next.ignored.SetItem(e, reason);
         }
 
         return next;
@@ -343,14 +343,14 @@ internal sealed class SlaTimeline
     private void OpenPause(Instant at, PauseSource source, string reason)
     {
         openPauses[(source, reason.ToUpperInvariant())] = pauses.Count;
-        pauses.Add(new PauseRecord(at, null, reason, source));
+        pauses = pauses.Add(new PauseRecord(at, null, reason, source));
     }
 
     private void ClosePause(Instant at, PauseSource source, string reason)
     {
         if (openPauses.Remove((source, reason.ToUpperInvariant()), out var index))
         {
-            pauses[index] = pauses[index] with { To = at };
+            pauses = pauses.SetItem(index, pauses[index] with { To = at });
         }
     }
 }
