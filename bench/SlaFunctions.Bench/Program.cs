@@ -5,6 +5,7 @@ using SlaFunctions.Bench.Postgres;
 return args.FirstOrDefault() switch
 {
     "calendar" => CalendarBench.Run(args[1..]),
+    "simulate" => SimulateBench.Run(args[1..]),
     "polling" => await PollingBench.RunAsync(args[1..]),
     "lateness" => await LatenessBench.RunAsync(args[1..]),
     "ingest" => await IngestBench.RunAsync(args[1..]),
@@ -13,6 +14,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: scripts/bench calendar|polling|lateness|ingest [--quick]");
+    Console.Error.WriteLine("usage: scripts/bench calendar|simulate|polling|lateness|ingest [--quick]");
     return 2;
 }

@@ -102,12 +102,15 @@ public sealed partial class SlaApi
             });
         });
 
-    /// <summary><c>POST /api/simulate</c>: SPEC §3, with no tenant and no side effects.</summary>
-    public static ApiResponse Simulate(string body)
+    /// <summary>
+    /// <c>POST /api/simulate</c>: SPEC §3, with no tenant and no side effects; a scenario is bounded by
+    /// <see cref="ScenarioLimits"/>, and the run stops when <paramref name="cancellationToken"/> says the caller went away.
+    /// </summary>
+    public static ApiResponse Simulate(string body, CancellationToken cancellationToken = default)
     {
         try
         {
-            var result = ScenarioRunner.Run(ScenarioJson.Read(body));
+            var result = ScenarioRunner.Run(ScenarioJson.Read(body), cancellationToken);
             return new ApiResponse(200, SimulationJson.Write(result), ApiResponse.Json);
         }
         catch (InvalidInputException e)

@@ -19,6 +19,7 @@ public static class ScenarioJson
     public static Scenario Read(JsonInput input)
     {
         input.AllowOnly("calendars", "policy", "events", "until");
+        CheckSize(input);
         var calendars = input.Required("calendars").Properties()
             .ToDictionary(c => c.Name, c => CalendarJson.Read(c.Value), StringComparer.Ordinal);
         var policy = PolicyJson.Read(input.Required("policy"), ScenarioPolicy, calendars.GetValueOrDefault);
@@ -47,7 +48,38 @@ public static class ScenarioJson
             throw input.Required("until").Error($"is before the ticket was created ({history[0].At})");
         }
 
+        var asOf = until ?? history[^1].At;
+        if (asOf - history[0].At > ScenarioLimits.MaxSpan)
+        {
+            throw (input.Optional("until") ?? events[^1].Required("at")).Error(
+                $"is more than {ScenarioLimits.MaxSpan.Days:N0} days after the ticket was created: the longest span a scenario may cover " +
+                "(see docs/operations.md, \"Limits of simulate\")");
+        }
+
         return new Scenario(policy, history.MoveToImmutable(), until);
+    }
+
+    /// <summary>Refuses a scenario larger than <see cref="ScenarioLimits"/> before any of it is read.</summary>
+    private static void CheckSize(JsonInput input)
+    {
+        ScenarioLimits.AtMost(input.Optional("events"), ScenarioLimits.MaxEvents, "events");
+        ScenarioLimits.AtMost(input.Optional("calendars"), ScenarioLimits.MaxCalendars, "calendars");
+        foreach (var (_, calendar) in input.Optional("calendars")?.Properties() ?? [])
+        {
+            ScenarioLimits.AtMost(calendar.Optional("hours"), ScenarioLimits.MaxIntervals, "open intervals");
+            ScenarioLimits.AtMost(calendar.Optional("holidays"), ScenarioLimits.MaxHolidays, "holidays");
+        }
+
+        if (input.Optional("policy") is { Element.ValueKind: System.Text.Json.JsonValueKind.Object } policy)
+        {
+            ScenarioLimits.AtMost(policy.Optional("targets"), ScenarioLimits.MaxTargets, "targets");
+            ScenarioLimits.AtMost(policy.Optional("thresholds"), ScenarioLimits.MaxThresholds, "thresholds");
+            ScenarioLimits.AtMost(policy.Optional("pauseStatuses"), ScenarioLimits.MaxPauseStatuses, "pausing statuses");
+            foreach (var (_, target) in policy.Optional("targets")?.Properties() ?? [])
+            {
+                ScenarioLimits.AtMost(target.Optional("escalations"), ScenarioLimits.MaxThresholds, "escalations");
+            }
+        }
     }
 
     private static TicketEvent ReadEvent(JsonInput input, SlaPolicy policy, bool first)

@@ -9,7 +9,8 @@ namespace SlaFunctions.Core.Simulation;
 /// </summary>
 public static class ScenarioRunner
 {
-    public static SlaStatus Run(Scenario scenario)
+    /// <param name="cancellationToken">Stops the run between two steps (the caller went away).</param>
+    public static SlaStatus Run(Scenario scenario, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var asOf = scenario.AsOf;
@@ -17,19 +18,21 @@ public static class ScenarioRunner
         var sla = TicketSla.Start(scenario.Policy, (TicketCreated)events[0]);
         foreach (var e in events.Skip(1))
         {
-            sla = FireWhile(sla, wake => wake < e.At);
+            sla = FireWhile(sla, wake => wake < e.At, cancellationToken);
             sla = sla.Apply(e).Sla;
         }
 
-        sla = FireWhile(sla, wake => wake <= asOf);
+        sla = FireWhile(sla, wake => wake <= asOf, cancellationToken);
         return sla.StatusAt(asOf);
     }
 
-    private static TicketSla FireWhile(TicketSla sla, Func<Instant, bool> isDue)
+    private static TicketSla FireWhile(TicketSla sla, Func<Instant, bool> isDue, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         while (sla.NextWakeAt is { } wake && isDue(wake))
         {
             sla = sla.FireDue(wake).Sla;
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         return sla;

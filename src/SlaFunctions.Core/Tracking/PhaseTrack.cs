@@ -9,19 +9,128 @@ namespace SlaFunctions.Core.Tracking;
 /// One phase cycle as a sequence of spans: running or paused, each counted on the clock of the target in
 /// force. A target segment lasts from one priority change to the next; while a phase has no target it
 /// has no open segment and its elapsed time stands still. Built forward by <see cref="SlaTimeline"/>,
-/// then only queried.
+/// then queried. Only the last span and the last segment can still change, so the running and paused time
+/// before each span and what each closed segment fixed (its notifications, a due instant) are kept as they
+/// close: a query costs a calendar walk or two and a binary search, not a walk over the whole history.
 /// </summary>
-internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
+internal sealed class PhaseTrack
 {
-    private readonly List<Span> spans = [];
-    private readonly List<TargetSegment> segments = [];
-    private Duration[]? spanLengths;
+    // Persistent lists: a copy to build on shares them, so extending a long history does not copy it.
+    private ImmutableList<Span> spans;
+    private ImmutableList<TargetSegment> segments;
 
-    public SlaPhase Phase { get; } = phase;
+    // runningBefore[i] and pausedBefore[i]: the time spans[0..i) counted, for every i up to the closed spans.
+    private ImmutableList<Duration> runningBefore;
+    private ImmutableList<Duration> pausedBefore;
 
-    public int Cycle { get; } = cycle;
+    // What the closed segments fixed: their notifications and slots, and the due instant if one of them reached it.
+    private ImmutableList<ScheduledNotification> closedSchedule;
+    private ImmutableHashSet<NotificationSlot> closedSlots;
+    private int scheduledSegments;
+    private int dueCheckedSegments;
+    private Instant? fixedDue;
 
-    public Instant StartedAt { get; } = startedAt;
+    // From a checkpoint: where the amounts up to runningBefore[0] were reached, and what a stopped phase answers.
+    private readonly Dictionary<Duration, Instant> reachedBefore = [];
+    private Duration? compactedTarget;
+    private IBusinessClock? compactedClock;
+    private Instant? stoppedDue;
+
+    public PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
+    {
+        Phase = phase;
+        Cycle = cycle;
+        StartedAt = startedAt;
+        spans = [];
+        segments = [];
+        runningBefore = [Duration.Zero];
+        pausedBefore = [Duration.Zero];
+        closedSchedule = [];
+        closedSlots = [];
+    }
+
+    private PhaseTrack(PhaseTrack other)
+    {
+        Phase = other.Phase;
+        Cycle = other.Cycle;
+        StartedAt = other.StartedAt;
+        CompletedAt = other.CompletedAt;
+        CancelledAt = other.CancelledAt;
+        StoppedUntracked = other.StoppedUntracked;
+        spans = other.spans;
+        segments = other.segments;
+        runningBefore = other.runningBefore;
+        pausedBefore = other.pausedBefore;
+        closedSchedule = other.closedSchedule;
+        closedSlots = other.closedSlots;
+        scheduledSegments = other.scheduledSegments;
+        dueCheckedSegments = other.dueCheckedSegments;
+        fixedDue = other.fixedDue;
+        reachedBefore = other.reachedBefore; // never changes after the checkpoint is read
+        compactedTarget = other.compactedTarget;
+        compactedClock = other.compactedClock;
+        stoppedDue = other.stoppedDue;
+    }
+
+    /// <summary>The phase as a checkpoint left it; <paramref name="segment"/> gives the open segment its target and clock.</summary>
+    public PhaseTrack(
+        PhaseCheckpoint checkpoint, Instant at, IBusinessClock calendar,
+        Func<string, (Duration Target, IBusinessClock Clock, ImmutableArray<decimal> Escalations)> segment)
+        : this(checkpoint.Phase, checkpoint.Cycle, checkpoint.StartedAt)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(segment);
+        compactedClock = checkpoint.LastClockIs24x7 is { } is24x7 ? (is24x7 ? AlwaysOpenClock.Instance : calendar) : null;
+        CompletedAt = checkpoint.CompletedAt;
+        CancelledAt = checkpoint.CancelledAt;
+        StoppedUntracked = checkpoint.StoppedUntracked;
+        runningBefore = [checkpoint.Running];
+        pausedBefore = [checkpoint.Paused];
+        compactedTarget = checkpoint.LastTarget;
+        fixedDue = checkpoint.FixedDue;
+        stoppedDue = checkpoint.StoppedDue;
+        foreach (var reached in checkpoint.Reached)
+        {
+            reachedBefore[reached.Amount] = reached.At;
+        }
+
+        closedSchedule = [.. checkpoint.Scheduled.Select(n => new ScheduledNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt))];
+        closedSlots = [.. checkpoint.Scheduled.Select(n => n.Slot)];
+
+        if (checkpoint.Segment is { } open)
+        {
+            var (target, clock, escalations) = segment(open.Priority);
+            segments = segments.Add(new TargetSegment(open.From, null, target, clock, escalations));
+            spans = spans.Add(new Span(at, null, open.Running, clock));
+        }
+    }
+
+    /// <summary>
+    /// This phase as a checkpoint at <paramref name="at"/>, which is after every change it has seen: the open span
+    /// is split there, and of the closed segments only what they fixed is kept. <paramref name="amounts"/> are the
+    /// amounts of business time the policy can ask about (each target, and each threshold and escalation of it).
+    /// </summary>
+    public PhaseCheckpoint ToCheckpoint(Instant at, IEnumerable<Duration> amounts, ImmutableArray<Threshold> thresholds, string priority)
+    {
+        var due = Due();
+        Schedule(thresholds); // fixes what the closed segments scheduled
+        var running = ElapsedAt(at);
+        return new PhaseCheckpoint(
+            Phase, Cycle, StartedAt, CompletedAt, CancelledAt, StoppedUntracked, running, PausedAt(at),
+            HasSegments ? LastTarget : null,
+            spans.Count > 0 ? spans[^1].Clock is AlwaysOpenClock : null,
+            fixedDue,
+            StoppedAt is null ? null : due,
+            [.. amounts.Distinct().Where(a => a <= running && Reach(a) is not null).Order().Select(a => new ReachedAmount(a, Reach(a)!.Value))],
+            [.. closedSchedule.Select(n => new CompactedNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt))],
+            IsTracked ? new OpenSegment(segments[^1].From, priority, spans[^1].Running) : null);
+    }
+
+    public SlaPhase Phase { get; }
+
+    public int Cycle { get; }
+
+    public Instant StartedAt { get; }
 
     public Instant? CompletedAt { get; private set; }
 
@@ -29,20 +138,27 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
 
     public Instant? StoppedAt => CompletedAt ?? CancelledAt;
 
+    /// <summary>The phase stopped while it had no target: it stays out of sight unless it had already breached.</summary>
+    public bool StoppedUntracked { get; private set; }
+
     public bool IsTracked => segments.Count > 0 && segments[^1].Until is null;
 
     /// <summary>The phase ever had a target.</summary>
-    public bool HasSegments => segments.Count > 0;
+    public bool HasSegments => segments.Count > 0 || compactedTarget is not null;
 
-    public TargetSegment LastSegment => segments[^1];
+    /// <summary>The target of the last segment the phase had.</summary>
+    public Duration LastTarget => segments.Count > 0 ? segments[^1].Target : compactedTarget!.Value;
 
     public bool IsRunning => IsTracked && spans[^1].Running;
+
+    /// <summary>A copy to build on, leaving this one as it is.</summary>
+    public PhaseTrack Clone() => new(this);
 
     public void Track(Instant at, Duration target, IBusinessClock clock, ImmutableArray<decimal> escalations, bool paused)
     {
         CloseAt(at);
-        segments.Add(new TargetSegment(at, null, target, clock, escalations));
-        spans.Add(new Span(at, null, !paused, clock));
+        segments = segments.Add(new TargetSegment(at, null, target, clock, escalations));
+        spans = spans.Add(new Span(at, null, !paused, clock));
     }
 
     public void Untrack(Instant at) => CloseAt(at);
@@ -52,19 +168,21 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
         if (IsTracked && spans[^1].Running == paused)
         {
             var clock = spans[^1].Clock;
-            spans[^1] = spans[^1] with { Until = at };
-            spans.Add(new Span(at, null, !paused, clock));
+            CloseLastSpan(at);
+            spans = spans.Add(new Span(at, null, !paused, clock));
         }
     }
 
     public void Complete(Instant at)
     {
+        StoppedUntracked = !IsTracked;
         CloseAt(at);
         CompletedAt = at;
     }
 
     public void Cancel(Instant at)
     {
+        StoppedUntracked = !IsTracked;
         CloseAt(at);
         CancelledAt = at;
     }
@@ -80,26 +198,33 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
     /// </summary>
     public Instant? Reach(Duration amount)
     {
-        var lengths = SpanLengths();
-        var accrued = Duration.Zero;
-        for (var i = 0; i < spans.Count; i++)
+        if (amount <= runningBefore[0] && runningBefore[0] > Duration.Zero)
         {
-            var span = spans[i];
-            if (!span.Running)
-            {
-                continue;
-            }
-
-            if (span.Until is null || accrued + lengths[i] >= amount)
-            {
-                return span.Clock.AddBusinessTime(span.From, amount - accrued);
-            }
-
-            accrued += lengths[i];
+            return reachedBefore.TryGetValue(amount, out var reached)
+                ? reached
+                : throw new InvalidOperationException($"The checkpoint does not know where {amount} was reached.");
         }
 
-        return StoppedAt is { } stop && spans.Count > 0
-            ? spans[^1].Clock.AddBusinessTime(stop, amount - accrued)
+        if (amount <= Duration.Zero && spans.FindIndex(s => s.Running) is var first and >= 0)
+        {
+            return spans[first].Clock.AddBusinessTime(spans[first].From, amount);
+        }
+
+        var closed = runningBefore.Count - 1;
+        if (amount > Duration.Zero && closed > 0 && runningBefore[closed] >= amount)
+        {
+            var i = FirstClosedReaching(amount);
+            return spans[i].Clock.AddBusinessTime(spans[i].From, amount - runningBefore[i]);
+        }
+
+        if (closed < spans.Count)
+        {
+            var open = spans[^1];
+            return open.Running ? open.Clock.AddBusinessTime(open.From, amount - runningBefore[closed]) : null;
+        }
+
+        return StoppedAt is { } stop && (spans.Count > 0 ? spans[^1].Clock : compactedClock) is { } clock
+            ? clock.AddBusinessTime(stop, amount - runningBefore[closed])
             : null;
     }
 
@@ -110,17 +235,25 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
     /// </summary>
     public Instant? Due()
     {
-        Instant? projected = null;
-        foreach (var segment in segments)
+        if (fixedDue is not null || stoppedDue is not null)
         {
-            projected = Reach(segment.Target);
-            if (projected is { } reached && segment.TakesEffect(reached) is not null)
+            return fixedDue ?? stoppedDue;
+        }
+
+        for (var i = dueCheckedSegments; i < segments.Count; i++)
+        {
+            if (Reach(segments[i].Target) is { } reached && segments[i].TakesEffect(reached) is not null)
             {
-                return reached;
+                return segments[i].Until is null ? reached : fixedDue = reached;
+            }
+
+            if (segments[i].Until is not null)
+            {
+                dueCheckedSegments = i + 1; // closed without reaching its target: it never will
             }
         }
 
-        return StoppedAt is null ? null : projected;
+        return StoppedAt is null || !HasSegments ? null : Reach(LastTarget);
     }
 
     /// <summary>
@@ -130,58 +263,115 @@ internal sealed class PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
     /// </summary>
     public IEnumerable<ScheduledNotification> Schedule(ImmutableArray<Threshold> thresholds)
     {
-        var taken = new HashSet<NotificationSlot>();
-        foreach (var segment in segments)
+        for (; scheduledSegments < segments.Count && segments[scheduledSegments].Until is not null; scheduledSegments++)
         {
-            var candidates = thresholds.Select(t => (t.Kind, t.Percent, Level: (int?)null))
-                .Concat(segment.Escalations.Select((percent, i) => (Kind: NotificationKind.Escalation, Percent: percent, Level: (int?)(i + 1))));
-            foreach (var (kind, percent, level) in candidates)
-            {
-                var slot = NotificationSlot.Of(Phase, Cycle, kind, percent, level);
-                if (taken.Contains(slot) || Reach(PercentOf(segment.Target, percent)) is not { } reached)
-                {
-                    continue;
-                }
-
-                if (segment.TakesEffect(reached) is { } fireAt)
-                {
-                    taken.Add(slot);
-                    yield return new ScheduledNotification(slot, percent, level, reached, fireAt);
-                }
-            }
+            var taken = closedSlots.ToHashSet();
+            closedSchedule = closedSchedule.AddRange(ScheduleOf(segments[scheduledSegments], thresholds, taken));
+            closedSlots = [.. taken];
         }
+
+        return scheduledSegments < segments.Count
+            ? [.. closedSchedule, .. ScheduleOf(segments[^1], thresholds, [.. closedSlots])]
+            : closedSchedule.ToList();
     }
 
     /// <summary>The amount of business time at which a percent of a target is reached, rounded up to the nanosecond.</summary>
     internal static Duration PercentOf(Duration target, decimal percent) =>
         Duration.FromNanoseconds((long)decimal.Ceiling(target.ToInt64Nanoseconds() * percent / 100m));
 
+    private List<ScheduledNotification> ScheduleOf(TargetSegment segment, ImmutableArray<Threshold> thresholds, HashSet<NotificationSlot> taken)
+    {
+        var scheduled = new List<ScheduledNotification>();
+        var candidates = thresholds.Select(t => (t.Kind, t.Percent, Level: (int?)null))
+            .Concat(segment.Escalations.Select((percent, i) => (Kind: NotificationKind.Escalation, Percent: percent, Level: (int?)(i + 1))));
+        foreach (var (kind, percent, level) in candidates)
+        {
+            var slot = NotificationSlot.Of(Phase, Cycle, kind, percent, level);
+            if (taken.Contains(slot) || Reach(PercentOf(segment.Target, percent)) is not { } reached)
+            {
+                continue;
+            }
+
+            if (segment.TakesEffect(reached) is { } fireAt)
+            {
+                taken.Add(slot);
+                scheduled.Add(new ScheduledNotification(slot, percent, level, reached, fireAt));
+            }
+        }
+
+        return scheduled;
+    }
+
+    /// <summary>The first closed span by whose end the running time reaches a positive amount (it is a running span).</summary>
+    private int FirstClosedReaching(Duration amount)
+    {
+        var (low, high) = (0, runningBefore.Count - 2);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (runningBefore[middle + 1] >= amount)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
+    }
+
     private void CloseAt(Instant at)
     {
         if (IsTracked)
         {
-            spans[^1] = spans[^1] with { Until = at };
-            segments[^1] = segments[^1] with { Until = at };
+            CloseLastSpan(at);
+            segments = segments.SetItem(segments.Count - 1, segments[^1] with { Until = at });
         }
+    }
+
+    private void CloseLastSpan(Instant at)
+    {
+        var span = spans[^1] with { Until = at };
+        spans = spans.SetItem(spans.Count - 1, span);
+        var length = span.Clock.BusinessTimeBetween(span.From, at);
+        runningBefore = runningBefore.Add(runningBefore[^1] + (span.Running ? length : Duration.Zero));
+        pausedBefore = pausedBefore.Add(pausedBefore[^1] + (span.Running ? Duration.Zero : length));
     }
 
     private Duration SumSpans(Instant asOf, bool running)
     {
-        var total = Duration.Zero;
-        foreach (var span in spans)
+        // The spans that began before asOf: all but the last of them ended by asOf (spans do not overlap).
+        var (low, high) = (0, spans.Count);
+        while (low < high)
         {
-            if (span.Running == running && span.From < asOf)
+            var middle = (low + high) / 2;
+            if (spans[middle].From < asOf)
             {
-                var until = span.Until is { } end && end < asOf ? end : asOf;
-                total += span.Clock.BusinessTimeBetween(span.From, until);
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
             }
         }
 
-        return total;
-    }
+        if (low == 0)
+        {
+            return running ? runningBefore[0] : pausedBefore[0];
+        }
 
-    private Duration[] SpanLengths() =>
-        spanLengths ??= [.. spans.Select(s => s.Running && s.Until is { } until ? s.Clock.BusinessTimeBetween(s.From, until) : Duration.Zero)];
+        var last = spans[low - 1];
+        var before = running ? runningBefore[low - 1] : pausedBefore[low - 1];
+        if (last.Running != running)
+        {
+            return before;
+        }
+
+        var until = last.Until is { } end && end < asOf ? end : asOf;
+        return before + last.Clock.BusinessTimeBetween(last.From, until);
+    }
 
     private sealed record Span(Instant From, Instant? Until, bool Running, IBusinessClock Clock);
 }

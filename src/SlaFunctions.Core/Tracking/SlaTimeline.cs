@@ -13,10 +13,10 @@ internal sealed class SlaTimeline
 {
     private readonly SlaPolicy policy;
     private readonly List<PhaseTrack> phases = [];
-    private readonly List<PauseRecord> pauses = [];
+    private ImmutableList<PauseRecord> pauses = [];
     private readonly Dictionary<(PauseSource, string), int> openPauses = [];
     private readonly HashSet<string> explicitReasons = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<TicketEvent, string> ignored = new(ReferenceEqualityComparer.Instance);
+    private ImmutableDictionary<TicketEvent, string> ignored = ImmutableDictionary.Create<TicketEvent, string>(ReferenceEqualityComparer.Instance);
     private ImmutableArray<ScheduledNotification>? schedule;
 
     private SlaTimeline(SlaPolicy policy, TicketCreated created)
@@ -25,6 +25,21 @@ internal sealed class SlaTimeline
         Priority = created.Priority;
         phases.Add(Begin(SlaPhase.Response, 1, created.At));
         phases.Add(Begin(SlaPhase.Resolution, 1, created.At));
+    }
+
+    private SlaTimeline(SlaTimeline other)
+    {
+        policy = other.policy;
+        Priority = other.Priority;
+        Status = other.Status;
+        IsResolved = other.IsResolved;
+        IsCancelled = other.IsCancelled;
+        OmittedPauses = other.OmittedPauses;
+        phases = [.. other.phases.Select(p => p.StoppedAt is null ? p.Clone() : p)]; // a stopped phase no longer changes
+        pauses = other.pauses;
+        openPauses = new(other.openPauses);
+        explicitReasons = new(other.explicitReasons, StringComparer.OrdinalIgnoreCase);
+        ignored = other.ignored;
     }
 
     public string Priority { get; private set; }
@@ -65,11 +80,102 @@ internal sealed class SlaTimeline
         {
             if (timeline.Apply(e) is { } reason)
             {
-                timeline.ignored[e] = reason;
+                timeline.ignored = timeline.ignored.SetItem(e, reason);
             }
         }
 
         return timeline;
+    }
+
+    /// <summary>Continues from a checkpoint: the state the events before it left, with none of their detail.</summary>
+    public static SlaTimeline Build(SlaPolicy policy, SlaCheckpoint checkpoint, IReadOnlyList<TicketEvent> events)
+    {
+        var timeline = new SlaTimeline(policy, checkpoint);
+        foreach (var e in events)
+        {
+            if (timeline.Apply(e) is { } reason)
+            {
+                timeline.ignored = timeline.ignored.SetItem(e, reason);
+            }
+        }
+
+        return timeline;
+    }
+
+    private SlaTimeline(SlaPolicy policy, SlaCheckpoint checkpoint)
+    {
+        this.policy = policy;
+        Priority = checkpoint.Priority;
+        Status = checkpoint.Status;
+        IsResolved = checkpoint.IsResolved;
+        IsCancelled = checkpoint.IsCancelled;
+        explicitReasons.UnionWith(checkpoint.ExplicitReasons);
+        OmittedPauses = checkpoint.OmittedPauses;
+        foreach (var pause in checkpoint.Pauses)
+        {
+            if (pause.To is null)
+            {
+                openPauses[(pause.Source, pause.Reason.ToUpperInvariant())] = pauses.Count;
+            }
+
+            pauses = pauses.Add(pause);
+        }
+
+        phases.AddRange(checkpoint.Phases.Select(p => new PhaseTrack(p, checkpoint.At, policy.Calendar, priority =>
+        {
+            var target = policy.TargetOf(priority);
+            return (target.For(p.Phase)!.Value, policy.ClockFor(target), target.Escalations);
+        })));
+    }
+
+    /// <summary>
+    /// The state at <paramref name="at"/>, which is after every event folded so far and before any event still to
+    /// come: the open pauses, and each phase as <see cref="PhaseTrack.ToCheckpoint"/> leaves it.
+    /// </summary>
+    public SlaCheckpoint Checkpoint(Instant at, TicketCreated created, int compactedEvents)
+    {
+        // The ledger keeps every open pause and the latest closed ones; older closed ones are only counted.
+        var closed = pauses.Select((p, i) => (p, i)).Where(x => x.p.To is not null).Select(x => x.i).ToList();
+        var dropped = closed.Take(Math.Max(0, closed.Count - KeptPauses)).ToHashSet();
+        return new SlaCheckpoint(
+            at,
+            created,
+            Priority,
+            Status,
+            IsResolved,
+            IsCancelled,
+            [.. explicitReasons.Order(StringComparer.Ordinal)],
+            [.. pauses.Where((_, i) => !dropped.Contains(i))],
+            OmittedPauses + dropped.Count,
+            compactedEvents,
+            [.. phases.Select(p => p.ToCheckpoint(at, AmountsOf(p.Phase), policy.Thresholds, Priority))]);
+    }
+
+    /// <summary>Closed pauses a checkpoint keeps in the ledger; the status shows these and counts the rest.</summary>
+    public const int KeptPauses = 50;
+
+    /// <summary>Closed pauses compacted out of the ledger (counted, no longer listed).</summary>
+    public int OmittedPauses { get; }
+
+    /// <summary>Every amount of business time the policy can ask a phase about: each target, and its thresholds and escalations.</summary>
+    private IEnumerable<Duration> AmountsOf(SlaPhase phase) =>
+        policy.Targets.Values.SelectMany(target => target.For(phase) is { } t
+            ? policy.Thresholds.Select(h => h.Percent).Concat(target.Escalations).Select(p => PhaseTrack.PercentOf(t, p)).Append(t)
+            : []);
+
+    /// <summary>
+    /// This history with an event appended that is at or after every event in it: the same as building the
+    /// longer history from the start, without folding the start again.
+    /// </summary>
+    public SlaTimeline Extend(TicketEvent e)
+    {
+        var next = new SlaTimeline(this);
+        if (next.Apply(e) is { } reason)
+        {
+            next.ignored = next.ignored.SetItem(e, reason);
+        }
+
+        return next;
     }
 
     /// <summary>Why the event changed nothing, or null when it applied.</summary>
@@ -237,14 +343,14 @@ internal sealed class SlaTimeline
     private void OpenPause(Instant at, PauseSource source, string reason)
     {
         openPauses[(source, reason.ToUpperInvariant())] = pauses.Count;
-        pauses.Add(new PauseRecord(at, null, reason, source));
+        pauses = pauses.Add(new PauseRecord(at, null, reason, source));
     }
 
     private void ClosePause(Instant at, PauseSource source, string reason)
     {
         if (openPauses.Remove((source, reason.ToUpperInvariant()), out var index))
         {
-            pauses[index] = pauses[index] with { To = at };
+            pauses = pauses.SetItem(index, pauses[index] with { To = at });
         }
     }
 }

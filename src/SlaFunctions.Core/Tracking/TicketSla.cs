@@ -16,14 +16,23 @@ public sealed class TicketSla
     private readonly SlaTimeline timeline;
     private readonly HashSet<NotificationSlot> firedSlots;
 
-    private TicketSla(SlaPolicy policy, ImmutableArray<TicketEvent> events, ImmutableArray<FiredNotification> fired, SlaTimeline? timeline = null)
+    private TicketSla(
+        SlaPolicy policy, ImmutableArray<TicketEvent> events, ImmutableArray<FiredNotification> fired, SlaTimeline? timeline = null,
+        SlaCheckpoint? checkpoint = null)
     {
         Policy = policy;
         Events = events;
         Fired = fired;
-        this.timeline = timeline ?? SlaTimeline.Build(policy, events);
+        Checkpoint = checkpoint;
+        this.timeline = timeline ?? Fold(policy, checkpoint, events);
         firedSlots = [.. fired.Select(f => f.Slot)];
     }
+
+    /// <summary>The history before <see cref="SlaCheckpoint.At"/>, folded (docs/decisions/0007); null when nothing is compacted.</summary>
+    public SlaCheckpoint? Checkpoint { get; }
+
+    /// <summary>The instant of the last event, or of the checkpoint when no event came after it.</summary>
+    private Instant LastAt => Events.IsEmpty ? Checkpoint!.At : Events[^1].At;
 
     public SlaPolicy Policy { get; }
 
@@ -32,7 +41,7 @@ public sealed class TicketSla
 
     public ImmutableArray<FiredNotification> Fired { get; }
 
-    public TicketCreated Created => (TicketCreated)Events[0];
+    public TicketCreated Created => Checkpoint?.Created ?? (TicketCreated)Events[0];
 
     public string Priority => timeline.Priority;
 
@@ -60,17 +69,43 @@ public sealed class TicketSla
             throw new ArgumentException($"The snapshot is bound to policy {snapshot.Policy}, not {policy.Ref}.", nameof(policy));
         }
 
-        if (snapshot.Events.IsDefaultOrEmpty || snapshot.Events[0] is not TicketCreated
-            || snapshot.Events.Skip(1).Any(e => e is TicketCreated)
-            || snapshot.Events.Zip(snapshot.Events.Skip(1)).Any(pair => pair.Second.At < pair.First.At))
+        var events = snapshot.Events.IsDefault ? [] : snapshot.Events;
+        var (first, rest) = snapshot.Checkpoint is { } checkpoint
+            ? (events.IsEmpty || events[0].At >= checkpoint.At, events)
+            : (!events.IsEmpty && events[0] is TicketCreated, events.IsEmpty ? events : events[1..]);
+        if (!first || rest.Any(e => e is TicketCreated) || events.Zip(events.Skip(1)).Any(pair => pair.Second.At < pair.First.At))
         {
-            throw new ArgumentException("A snapshot's events start with the creation and are ordered by instant.", nameof(snapshot));
+            throw new ArgumentException(
+                "A snapshot's events start with the creation (or at its checkpoint) and are ordered by instant.", nameof(snapshot));
         }
 
-        return new TicketSla(policy, snapshot.Events, snapshot.Fired.IsDefault ? [] : snapshot.Fired);
+        return new TicketSla(policy, events, snapshot.Fired.IsDefault ? [] : snapshot.Fired, checkpoint: snapshot.Checkpoint);
     }
 
-    public SlaSnapshot ToSnapshot() => new(Policy.Ref, Events, Fired);
+    public SlaSnapshot ToSnapshot() => new(Policy.Ref, Events, Fired, Checkpoint);
+
+    /// <summary>
+    /// Folds the history before an instant into a checkpoint (docs/decisions/0007): the instant taken is the
+    /// horizon, or earlier where a notification before it has not fired yet, so that everything before it is
+    /// settled. Every answer at or after that instant stays the same; an event dated before it is refused from
+    /// then on. Returns this SLA unchanged when fewer than <paramref name="minEvents"/> events would be folded.
+    /// </summary>
+    public TicketSla Compact(Instant horizon, int minEvents = 1)
+    {
+        var at = NextWakeAt is { } wake && wake < horizon ? wake : horizon;
+        var folded = Events.TakeWhile(e => e.At < at).ToList();
+        var count = folded.Count - (Checkpoint is null ? 1 : 0);
+        if (count < Math.Max(1, minEvents) || at <= Created.At || (Checkpoint is { } current && at < current.At))
+        {
+            return this;
+        }
+
+        var checkpoint = Fold(Policy, Checkpoint, folded).Checkpoint(at, Created, (Checkpoint?.CompactedEvents ?? 0) + count);
+        return new TicketSla(Policy, Events[folded.Count..], Fired, checkpoint: checkpoint);
+    }
+
+    private static SlaTimeline Fold(SlaPolicy policy, SlaCheckpoint? checkpoint, IReadOnlyList<TicketEvent> events) =>
+        checkpoint is null ? SlaTimeline.Build(policy, events) : SlaTimeline.Build(policy, checkpoint, events);
 
     /// <summary>
     /// Adds an event to the history at its instant. An event whose id is already in the history is a
@@ -96,20 +131,25 @@ public sealed class TicketSla
             throw new InvalidInputException("at", $"is before the ticket was created ({Created.At})");
         }
 
+        if (Checkpoint is { } checkpoint && e.At < checkpoint.At)
+        {
+            throw new InvalidInputException("at", $"is before {checkpoint.At}, up to which this ticket's history is settled and compacted");
+        }
+
         if (e is TicketPriorityChanged change)
         {
             RequireTargets(Policy, change.Priority);
         }
 
         var position = Events.Length;
-        while (Events[position - 1].At > e.At)
+        while (position > 0 && Events[position - 1].At > e.At)
         {
             position--;
         }
 
         // Kept even when it changes nothing where it stands: a resume that overtook its pause takes
         // effect once the pause arrives and lands before it.
-        var next = new TicketSla(Policy, Events.Insert(position, e), Fired);
+        var next = new TicketSla(Policy, Events.Insert(position, e), Fired, position == Events.Length ? timeline.Extend(e) : null, Checkpoint);
         return next.timeline.IgnoredReason(e) is { } reason
             ? new EventResult(next, EventEffect.Ignored, reason)
             : new EventResult(next, EventEffect.Applied, null);
@@ -133,16 +173,21 @@ public sealed class TicketSla
             .ToImmutableArray();
         return due.IsEmpty
             ? new FiringResult(this, due)
-            : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(due), timeline), due);
+            : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(due), timeline, Checkpoint), due);
     }
 
     /// <summary>The status as of now, or as of the last event when that is later (an event stamped ahead of the clock).</summary>
-    public SlaStatus StatusNow(Instant now) => StatusAt(now > Events[^1].At ? now : Events[^1].At);
+    public SlaStatus StatusNow(Instant now) => StatusAt(now > LastAt ? now : LastAt);
 
     /// <summary>The phases, pauses and fired notifications as of an instant; events after it are left out.</summary>
     public SlaStatus StatusAt(Instant asOf)
     {
-        var view = Events[^1].At <= asOf ? timeline : SlaTimeline.Build(Policy, [.. Events.TakeWhile(e => e.At <= asOf)]);
+        if (Checkpoint is { } checkpoint && asOf < checkpoint.At)
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"The history before {checkpoint.At} is compacted.");
+        }
+
+        var view = LastAt <= asOf ? timeline : Fold(Policy, Checkpoint, [.. Events.TakeWhile(e => e.At <= asOf)]);
         return new SlaStatus(
             asOf,
             view.Priority,
@@ -159,6 +204,11 @@ public sealed class TicketSla
         }
 
         var due = phase.Due();
+        if (phase.StoppedUntracked && !(due < phase.StoppedAt))
+        {
+            return null; // it stopped being tracked before it breached; a later stop does not bring it back (SPEC §2)
+        }
+
         PhaseOutcome outcome;
         if (phase.CompletedAt is { } completed)
         {
@@ -184,7 +234,7 @@ public sealed class TicketSla
         return new PhaseStatus(
             phase.Phase,
             phase.Cycle,
-            phase.LastSegment.Target,
+            phase.LastTarget,
             phase.StartedAt,
             due,
             phase.CompletedAt,

@@ -83,7 +83,7 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
     [Function("Simulate")]
     public Task<IActionResult> Simulate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "simulate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        WithBody(request, client, (_, body, _) => Task.FromResult(SlaApi.Simulate(body)));
+        WithBody(request, client, (_, body, ct) => Task.FromResult(SlaApi.Simulate(body, ct)));
 
     [Function("Health")]
     public Task<IActionResult> Health(

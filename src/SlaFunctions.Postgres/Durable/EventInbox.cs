@@ -28,8 +28,25 @@ public sealed class EventInbox(NpgsqlDataSource dataSource, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Sql.ExecuteAsync(connection,
-            "insert into processed_events (tenant_id, event_id, processed_at, content_digest) values ($1, $2, $3, $4) on conflict do nothing",
-            cancellationToken, envelope.TenantId, envelope.EventId, clock.GetCurrentInstant(), envelope.ContentDigest());
+        await using var batch = new NpgsqlBatch(connection);
+        Record(batch, envelope.TenantId, new Dictionary<string, string?> { [envelope.EventId] = envelope.ContentDigest() }, clock.GetCurrentInstant());
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends the inbox rows of events (id → digest of the content it was processed with) to a batch, so that they
+    /// commit in the same transaction as what the events changed: an event is never acknowledged by its effects
+    /// without its inbox row, or the reverse.
+    /// </summary>
+    internal static void Record(NpgsqlBatch batch, string tenantId, IReadOnlyDictionary<string, string?> events, Instant now)
+    {
+        if (events.Count > 0)
+        {
+            batch.BatchCommands.Add(Sql.BatchCommand("""
+                insert into processed_events (tenant_id, event_id, processed_at, content_digest)
+                select $1, event_id, $3, content_digest from unnest($2::text[], $4::text[]) as e(event_id, content_digest)
+                on conflict do nothing
+                """, tenantId, events.Keys.ToArray(), now, events.Values.ToArray()));
+        }
     }
 }

@@ -39,7 +39,7 @@ public sealed class PostgresEventIngestion(
         {
             RejectedEvent rejected => await DeadLetterAsync(envelope, rejected.Rejection, cancellationToken),
             IgnoredEvent ignored => new IngestResult(IngestStatus.Ignored, ignored.Reason),
-            StartSla start => await StartAsync(envelope, start, cancellationToken),
+            StartSla start => (await StartAsync(envelope, start, [], new Dictionary<string, string?> { [envelope.EventId] = envelope.ContentDigest() }, cancellationToken)).Result,
             ApplyEvent apply => await ApplyAsync(envelope, apply, cancellationToken),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
@@ -56,6 +56,9 @@ public sealed class PostgresEventIngestion(
     /// A batch in few transactions: one inbox read; the SLAs it starts; then, per correlation key, each ticket's
     /// events applied together (one locked load and store, one firing with all of them known); one inbox write.
     /// Starts go first, so an event that came before its ticket's creation in the batch applies rather than parks.
+    /// An applied event's inbox row is written in the transaction of the last ticket it is applied to, so a crash
+    /// mid-batch leaves no event acknowledged by a ticket without its inbox row, nor marked processed before
+    /// every ticket has it (a redelivery then applies it where it is missing and is a duplicate elsewhere).
     /// </summary>
     public async Task<ImmutableArray<IngestResult>> IngestBatchAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
     {
@@ -104,7 +107,17 @@ public sealed class PostgresEventIngestion(
         {
             var keys = start.SubscriptionKeys.Add(start.Ticket.TicketId);
             var following = applies.Where(a => envelopes[a.Index].TenantId == start.Ticket.TenantId && keys.Contains(a.Apply.CorrelationKey)).ToList();
-            var (result, applied) = await StartAsync(envelopes[index], start, [.. following.Select(f => f.Apply.Event)], cancellationToken);
+            var inbox = new Dictionary<string, string?>(StringComparer.Ordinal) { [envelopes[index].EventId] = envelopes[index].ContentDigest() };
+            foreach (var f in following)
+            {
+                // Recorded here only when no other ticket will take the event after this start.
+                if ((await TicketsOfAsync(start.Ticket.TenantId, f.Apply.CorrelationKey, cancellationToken)).All(t => t == start.Ticket.TicketId))
+                {
+                    inbox[envelopes[f.Index].EventId] = envelopes[f.Index].ContentDigest();
+                }
+            }
+
+            var (result, applied) = await StartAsync(envelopes[index], start, [.. following.Select(f => f.Apply.Event)], inbox, cancellationToken);
             results[index] = result;
             for (var i = 0; i < applied.Length; i++)
             {
@@ -273,15 +286,13 @@ public sealed class PostgresEventIngestion(
         return letters.ToImmutable();
     }
 
-    private async Task<IngestResult> StartAsync(EventEnvelope envelope, StartSla start, CancellationToken cancellationToken) =>
-        (await StartAsync(envelope, start, [], cancellationToken)).Result;
-
     private async Task<(IngestResult Result, ImmutableArray<AppliedEvent> Following)> StartAsync(
-        EventEnvelope envelope, StartSla start, IReadOnlyList<TicketEvent> following, CancellationToken cancellationToken)
+        EventEnvelope envelope, StartSla start, IReadOnlyList<TicketEvent> following, IReadOnlyDictionary<string, string?> inbox, CancellationToken cancellationToken)
     {
         try
         {
-            var (change, applied) = await slas.StartWithAsync(start.Ticket, start.Request with { CorrelationKeys = start.SubscriptionKeys }, following, cancellationToken);
+            var (change, applied) = await slas.StartWithAsync(
+                start.Ticket, start.Request with { CorrelationKeys = start.SubscriptionKeys }, following, inbox, cancellationToken);
             await DrainParkedAsync(start.Ticket, start.SubscriptionKeys.Add(start.Ticket.TicketId), cancellationToken);
             return change.Effect == EventEffect.Duplicate
                 ? (new IngestResult(IngestStatus.Duplicate, change.Reason) { Tickets = [start.Ticket.TicketId] }, applied)
@@ -298,7 +309,7 @@ public sealed class PostgresEventIngestion(
         var tickets = await TicketsOfAsync(envelope.TenantId, apply.CorrelationKey, cancellationToken);
         if (tickets.Count > 0)
         {
-            return await ApplyToAsync(envelope, tickets, apply, cancellationToken);
+            return await ApplyToAsync(envelope, tickets, apply, cancellationToken, recordInbox: true);
         }
 
         var now = clock.GetCurrentInstant();
@@ -320,14 +331,20 @@ public sealed class PostgresEventIngestion(
             : await DeadLetterAsync(envelope, EventIdReuse.Rejection(envelope), cancellationToken);
     }
 
-    private async Task<IngestResult> ApplyToAsync(EventEnvelope envelope, IReadOnlyList<string> tickets, ApplyEvent apply, CancellationToken cancellationToken)
+    /// <param name="recordInbox">Record the event as processed with the last ticket's store.</param>
+    private async Task<IngestResult> ApplyToAsync(
+        EventEnvelope envelope, IReadOnlyList<string> tickets, ApplyEvent apply, CancellationToken cancellationToken, bool recordInbox = false)
     {
         var effects = new List<EventEffect>();
         foreach (var ticketId in tickets)
         {
             try
             {
-                effects.Add((await slas.ApplyAsync(new TicketKey(envelope.TenantId, ticketId), apply.Event, cancellationToken)).Effect);
+                IReadOnlyDictionary<string, string?>? inbox = recordInbox && ticketId == tickets[^1]
+                    ? new Dictionary<string, string?>(StringComparer.Ordinal) { [envelope.EventId] = envelope.ContentDigest() }
+                    : null;
+                var (applied, _) = await slas.ApplyAllAsync(new TicketKey(envelope.TenantId, ticketId), [apply.Event], inbox, cancellationToken);
+                effects.Add(applied[0].Error is { } error ? throw error : applied[0].Effect!.Value);
             }
             catch (InvalidInputException e)
             {
@@ -361,17 +378,19 @@ public sealed class PostgresEventIngestion(
         }
 
         var effects = group.Select(g => merged.GetValueOrDefault(g.Index)?.Select(m => m.Applied).ToList() ?? []).ToList();
+        bool IsPending(int i, string ticketId) => merged.GetValueOrDefault(group[i].Index)?.Any(m => m.TicketId == ticketId) != true;
         foreach (var ticketId in tickets)
         {
-            var pending = Enumerable.Range(0, group.Count)
-                .Where(i => merged.GetValueOrDefault(group[i].Index)?.Any(m => m.TicketId == ticketId) != true)
-                .ToList();
+            var pending = Enumerable.Range(0, group.Count).Where(i => IsPending(i, ticketId)).ToList();
             if (pending.Count == 0)
             {
                 continue;
             }
 
-            var (applied, _) = await slas.ApplyAllAsync(new TicketKey(tenant, ticketId), [.. pending.Select(i => group[i].Apply.Event)], cancellationToken);
+            var inbox = pending.Where(i => tickets.Last(t => IsPending(i, t)) == ticketId)
+                .Select(i => envelopes[group[i].Index]).DistinctBy(e => e.EventId, StringComparer.Ordinal)
+                .ToDictionary(e => e.EventId, e => (string?)e.ContentDigest(), StringComparer.Ordinal);
+            var (applied, _) = await slas.ApplyAllAsync(new TicketKey(tenant, ticketId), [.. pending.Select(i => group[i].Apply.Event)], inbox, cancellationToken);
             for (var j = 0; j < pending.Count; j++)
             {
                 effects[pending[j]].Add(applied[j]);

@@ -6,6 +6,7 @@ using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Durable;
 
 namespace SlaFunctions.Postgres.Tickets;
 
@@ -17,14 +18,17 @@ public sealed class PostgresSlaService(
     NpgsqlDataSource dataSource, DefinitionStore definitions, PolicyCache policies, IClock clock, SlaStoreOptions options) : ISlaService
 {
     public async Task<SlaChange> StartAsync(TicketKey ticket, StartRequest request, CancellationToken cancellationToken = default) =>
-        (await StartWithAsync(ticket, request, [], cancellationToken)).Change;
+        (await StartWithAsync(ticket, request, [], cancellationToken: cancellationToken)).Change;
 
     /// <summary>
     /// Starts the SLA with events that follow its creation (from the same batch) applied in the same
     /// transaction. When the SLA existed already nothing is applied and the events are returned empty.
+    /// The ids in <paramref name="inbox"/> (the start's and the following events') are recorded as processed
+    /// in that transaction, each only if its event was accepted.
     /// </summary>
     public async Task<(SlaChange Change, ImmutableArray<AppliedEvent> Events)> StartWithAsync(
-        TicketKey ticket, StartRequest request, IReadOnlyList<TicketEvent> following, CancellationToken cancellationToken = default)
+        TicketKey ticket, StartRequest request, IReadOnlyList<TicketEvent> following, IReadOnlyDictionary<string, string?>? inbox = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(request);
@@ -59,6 +63,7 @@ public sealed class PostgresSlaService(
             }
 
             TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
+            EventInbox.Record(batch, ticket.TenantId, Accepted(inbox, applied, request.Id), now);
             TicketSlaWrites.Audit(batch,
             [
                 (ticket, "started", new { policy = definition.Ref, request.Priority, createdAt, request.Id }),
@@ -79,7 +84,7 @@ public sealed class PostgresSlaService(
     public async Task<SlaChange> ApplyAsync(TicketKey ticket, TicketEvent e, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var (events, change) = await ApplyAllAsync(ticket, [e], cancellationToken);
+        var (events, change) = await ApplyAllAsync(ticket, [e], cancellationToken: cancellationToken);
         return events[0].Error is { } error ? throw error : change with { Effect = events[0].Effect!.Value, Reason = events[0].Reason };
     }
 
@@ -88,9 +93,10 @@ public sealed class PostgresSlaService(
     /// due is fired once, with the whole history known. Each event's own outcome is reported; an event that
     /// cannot be accepted (in the future, before the creation, an unknown priority) is refused alone.
     /// </summary>
+    /// <param name="inbox">Ids of these events to record as processed in the same transaction, each only if accepted.</param>
     /// <exception cref="SlaNotFoundException">The ticket has no SLA.</exception>
     public async Task<(ImmutableArray<AppliedEvent> Events, SlaChange Change)> ApplyAllAsync(
-        TicketKey ticket, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
+        TicketKey ticket, IReadOnlyList<TicketEvent> events, IReadOnlyDictionary<string, string?>? inbox = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(events);
@@ -102,15 +108,27 @@ public sealed class PostgresSlaService(
         var (sla, applied) = Fold(stored.Sla, events, now);
         var changed = applied.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored).ToList();
         var overall = applied.Any(a => a.Effect == EventEffect.Applied) ? EventEffect.Applied : changed.Count > 0 ? EventEffect.Ignored : EventEffect.Duplicate;
+        var processed = Accepted(inbox, applied, null);
         if (changed.Count == 0)
         {
+            // Duplicates only: a redelivery after a crash that came between an earlier store and its inbox row.
+            if (processed.Count > 0)
+            {
+                await using var record = new NpgsqlBatch(connection);
+                EventInbox.Record(record, ticket.TenantId, processed, now);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             return (applied, new SlaChange(overall, null, sla.StatusNow(now), []));
         }
 
         var firing = sla.FireDueBefore(now);
+        var next = Compacted(firing.Sla, stored.Backend, now);
         await using var batch = new NpgsqlBatch(connection);
-        var update = TicketSlaWrites.Update(batch, ticket, firing.Sla, stored.Version, now);
+        var update = TicketSlaWrites.Update(batch, ticket, next, stored.Version, now);
         TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
+        EventInbox.Record(batch, ticket.TenantId, processed, now);
         TicketSlaWrites.Audit(batch, [.. Audited(ticket, applied)], now);
         if (firing.Sla.NextWakeAt < stored.NextWakeAt || (stored.NextWakeAt is null && firing.Sla.NextWakeAt is not null))
         {
@@ -136,6 +154,13 @@ public sealed class PostgresSlaService(
         return stored?.Sla.StatusNow(clock.GetCurrentInstant());
     }
 
+    /// <summary>
+    /// The SLA with its settled history folded into its checkpoint, once enough of it has gathered; only on the
+    /// polling backend, whose snapshot is this row's (a durable orchestration carries its own).
+    /// </summary>
+    private TicketSla Compacted(TicketSla sla, string backend, Instant now) =>
+        backend == Backends.Polling ? sla.Compact(now - options.SettledAfter, options.CompactAfterEvents) : sla;
+
     /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
     private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(TicketSla sla, IReadOnlyList<TicketEvent> events, Instant now)
     {
@@ -157,6 +182,13 @@ public sealed class PostgresSlaService(
 
         return (sla, applied.MoveToImmutable());
     }
+
+    /// <summary>The ids in <paramref name="inbox"/> of the start (its id) and of the events that were not refused.</summary>
+    private static Dictionary<string, string?> Accepted(IReadOnlyDictionary<string, string?>? inbox, IEnumerable<AppliedEvent> events, string? startId) =>
+        inbox is null
+            ? []
+            : events.Where(a => a.Error is null).Select(a => a.Event.Id).Prepend(startId).OfType<string>().Where(inbox.ContainsKey)
+                .Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => inbox[id], StringComparer.Ordinal);
 
     /// <summary>The audit rows of the events that went into the history (applied, or kept though ignored).</summary>
     private static IEnumerable<(TicketKey, string, object)> Audited(TicketKey ticket, IEnumerable<AppliedEvent> events) =>

@@ -12,6 +12,16 @@ public sealed record SlaStoreOptions
 
     /// <summary>How far ahead of this server's clock an event's instant may be (the sender's clock may run fast).</summary>
     public Duration FutureTolerance { get; init; } = Duration.FromMinutes(1);
+
+    /// <summary>
+    /// How old a ticket's history must be to be settled: a store folds the events older than this into the
+    /// snapshot's checkpoint (docs/decisions/0007), and an event dated before the checkpoint is refused from
+    /// then on. The SPEC's late-event tolerance, 15 minutes by default.
+    /// </summary>
+    public Duration SettledAfter { get; init; } = Duration.FromMinutes(15);
+
+    /// <summary>A ticket's history is compacted once this many settled events have gathered (rarely, for a typical ticket never).</summary>
+    public int CompactAfterEvents { get; init; } = 100;
 }
 
 public static class Backends

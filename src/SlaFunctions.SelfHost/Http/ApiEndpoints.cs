@@ -59,7 +59,7 @@ public static class ApiEndpoints
             WithBody(http, body => sla.RedeliverAsync(Authorization(http), tenant, body, http.RequestAborted)))
             .Documented<Schemas.Redeliver>("Send dead deliveries again (all, or the notifications named), with a fresh set of attempts.");
 
-        api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body)))))
+        api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body, http.RequestAborted)))))
             .WithTags("Engine").Documented<Schemas.Scenario>("What would happen: a scenario through the engine (SPEC §3). No key needed.");
 
         api.MapGet("/health", (HttpContext http, SlaApi sla) => Answer(sla.HealthAsync(http.RequestAborted)))

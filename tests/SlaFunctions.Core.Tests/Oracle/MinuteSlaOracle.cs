@@ -93,10 +93,17 @@ public sealed class MinuteSlaOracle
                 ClosePause(r.At, r.Reason, explicitReason: true);
                 break;
             case TicketResponded r when Response.Stop is null:
+                Response.StoppedUntracked = Response.Minutes is null;
                 Response.Completed = r.At;
                 break;
             case TicketResolved r when !resolved:
-                Response.Completed ??= Response.Stop is null ? r.At : null;
+                if (Response.Stop is null)
+                {
+                    Response.StoppedUntracked = Response.Minutes is null;
+                    Response.Completed = r.At;
+                }
+
+                Resolution.StoppedUntracked = Resolution.Minutes is null;
                 Resolution.Completed = r.At;
                 resolved = true;
                 break;
@@ -115,6 +122,7 @@ public sealed class MinuteSlaOracle
             case TicketCancelled c:
                 foreach (var phase in new[] { Response, Resolution }.Where(x => x.Stop is null))
                 {
+                    phase.StoppedUntracked = phase.Minutes is null;
                     phase.Cancelled = c.At;
                 }
 
@@ -195,7 +203,8 @@ public sealed class MinuteSlaOracle
     private Result Describe(Instant until)
     {
         var described = new List<PhaseResult>();
-        foreach (var phase in phases.Where(p => p.LastMinutes is not null))
+        // A phase that stopped while untracked and had not breached is not shown (SPEC §2: it stopped being tracked).
+        foreach (var phase in phases.Where(p => p.LastMinutes is not null && !(p.StoppedUntracked && p.FixedDue is null)))
         {
             var target = phase.LastMinutes!.Value;
             var due = phase.FixedDue
@@ -316,6 +325,8 @@ public sealed class MinuteSlaOracle
         public Instant? Cancelled { get; set; }
 
         public Instant? Stop => Completed ?? Cancelled;
+
+        public bool StoppedUntracked { get; set; }
 
         public HashSet<(NotificationKind, decimal)> FiredKeys { get; } = [];
     }

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NodaTime;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tests.Oracle;
 using SlaFunctions.Core.Tests.Support;
@@ -41,6 +42,51 @@ public class TicketSlaOracleProperties
             return late.Select(n => (n.Slot, n.DueAt)).ToHashSet().SetEquals(punctual.Select(n => (n.Slot, n.DueAt)))
                 && late.All(n => n.FiredAt == scenario.AsOf);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(Cases / 5));
+    }
+
+    /// <summary>
+    /// Compaction (docs/decisions/0007) changes no answer: the same run, compacted up to each event before it is
+    /// applied (the most that is ever settled) and read back from the snapshot JSON each time, ends with the same
+    /// phases, pauses and notifications.
+    /// </summary>
+    [Fact]
+    public void Compacting_the_history_as_it_goes_changes_no_answer()
+    {
+        Prop.ForAll(ScenarioGenerators.Scenario().ToArbitrary(), scenario =>
+        {
+            var expected = ScenarioRunner.Run(scenario);
+            var actual = RunCompacting(scenario);
+            var same = actual.Phases.SequenceEqual(expected.Phases) && actual.Pauses.SequenceEqual(expected.Pauses)
+                && actual.Notifications.SequenceEqual(expected.Notifications) && actual.Priority == expected.Priority;
+            return same ? true : throw new InvalidOperationException(
+                $"compacted {string.Join("; ", actual.Phases)} | {string.Join("; ", actual.Notifications)}\n" +
+                $"whole     {string.Join("; ", expected.Phases)} | {string.Join("; ", expected.Notifications)}\n{Describe(scenario)}");
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(Cases / 5));
+    }
+
+    private static SlaStatus RunCompacting(Scenario scenario)
+    {
+        static TicketSla Stored(TicketSla sla, Instant horizon) =>
+            TicketSla.Restore(sla.Policy, SlaJson.DeserializeSnapshot(SlaJson.Serialize(sla.Compact(horizon).ToSnapshot())));
+        static TicketSla FireWhile(TicketSla sla, Func<Instant, bool> isDue)
+        {
+            while (sla.NextWakeAt is { } wake && isDue(wake))
+            {
+                sla = sla.FireDue(wake).Sla;
+            }
+
+            return sla;
+        }
+
+        var events = scenario.Events.TakeWhile(e => e.At <= scenario.AsOf).ToList();
+        var sla = TicketSla.Start(scenario.Policy, (TicketCreated)events[0]);
+        foreach (var e in events.Skip(1))
+        {
+            sla = Stored(FireWhile(sla, wake => wake < e.At), e.At);
+            sla = sla.Apply(e).Sla;
+        }
+
+        return Stored(FireWhile(sla, wake => wake <= scenario.AsOf), scenario.AsOf).StatusAt(scenario.AsOf);
     }
 
     private static MinuteSlaOracle.Result Oracle(Scenario scenario)

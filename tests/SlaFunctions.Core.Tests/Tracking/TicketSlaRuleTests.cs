@@ -137,6 +137,22 @@ public class TicketSlaRuleTests
     }
 
     [Fact]
+    public void A_response_resolution_or_cancellation_after_the_response_stopped_being_tracked_does_not_bring_it_back()
+    {
+        var untracked = Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 09:20", "P4");
+        Assert.DoesNotContain(untracked.Responded("2026-06-08 09:40").Run("2026-06-08 12:00").Phases, p => p.Phase == Response);
+        Assert.DoesNotContain(Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 09:20", "P4").Resolved("2026-06-08 09:40")
+            .Run("2026-06-08 12:00").Phases, p => p.Phase == Response);
+        Assert.DoesNotContain(Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 09:20", "P4").Cancelled("2026-06-08 09:40")
+            .Run("2026-06-08 12:00").Phases, p => p.Phase == Response);
+
+        var breachedFirst = Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 10:10", "P4").Responded("2026-06-08 10:30");
+        var breached = breachedFirst.Run("2026-06-08 12:00").Response();
+        Assert.Equal(PhaseOutcome.Breached, breached.Outcome);
+        Assert.Equal(breachedFirst.Local("2026-06-08 10:30"), breached.CompletedAt);
+    }
+
+    [Fact]
     public void Raising_a_priority_that_had_no_response_target_starts_the_response_clock_from_then()
     {
         var scenario = Scenario().Created("2026-06-08 09:00", "P4").Priority("2026-06-08 11:00", "P1");
