@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Rendering;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Validation;
@@ -102,13 +104,19 @@ public sealed partial class SlaApi
             });
         });
 
-    /// <summary><c>POST /api/simulate</c>: SPEC §3, with no tenant and no side effects.</summary>
-    public static ApiResponse Simulate(string body)
+    /// <summary>
+    /// <c>POST /api/simulate</c>: SPEC §3, with no tenant and no side effects. The result JSON, or the timeline
+    /// picture when the Accept header prefers <c>image/svg+xml</c>; errors are problems either way.
+    /// </summary>
+    public static ApiResponse Simulate(string body, string? accept = null)
     {
         try
         {
-            var result = ScenarioRunner.Run(ScenarioJson.Read(body));
-            return new ApiResponse(200, SimulationJson.Write(result), ApiResponse.Json);
+            var format = AcceptHeader.Prefers(accept, TimelineSvg.ContentType, ApiResponse.Json) ? SimulationFormat.Svg : SimulationFormat.Json;
+            return new ApiResponse(200, SimulationOutput.Run(body, format), SimulationOutput.ContentType(format))
+            {
+                Headers = ImmutableDictionary<string, string>.Empty.Add("Vary", "Accept"),
+            };
         }
         catch (InvalidInputException e)
         {

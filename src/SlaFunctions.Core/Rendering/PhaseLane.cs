@@ -56,11 +56,11 @@ internal sealed class PhaseLane
             .Where(n => n.Phase == phase.Phase && n.Cycle == phase.Cycle && scale.Contains(n.FiredAt))
             .Select(n => (n, MarkLabel(n)))
             .ToImmutableArray();
-        var labels = marks.Select(m => (scale.X(m.n.FiredAt), m.Item2)).ToList();
+        var labels = marks.Select(m => (LabelRows.StartOf(scale.X(m.n.FiredAt), m.Item2, scale.Right), m.Item2)).ToList();
         var hasDue = phase.DueAt is { } due && scale.Contains(due);
         if (hasDue)
         {
-            labels.Add((scale.X(phase.DueAt!.Value), "due"));
+            labels.Add((LabelRows.StartOf(scale.X(phase.DueAt!.Value), "due", scale.Right), "due"));
         }
 
         var (rows, count) = LabelRows.Place(labels);
@@ -135,7 +135,7 @@ internal sealed class PhaseLane
             ("x1", x), ("x2", x), ("y1", LabelBaseline(dueRow) + 3), ("y2", BarTop + BarHeight + 4), ("stroke", colour), ("stroke-width", 2), ("stroke-dasharray", "4 2"));
         svg.Text("title", $"{Name(Phase)} due {local.Moment(due)}");
         svg.End();
-        svg.Text("text", "due", ("x", x + 2), ("y", LabelBaseline(dueRow)), ("font-size", 10), ("font-weight", "bold"), ("fill", colour));
+        svg.Text("text", "due", ("x", LabelRows.StartOf(x, "due", scale.Right)), ("y", LabelBaseline(dueRow)), ("font-size", 10), ("font-weight", "bold"), ("fill", colour));
     }
 
     private void DrawMark(SvgWriter svg, TimeScale scale, LocalText local, FiredNotification n, string label, int row)
@@ -148,7 +148,7 @@ internal sealed class PhaseLane
         svg.Text("title", $"{Name(Phase)} {MarkLabel(n)} ({kind} at {n.Percent.ToString(CultureInfo.InvariantCulture)}%) {local.Moment(n.FiredAt)}");
         svg.Empty("line", ("x1", x), ("x2", x), ("y1", LabelBaseline(row) + 3), ("y2", BarTop + BarHeight), ("stroke", colour), ("stroke-width", 1.5));
         svg.Empty("polygon", ("points", Symbol(n.Kind, x, BarTop)), ("fill", colour), ("stroke", Palette.Background), ("stroke-width", 1));
-        svg.Text("text", label, ("x", x + 2), ("y", LabelBaseline(row)), ("font-size", 10), ("fill", colour), ("font-weight", "bold"));
+        svg.Text("text", label, ("x", LabelRows.StartOf(x, label, scale.Right)), ("y", LabelBaseline(row)), ("font-size", 10), ("fill", colour), ("font-weight", "bold"));
         svg.End();
     }
 

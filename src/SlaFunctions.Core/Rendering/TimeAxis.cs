@@ -8,7 +8,7 @@ namespace SlaFunctions.Core.Rendering;
 /// </summary>
 internal static class TimeAxis
 {
-    public const double Height = 44;
+    public const double Height = 50;
     private const double CharWidth = 6.4;
     private static readonly int[] HourSteps = [1, 2, 3, 4, 6, 12];
 
@@ -41,7 +41,8 @@ internal static class TimeAxis
         {
             var x = scale.X(days[i]);
             svg.Empty("line", ("class", "day"), ("sla:at", Json.IsoText.Format(days[i])),
-                ("x1", x), ("x2", x), ("y1", top), ("y2", lanesBottom), ("stroke", Palette.DayLine), ("stroke-width", 1));
+                ("x1", x), ("x2", x), ("y1", top + 12), ("y2", top + Height), ("stroke", Palette.DayLine), ("stroke-width", 1));
+            svg.Empty("line", ("x1", x), ("x2", x), ("y1", top + Height), ("y2", lanesBottom), ("stroke", Palette.DayLine), ("stroke-width", 0.5), ("stroke-opacity", 0.6));
             if (i + 1 < days.Count)
             {
                 var name = LocalText.DayName(local.DateOf(days[i]));
@@ -49,12 +50,12 @@ internal static class TimeAxis
                 var label = room >= (name.Length * CharWidth) + 6 ? name : room >= 20 ? local.DateOf(days[i]).Day.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
                 if (label is not null)
                 {
-                    svg.Text("text", label, ("x", x + (room / 2)), ("y", top + 14), ("text-anchor", "middle"), ("font-weight", "bold"));
+                    svg.Text("text", label, ("x", x + (room / 2)), ("y", top + 26), ("text-anchor", "middle"), ("font-weight", "bold"));
                 }
             }
         }
 
-        DrawHours(svg, scale, local, top + 30);
+        DrawHours(svg, scale, local, top + 41);
         DrawOffsetChanges(svg, scale, local, top, lanesBottom);
         svg.End();
     }
@@ -112,8 +113,8 @@ internal static class TimeAxis
             var label = $"{local.Abbreviation(before.End - Duration.Epsilon)}→{local.Abbreviation(at)}";
             svg.Start("g", ("class", "offset-change"), ("sla:at", Json.IsoText.Format(at)));
             svg.Text("title", $"The offset changes at {local.Moment(at)} ({Json.IsoText.Format(at)})");
-            svg.Empty("line", ("x1", x), ("x2", x), ("y1", top + 18), ("y2", lanesBottom), ("stroke", Palette.Dst), ("stroke-dasharray", "2 3"));
-            svg.Text("text", label, ("x", x + 3), ("y", top + 27), ("fill", Palette.Dst), ("font-size", 9));
+            svg.Empty("line", ("x1", x), ("x2", x), ("y1", top + 2), ("y2", lanesBottom), ("stroke", Palette.Dst), ("stroke-dasharray", "2 3"));
+            svg.Text("text", label, ("x", x + 3), ("y", top + 9), ("fill", Palette.Dst), ("font-size", 9));
             svg.End();
         }
     }

@@ -42,7 +42,7 @@ public static class TimelineSvg
         var phasesBottom = y;
         var pauses = PauseLane.Layout(status, y);
         var lanesBottom = y + (pauses.Pauses.IsEmpty ? 0 : PauseLane.Height);
-        var legendTop = lanesBottom + 18;
+        var legendTop = lanesBottom + 22;
         var legendHeight = Legend.Height(pauses.Reasons, scale.Compression, Width - 24);
         var keyTop = legendTop + legendHeight;
         var height = keyTop + KeyInstants.Height(status) + 16;
@@ -74,7 +74,7 @@ public static class TimelineSvg
         }
 
         svg.Empty("line", ("x1", 8), ("x2", Width - 8), ("y1", lanesBottom), ("y2", lanesBottom), ("stroke", Palette.Border));
-        DrawAsOf(svg, scale, local, status.AsOf, lanesTop - 4, lanesBottom);
+        DrawAsOf(svg, scale, local, status.AsOf, lanesTop, lanesBottom);
         Legend.Draw(svg, pauses.Reasons, scale.Compression, 12, legendTop, Width - 24);
         KeyInstants.Draw(svg, status, local, 12, keyTop, Width - 24);
         svg.End();
@@ -85,7 +85,7 @@ public static class TimelineSvg
     /// From the local midnight before the first instant to the one after the last (the due instants included),
     /// with the business hours of the clock that counts: all time for a 24x7 target.
     /// </summary>
-    private static TimeScale Scale(SlaStatus status, SlaPolicy policy, LocalText local)
+    internal static TimeScale Scale(SlaStatus status, SlaPolicy policy, LocalText local)
     {
         var instants = status.Phases.SelectMany(p => new[] { p.StartedAt, p.DueAt, p.CompletedAt })
             .Concat(status.Pauses.SelectMany(p => new[] { p.From, p.To }))
@@ -125,6 +125,6 @@ public static class TimelineSvg
             ("stroke", Palette.AsOf), ("stroke-width", 1.5), ("stroke-dasharray", "1 2"));
         svg.Text("title", $"as of {local.Moment(asOf)}");
         svg.End();
-        svg.Text("text", "as of", ("x", x + 3), ("y", top + 6), ("font-size", 10), ("fill", Palette.AsOf));
+        svg.Text("text", "as of", ("x", x), ("y", bottom + 12), ("font-size", 10), ("fill", Palette.AsOf), ("text-anchor", "middle"));
     }
 }
