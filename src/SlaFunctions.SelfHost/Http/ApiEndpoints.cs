@@ -87,6 +87,26 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .Produces(StatusCodes.Status200OK, contentType: contentTypes.FirstOrDefault() ?? ApiResponse.Json, additionalContentTypes: contentTypes.Skip(1).ToArray());
+        if (contentTypes.Length > 0)
+        {
+            // Without a response type the document would list no content for 200; name each type the route answers.
+            route.AddOpenApiOperationTransformer((operation, context, cancellationToken) =>
+            {
+                if (operation.Responses?.GetValueOrDefault("200") is Microsoft.OpenApi.OpenApiResponse ok)
+                {
+                    ok.Content = contentTypes.ToDictionary(type => type, type => new Microsoft.OpenApi.OpenApiMediaType
+                    {
+                        Schema = new Microsoft.OpenApi.OpenApiSchema
+                        {
+                            Type = type == ApiResponse.Json ? Microsoft.OpenApi.JsonSchemaType.Object : Microsoft.OpenApi.JsonSchemaType.String,
+                        },
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
         // The body's shape goes into the OpenAPI document only: accepts-metadata would make routing refuse other
         // content types with a bare 415, where the handler answers a problem naming Content-Type.
         return typeof(TBody) == typeof(Schemas.None)
