@@ -44,16 +44,27 @@ internal sealed class PauseLane(ImmutableArray<PauseRecord> pauses, ImmutableArr
         }
     }
 
-    /// <summary>The faint bands across the phase lanes, drawn under the bars.</summary>
-    public void DrawBands(SvgWriter svg, TimeScale scale, Instant asOf, double top, double bottom)
+    /// <summary>
+    /// The faint bands over the phase bars, each bar given by its top, bottom, left and right: a pause shows only
+    /// where the phase ran, not over a cycle that started later.
+    /// </summary>
+    public void DrawBands(SvgWriter svg, TimeScale scale, Instant asOf, IEnumerable<(double Top, double Bottom, double Left, double Right)> bars)
     {
         ArgumentNullException.ThrowIfNull(svg);
         ArgumentNullException.ThrowIfNull(scale);
+        var rows = bars.ToList();
         foreach (var pause in Pauses)
         {
-            var x = scale.X(pause.From);
-            svg.Empty("rect", ("class", "pause-band"), ("x", x), ("y", top), ("width", Math.Max(scale.X(pause.To ?? asOf) - x, 1)), ("height", bottom - top),
-                ("fill", $"url(#{PatternId(Reasons.IndexOf(pause.Reason))})"), ("fill-opacity", 0.3));
+            var (from, to) = (scale.X(pause.From), scale.X(pause.To ?? asOf));
+            foreach (var (top, bottom, left, right) in rows)
+            {
+                var (x, end) = (Math.Max(from, left), Math.Min(to, right));
+                if (end > x)
+                {
+                    svg.Empty("rect", ("class", "pause-band"), ("x", x), ("y", top), ("width", end - x), ("height", bottom - top),
+                        ("fill", $"url(#{PatternId(Reasons.IndexOf(pause.Reason))})"), ("fill-opacity", 0.45));
+                }
+            }
         }
     }
 

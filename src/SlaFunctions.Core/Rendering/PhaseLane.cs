@@ -19,17 +19,15 @@ internal sealed class PhaseLane
     private const double RowHeight = 12;
     private const double Padding = 8;
 
-    private readonly ImmutableArray<(FiredNotification Notification, string Label)> marks;
-    private readonly int[] rows;
-    private readonly int dueRow;
+    private readonly ImmutableArray<FiredNotification> marks;
+    private readonly ImmutableArray<LabelGroup> labels;
 
-    private PhaseLane(PhaseStatus phase, Instant asOf, ImmutableArray<(FiredNotification, string)> marks, int[] rows, int dueRow, int rowCount, double top)
+    private PhaseLane(PhaseStatus phase, Instant asOf, ImmutableArray<FiredNotification> marks, ImmutableArray<LabelGroup> labels, int rowCount, double top)
     {
         Phase = phase;
         AsOf = asOf;
         this.marks = marks;
-        this.rows = rows;
-        this.dueRow = dueRow;
+        this.labels = labels;
         Top = top;
         Height = Padding + (Math.Max(rowCount, 1) * RowHeight) + 4 + BarHeight + Padding;
     }
@@ -42,7 +40,7 @@ internal sealed class PhaseLane
 
     public double Height { get; }
 
-    private double BarTop => Top + Height - Padding - BarHeight;
+    public double BarTop => Top + Height - Padding - BarHeight;
 
     /// <summary>Where the bar ends: at completion, else at the as-of instant.</summary>
     private Instant BarEnd => Phase.CompletedAt ?? AsOf;
@@ -54,17 +52,21 @@ internal sealed class PhaseLane
         ArgumentNullException.ThrowIfNull(scale);
         var marks = SimulationJson.Ordered(status.Notifications)
             .Where(n => n.Phase == phase.Phase && n.Cycle == phase.Cycle && scale.Contains(n.FiredAt))
-            .Select(n => (n, MarkLabel(n)))
             .ToImmutableArray();
-        var labels = marks.Select(m => (LabelRows.StartOf(scale.X(m.n.FiredAt), m.Item2, scale.Right), m.Item2)).ToList();
-        var hasDue = phase.DueAt is { } due && scale.Contains(due);
-        if (hasDue)
+        // What happens at one instant shares one label ("90% L2", "breach due"): fewer rows for a burst of marks.
+        var parts = marks.Select(n => (At: n.FiredAt, Text: MarkLabel(n), Colour: MarkColour(n.Kind))).ToList();
+        if (phase.DueAt is { } due && scale.Contains(due))
         {
-            labels.Add((LabelRows.StartOf(scale.X(phase.DueAt!.Value), "due", scale.Right), "due"));
+            parts.Add((due, "due", DueColour(phase)));
         }
 
-        var (rows, count) = LabelRows.Place(labels);
-        return new PhaseLane(phase, status.AsOf, marks, rows, hasDue ? rows[^1] : -1, count, top);
+        var groups = parts.GroupBy(p => p.At).OrderBy(g => g.Key).ToList();
+        var (rows, count) = LabelRows.Place([.. groups.Select(g => Text(g))
+            .Select((text, i) => (LabelRows.StartOf(scale.X(groups[i].Key), text, scale.Right), text))]);
+        var labels = groups.Select((g, i) => new LabelGroup(g.Key, [.. g.Select(p => (p.Text, p.Colour))], rows[i])).ToImmutableArray();
+        return new PhaseLane(phase, status.AsOf, marks, labels, count, top);
+
+        static string Text(IEnumerable<(Instant At, string Text, string Colour)> group) => string.Join(' ', group.Select(p => p.Text));
     }
 
     public static string Name(PhaseStatus phase)
@@ -86,9 +88,14 @@ internal sealed class PhaseLane
             ("x", 12), ("y", BarTop + 15), ("font-size", 11), ("fill", Palette.MutedText));
         DrawBar(svg, scale, local);
         DrawDue(svg, scale, local);
-        for (var i = 0; i < marks.Length; i++)
+        foreach (var mark in marks)
         {
-            DrawMark(svg, scale, local, marks[i].Notification, marks[i].Label, rows[i]);
+            DrawMark(svg, scale, local, mark);
+        }
+
+        foreach (var label in labels)
+        {
+            DrawLabel(svg, scale, label);
         }
 
         DrawCompletion(svg, scale, local);
@@ -96,6 +103,22 @@ internal sealed class PhaseLane
     }
 
     private double LabelBaseline(int row) => BarTop - 6 - (row * RowHeight);
+
+    private int RowOf(Instant at) => labels.First(l => l.At == at).Row;
+
+    private static string DueColour(PhaseStatus phase) => phase.Outcome == PhaseOutcome.Breached ? Palette.Breach : Palette.Text;
+
+    private void DrawLabel(SvgWriter svg, TimeScale scale, LabelGroup label)
+    {
+        var text = string.Join(' ', label.Parts.Select(p => p.Text));
+        svg.Start("text", ("x", LabelRows.StartOf(scale.X(label.At), text, scale.Right)), ("y", LabelBaseline(label.Row)), ("font-size", 10), ("font-weight", "bold"));
+        for (var i = 0; i < label.Parts.Length; i++)
+        {
+            svg.Text("tspan", i + 1 < label.Parts.Length ? label.Parts[i].Text + " " : label.Parts[i].Text, ("fill", label.Parts[i].Colour));
+        }
+
+        svg.End();
+    }
 
     private void DrawBar(SvgWriter svg, TimeScale scale, LocalText local)
     {
@@ -124,21 +147,20 @@ internal sealed class PhaseLane
 
     private void DrawDue(SvgWriter svg, TimeScale scale, LocalText local)
     {
-        if (Phase.DueAt is not { } due || dueRow < 0)
+        if (Phase.DueAt is not { } due || !scale.Contains(due))
         {
             return;
         }
 
         var x = scale.X(due);
-        var colour = Phase.Outcome == PhaseOutcome.Breached ? Palette.Breach : Palette.Text;
+        var colour = DueColour(Phase);
         svg.Start("line", ("class", "due"), ("sla:at", IsoText.Format(due)), ("sla:phase", SimulationJson.Name(Phase.Phase)), ("sla:cycle", Phase.Cycle),
-            ("x1", x), ("x2", x), ("y1", LabelBaseline(dueRow) + 3), ("y2", BarTop + BarHeight + 4), ("stroke", colour), ("stroke-width", 2), ("stroke-dasharray", "4 2"));
+            ("x1", x), ("x2", x), ("y1", LabelBaseline(RowOf(due)) + 3), ("y2", BarTop + BarHeight + 4), ("stroke", colour), ("stroke-width", 2), ("stroke-dasharray", "4 2"));
         svg.Text("title", $"{Name(Phase)} due {local.Moment(due)}");
         svg.End();
-        svg.Text("text", "due", ("x", LabelRows.StartOf(x, "due", scale.Right)), ("y", LabelBaseline(dueRow)), ("font-size", 10), ("font-weight", "bold"), ("fill", colour));
     }
 
-    private void DrawMark(SvgWriter svg, TimeScale scale, LocalText local, FiredNotification n, string label, int row)
+    private void DrawMark(SvgWriter svg, TimeScale scale, LocalText local, FiredNotification n)
     {
         var x = scale.X(n.FiredAt);
         var colour = MarkColour(n.Kind);
@@ -146,9 +168,8 @@ internal sealed class PhaseLane
         svg.Start("g", ("class", "mark"), ("sla:kind", kind), ("sla:at", IsoText.Format(n.FiredAt)), ("sla:percent", n.Percent),
             ("sla:level", n.Level?.ToString(CultureInfo.InvariantCulture) ?? string.Empty));
         svg.Text("title", $"{Name(Phase)} {MarkLabel(n)} ({kind} at {n.Percent.ToString(CultureInfo.InvariantCulture)}%) {local.Moment(n.FiredAt)}");
-        svg.Empty("line", ("x1", x), ("x2", x), ("y1", LabelBaseline(row) + 3), ("y2", BarTop + BarHeight), ("stroke", colour), ("stroke-width", 1.5));
+        svg.Empty("line", ("x1", x), ("x2", x), ("y1", LabelBaseline(RowOf(n.FiredAt)) + 3), ("y2", BarTop + BarHeight), ("stroke", colour), ("stroke-width", 1.5));
         svg.Empty("polygon", ("points", Symbol(n.Kind, x, BarTop)), ("fill", colour), ("stroke", Palette.Background), ("stroke-width", 1));
-        svg.Text("text", label, ("x", LabelRows.StartOf(x, label, scale.Right)), ("y", LabelBaseline(row)), ("font-size", 10), ("fill", colour), ("font-weight", "bold"));
         svg.End();
     }
 
@@ -193,3 +214,6 @@ internal sealed class PhaseLane
         _ => Palette.Escalation,
     };
 }
+
+/// <summary>The labels of what happens at one instant in a lane, each part in its own colour, and the row they take.</summary>
+internal sealed record LabelGroup(Instant At, ImmutableArray<(string Text, string Colour)> Parts, int Row);

@@ -39,7 +39,6 @@ public static class TimelineSvg
             y += lane.Height;
         }
 
-        var phasesBottom = y;
         var pauses = PauseLane.Layout(status, y);
         var lanesBottom = y + (pauses.Pauses.IsEmpty ? 0 : PauseLane.Height);
         var legendTop = lanesBottom + 22;
@@ -59,7 +58,8 @@ public static class TimelineSvg
         svg.Text("text", $"as of {local.MomentWithYear(status.AsOf)} · times in {local.Zone.Id}", ("x", 12), ("y", 45), ("font-size", 12), ("fill", Palette.MutedText));
 
         DrawHours(svg, scale, AxisTop, lanesBottom);
-        pauses.DrawBands(svg, scale, status.AsOf, lanesTop, phasesBottom);
+        pauses.DrawBands(svg, scale, status.AsOf, lanes.Select(l =>
+            (l.BarTop - 4, l.BarTop + PhaseLane.BarHeight + 4, scale.X(l.Phase.StartedAt), scale.X(l.Phase.CompletedAt ?? status.AsOf))));
         TimeAxis.Draw(svg, scale, local, AxisTop, lanesBottom);
         foreach (var lane in lanes)
         {
