@@ -55,7 +55,8 @@ public static class TimelineSvg
         svg.Empty("rect", ("class", "background"), ("x", 0.5), ("y", 0.5), ("width", Width - 1), ("height", height - 1), ("rx", 6),
             ("fill", Palette.Background), ("stroke", Palette.Border));
         svg.Text("text", $"SLA timeline · priority {status.Priority}", ("x", 12), ("y", 26), ("font-size", 16), ("font-weight", "bold"), ("fill", Palette.Text));
-        svg.Text("text", $"as of {local.MomentWithYear(status.AsOf)} · times in {local.Zone.Id}", ("x", 12), ("y", 45), ("font-size", 12), ("fill", Palette.MutedText));
+        var clipped = Instants(status).Max() > scale.End ? $" · the first {MaxSpan.Days} days drawn, later instants listed below" : string.Empty;
+        svg.Text("text", $"as of {local.MomentWithYear(status.AsOf)} · times in {local.Zone.Id}{clipped}", ("x", 12), ("y", 45), ("font-size", 12), ("fill", Palette.MutedText));
 
         DrawHours(svg, scale, AxisTop, lanesBottom);
         pauses.DrawBands(svg, scale, status.AsOf, lanes.Select(l =>
@@ -87,12 +88,7 @@ public static class TimelineSvg
     /// </summary>
     internal static TimeScale Scale(SlaStatus status, SlaPolicy policy, LocalText local)
     {
-        var instants = status.Phases.SelectMany(p => new[] { p.StartedAt, p.DueAt, p.CompletedAt })
-            .Concat(status.Pauses.SelectMany(p => new[] { p.From, p.To }))
-            .Concat(status.Notifications.Select(n => (Instant?)n.FiredAt))
-            .Append(status.AsOf)
-            .OfType<Instant>()
-            .ToList();
+        var instants = Instants(status);
         var first = instants.Min();
         var last = Min(instants.Max(), first + MaxSpan);
         var start = local.Zone.AtStartOfDay(local.DateOf(first)).ToInstant();
@@ -104,6 +100,14 @@ public static class TimelineSvg
     }
 
     private static Instant Min(Instant a, Instant b) => a < b ? a : b;
+
+    /// <summary>Every instant the picture shows: starts, due instants, completions, pauses, notifications and the as-of instant.</summary>
+    private static List<Instant> Instants(SlaStatus status) =>
+        [.. status.Phases.SelectMany(p => new[] { p.StartedAt, p.DueAt, p.CompletedAt })
+            .Concat(status.Pauses.SelectMany(p => new[] { p.From, p.To }))
+            .Concat(status.Notifications.Select(n => (Instant?)n.FiredAt))
+            .Append(status.AsOf)
+            .OfType<Instant>()];
 
     /// <summary>Closed time dark behind the lanes; open time is the light background.</summary>
     private static void DrawHours(SvgWriter svg, TimeScale scale, double top, double bottom)

@@ -40,18 +40,22 @@ public class DstTimelineTests
     }
 
     [Fact]
-    public void The_spring_forward_day_of_a_weekday_calendar_is_compressed_with_the_other_closed_days()
+    public void The_spring_forward_weekend_of_a_weekday_calendar_is_compressed_with_the_other_closed_time()
     {
         var json = File.ReadAllText(Support.Repo.Path("samples/weekday-ticket.json"));
         var scenario = ScenarioJson.Read(json);
-        var svg = new SvgDocument(SimulationOutput.Run(json, SimulationFormat.Svg));
+        var status = ScenarioRunner.Run(scenario);
+        var svg = new SvgDocument(TimelineSvg.Render(status, scenario.Policy));
+        var scale = TimelineSvg.Scale(status, scenario.Policy, new LocalText(scenario.Policy.Calendar.Zone));
 
-        // The weekend of 7-8 March 2026 in New York is closed time that contains the change to EDT.
+        // The weekend of 7-8 March 2026 in New York (Friday 17:00 EST to Monday 09:00 EDT, 63 hours) is closed time
+        // that holds the change to EDT, drawn at the closed rate; an open day of 8 hours at the open rate.
         var change = Assert.Single(svg.OfClass("offset-change"));
-        var weekend = Assert.Single(svg.OfClass("closed"), c => string.CompareOrdinal(Data(c, "from"), Data(change, "at")) < 0
-            && string.CompareOrdinal(Data(c, "to"), Data(change, "at")) > 0);
-        Assert.NotNull(scenario);
-        Assert.True(Number(weekend, "width") < 0.2 * 800, $"weekend {Number(weekend, "width")} px");
+        var weekend = Assert.Single(svg.OfClass("closed"), c => Data(c, "from") == "2026-03-06T22:00:00Z");
+        Assert.Equal("2026-03-09T13:00:00Z", Data(weekend, "to"));
+        Assert.Equal("2026-03-08T07:00:00Z", Data(change, "at"));
+        var monday = scale.X(Instant.FromUtc(2026, 3, 9, 21, 0)) - scale.X(Instant.FromUtc(2026, 3, 9, 13, 0));
+        Assert.Equal(scale.Compression, monday / 8 / (Number(weekend, "width") / 63), 0.05);
     }
 
     private static (Core.Tracking.SlaStatus Status, Scenario Scenario, SvgDocument Svg) Render(string zone, string saturday)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using NodaTime;
 using SlaFunctions.Core.Json;
@@ -178,5 +179,20 @@ public class TimelineSvgTests
         var days = svg.OfClass("day").Select(d => Number(d, "x1")).ToList();
         var widths = days.Zip(days.Skip(1), (a, b) => b - a).ToList();
         Assert.True(widths.Max() - widths.Min() < widths.Max() / 23, string.Join(", ", widths));
+    }
+
+    [Fact]
+    public void A_span_longer_than_the_longest_drawn_says_so_and_draws_nothing_past_its_end()
+    {
+        // Open one hour a week: the 24-hour resolution target falls due half a year after the creation.
+        var scenario = JsonNode.Parse(File.ReadAllText(Repo.Path("samples/spec-example.json")))!;
+        scenario["calendars"]!["ny"]!["hours"] = JsonNode.Parse("""[ { "day": "Monday", "start": "09:00", "end": "10:00" } ]""");
+        scenario["events"] = JsonNode.Parse("""[ { "at": "2026-03-06T20:30:00Z", "type": "created", "priority": "P2" } ]""");
+        scenario["until"] = "2026-03-10T00:00:00Z";
+        var svg = new SvgDocument(SimulationOutput.Run(scenario.ToJsonString(), SimulationFormat.Svg));
+
+        Assert.Contains(svg.Texts, t => t.Contains($"the first {TimelineSvg.MaxSpan.Days} days drawn", StringComparison.Ordinal));
+        Assert.Single(svg.OfClass("due"));
+        Assert.Contains(svg.Texts, t => t.Contains("resolution · 24h target", StringComparison.Ordinal) && t.Contains("due ", StringComparison.Ordinal));
     }
 }
