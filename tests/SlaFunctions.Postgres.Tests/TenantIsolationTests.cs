@@ -28,7 +28,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         "DefinitionStore.GetLatestPolicyAsync", "DefinitionStore.AssignAsync", "DefinitionStore.SetDefaultPolicyAsync", "DefinitionStore.ResolvePolicyIdAsync",
         "DefinitionStore.ResolveLatestPolicyAsync",
         "PostgresSlaService.StartAsync", "PostgresSlaService.StartWithAsync", "PostgresSlaService.ApplyAsync", "PostgresSlaService.ApplyAllAsync",
-        "PostgresSlaService.GetStatusAsync",
+        "PostgresSlaService.GetStatusAsync", "PostgresSlaService.GetSlaAsync",
     ];
 
     [Fact]
@@ -53,6 +53,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
 
         // Reads as B see only B.
         Assert.Null(await sla.Service.GetStatusAsync(new TicketKey(b, "T-1")));
+        Assert.Null(await sla.Service.GetSlaAsync(new TicketKey(b, "T-1")));
         Assert.Equal(15, (await sla.Definitions.GetLatestPolicyAsync(b, "standard"))!.Compile().Targets["P1"].Response!.Value.TotalMinutes);
         Assert.Equal(15, (await sla.Definitions.GetPolicyAsync(b, new("standard", 1)))!.Compile().Targets["P1"].Response!.Value.TotalMinutes);
         Assert.Equal("standard", await sla.Definitions.ResolvePolicyIdAsync(b, "acme", null));

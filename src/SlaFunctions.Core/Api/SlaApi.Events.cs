@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Rendering;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Validation;
@@ -103,15 +105,19 @@ public sealed partial class SlaApi
         });
 
     /// <summary>
-    /// <c>POST /api/simulate</c>: SPEC §3, with no tenant and no side effects; a scenario is bounded by
-    /// <see cref="ScenarioLimits"/>, and the run stops when <paramref name="cancellationToken"/> says the caller went away.
+    /// <c>POST /api/simulate</c>: SPEC §3, with no tenant and no side effects. The result JSON, or the timeline
+    /// picture when the Accept header prefers <c>image/svg+xml</c>; errors are problems either way. A scenario is bounded
+    /// by <see cref="ScenarioLimits"/>, and the run stops when <paramref name="cancellationToken"/> says the caller went away.
     /// </summary>
-    public static ApiResponse Simulate(string body, CancellationToken cancellationToken = default)
+    public static ApiResponse Simulate(string body, string? accept = null, CancellationToken cancellationToken = default)
     {
         try
         {
-            var result = ScenarioRunner.Run(ScenarioJson.Read(body), cancellationToken);
-            return new ApiResponse(200, SimulationJson.Write(result), ApiResponse.Json);
+            var format = AcceptHeader.Prefers(accept, TimelineSvg.ContentType, ApiResponse.Json) ? SimulationFormat.Svg : SimulationFormat.Json;
+            return new ApiResponse(200, SimulationOutput.Run(body, format, cancellationToken), SimulationOutput.ContentType(format))
+            {
+                Headers = ImmutableDictionary<string, string>.Empty.Add("Vary", "Accept"),
+            };
         }
         catch (InvalidInputException e)
         {

@@ -113,6 +113,59 @@ public sealed class BusinessCalendar : IBusinessClock
         }
     }
 
+    /// <summary>
+    /// The open time inside [start, until) as ordered, disjoint periods, touching ones joined: what
+    /// <see cref="BusinessTimeBetween"/> adds up, for drawing it.
+    /// </summary>
+    public ImmutableArray<Interval> OpenPeriodsBetween(Instant start, Instant until)
+    {
+        if (until <= start)
+        {
+            return [];
+        }
+
+        if (Is24x7)
+        {
+            return [new Interval(start, until)];
+        }
+
+        var periods = ImmutableArray.CreateBuilder<Interval>();
+        var walk = new DayWalk(this, LocalDayNumber(start) - 1);
+        for (var map = walk.Map(); map.Start < until; walk.Advance(1), map = walk.Map())
+        {
+            if (walk.IsHoliday)
+            {
+                continue;
+            }
+
+            foreach (var piece in piecesByIsoDay[IsoDay(map.DayNumber)])
+            {
+                var from = Max(map.At(piece.Start, this), start);
+                var to = Min(map.At(piece.End, this), until);
+                if (from >= until)
+                {
+                    break;
+                }
+
+                if (to <= from)
+                {
+                    continue;
+                }
+
+                if (periods.Count > 0 && periods[^1].End >= from)
+                {
+                    from = periods[^1].Start;
+                    to = Max(to, periods[^1].End);
+                    periods.RemoveAt(periods.Count - 1);
+                }
+
+                periods.Add(new Interval(from, to));
+            }
+        }
+
+        return periods.ToImmutable();
+    }
+
     public Instant? AddBusinessTime(Instant start, Duration amount)
     {
         if (Is24x7 || amount <= Duration.Zero)

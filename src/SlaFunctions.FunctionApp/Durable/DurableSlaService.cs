@@ -66,4 +66,7 @@ public sealed class DurableSlaService(
 
     public Task<SlaStatus?> GetStatusAsync(TicketKey ticket, CancellationToken cancellationToken = default) =>
         rows.GetStatusAsync(ticket, cancellationToken);
+
+    public Task<TicketSla?> GetSlaAsync(TicketKey ticket, CancellationToken cancellationToken = default) =>
+        rows.GetSlaAsync(ticket, cancellationToken);
 }

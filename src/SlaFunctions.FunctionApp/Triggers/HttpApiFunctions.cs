@@ -68,6 +68,12 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
         string tenant, string ticket, [DurableClient] DurableTaskClient client) =>
         Answer(request, client, (api, ct) => api.StatusAsync(Authorization(request), tenant, ticket, ct));
 
+    [Function("SlaTimeline")]
+    public Task<IActionResult> SlaTimeline(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/tickets/{ticket}/sla/timeline.svg")] HttpRequest request,
+        string tenant, string ticket, [DurableClient] DurableTaskClient client) =>
+        Answer(request, client, (api, ct) => api.TimelineAsync(Authorization(request), tenant, ticket, ct));
+
     [Function("IngestEvents")]
     public Task<IActionResult> IngestEvents(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/events")] HttpRequest request,
@@ -83,7 +89,7 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
     [Function("Simulate")]
     public Task<IActionResult> Simulate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "simulate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        WithBody(request, client, (_, body, ct) => Task.FromResult(SlaApi.Simulate(body, ct)));
+        WithBody(request, client, (_, body, ct) => Task.FromResult(SlaApi.Simulate(body, request.Headers.Accept.ToString(), ct)));
 
     [Function("Health")]
     public Task<IActionResult> Health(

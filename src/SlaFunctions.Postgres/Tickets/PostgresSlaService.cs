@@ -146,12 +146,15 @@ public sealed class PostgresSlaService(
         return (applied, new SlaChange(overall, null, firing.Sla.StatusNow(now), firing.Fired));
     }
 
-    public async Task<SlaStatus?> GetStatusAsync(TicketKey ticket, CancellationToken cancellationToken = default)
+    public async Task<SlaStatus?> GetStatusAsync(TicketKey ticket, CancellationToken cancellationToken = default) =>
+        (await GetSlaAsync(ticket, cancellationToken))?.StatusNow(clock.GetCurrentInstant());
+
+    public async Task<TicketSla?> GetSlaAsync(TicketKey ticket, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-        return stored?.Sla.StatusNow(clock.GetCurrentInstant());
+        return stored?.Sla;
     }
 
     /// <summary>

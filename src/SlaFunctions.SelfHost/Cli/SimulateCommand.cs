@@ -4,7 +4,10 @@ using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.SelfHost.Cli;
 
-/// <summary><c>simulate FILE|-</c>: the result of a scenario on stdout; invalid input is exit code 2 and one line on stderr.</summary>
+/// <summary>
+/// <c>simulate FILE|- [--format json|svg]</c>: the result of a scenario on stdout, as JSON (the default) or as the
+/// timeline picture; invalid input or an unknown format is exit code 2 and one line on stderr.
+/// </summary>
 public static class SimulateCommand
 {
     public const int InvalidInput = 2;
@@ -12,16 +15,23 @@ public static class SimulateCommand
     public static Command Create(TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var file = new Argument<string>("FILE") { Description = "The scenario JSON file, or - to read standard input." };
-        var command = new Command("simulate", "Run a scenario through the SLA engine and print the result as JSON.") { file };
-        command.SetAction(parsed => Run(parsed.GetValue(file)!, stdin, stdout, stderr));
+        var format = new Option<string>("--format") { Description = $"The output: {SimulationOutput.FormatNames} (the timeline as SVG).", DefaultValueFactory = _ => "json" };
+        var command = new Command("simulate", "Run a scenario through the SLA engine and print the result as JSON or as an SVG timeline.") { file, format };
+        command.SetAction(parsed => Run(parsed.GetValue(file)!, stdin, stdout, stderr, parsed.GetValue(format)!));
         return command;
     }
 
-    public static int Run(string file, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    public static int Run(string file, TextReader stdin, TextWriter stdout, TextWriter stderr, string format = "json")
     {
         ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        if (SimulationOutput.ParseFormat(format) is not { } output)
+        {
+            stderr.WriteLine($"simulate: --format '{format}' is not a format (expected {SimulationOutput.FormatNames})");
+            return InvalidInput;
+        }
+
         string json;
         try
         {
@@ -35,7 +45,7 @@ public static class SimulateCommand
 
         try
         {
-            stdout.WriteLine(SimulationJson.Write(ScenarioRunner.Run(ScenarioJson.Read(json))));
+            stdout.WriteLine(SimulationOutput.Run(json, output));
             return 0;
         }
         catch (InvalidInputException e)

@@ -1,4 +1,5 @@
 using SlaFunctions.Core.Api;
+using SlaFunctions.Core.Rendering;
 using SlaFunctions.Core.Service;
 
 namespace SlaFunctions.SelfHost.Http;
@@ -43,6 +44,10 @@ public static class ApiEndpoints
             Answer(sla.StatusAsync(Authorization(http), tenant, ticket, http.RequestAborted)))
             .Documented<Schemas.None>("Where the ticket's SLA stands now: phases, pauses, fired notifications.");
 
+        tenant.MapGet("/tickets/{ticket}/sla/timeline.svg", (HttpContext http, SlaApi sla, string tenant, string ticket) =>
+            Answer(sla.TimelineAsync(Authorization(http), tenant, ticket, http.RequestAborted)))
+            .Documented<Schemas.None>("The ticket's SLA now as a picture: an SVG timeline in its calendar's zone.", TimelineSvg.ContentType);
+
         tenant.MapPost("/events", (HttpContext http, SlaApi sla, string tenant) =>
             WithBody(http, body => sla.IngestAsync(Authorization(http), tenant, body, http.RequestAborted)))
             .Documented<Schemas.Envelope[]>("A batch of 1 to 500 domain events (SPEC §5); a result per event.");
@@ -59,8 +64,10 @@ public static class ApiEndpoints
             WithBody(http, body => sla.RedeliverAsync(Authorization(http), tenant, body, http.RequestAborted)))
             .Documented<Schemas.Redeliver>("Send dead deliveries again (all, or the notifications named), with a fresh set of attempts.");
 
-        api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body, http.RequestAborted)))))
-            .WithTags("Engine").Documented<Schemas.Scenario>("What would happen: a scenario through the engine (SPEC §3). No key needed.");
+        api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body, http.Request.Headers.Accept.ToString(), http.RequestAborted)))))
+            .WithTags("Engine").Documented<Schemas.Scenario>(
+                "What would happen: a scenario through the engine (SPEC §3); the timeline as SVG for Accept: image/svg+xml. No key needed.",
+                ApiResponse.Json, TimelineSvg.ContentType);
 
         api.MapGet("/health", (HttpContext http, SlaApi sla) => Answer(sla.HealthAsync(http.RequestAborted)))
             .WithTags("Engine").Documented<Schemas.None>("200 when the database answers and is migrated.");
@@ -78,7 +85,8 @@ public static class ApiEndpoints
 
     private static async Task<IResult> Answer(Task<ApiResponse> response) => new ApiResult(await response);
 
-    private static RouteHandlerBuilder Documented<TBody>(this RouteHandlerBuilder route, string summary)
+    /// <summary>The route's summary, problems and 200 content types (JSON unless told) in the OpenAPI document.</summary>
+    private static RouteHandlerBuilder Documented<TBody>(this RouteHandlerBuilder route, string summary, params string[] contentTypes)
         where TBody : notnull
     {
         route.WithSummary(summary)
@@ -86,7 +94,27 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .Produces(StatusCodes.Status200OK, contentType: ApiResponse.Json);
+            .Produces(StatusCodes.Status200OK, contentType: contentTypes.FirstOrDefault() ?? ApiResponse.Json, additionalContentTypes: contentTypes.Skip(1).ToArray());
+        if (contentTypes.Length > 0)
+        {
+            // Without a response type the document would list no content for 200; name each type the route answers.
+            route.AddOpenApiOperationTransformer((operation, context, cancellationToken) =>
+            {
+                if (operation.Responses?.GetValueOrDefault("200") is Microsoft.OpenApi.OpenApiResponse ok)
+                {
+                    ok.Content = contentTypes.ToDictionary(type => type, type => new Microsoft.OpenApi.OpenApiMediaType
+                    {
+                        Schema = new Microsoft.OpenApi.OpenApiSchema
+                        {
+                            Type = type == ApiResponse.Json ? Microsoft.OpenApi.JsonSchemaType.Object : Microsoft.OpenApi.JsonSchemaType.String,
+                        },
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
         // The body's shape goes into the OpenAPI document only: accepts-metadata would make routing refuse other
         // content types with a bare 415, where the handler answers a problem naming Content-Type.
         return typeof(TBody) == typeof(Schemas.None)
