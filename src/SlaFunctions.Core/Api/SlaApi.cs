@@ -10,7 +10,8 @@ namespace SlaFunctions.Core.Api;
 /// Every tenant route needs that tenant's API key (<c>Authorization: Bearer …</c>).
 /// </summary>
 public sealed partial class SlaApi(
-    ITenantDirectory tenants, IDefinitionStore definitions, ISlaService slas, IEventIngestion events, IHealthProbe health, IClock clock)
+    ITenantDirectory tenants, IDefinitionStore definitions, ISlaService slas, IEventIngestion events, IHealthProbe health, IClock clock,
+    ISlaQueries queries)
 {
     /// <summary>The largest body accepted: a full batch of 500 events with room to spare.</summary>
     public const int MaxBodyBytes = 1024 * 1024;

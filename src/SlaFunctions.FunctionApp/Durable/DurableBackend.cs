@@ -28,12 +28,13 @@ public sealed class DurableBackend(
     EventRouter router,
     SlaStoreOptions options,
     IClock clock,
+    ISlaQueries queries,
     ILoggerFactory loggers)
 {
     public bool IsDurable => settings.IsDurable;
 
     public SlaApi Api(DurableTaskClient client) =>
-        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock);
+        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock, queries);
 
     public ISlaService SlaService(DurableTaskClient client) =>
         IsDurable ? new DurableSlaService(rows, store, Instances(client), clock, options, loggers.CreateLogger<DurableSlaService>()) : rows;
