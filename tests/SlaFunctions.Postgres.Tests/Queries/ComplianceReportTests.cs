@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using NodaTime;
+using NodaTime.Calendars;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;

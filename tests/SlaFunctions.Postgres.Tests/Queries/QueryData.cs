@@ -87,9 +87,9 @@ public sealed class QueryData : IAsyncLifetime
 
     public async Task DisposeAsync() => await database.DisposeAsync();
 
-    private static TicketEvent Responded(Instant at) => new TicketResponded(at);
+    private static TicketResponded Responded(Instant at) => new TicketResponded(at);
 
-    private static TicketEvent Resolved(Instant at) => new TicketResolved(at);
+    private static TicketResolved Resolved(Instant at) => new TicketResolved(at);
 
     private static Ticket Make(string id, string priority, int createdMinute, string? client, string? board, params (int Minute, Func<Instant, TicketEvent> Event)[] events) =>
         new(id, priority, createdMinute, client, board,
