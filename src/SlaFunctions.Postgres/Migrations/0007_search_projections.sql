@@ -27,7 +27,10 @@ alter table ticket_slas
 create index ticket_slas_by_due on ticket_slas (tenant_id, (coalesce(open_due_at, 'infinity'::timestamptz)), ticket_id);
 create index ticket_slas_by_created on ticket_slas (tenant_id, ticket_created_at, ticket_id);
 create index ticket_slas_by_updated on ticket_slas (tenant_id, updated_at, ticket_id);
--- "Breached" and "breaches within" look only at tickets that can breach.
+-- "Breached" looks only at tickets that can breach; "breaches within" and "remaining below" only at the running
+-- phases due in the coming window, each phase in its own index.
 create index ticket_slas_by_breach on ticket_slas (tenant_id, breach_at) where breach_at is not null;
+create index ticket_slas_response_running on ticket_slas (tenant_id, response_due_at) where response_outcome = 'running';
+create index ticket_slas_resolution_running on ticket_slas (tenant_id, resolution_due_at) where resolution_outcome = 'running';
 -- The one-time backfill finds what it has left to do.
 create index ticket_slas_unprojected on ticket_slas (tenant_id, ticket_id) where projected = 0;

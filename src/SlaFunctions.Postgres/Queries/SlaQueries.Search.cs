@@ -32,14 +32,11 @@ public sealed partial class SlaQueries
             conditions.Add($"({string.Join(" or ", perPhase)})");
         }
 
-        // Implied by the phase conditions, stated so that the breach index can narrow the rows first.
-        if (!search.States.IsEmpty && search.States.All(s => s == PhaseOutcome.Breached))
+        // Implied by the phase conditions, stated so that the breach index can narrow the rows first. A window of
+        // running phases needs no such help: each phase's running index holds exactly its candidates.
+        if (horizon is null && search.RemainingBelow is null && !search.States.IsEmpty && search.States.All(s => s == PhaseOutcome.Breached))
         {
             conditions.Add($"t.breach_at <= {at}");
-        }
-        else if (horizon is not null)
-        {
-            conditions.Add($"t.breach_at <= {horizon}");
         }
 
         if (search.Phase is null)
