@@ -1,6 +1,7 @@
 using SlaFunctions.Bench;
 using SlaFunctions.Bench.Http;
 using SlaFunctions.Bench.Postgres;
+using SlaFunctions.Bench.Query;
 
 return args.FirstOrDefault() switch
 {
@@ -9,11 +10,12 @@ return args.FirstOrDefault() switch
     "polling" => await PollingBench.RunAsync(args[1..]),
     "lateness" => await LatenessBench.RunAsync(args[1..]),
     "ingest" => await IngestBench.RunAsync(args[1..]),
+    "query" => await QueryBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: scripts/bench calendar|simulate|polling|lateness|ingest [--quick]");
+    Console.Error.WriteLine("usage: scripts/bench calendar|simulate|polling|lateness|ingest|query [--quick]");
     return 2;
 }

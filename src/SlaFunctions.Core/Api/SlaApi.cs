@@ -11,7 +11,8 @@ namespace SlaFunctions.Core.Api;
 /// </summary>
 public sealed partial class SlaApi(
     ITenantDirectory tenants, IDefinitionStore definitions, ISlaService slas, IEventIngestion events, IHealthProbe health, IClock clock,
-    IDeadDeliveries deliveries)
+    IDeadDeliveries deliveries,
+    ISlaQueries queries)
 {
     /// <summary>The largest body accepted: a full batch of 500 events with room to spare.</summary>
     public const int MaxBodyBytes = 1024 * 1024;

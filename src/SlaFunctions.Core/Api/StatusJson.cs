@@ -35,14 +35,7 @@ public static class StatusJson
             json.WriteString("startedAt", IsoText.Format(phase.StartedAt));
             json.WriteInstant("dueAt", phase.DueAt);
             json.WriteInstant("completedAt", phase.CompletedAt);
-            var remaining = phase.Outcome switch
-            {
-                PhaseOutcome.Met or PhaseOutcome.Cancelled => (Duration?)null,
-                _ when phase.CompletedAt is not null => null,
-                _ when phase.DueAt is { } due => due - (now > status.AsOf ? now : status.AsOf),
-                _ => phase.Target - phase.Elapsed,
-            };
-            json.WriteDuration("remaining", remaining);
+            json.WriteDuration("remaining", Remaining(phase, status, now));
 
             json.WriteString("elapsed", IsoText.Format(phase.Elapsed));
             json.WriteString("paused", IsoText.Format(phase.Paused));
@@ -71,4 +64,13 @@ public static class StatusJson
         json.WriteEndArray();
         json.WriteEndObject();
     }
+
+    /// <summary>A phase's <c>remaining</c> as of <paramref name="now"/>; null once it completed or was cancelled.</summary>
+    internal static Duration? Remaining(PhaseStatus phase, SlaStatus status, Instant now) => phase.Outcome switch
+    {
+        PhaseOutcome.Met or PhaseOutcome.Cancelled => null,
+        _ when phase.CompletedAt is not null => null,
+        _ when phase.DueAt is { } due => due - (now > status.AsOf ? now : status.AsOf),
+        _ => phase.Target - phase.Elapsed,
+    };
 }

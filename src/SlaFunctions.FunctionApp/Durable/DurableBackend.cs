@@ -29,12 +29,13 @@ public sealed class DurableBackend(
     SlaStoreOptions options,
     IClock clock,
     IDeadDeliveries deliveries,
+    ISlaQueries queries,
     ILoggerFactory loggers)
 {
     public bool IsDurable => settings.IsDurable;
 
     public SlaApi Api(DurableTaskClient client) =>
-        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock, deliveries);
+        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock, deliveries, queries);
 
     public ISlaService SlaService(DurableTaskClient client) =>
         IsDurable ? new DurableSlaService(rows, store, Instances(client), clock, options, loggers.CreateLogger<DurableSlaService>()) : rows;

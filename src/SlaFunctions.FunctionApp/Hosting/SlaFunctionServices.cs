@@ -17,6 +17,7 @@ using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
+using SlaFunctions.Postgres.Queries;
 using SlaFunctions.Postgres.Tenants;
 using SlaFunctions.Postgres.Tickets;
 
@@ -51,6 +52,7 @@ public static class SlaFunctionServices
         services.AddSingleton<IHealthProbe, PostgresHealth>();
         services.AddSingleton(new SlaStoreOptions { Backend = settings.Backend, Sinks = [FunctionAppSettings.ServiceBusSink] });
         services.AddSingleton<PostgresSlaService>();
+        services.AddSingleton<ISlaQueries, SlaQueries>();
         services.AddSingleton(sp => new PostgresEventIngestion(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresSlaService>(), sp.GetRequiredService<EventRouter>(),
             sp.GetRequiredService<IClock>(), sp.GetRequiredService<ILogger<PostgresEventIngestion>>()));

@@ -86,6 +86,18 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
         string tenant, [DurableClient] DurableTaskClient client) =>
         Answer(request, client, (api, ct) => api.DeadLettersAsync(Authorization(request), tenant, Query(request, "after"), Query(request, "limit"), ct));
 
+    [Function("SearchSlas")]
+    public Task<IActionResult> SearchSlas(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/slas")] HttpRequest request,
+        string tenant, [DurableClient] DurableTaskClient client) =>
+        Answer(request, client, (api, ct) => api.SearchAsync(Authorization(request), tenant, Query(request), ct));
+
+    [Function("ComplianceReport")]
+    public Task<IActionResult> ComplianceReport(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/reports/compliance")] HttpRequest request,
+        string tenant, [DurableClient] DurableTaskClient client) =>
+        Answer(request, client, (api, ct) => api.ComplianceAsync(Authorization(request), tenant, Query(request), request.Headers.Accept.ToString(), ct));
+
     [Function("Simulate")]
     public Task<IActionResult> Simulate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "simulate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
@@ -113,6 +125,9 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
     private static string? IdempotencyKey(HttpRequest request) => request.Headers["Idempotency-Key"].FirstOrDefault();
 
     private static string? Query(HttpRequest request, string name) => request.Query[name].FirstOrDefault();
+
+    private static IEnumerable<KeyValuePair<string, string>> Query(HttpRequest request) =>
+        request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? string.Empty)));
 
     private async Task<IActionResult> WithBody(HttpRequest request, DurableTaskClient client, Func<SlaApi, string, CancellationToken, Task<ApiResponse>> handle)
     {

@@ -45,7 +45,7 @@ public sealed class PostgresSlaService(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlBatch(connection))
         {
-            TicketSlaWrites.Insert(insert, ticket, firing.Sla, options.Backend, now);
+            TicketSlaWrites.Insert(insert, ticket, firing.Sla, options.Backend, now, request.ClientId, request.BoardId);
             await insert.ExecuteNonQueryAsync(cancellationToken);
             if (insert.BatchCommands[0].RecordsAffected == 0)
             {

@@ -2,9 +2,7 @@ using System.Text.Json;
 using NodaTime;
 using Npgsql;
 using SlaFunctions.Core.Json;
-using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Postgres.Tickets;
@@ -17,19 +15,24 @@ namespace SlaFunctions.Postgres.Tickets;
 /// </summary>
 internal static class TicketSlaWrites
 {
-    public static void Insert(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, string backend, Instant now)
+    public static void Insert(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, string backend, Instant now, string? clientId = null, string? boardId = null)
     {
-        var row = Projection.Of(sla, now);
+        var row = SlaProjection.Of(sla, now);
         Add(batch, """
             insert into ticket_slas (tenant_id, ticket_id, policy_id, policy_version, snapshot, priority,
                 response_outcome, response_due_at, resolution_outcome, resolution_due_at, resolution_cycle, breached,
-                next_wake_at, backend, version, created_at, updated_at)
-            values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15)
+                next_wake_at, backend, version, created_at, updated_at, client_id, board_id, ticket_created_at,
+                response_target, response_completed_at, response_stopped_at, response_elapsed,
+                resolution_target, resolution_completed_at, resolution_stopped_at, resolution_elapsed, open_due_at, breach_at, projected)
+            values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15, $16, $17, $18,
+                $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, 1)
             on conflict do nothing
             """,
             ticket.TenantId, ticket.TicketId, sla.Policy.Ref.Id, sla.Policy.Ref.Version, SlaJson.Serialize(sla.ToSnapshot()), sla.Priority,
-            row.ResponseOutcome, row.ResponseDueAt, row.ResolutionOutcome, row.ResolutionDueAt, row.ResolutionCycle, row.Breached,
-            sla.NextWakeAt, backend, now);
+            row.Response?.Outcome, row.Response?.DueAt, row.Resolution?.Outcome, row.Resolution?.DueAt, row.ResolutionCycle, row.Breached,
+            sla.NextWakeAt, backend, now, clientId, boardId, row.TicketCreatedAt,
+            row.Response?.Target, row.Response?.CompletedAt, row.Response?.StoppedAt, row.Response?.Elapsed,
+            row.Resolution?.Target, row.Resolution?.CompletedAt, row.Resolution?.StoppedAt, row.Resolution?.Elapsed, row.OpenDueAt, row.BreachAt);
     }
 
     /// <summary>Stores the new state if the row is still at <paramref name="expectedVersion"/> (affects 0 rows otherwise).</summary>
@@ -42,22 +45,34 @@ internal static class TicketSlaWrites
     /// </summary>
     public static NpgsqlBatchCommand Update(NpgsqlBatch batch, IReadOnlyList<SlaUpdate> updates, Instant now)
     {
-        var rows = updates.Select(u => (Update: u, Row: Projection.Of(u.Sla, now))).ToList();
+        var rows = updates.Select(u => (Update: u, Row: SlaProjection.Of(u.Sla, now))).ToList();
         return Add(batch, """
             update ticket_slas t set snapshot = u.snapshot::jsonb, priority = u.priority, response_outcome = u.response_outcome,
                 response_due_at = u.response_due_at, resolution_outcome = u.resolution_outcome, resolution_due_at = u.resolution_due_at,
-                resolution_cycle = u.resolution_cycle, breached = u.breached, next_wake_at = u.next_wake_at, version = t.version + 1, updated_at = $13
+                resolution_cycle = u.resolution_cycle, breached = u.breached, next_wake_at = u.next_wake_at, version = t.version + 1, updated_at = $13,
+                ticket_created_at = u.ticket_created_at, response_target = u.response_target, response_completed_at = u.response_completed_at,
+                response_stopped_at = u.response_stopped_at, response_elapsed = u.response_elapsed, resolution_target = u.resolution_target,
+                resolution_completed_at = u.resolution_completed_at, resolution_stopped_at = u.resolution_stopped_at,
+                resolution_elapsed = u.resolution_elapsed, open_due_at = u.open_due_at, breach_at = u.breach_at, projected = 1
             from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[],
-                $9::int[], $10::bool[], $11::timestamptz[], $12::bigint[])
+                $9::int[], $10::bool[], $11::timestamptz[], $12::bigint[], $14::timestamptz[], $15::interval[], $16::timestamptz[],
+                $17::timestamptz[], $18::interval[], $19::interval[], $20::timestamptz[], $21::timestamptz[], $22::interval[],
+                $23::timestamptz[], $24::timestamptz[])
                 as u(tenant_id, ticket_id, snapshot, priority, response_outcome, response_due_at, resolution_outcome, resolution_due_at,
-                    resolution_cycle, breached, next_wake_at, version)
+                    resolution_cycle, breached, next_wake_at, version, ticket_created_at, response_target, response_completed_at,
+                    response_stopped_at, response_elapsed, resolution_target, resolution_completed_at, resolution_stopped_at,
+                    resolution_elapsed, open_due_at, breach_at)
             where t.tenant_id = u.tenant_id and t.ticket_id = u.ticket_id and t.version = u.version
             """,
             Column(rows, r => r.Update.Ticket.TenantId), Column(rows, r => r.Update.Ticket.TicketId),
             Column(rows, r => SlaJson.Serialize(r.Update.Sla.ToSnapshot())), Column(rows, r => r.Update.Sla.Priority),
-            Column(rows, r => r.Row.ResponseOutcome), Column(rows, r => r.Row.ResponseDueAt), Column(rows, r => r.Row.ResolutionOutcome),
-            Column(rows, r => r.Row.ResolutionDueAt), Column(rows, r => r.Row.ResolutionCycle), Column(rows, r => r.Row.Breached),
-            Column(rows, r => r.Update.Sla.NextWakeAt), Column(rows, r => r.Update.ExpectedVersion), now);
+            Column(rows, r => r.Row.Response?.Outcome), Column(rows, r => r.Row.Response?.DueAt), Column(rows, r => r.Row.Resolution?.Outcome),
+            Column(rows, r => r.Row.Resolution?.DueAt), Column(rows, r => r.Row.ResolutionCycle), Column(rows, r => r.Row.Breached),
+            Column(rows, r => r.Update.Sla.NextWakeAt), Column(rows, r => r.Update.ExpectedVersion), now,
+            Column(rows, r => r.Row.TicketCreatedAt), Column(rows, r => r.Row.Response?.Target), Column(rows, r => r.Row.Response?.CompletedAt),
+            Column(rows, r => r.Row.Response?.StoppedAt), Column(rows, r => r.Row.Response?.Elapsed), Column(rows, r => r.Row.Resolution?.Target),
+            Column(rows, r => r.Row.Resolution?.CompletedAt), Column(rows, r => r.Row.Resolution?.StoppedAt),
+            Column(rows, r => r.Row.Resolution?.Elapsed), Column(rows, r => r.Row.OpenDueAt), Column(rows, r => r.Row.BreachAt));
     }
 
     /// <summary>Each notification once (its slot is unique), and for each newly stored one an outbox row per sink.</summary>
@@ -133,23 +148,5 @@ internal static class TicketSlaWrites
         }
 
         return column;
-    }
-
-    /// <summary>The queryable columns, derived from the status now.</summary>
-    private sealed record Projection(string? ResponseOutcome, Instant? ResponseDueAt, string? ResolutionOutcome, Instant? ResolutionDueAt, int ResolutionCycle, bool Breached)
-    {
-        public static Projection Of(TicketSla sla, Instant now)
-        {
-            var status = sla.StatusNow(now);
-            var response = status.Phases.FirstOrDefault(p => p.Phase == SlaPhase.Response);
-            var resolution = status.Phases.LastOrDefault(p => p.Phase == SlaPhase.Resolution);
-            return new Projection(
-                response is null ? null : SimulationJson.Name(response.Outcome),
-                response?.DueAt,
-                resolution is null ? null : SimulationJson.Name(resolution.Outcome),
-                resolution?.DueAt,
-                resolution?.Cycle ?? 1,
-                status.Phases.Any(p => p.Outcome == PhaseOutcome.Breached));
-        }
     }
 }

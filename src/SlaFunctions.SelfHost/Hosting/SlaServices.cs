@@ -9,6 +9,7 @@ using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
+using SlaFunctions.Postgres.Queries;
 using SlaFunctions.Postgres.Tenants;
 using SlaFunctions.Postgres.Tickets;
 
@@ -42,6 +43,7 @@ public static class SlaServices
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<PostgresSlaService>();
         services.AddSingleton<ISlaService>(sp => sp.GetRequiredService<PostgresSlaService>());
+        services.AddSingleton<ISlaQueries, SlaQueries>();
         services.AddSingleton<PollingEngine>();
         services.AddSingleton<INotificationSink, LogSink>();
         if (settings.WebhookUrl is { } url)

@@ -64,6 +64,17 @@ public static class ApiEndpoints
             WithBody(http, body => sla.RedeliverAsync(Authorization(http), tenant, body, http.RequestAborted)))
             .Documented<Schemas.Redeliver>("Send dead deliveries again (all, or the notifications named), with a fresh set of attempts.");
 
+        tenant.MapGet("/slas", (HttpContext http, SlaApi sla, string tenant) =>
+            Answer(sla.SearchAsync(Authorization(http), tenant, Query(http), http.RequestAborted)))
+            .Documented<Schemas.None>("Search the tenant's ticket SLAs: filters, sort, keyset pages; states as of now.")
+            .WithQuery(Schemas.SearchParameters);
+
+        tenant.MapGet("/reports/compliance", (HttpContext http, SlaApi sla, string tenant) =>
+            Answer(sla.ComplianceAsync(Authorization(http), tenant, Query(http), http.Request.Headers.Accept.ToString(), http.RequestAborted)))
+            .Documented<Schemas.None>("Met, breached, cancelled and running phases per group over [from, to); JSON or CSV (Accept: text/csv).")
+            .Produces(StatusCodes.Status200OK, contentType: SlaApi.Csv)
+            .WithQuery(Schemas.ComplianceParameters);
+
         api.MapPost("/simulate", (Delegate)((HttpContext http) => WithBody(http, body => Task.FromResult(SlaApi.Simulate(body, http.Request.Headers.Accept.ToString(), http.RequestAborted)))))
             .WithTags("Engine").Documented<Schemas.Scenario>(
                 "What would happen: a scenario through the engine (SPEC §3); the timeline as SVG for Accept: image/svg+xml. No key needed.",
@@ -74,6 +85,9 @@ public static class ApiEndpoints
     }
 
     private static string? Authorization(HttpContext http) => http.Request.Headers.Authorization.FirstOrDefault();
+
+    private static IEnumerable<KeyValuePair<string, string>> Query(HttpContext http) =>
+        http.Request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? string.Empty)));
 
     private static string? IdempotencyKey(HttpContext http) => http.Request.Headers["Idempotency-Key"].FirstOrDefault();
 

@@ -31,4 +31,55 @@ public static class Schemas
     public sealed record Redeliver(string[]? NotificationIds, string? Sink);
 
     public sealed record Scenario(JsonElement Calendars, JsonElement Policy, JsonElement[] Events, string? Until);
+
+    /// <summary>The query parameters of <c>GET …/slas</c>, as the OpenAPI document describes them.</summary>
+    public static readonly (string Name, string Description)[] SearchParameters =
+    [
+        ("phase", "response or resolution: the phase the phase filters look at (default: either)."),
+        ("state", "running, paused, met, breached or cancelled, as of now; several separated by commas."),
+        ("breachesWithin", "ISO-8601 duration: running phases due within this much wall-clock time from now."),
+        ("remainingBelow", "ISO-8601 duration: running phases with less business time than this left."),
+        ("dueBefore", "Instant, exclusive: due instant before it (the phase's, else the ticket's earliest open one)."),
+        ("dueAfter", "Instant, inclusive: due instant at or after it."),
+        ("everBreached", "true or false: some phase, in any cycle, breached."),
+        ("priority", "Current priority; several separated by commas."),
+        ("policyId", "Policy id; several separated by commas."),
+        ("clientId", "Client id given at the start; several separated by commas."),
+        ("boardId", "Board id given at the start; several separated by commas."),
+        ("createdBefore", "Instant, exclusive, on the ticket's creation."),
+        ("createdAfter", "Instant, inclusive, on the ticket's creation."),
+        ("updatedSince", "Instant, inclusive: the SLA changed at or after it."),
+        ("sort", "dueAt (default, soonest first; tickets without an open due instant last), -dueAt, createdAt, -createdAt, updatedAt, -updatedAt."),
+        ("cursor", "The 'next' of the previous page, as given."),
+        ("limit", "Items per page, 1 to 500 (default 50)."),
+    ];
+
+    /// <summary>The query parameters of <c>GET …/reports/compliance</c>.</summary>
+    public static readonly (string Name, string Description)[] ComplianceParameters =
+    [
+        ("from", "Required: an instant, or a local date (its start in zone); inclusive."),
+        ("to", "Required: an instant, or a local date (its start in zone); exclusive."),
+        ("zone", "IANA time zone for local dates and for day, week and month groups (default UTC)."),
+        ("groupBy", "One or more of phase, priority, policy, client, board, day, week, month, separated by commas."),
+    ];
+
+    /// <summary>Documents a route's query parameters in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder route, (string Name, string Description)[] parameters) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, description) in parameters)
+            {
+                operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                {
+                    Name = name,
+                    In = Microsoft.OpenApi.ParameterLocation.Query,
+                    Description = description,
+                    Required = name is "from" or "to",
+                    Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
 }

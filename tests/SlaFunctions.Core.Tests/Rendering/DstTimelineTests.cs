@@ -21,7 +21,7 @@ public class DstTimelineTests
         var (status, scenario, svg) = Render(zone, saturday);
         var tz = DateTimeZoneProviders.Tzdb[zone];
         var date = NodaTime.Text.LocalDatePattern.Iso.Parse(saturday).Value;
-        double X(int day) => Number(Assert.Single(svg.OfClass("day"), d => Data(d, "at") == Json.IsoText.Format(tz.AtStartOfDay(date.PlusDays(day)).ToInstant())), "x1");
+        double X(int day) => Number(Assert.Single(svg.OfClass("day"), d => Data(d, "at") == Core.Json.IsoText.Format(tz.AtStartOfDay(date.PlusDays(day)).ToInstant())), "x1");
 
         Assert.Empty(svg.OfClass("closed"));
         Assert.Equal(sundayHours / 24, (X(2) - X(1)) / (X(1) - X(0)), 0.01);
@@ -31,7 +31,7 @@ public class DstTimelineTests
         var scale = TimelineSvg.Scale(status, scenario.Policy, new LocalText(tz));
         foreach (var n in status.Notifications)
         {
-            var mark = Assert.Single(svg.OfClass("mark"), m => Data(m, "at") == Json.IsoText.Format(n.FiredAt));
+            var mark = Assert.Single(svg.OfClass("mark"), m => Data(m, "at") == Core.Json.IsoText.Format(n.FiredAt));
             Assert.Equal(scale.X(n.FiredAt), Number(mark.Element(Svg + "line")!, "x1"), Pixel);
         }
 
@@ -62,7 +62,7 @@ public class DstTimelineTests
     {
         var created = NodaTime.Text.LocalDatePattern.Iso.Parse(saturday).Value.AtMidnight().PlusHours(6)
             .InZoneLeniently(DateTimeZoneProviders.Tzdb[zone]).ToInstant();
-        string At(double hours) => Json.IsoText.Format(created + Duration.FromMinutes(hours * 60));
+        string At(double hours) => Core.Json.IsoText.Format(created + Duration.FromMinutes(hours * 60));
         var json = $$"""
             {
               "calendars": { "c": { "timeZone": "{{zone}}",

@@ -115,7 +115,7 @@ public class ScenarioLimitsTests
         cancelled.Cancel();
 
         Assert.Throws<OperationCanceledException>(() => ScenarioRunner.Run(ScenarioJson.Read(scenario.ToJsonString()), cancelled.Token));
-        Assert.Throws<OperationCanceledException>(() => SlaApi.Simulate(scenario.ToJsonString(), cancelled.Token));
+        Assert.Throws<OperationCanceledException>(() => SlaApi.Simulate(scenario.ToJsonString(), cancellationToken: cancelled.Token));
     }
 
     private static JsonNode Spec() => JsonNode.Parse(File.ReadAllText(Repo.Path("samples/spec-example.json")))!;
