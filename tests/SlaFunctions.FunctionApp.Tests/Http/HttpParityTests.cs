@@ -85,7 +85,8 @@ public class HttpParityTests
         [
             $"PUT {T}/calendars/ny", $"PUT {T}/policies/standard", $"PUT {T}/assignments/clients/c1", $"PUT {T}/assignments/boards/b1",
             $"PUT {T}/default-policy", $"POST {T}/tickets/T-1/sla", $"POST {T}/tickets/T-1/sla/respond", $"GET {T}/tickets/T-1/sla",
-            $"POST {T}/events", $"GET {T}/dead-letters",
+            $"POST {T}/events", $"GET {T}/dead-letters", $"GET {T}/tickets/T-1/sla/timeline.svg", $"GET {T}/slas",
+            $"GET {T}/reports/compliance", $"GET {T}/dead-deliveries", $"POST {T}/dead-deliveries/redeliver",
         ];
         foreach (var route in tenantRoutes)
         {
@@ -168,7 +169,27 @@ public class HttpParityTests
         yield return Step.Of("reopen after resolve", $"POST {T}/tickets/T-1/sla/reopen", Key.Own, "{}", pollingOnly: true);
         yield return Step.Of("status after commands", $"GET {T}/tickets/T-1/sla", Key.Own, null, pollingOnly: true);
         yield return Step.Of("cancel", $"POST {T}/tickets/T-2/sla/cancel", Key.Own, "{}");
+
+        // What the stored SLAs answer depends on the orchestration on the durable setting: there, only refusals.
+        yield return Step.Of("timeline", $"GET {T}/tickets/T-1/sla/timeline.svg", Key.Own, null, pollingOnly: true);
+        yield return Step.Of("timeline, no SLA", $"GET {T}/tickets/T-404/sla/timeline.svg", Key.Own, null);
+        yield return Step.Of("search", $"GET {T}/slas", Key.Own, null, pollingOnly: true);
+        yield return Step.Of("search, a page of 2 by creation", $"GET {T}/slas?sort=createdAt&limit=2", Key.Own, null, pollingOnly: true);
+        yield return Step.Of("search, running responses", $"GET {T}/slas?phase=response&state=running", Key.Own, null, pollingOnly: true);
+        yield return Step.Of("search, bad state", $"GET {T}/slas?state=asleep", Key.Own, null);
+        yield return Step.Of("search, bad limit", $"GET {T}/slas?limit=100000", Key.Own, null);
+        yield return Step.Of("search, bad cursor", $"GET {T}/slas?cursor=zzz", Key.Own, null);
+        yield return Step.Of("report", $"GET {T}/reports/compliance?from=2026-06-01&to=2026-07-01&groupBy=priority", Key.Own, null, pollingOnly: true);
+        yield return Step.Of("report as CSV", $"GET {T}/reports/compliance?from=2026-06-01&to=2026-07-01&groupBy=phase", Key.Own, null,
+            headers: new() { ["Accept"] = "text/csv" }, pollingOnly: true);
+        yield return Step.Of("report, bad zone", $"GET {T}/reports/compliance?from=2026-06-01&to=2026-07-01&zone=Mars/Olympus", Key.Own, null);
+        yield return Step.Of("report, bad group", $"GET {T}/reports/compliance?from=2026-06-01&to=2026-07-01&groupBy=colour", Key.Own, null);
+        yield return Step.Of("dead deliveries", $"GET {T}/dead-deliveries", Key.Own, null);
+        yield return Step.Of("dead deliveries, bad limit", $"GET {T}/dead-deliveries?limit=abc", Key.Own, null);
+        yield return Step.Of("redeliver", $"POST {T}/dead-deliveries/redeliver", Key.Own, "{}");
+        yield return Step.Of("redeliver, bad body", $"POST {T}/dead-deliveries/redeliver", Key.Own, """{ "notificationIds": 7 }""");
         yield return Step.Of("simulate", "POST /api/simulate", Key.None, Scenario);
+        yield return Step.Of("simulate as a picture", "POST /api/simulate", Key.None, Scenario, headers: new() { ["Accept"] = "image/svg+xml" });
         yield return Step.Of("simulate, bad", "POST /api/simulate", Key.None, """{ "policy": 1 }""");
     }
 
