@@ -60,7 +60,9 @@ public abstract class LifecycleCases(EngineFixture engine)
         {
             Assert.True(n.FiredAt >= n.DueAt, $"{n.Key} fired early, at {n.FiredAt}");
             var late = n.DueAt < t;
-            Assert.True(n.FiredAt - (late ? t : n.DueAt) < engine.TimerSlack + Duration.FromSeconds(3), $"{n.Key} fired at {n.FiredAt} (started {t})");
+            // Bounded by the busy engine's latency, not the timer's: under the whole suite on two cores the test
+            // host's two work-item slots queue a due timer for seconds (10 s seen).
+            Assert.True(n.FiredAt - (late ? t : n.DueAt) < EngineFixture.SignalLatency, $"{n.Key} fired at {n.FiredAt} (started {t})");
         }
     }
 
