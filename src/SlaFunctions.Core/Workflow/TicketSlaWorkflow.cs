@@ -45,6 +45,11 @@ public static class TicketSlaWorkflow
         var sla = TicketSla.Restore(input.Policy.Compile(), input.Snapshot);
         var carried = new Queue<SlaSignal>(input.Signals.IsDefault ? [] : input.Signals);
         var waiter = context.WaitForSignal();
+        if (!input.Unpublished.IsDefaultOrEmpty)
+        {
+            await context.CallActivityAsync<int>(TicketSlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, input.Unpublished));
+        }
+
         var rounds = 0;
         var restartDue = false;
         while (true)
@@ -55,7 +60,7 @@ public static class TicketSlaWorkflow
                 if (restartDue)
                 {
                     // No waiter is registered now, and carried signals are all applied: this one is all that is pending.
-                    context.ContinueAsNew(input with { Snapshot = sla.ToSnapshot(), Signals = [signal] });
+                    context.ContinueAsNew(input with { Snapshot = sla.ToSnapshot(), Signals = [signal], Unpublished = [] });
                     return;
                 }
 

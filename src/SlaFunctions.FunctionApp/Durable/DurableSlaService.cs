@@ -34,7 +34,8 @@ public sealed class DurableSlaService(
 
         try
         {
-            await instances.StartTicketAsync(row.Input([]), cancellationToken);
+            // What the start fired (due before it) is stored; the orchestration publishes it first.
+            await instances.StartTicketAsync(row.Input([]) with { Unpublished = row.Sla.Fired }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -5,6 +5,11 @@ using SlaFunctions.Core.Workflow;
 namespace SlaFunctions.FunctionApp.Durable;
 
 /// <summary>The orchestrations: each is its Core workflow on <see cref="DurableSlaContext"/>.</summary>
+/// <remarks>
+/// The input is a parameter, not <c>context.GetInput&lt;T&gt;()</c>: the Functions host deserializes either way, but
+/// the plain Durable Task worker only casts the input of an untyped orchestrator, so the same methods register
+/// typed on any worker (<c>AddOrchestratorFunc&lt;TInput&gt;</c>) and run there unchanged.
+/// </remarks>
 public static class Orchestrators
 {
     /// <summary>One per ticket, instance id <c>SlaInstanceId.For(ticket)</c>.</summary>
@@ -14,18 +19,19 @@ public static class Orchestrators
     public const string EventDelivery = "EventDeliveryOrchestrator";
 
     [Function(TicketSla)]
-    public static Task TicketSlaOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static Task TicketSlaOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context, TicketSlaInput? input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var input = context.GetInput<TicketSlaInput>() ?? throw new InvalidOperationException($"{context.InstanceId} started without input.");
-        return TicketSlaWorkflow.RunAsync(new DurableSlaContext(context), input);
+        return TicketSlaWorkflow.RunAsync(new DurableSlaContext(context), input ?? throw MissingInput(context));
     }
 
     [Function(EventDelivery)]
-    public static Task EventDeliveryOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static Task EventDeliveryOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context, EventDeliveryInput? input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var input = context.GetInput<EventDeliveryInput>() ?? throw new InvalidOperationException($"{context.InstanceId} started without input.");
-        return EventDeliveryWorkflow.RunAsync(new DurableSlaContext(context), input);
+        return EventDeliveryWorkflow.RunAsync(new DurableSlaContext(context), input ?? throw MissingInput(context));
     }
+
+    private static InvalidOperationException MissingInput(TaskOrchestrationContext context) =>
+        new($"{context.InstanceId} started without input.");
 }

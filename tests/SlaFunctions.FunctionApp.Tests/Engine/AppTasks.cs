@@ -1,0 +1,82 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SlaFunctions.Core.Durable;
+using SlaFunctions.Core.Workflow;
+using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.FunctionApp.Hosting;
+
+namespace SlaFunctions.FunctionApp.Tests.Engine;
+
+/// <summary>
+/// The Function App's orchestrations and activities as a Durable Task worker registers them: the very methods of
+/// <see cref="Orchestrators"/> (typed by their input) and of <see cref="ActivityFunctions"/>, resolved from the
+/// app's own registrations (<see cref="SlaFunctionServices.AddSlaFunctions"/>) over the given database.
+/// </summary>
+public sealed class AppTasks(string connectionString, PublishedMessages topic)
+{
+    private IServiceProvider? services;
+    private DurableTaskClient? client;
+
+    /// <summary>The app's serializer for worker and client: the default one turns NodaTime instants into 1970.</summary>
+    public static DataConverter Converter { get; } = new JsonDataConverter(DurableJson.Options);
+
+    /// <summary>Called once the worker's host is built, before anything is scheduled.</summary>
+    public void Bind(IServiceProvider provider, DurableTaskClient durableClient)
+    {
+        services = provider;
+        client = durableClient;
+    }
+
+    public void Register(DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddOrchestratorFunc<TicketSlaInput?>(Orchestrators.TicketSla, (context, input) => Orchestrators.TicketSlaOrchestrator(context, input));
+        registry.AddOrchestratorFunc<EventDeliveryInput?>(Orchestrators.EventDelivery, (context, input) => Orchestrators.EventDeliveryOrchestrator(context, input));
+        registry.AddActivityFunc<PersistSlaRequest, int>(TicketSlaActivities.Persist, (_, r) => Logged(TicketSlaActivities.Persist, () => Activities.Persist(r, CancellationToken.None)));
+        registry.AddActivityFunc<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, (_, r) => Logged(TicketSlaActivities.Publish, () => Activities.Publish(r, CancellationToken.None)));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Deliver, (_, r) => Logged(EventDeliveryActivities.Deliver, () => Activities.Deliver(r, Client, CancellationToken.None)));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Confirm, (_, r) => Logged(EventDeliveryActivities.Confirm, () => Activities.Confirm(r, Client, CancellationToken.None)));
+        registry.AddActivityFunc<DeadLetterRequest, bool>(EventDeliveryActivities.DeadLetter, (_, r) => Activities.DeadLetter(r, CancellationToken.None));
+    }
+
+    public void ConfigureServices(IServiceCollection collection)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sla:Backend"] = "durable",
+            ["Sla:Database:ConnectionString"] = connectionString,
+            [$"{FunctionAppSettings.ServiceBusConnection}:fullyQualifiedNamespace"] = "engine-tests.servicebus.windows.net",
+        }).Build();
+        collection.AddSlaFunctions(configuration);
+        collection.AddSingleton<ServiceBusSender>(topic);
+        collection.AddSingleton<ActivityFunctions>();
+        collection.AddSingleton(Converter);
+        collection.ConfigureAll<DurableTaskWorkerOptions>(o => o.DataConverter = Converter);
+        collection.ConfigureAll<DurableTaskClientOptions>(o => o.DataConverter = Converter);
+    }
+
+    /// <summary>The worker's services: the app's registrations.</summary>
+    public IServiceProvider Services => services ?? throw new InvalidOperationException("The worker's services are not bound yet.");
+
+    private ActivityFunctions Activities => Services.GetRequiredService<ActivityFunctions>();
+
+    private static async Task<T> Logged<T>(string name, Func<Task<T>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("SLA_ENGINE_LOG") is { Length: > 0 })
+        {
+            await Console.Error.WriteLineAsync($"activity {name} failed: {e}");
+            throw;
+        }
+    }
+
+    private DurableTaskClient Client => client ?? throw new InvalidOperationException("The client is not bound yet.");
+}

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SlaFunctions.FunctionApp.Tests.Engine;
+
+/// <summary>
+/// The app's orchestrations on the real Durable Task engine: the test host's gRPC sidecar over an orchestration
+/// service, and a worker connected to it that runs <see cref="AppTasks"/>. In memory, or on the Azure Storage
+/// provider (the one Durable Functions runs on in production) with the queue polling host.json sets.
+/// </summary>
+public sealed class SlaEngine : IAsyncDisposable
+{
+    private readonly Func<ValueTask> dispose;
+
+    private SlaEngine(DurableTaskClient client, Func<ValueTask> dispose)
+    {
+        Client = client;
+        this.dispose = dispose;
+    }
+
+    public DurableTaskClient Client { get; }
+
+    public static async Task<SlaEngine> InMemoryAsync(AppTasks tasks, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var host = await DurableTaskTestHost.StartAsync(tasks.Register, new DurableTaskTestHostOptions
+        {
+            Port = FreePort(),
+            LoggerFactory = loggers,
+            ConfigureServices = tasks.ConfigureServices,
+        });
+        tasks.Bind(host.Services, host.Client);
+        return new SlaEngine(host.Client, host.DisposeAsync);
+    }
+
+    /// <summary>Creates the task hub <paramref name="taskHub"/> on the storage account and runs the engine on it.</summary>
+    public static async Task<SlaEngine> AzureStorageAsync(AppTasks tasks, string storageConnection, string taskHub, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var polling = HostJsonPolling.Read();
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnection),
+            TaskHubName = taskHub,
+            PartitionCount = polling.PartitionCount,
+            MaxQueuePollingInterval = polling.MaxQueuePollingInterval,
+            MaxConcurrentTaskOrchestrationWorkItems = polling.MaxConcurrentOrchestratorFunctions,
+            MaxConcurrentTaskActivityWorkItems = polling.MaxConcurrentActivityFunctions,
+            UseAppLease = false,
+            LoggerFactory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        });
+        await service.CreateIfNotExistsAsync();
+
+        var address = $"http://127.0.0.1:{FreePort()}";
+        var sidecar = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => Quiet(logging, loggers))
+            .ConfigureWebHostDefaults(web => web
+                .UseUrls(address)
+                .ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2))
+                .ConfigureServices(services =>
+                {
+                    services.AddGrpc();
+                    services.AddSingleton<IOrchestrationService>(service);
+                    services.AddSingleton<IOrchestrationServiceClient>(service);
+                    services.AddSingleton<TaskHubGrpcServer>();
+                })
+                .Configure(app => app.UseRouting().UseEndpoints(e => e.MapGrpcService<TaskHubGrpcServer>())))
+            .Build();
+        await sidecar.StartAsync();
+
+        var channel = GrpcChannel.ForAddress(address);
+        var worker = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => Quiet(logging, loggers))
+            .ConfigureServices(services =>
+            {
+                tasks.ConfigureServices(services);
+                services.AddDurableTaskWorker(builder =>
+                {
+                    builder.UseGrpc(channel);
+                    builder.AddTasks(tasks.Register);
+                });
+                services.AddDurableTaskClient(builder =>
+                {
+                    builder.UseGrpc(channel);
+                    builder.RegisterDirectly();
+                });
+            })
+            .Build();
+        var client = worker.Services.GetRequiredService<DurableTaskClient>();
+        tasks.Bind(worker.Services, client);
+        await worker.StartAsync();
+        return new SlaEngine(client, async () =>
+        {
+            await worker.StopAsync();
+            worker.Dispose();
+            await channel.ShutdownAsync();
+            channel.Dispose();
+            await sidecar.StopAsync();
+            sidecar.Dispose();
+        });
+    }
+
+    public ValueTask DisposeAsync() => dispose();
+
+    private static void Quiet(ILoggingBuilder logging, ILoggerFactory? loggers)
+    {
+        logging.ClearProviders();
+        if (loggers is not null)
+        {
+            logging.Services.AddSingleton(loggers);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The Durable settings in host.json that decide timer lateness, throughput and storage traffic.</summary>
+public sealed record HostJsonPolling(int PartitionCount, TimeSpan MaxQueuePollingInterval, int MaxConcurrentOrchestratorFunctions, int MaxConcurrentActivityFunctions)
+{
+    public static HostJsonPolling Read()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "host.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        var durable = document.RootElement.GetProperty("extensions").GetProperty("durableTask");
+        var provider = durable.GetProperty("storageProvider");
+        return new HostJsonPolling(
+            provider.GetProperty("partitionCount").GetInt32(),
+            TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32(),
+            durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
+    }
+}
