@@ -22,8 +22,7 @@ namespace SlaFunctions.Core.Workflow;
 /// <para>
 /// History stays short: after <see cref="RoundsPerExecution"/> rounds, or a signal that changes a phase
 /// (respond, resolve, reopen, priority, cancel), the execution continues as new when the next signal arrives.
-/// That is the one moment no waiter is registered, so an event arriving while the execution ends cannot be
-/// swallowed by an abandoned waiter; the signal in hand travels in the new input, and nothing else is pending.
+/// The signal in hand and every signal already buffered travel in the new input (<see cref="DrainAsync"/>).
 /// Until then only timer rounds add history, and the SLA's schedule bounds those.
 /// </para>
 /// <para>
@@ -59,8 +58,7 @@ public static class TicketSlaWorkflow
                 signal = await waiter;
                 if (restartDue)
                 {
-                    // No waiter is registered now, and carried signals are all applied: this one is all that is pending.
-                    context.ContinueAsNew(input with { Snapshot = sla.ToSnapshot(), Signals = [signal], Unpublished = [] });
+                    context.ContinueAsNew(input with { Snapshot = sla.ToSnapshot(), Signals = await DrainAsync(context, signal), Unpublished = [] });
                     return;
                 }
 
@@ -91,6 +89,25 @@ public static class TicketSlaWorkflow
                 await SleepAsync(context, waiter, sla.NextWakeAt);
             }
         }
+    }
+
+    /// <summary>
+    /// The signal in hand and every signal already buffered (a wait on a buffered event completes at once), for the
+    /// next execution's input: what travels there does not depend on Durable carrying unprocessed events across
+    /// <c>ContinueAsNew</c>, which loses them on some hosts (durabletask-dotnet #387; the in-process test host before
+    /// its fix for self-sent events). The one waiter left pending ends with the execution; an event that arrives
+    /// later is the next execution's.
+    /// </summary>
+    private static async Task<ImmutableArray<SlaSignal>> DrainAsync(ISlaOrchestrationContext context, SlaSignal inHand)
+    {
+        var signals = ImmutableArray.CreateBuilder<SlaSignal>();
+        signals.Add(inHand);
+        for (var next = context.WaitForSignal(); next.IsCompleted; next = context.WaitForSignal())
+        {
+            signals.Add(await next);
+        }
+
+        return signals.ToImmutable();
     }
 
     /// <summary>Returns when a signal has arrived or <paramref name="wake"/> has come; never leaves the timer running.</summary>

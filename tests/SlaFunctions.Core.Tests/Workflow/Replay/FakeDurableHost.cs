@@ -155,9 +155,10 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         {
             if (run is { IsCompleted: true } && e is EventRaised late)
             {
-                // Durable keeps processing the batch after the code returned: an event finds the waiter left
-                // behind (and is gone with it), or is forwarded to the next execution by ContinueAsNew.
-                if (context.ContinuedWith is not null && context.RegisteredWaiters == 0)
+                // Durable keeps processing the batch after the code returned. Once ContinueAsNew was called, a raised
+                // event goes to the next execution even where a waiter is still registered (DurableTask.Core's
+                // executor: HasContinueAsNew → AddEventToNextIteration); after a plain return it is gone.
+                if (context.ContinuedWith is not null)
                 {
                     forwarded.Add(late);
                 }
