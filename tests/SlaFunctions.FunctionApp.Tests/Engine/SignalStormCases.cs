@@ -112,7 +112,6 @@ public sealed class InMemorySignalStormTests(InMemoryEngine engine) : SignalStor
 
 public sealed class AzureStorageSignalStormTests(AzureStorageEngine engine) : SignalStormCases(engine), IClassFixture<AzureStorageEngine>
 {
-    [Fact(Skip = "Failed once under the whole suite, not diagnosed yet: a pause sent right after the start was not "
-        + "stored within 60 s (seed 5673811). Passes alone; see docs/functions.md, Tests on the real engine.")]
+    [Fact]
     public Task Random_histories_store_what_simulate_says_once() => RandomHistoriesAsync();
 }
