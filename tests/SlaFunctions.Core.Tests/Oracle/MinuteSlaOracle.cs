@@ -203,14 +203,20 @@ public sealed class MinuteSlaOracle
     private Result Describe(Instant until)
     {
         var described = new List<PhaseResult>();
-        // A phase that stopped while untracked and had not breached is not shown (SPEC §2: it stopped being tracked).
-        foreach (var phase in phases.Where(p => p.LastMinutes is not null && !(p.StoppedUntracked && p.FixedDue is null)))
+        foreach (var phase in phases.Where(p => p.LastMinutes is not null))
         {
             var target = phase.LastMinutes!.Value;
             var due = phase.FixedDue
                 ?? (phase.Stop is { } stop ? Project(phase, stop, target)
                     : phase.Minutes is not null && !Paused ? Project(phase, until, target)
                     : null);
+            // A phase that stopped while untracked is shown only if it was due before it stopped (SPEC §2: it
+            // stopped being tracked; a due instant already passed stays breached).
+            if (phase.StoppedUntracked && !(due < phase.Stop))
+            {
+                continue;
+            }
+
             PhaseOutcome outcome;
             if (phase.Completed is { } c)
             {

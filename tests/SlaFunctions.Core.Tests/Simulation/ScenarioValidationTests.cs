@@ -97,13 +97,23 @@ public class ScenarioValidationTests
         Assert.DoesNotContain('\n', error.Message);
     }
 
+    // A scenario spans at most ScenarioLimits' days, so each edge instant is tried on a ticket created next to it.
     [Theory]
-    [InlineData("events[0].at=\"1900-01-01T00:00:00Z\"")]
-    [InlineData("until=\"8999-12-31T23:59:59.999999999Z\"")]
-    [InlineData("until=\"9000-01-01T00:59:59+01:00\"")]
+    [InlineData("1900-01-01T00:00:00Z", "1900-01-31T00:00:00Z")]
+    [InlineData("8999-12-01T00:00:00Z", "8999-12-31T23:59:59.999999999Z")]
+    [InlineData("8999-12-01T00:00:00Z", "9000-01-01T00:59:59+01:00")]
+    public void The_edges_of_the_accepted_instants_are_accepted_and_simulate(string createdAt, string until)
+    {
+        var json = Edit(File.ReadAllText(Repo.Path("samples/spec-example.json")), $$"""events=[{ "at": "{{createdAt}}", "type": "created", "priority": "P1" }]""");
+        var scenario = ScenarioJson.Read(Edit(json, $"until=\"{until}\""));
+
+        Assert.NotEmpty(ScenarioRunner.Run(scenario).Phases);
+    }
+
+    [Theory]
     [InlineData("calendars.ny.holidays[0].date=\"1900-01-01\"")]
     [InlineData("calendars.ny.holidays[0].date=\"8999-12-31\"")]
-    public void The_edges_of_the_accepted_instants_are_accepted_and_simulate(string edit)
+    public void The_edges_of_the_accepted_holiday_dates_are_accepted_and_simulate(string edit)
     {
         var scenario = ScenarioJson.Read(Edit(File.ReadAllText(Repo.Path("samples/spec-example.json")), edit));
 
