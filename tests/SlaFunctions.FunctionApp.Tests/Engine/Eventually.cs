@@ -3,7 +3,12 @@ namespace SlaFunctions.FunctionApp.Tests.Engine;
 /// <summary>Waits for a condition on a real-time engine, with a deadline instead of a fixed sleep.</summary>
 public static class Eventually
 {
-    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// The delivery protocol's own bound: a raised signal that the instance lost is delivered again by its
+    /// confirmation, <see cref="Core.Workflow.EventDeliveryWorkflow.ConfirmAfter"/> after the raise (seen on Azure
+    /// Storage for a command right after a start), plus a minute for the engine under the whole suite.
+    /// </summary>
+    public static TimeSpan Deadline { get; } = Core.Workflow.EventDeliveryWorkflow.ConfirmAfter.ToTimeSpan() + TimeSpan.FromSeconds(60);
 
     public static Task HoldsAsync(string what, Func<Task<bool>> condition) => HoldsAsync(() => what, condition);
 
