@@ -89,13 +89,13 @@ internal sealed class QueryParameters
         var text => throw new InvalidInputException(name, $"must be true or false (got '{JsonInput.Truncate(text)}')"),
     };
 
-    public int Integer(string name, int fallback, int min, int max) => Text(name) switch
-    {
-        null => fallback,
-        var text => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new InvalidInputException(name, $"must be a whole number from {min} to {max}"),
-    };
+    public int Integer(string name, int fallback, int min, int max) => ParseInteger(name, Text(name), fallback, min, max);
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/> when absent.</summary>
+    public static int ParseInteger(string name, string? text, int fallback, int min, int max) =>
+        text is null ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : throw new InvalidInputException(name, $"must be a whole number from {min} to {max}");
 
     public static Instant ParseInstant(string name, string text)
     {

@@ -21,8 +21,7 @@ public sealed partial class SlaApi
         AsTenant(authorization, tenant, async () =>
         {
             var cursor = after is null ? null : ParseCursor(after);
-            var take = limit is null ? 100 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l is >= 1 and <= 500
-                ? l : throw new InvalidInputException("limit", "must be a whole number from 1 to 500");
+            var take = QueryParameters.ParseInteger("limit", limit, fallback: 100, min: 1, max: 500);
             var items = await deliveries.ListAsync(tenant, cursor, take, cancellationToken);
             return ApiResponse.Ok(json =>
             {

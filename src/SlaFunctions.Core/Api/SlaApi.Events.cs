@@ -76,7 +76,7 @@ public sealed partial class SlaApi
         AsTenant(authorization, tenant, async () =>
         {
             var afterId = after is null ? (long?)null : long.TryParse(after, out var a) && a >= 0 ? a : throw new InvalidInputException("after", "must be a dead-letter id (a whole number, 0 or more)");
-            var take = limit is null ? 100 : int.TryParse(limit, out var l) && l is >= 1 and <= 500 ? l : throw new InvalidInputException("limit", "must be a whole number from 1 to 500");
+            var take = QueryParameters.ParseInteger("limit", limit, fallback: 100, min: 1, max: 500);
             var letters = await events.ListDeadLettersAsync(tenant, afterId, take, cancellationToken);
             return ApiResponse.Ok(json =>
             {

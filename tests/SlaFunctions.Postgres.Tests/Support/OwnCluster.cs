@@ -25,10 +25,10 @@ public sealed class OwnCluster : IDisposable
 
     public static OwnCluster Create()
     {
-        var cluster = new OwnCluster(Directory.CreateTempSubdirectory("slafunctions-own-pg-").FullName, FreePort());
+        var cluster = new OwnCluster(Directory.CreateTempSubdirectory("slafunctions-own-pg-").FullName, PostgresServer.FreePort());
         if (cluster.asRoot)
         {
-            Run(false, "chown", "postgres:", cluster.dir);
+            PostgresServer.Run(false, "chown", "postgres:", cluster.dir);
         }
 
         cluster.Pg("initdb", "-D", cluster.dir, "-U", "sla", "--auth=trust", "-E", "UTF8", "--no-locale");
@@ -91,32 +91,7 @@ public sealed class OwnCluster : IDisposable
         Directory.Delete(dir, recursive: true);
     }
 
-    private void Pg(string program, params string[] args) => Run(asRoot, PostgresBinaries.Find(program), args);
-
-    private static void Run(bool asPostgres, string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(asPostgres ? "runuser" : program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in asPostgres ? ["-u", "postgres", "--", program, .. args] : args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {error}{output.Result}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private void Pg(string program, params string[] args) => PostgresServer.Run(asRoot, PostgresBinaries.Find(program), args);
 }
 
 /// <summary>initdb and pg_ctl where scripts/lib/postgres.sh finds them: PATH, else the newest /usr/lib/postgresql/*/bin.</summary>

@@ -32,21 +32,21 @@ public static class PostgresServer
             Run("chmod", "755", dir);
         }
 
-        Run(asRoot, "initdb", "-D", dir, "-U", "sla", "--auth=trust", "-E", "UTF8", "--no-locale");
-        Run(asRoot, "pg_ctl", "-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-o",
+        Run(asRoot, PostgresBinaries.Find("initdb"), "-D", dir, "-U", "sla", "--auth=trust", "-E", "UTF8", "--no-locale");
+        Run(asRoot, PostgresBinaries.Find("pg_ctl"), "-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-o",
             $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off", "start");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Run(asRoot, "pg_ctl", "-D", dir, "-m", "immediate", "stop");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Run(asRoot, PostgresBinaries.Find("pg_ctl"), "-D", dir, "-m", "immediate", "stop");
         return $"Host=127.0.0.1;Port={port};Username=sla;Database=postgres";
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Run(bool asPostgres, string program, params string[] args) =>
+    internal static void Run(bool asPostgres, string program, params string[] args) =>
         Run(asPostgres ? "runuser" : program, asPostgres ? ["-u", "postgres", "--", program, .. args] : args);
 
     private static void Run(string program, params string[] args)
