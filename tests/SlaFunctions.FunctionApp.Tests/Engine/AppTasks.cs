@@ -39,8 +39,8 @@ public sealed class AppTasks(string connectionString, PublishedMessages topic)
         registry.AddOrchestratorFunc<EventDeliveryInput?>(Orchestrators.EventDelivery, (context, input) => Orchestrators.EventDeliveryOrchestrator(context, input));
         registry.AddActivityFunc<PersistSlaRequest, int>(TicketSlaActivities.Persist, (_, r) => Logged(TicketSlaActivities.Persist, () => Activities.Persist(r, CancellationToken.None)));
         registry.AddActivityFunc<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, (_, r) => Logged(TicketSlaActivities.Publish, () => Activities.Publish(r, CancellationToken.None)));
-        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Deliver, (_, r) => Logged(EventDeliveryActivities.Deliver, () => Activities.Deliver(r, Client, CancellationToken.None)));
-        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Confirm, (_, r) => Logged(EventDeliveryActivities.Confirm, () => Activities.Confirm(r, Client, CancellationToken.None)));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Deliver, (_, r) => Logged(EventDeliveryActivities.Deliver, () => Activities.Deliver(r, Client, CancellationToken.None), r));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Confirm, (_, r) => Logged(EventDeliveryActivities.Confirm, () => Activities.Confirm(r, Client, CancellationToken.None), r));
         registry.AddActivityFunc<DeadLetterRequest, bool>(EventDeliveryActivities.DeadLetter, (_, r) => Activities.DeadLetter(r, CancellationToken.None));
     }
 
@@ -65,15 +65,21 @@ public sealed class AppTasks(string connectionString, PublishedMessages topic)
 
     private ActivityFunctions Activities => Services.GetRequiredService<ActivityFunctions>();
 
-    private static async Task<T> Logged<T>(string name, Func<Task<T>> run)
+    private static async Task<T> Logged<T>(string name, Func<Task<T>> run, object? request = null)
     {
         try
         {
-            return await run();
+            var result = await run();
+            if (result is DeliveryReceipt receipt)
+            {
+                await EngineLog.WriteAsync($"activity {name} {request}: {receipt}");
+            }
+
+            return result;
         }
-        catch (Exception e) when (Environment.GetEnvironmentVariable("SLA_ENGINE_LOG") is { Length: > 0 })
+        catch (Exception e) when (EngineLog.Enabled)
         {
-            await Console.Error.WriteLineAsync($"activity {name} failed: {e}");
+            await EngineLog.WriteAsync($"activity {name} failed: {e}");
             throw;
         }
     }

@@ -79,10 +79,7 @@ public abstract class EngineFixture : IAsyncLifetime
 
     protected abstract Task<SlaEngine> StartEngineAsync(AppTasks tasks);
 
-    /// <summary>The engine's warnings and errors on stderr when SLA_ENGINE_LOG is set (a failing case's why).</summary>
-    protected static ILoggerFactory? Loggers { get; } = Environment.GetEnvironmentVariable("SLA_ENGINE_LOG") is { Length: > 0 }
-        ? LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning))
-        : null;
+    protected static ILoggerFactory? Loggers => EngineLog.Loggers;
 
     /// <summary>Now, to the millisecond (PostgreSQL keeps microseconds).</summary>
     public static Instant Now() => Instant.FromUnixTimeMilliseconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeMilliseconds());
@@ -98,10 +95,7 @@ public abstract class EngineFixture : IAsyncLifetime
         var sent = Now();
         await Service.ApplyAsync(ticket, e);
         await Eventually.HoldsAsync($"{ticket.TicketId}: {e} stored", async () => (await EventsAsync(ticket)).Contains(e));
-        if (Environment.GetEnvironmentVariable("SLA_ENGINE_LOG") is { Length: > 0 })
-        {
-            await Console.Error.WriteLineAsync($"{ticket.TicketId}: {e.GetType().Name} stored after {(Now() - sent).TotalMilliseconds} ms");
-        }
+        await EngineLog.WriteAsync($"{ticket.TicketId}: {e.GetType().Name} stored after {(Now() - sent).TotalMilliseconds} ms");
     }
 
     public async Task<ImmutableArray<TicketEvent>> EventsAsync(TicketKey ticket) =>
