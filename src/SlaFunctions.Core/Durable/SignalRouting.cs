@@ -10,6 +10,17 @@ public enum SignalAction
     Raise,
 
     /// <summary>
+    /// The orchestration is scheduled but has not run yet: an event raised now can be dropped. Wait for its first
+    /// episode, then decide again.
+    /// </summary>
+    /// <remarks>
+    /// The Azure Storage provider writes a start's queue message before its Instances row, and a worker that
+    /// dequeues the message in between puts it back for later; an event that arrives meanwhile is dequeued on its
+    /// own, finds no history, and is deleted ("No such instance").
+    /// </remarks>
+    AwaitStart,
+
+    /// <summary>
     /// The orchestration is in its last episode (its SLA has ended): an event raised now could land after its
     /// code returned and be dropped with it. Wait for it to complete, then decide again.
     /// </summary>
@@ -33,6 +44,7 @@ public static class SignalRouting
     public static SignalAction Deliver(string backend, bool slaHasEnded, InstanceState state) =>
         IsPolling(backend) ? SignalAction.ApplyDirectly
         : state == InstanceState.Suspended ? SignalAction.Raise // buffered until an operator resumes it
+        : state == InstanceState.Pending ? SignalAction.AwaitStart
         : state.IsAlive() ? (slaHasEnded ? SignalAction.AwaitCompletion : SignalAction.Raise)
         : SignalAction.Restart;
 

@@ -51,6 +51,20 @@ public sealed class DurableInstances(DurableTaskClient client)
     public Task RaiseAsync(string instanceId, SlaSignal signal, CancellationToken cancellationToken) =>
         client.RaiseEventAsync(instanceId, SlaSignal.EventName, signal, cancellationToken);
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the instance to leave Pending (its first episode ran).</summary>
+    public async Task AwaitStartAsync(string instanceId, Duration timeout, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout.ToTimeSpan());
+        try
+        {
+            await client.WaitForInstanceStartAsync(instanceId, false, wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>Waits up to <paramref name="timeout"/> for the instance to stop running; returns its state then.</summary>
     public async Task<InstanceState> AwaitCompletionAsync(string instanceId, Duration timeout, CancellationToken cancellationToken)
     {

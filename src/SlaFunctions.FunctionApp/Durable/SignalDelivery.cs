@@ -13,7 +13,7 @@ namespace SlaFunctions.FunctionApp.Durable;
 
 /// <summary>
 /// Gets a signal to the SLA that owns its ticket, as <see cref="SignalRouting"/> decides from the row and the
-/// instance: apply it to a polling row, raise it, wait out an instance that is completing, or restart the
+/// instance: apply it to a polling row, raise it, wait for an instance that has not started or is completing, or restart the
 /// instance from the snapshot with it. Each decision is taken again on a fresh read when the world moved
 /// (the instance completed between the read and the raise, or another start won).
 /// </summary>
@@ -22,6 +22,8 @@ public sealed class SignalDelivery(DurableSlaStore store, PostgresSlaService row
     public const int MaxRounds = 4;
 
     public static Duration CompletionWait { get; } = Duration.FromSeconds(20);
+
+    public static Duration StartWait { get; } = Duration.FromSeconds(20);
 
     /// <param name="confirming">A later check of a raise: done if the stored history has the event.</param>
     public async Task<DeliveryReceipt> DeliverAsync(DeliverSignalRequest request, bool confirming, CancellationToken cancellationToken)
@@ -58,7 +60,11 @@ public sealed class SignalDelivery(DurableSlaStore store, PostgresSlaService row
                 return DeliveryReceipt.Raised;
             }
 
-            if (action == SignalAction.AwaitCompletion)
+            if (action == SignalAction.AwaitStart)
+            {
+                await instances.AwaitStartAsync(instanceId, StartWait, cancellationToken);
+            }
+            else if (action == SignalAction.AwaitCompletion)
             {
                 await instances.AwaitCompletionAsync(instanceId, CompletionWait, cancellationToken);
             }

@@ -13,6 +13,7 @@ using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Durable;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Durable;
+using SlaFunctions.Postgres.Tickets;
 using SlaFunctions.Postgres.Tests.Support;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
@@ -49,6 +50,9 @@ public abstract class EngineFixture : IAsyncLifetime
 
     public DurableSlaStore Store { get; private set; } = null!;
 
+    /// <summary>The rows alone, as the durable backend writes them before it schedules anything.</summary>
+    public PostgresSlaService Rows { get; private set; } = null!;
+
     public NpgsqlDataSource DataSource => database.DataSource;
 
     /// <summary>
@@ -69,6 +73,7 @@ public abstract class EngineFixture : IAsyncLifetime
         Engine = await StartEngineAsync(tasks);
         Service = tasks.Services.GetRequiredService<DurableBackend>().SlaService(Engine.Client);
         Store = tasks.Services.GetRequiredService<DurableSlaStore>();
+        Rows = tasks.Services.GetRequiredService<PostgresSlaService>();
     }
 
     public async Task DisposeAsync()

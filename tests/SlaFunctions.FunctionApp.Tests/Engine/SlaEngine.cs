@@ -26,13 +26,17 @@ public sealed class SlaEngine : IAsyncDisposable
 {
     private readonly Func<ValueTask> dispose;
 
-    private SlaEngine(DurableTaskClient client, Func<ValueTask> dispose)
+    private SlaEngine(DurableTaskClient client, Func<ValueTask> dispose, AzureStorageOrchestrationService? azureStorage = null)
     {
         Client = client;
         this.dispose = dispose;
+        AzureStorage = azureStorage;
     }
 
     public DurableTaskClient Client { get; }
+
+    /// <summary>The provider itself, on Azure Storage: to schedule what the sidecar's API cannot (a delayed start).</summary>
+    public AzureStorageOrchestrationService? AzureStorage { get; }
 
     public static async Task<SlaEngine> InMemoryAsync(AppTasks tasks, ILoggerFactory? loggers = null)
     {
@@ -111,7 +115,7 @@ public sealed class SlaEngine : IAsyncDisposable
             channel.Dispose();
             await sidecar.StopAsync();
             sidecar.Dispose();
-        });
+        }, service);
     }
 
     public ValueTask DisposeAsync() => dispose();
