@@ -95,12 +95,13 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         var (_, store, ticket) = await StartAsync("T-5");
         var signal = new SlaSignal(new TicketReopened(Monday9 + Duration.FromHours(1)));
 
-        var input = (await store.LoadAsync(ticket))!.Input([signal]);
+        var input = (await store.LoadAsync(ticket))!.Input([signal], HistoryCompaction.Default);
 
         Assert.Equal(ticket, input.Ticket);
         Assert.Equal(input.Snapshot.Policy, input.Policy.Ref);
         Assert.Equal(input.Snapshot.Policy, input.Policy.Compile().Ref);
         Assert.Equal([signal], input.Signals.ToArray());
+        Assert.Equal(HistoryCompaction.Default, input.Compaction);
         Assert.Null(await store.LoadAsync(ticket with { TicketId = "none" }));
     }
 
