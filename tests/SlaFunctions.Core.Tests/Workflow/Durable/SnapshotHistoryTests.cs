@@ -81,7 +81,8 @@ public class SnapshotHistoryTests
         // Folded up to 09:12: holds everything the newer one has before it, not its events after it.
         Assert.False(SnapshotHistory.Covers(stale.Compact(Scenario.Local("2026-06-08 09:12")).ToSnapshot(), newer));
         // Folded past every event of the newer one, from a history that never had those of 09:15 and 09:20.
-        Assert.False(SnapshotHistory.Covers(Paused(stale, "09:25").Compact(Scenario.Local("2026-06-08 09:27")).ToSnapshot(), newer));
+        var other = Paused(stale, "09:25").Compact(Scenario.Local("2026-06-08 09:27"));
+        Assert.False(SnapshotHistory.Covers(other.ToSnapshot(), newer));
     }
 
     [Fact]
