@@ -69,7 +69,8 @@ public sealed class SignalDelivery(
             {
                 await instances.AwaitCompletionAsync(instanceId, CompletionWait, cancellationToken);
             }
-            else if (action == SignalAction.Restart && await instances.StartTicketAsync(ticket.Input([request.Signal], options.Compaction), cancellationToken))
+            else if (action == SignalAction.Restart
+                && await instances.StartTicketAsync(ticket.Input([request.Signal], options.Compaction), cancellationToken))
             {
                 logger.LogInformation("Restarted {InstanceId} from its snapshot ({State}) with event {EventId}", instanceId, state, e.Id);
                 return DeliveryReceipt.Restarted;
