@@ -46,7 +46,7 @@ public class TicketHistoryBoundsTests(DatabaseFixture database, ITestOutputHelpe
             output.WriteLine($"after {commands} commands: {events} events in the snapshot, {bytes} bytes stored, status body {body} bytes");
         }
 
-        Assert.InRange(sizes[10_000].Events, 1, sla.Options.CompactAfterEvents + 20);
+        Assert.InRange(sizes[10_000].Events, 1, sla.Options.Compaction.AfterEvents + 20);
         Assert.InRange(sizes[10_000].Bytes, 1, sizes[1_000].Bytes + 2_000);
         Assert.InRange(sizes[10_000].Status, 1, sizes[1_000].Status + 2_000);
 

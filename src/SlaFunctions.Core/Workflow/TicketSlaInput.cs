@@ -15,8 +15,17 @@ namespace SlaFunctions.Core.Workflow;
 /// The policy definition travels in the input instead of being loaded by an activity: a policy version never
 /// changes, so carrying it is as correct as loading it, it saves an activity round trip (and a database read)
 /// per execution, and the orchestration stays a function of its input and history. It is a few kilobytes.
+/// <see cref="Compaction"/> travels for the same reason: the orchestration folds its settled history with it,
+/// and a replay must fold exactly as the first run did, whatever the host's configuration has become since.
 /// </remarks>
 public sealed record TicketSlaInput(TicketKey Ticket, PolicyDefinition Policy, SlaSnapshot Snapshot, ImmutableArray<SlaSignal> Signals)
 {
     public ImmutableArray<FiredNotification> Unpublished { get; init; } = [];
+
+    /// <summary>
+    /// How the orchestration compacts the snapshot before each persist (the host's <c>SlaStoreOptions.Compaction</c>).
+    /// Null in an input written before orchestrations compacted: that execution does not compact, and the next
+    /// one it continues as gets <see cref="HistoryCompaction.Default"/>.
+    /// </summary>
+    public HistoryCompaction? Compaction { get; init; }
 }

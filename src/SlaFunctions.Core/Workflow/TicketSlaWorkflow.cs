@@ -26,6 +26,12 @@ namespace SlaFunctions.Core.Workflow;
 /// Until then only timer rounds add history, and the SLA's schedule bounds those.
 /// </para>
 /// <para>
+/// The snapshot stays bounded too: before each persist the settled history is folded into its checkpoint
+/// (<see cref="TicketSlaInput.Compaction"/> as of <see cref="ISlaOrchestrationContext.CurrentInstant"/>, the rule
+/// of the polling store, docs/decisions/0007). The stored row and the input of the next execution are both that
+/// persisted snapshot, so the orchestration never holds a history its row does not.
+/// </para>
+/// <para>
 /// It returns once the SLA has ended (cancelled, or resolved with nothing left to fire) and no signal is
 /// pending. A later signal, typically a reopen, finds the instance completed and Durable refuses to raise it:
 /// the host then starts a new execution under the same instance id from the persisted snapshot, with that
@@ -58,7 +64,13 @@ public static class TicketSlaWorkflow
                 signal = await waiter;
                 if (restartDue)
                 {
-                    context.ContinueAsNew(input with { Snapshot = sla.ToSnapshot(), Signals = await DrainAsync(context, signal), Unpublished = [] });
+                    context.ContinueAsNew(input with
+                    {
+                        Snapshot = sla.ToSnapshot(),
+                        Signals = await DrainAsync(context, signal),
+                        Unpublished = [],
+                        Compaction = input.Compaction ?? HistoryCompaction.Default,
+                    });
                     return;
                 }
 
@@ -68,7 +80,7 @@ public static class TicketSlaWorkflow
             if (signal is not null)
             {
                 var (next, record) = Apply(sla, signal);
-                sla = next;
+                sla = Compacted(context, input, next);
                 await PersistAsync(context, input.Ticket, sla, [], record);
                 restartDue |= ++rounds >= RoundsPerExecution || ChangesPhase(record);
             }
@@ -79,7 +91,7 @@ public static class TicketSlaWorkflow
             else if (sla.NextWakeAt is { } due && due <= context.CurrentInstant)
             {
                 var firing = sla.FireDue(context.CurrentInstant);
-                sla = firing.Sla;
+                sla = Compacted(context, input, firing.Sla);
                 await PersistAsync(context, input.Ticket, sla, firing.Fired, null);
                 await context.CallActivityAsync<int>(TicketSlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, firing.Fired));
                 restartDue |= ++rounds >= RoundsPerExecution;
@@ -145,6 +157,9 @@ public static class TicketSlaWorkflow
             return (sla, new SignalRecord(signal.Event, SignalOutcome.Rejected, e.Message));
         }
     }
+
+    private static TicketSla Compacted(ISlaOrchestrationContext context, TicketSlaInput input, TicketSla sla) =>
+        input.Compaction is { } compaction ? compaction.Compact(sla, context.CurrentInstant) : sla;
 
     private static bool ChangesPhase(SignalRecord record) =>
         record.Outcome == SignalOutcome.Applied

@@ -44,7 +44,7 @@ public sealed class DurableBackend(
         IsDurable ? new DurableEventIngestion(router, inbox, records, SlaService(client), client) : records;
 
     public SignalDelivery Delivery(DurableTaskClient client) =>
-        new(store, rows, Instances(client), loggers.CreateLogger<SignalDelivery>());
+        new(store, rows, options, Instances(client), loggers.CreateLogger<SignalDelivery>());
 
     public static DurableInstances Instances(DurableTaskClient client) => new(client);
 }

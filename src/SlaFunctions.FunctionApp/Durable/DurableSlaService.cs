@@ -35,7 +35,7 @@ public sealed class DurableSlaService(
         try
         {
             // What the start fired (due before it) is stored; the orchestration publishes it first.
-            await instances.StartTicketAsync(row.Input([]) with { Unpublished = row.Sla.Fired }, cancellationToken);
+            await instances.StartTicketAsync(row.Input([], options.Compaction) with { Unpublished = row.Sla.Fired }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using SlaFunctions.Core.Durable;
 using SlaFunctions.Postgres.Durable;
+using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.FunctionApp.Durable;
 
@@ -10,7 +11,7 @@ namespace SlaFunctions.FunctionApp.Durable;
 /// fired and stored a later one) and restarts their orchestration from the snapshot, or hands them to the
 /// polling engine, as <see cref="Reconciliation"/> decides. A restart that fails moves the ticket to polling.
 /// </summary>
-public sealed class Reconciler(DurableSlaStore store, IClock clock, ILogger<Reconciler> logger)
+public sealed class Reconciler(DurableSlaStore store, SlaStoreOptions options, IClock clock, ILogger<Reconciler> logger)
 {
     public static Duration Grace { get; } = Duration.FromMinutes(5);
 
@@ -37,7 +38,7 @@ public sealed class Reconciler(DurableSlaStore store, IClock clock, ILogger<Reco
                     acted++;
                     try
                     {
-                        await instances.StartTicketAsync(ticket.Input([]), cancellationToken);
+                        await instances.StartTicketAsync(ticket.Input([], options.Compaction), cancellationToken);
                         logger.LogWarning("Restarted {InstanceId} from its snapshot: its orchestration was {State} while a wake-up was overdue", instanceId, state);
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

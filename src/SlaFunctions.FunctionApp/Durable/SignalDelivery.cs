@@ -17,7 +17,8 @@ namespace SlaFunctions.FunctionApp.Durable;
 /// instance from the snapshot with it. Each decision is taken again on a fresh read when the world moved
 /// (the instance completed between the read and the raise, or another start won).
 /// </summary>
-public sealed class SignalDelivery(DurableSlaStore store, PostgresSlaService rows, DurableInstances instances, ILogger logger)
+public sealed class SignalDelivery(
+    DurableSlaStore store, PostgresSlaService rows, SlaStoreOptions options, DurableInstances instances, ILogger logger)
 {
     public const int MaxRounds = 4;
 
@@ -68,7 +69,8 @@ public sealed class SignalDelivery(DurableSlaStore store, PostgresSlaService row
             {
                 await instances.AwaitCompletionAsync(instanceId, CompletionWait, cancellationToken);
             }
-            else if (action == SignalAction.Restart && await instances.StartTicketAsync(ticket.Input([request.Signal]), cancellationToken))
+            else if (action == SignalAction.Restart
+                && await instances.StartTicketAsync(ticket.Input([request.Signal], options.Compaction), cancellationToken))
             {
                 logger.LogInformation("Restarted {InstanceId} from its snapshot ({State}) with event {EventId}", instanceId, state, e.Id);
                 return DeliveryReceipt.Restarted;

@@ -3,12 +3,17 @@ using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Postgres.Durable;
 
 /// <summary>A ticket's row as the durable backend needs it: who drives it, its SLA, and the policy version to restart it with.</summary>
 public sealed record DurableTicket(TicketKey Ticket, string Backend, long Version, TicketSla Sla, PolicyDefinition Policy)
 {
-    /// <summary>The input of a new execution of the ticket's orchestration from this snapshot.</summary>
-    public TicketSlaInput Input(ImmutableArray<SlaSignal> signals) => new(Ticket, Policy, Sla.ToSnapshot(), signals);
+    /// <summary>
+    /// The input of a new execution of the ticket's orchestration from this snapshot; it compacts as
+    /// <paramref name="compaction"/> says (the polling store's <see cref="SlaStoreOptions.Compaction"/>).
+    /// </summary>
+    public TicketSlaInput Input(ImmutableArray<SlaSignal> signals, HistoryCompaction compaction) =>
+        new(Ticket, Policy, Sla.ToSnapshot(), signals) { Compaction = compaction };
 }

@@ -162,7 +162,7 @@ public sealed class PostgresSlaService(
     /// polling backend, whose snapshot is this row's (a durable orchestration carries its own).
     /// </summary>
     private TicketSla Compacted(TicketSla sla, string backend, Instant now) =>
-        backend == Backends.Polling ? sla.Compact(now - options.SettledAfter, options.CompactAfterEvents) : sla;
+        backend == Backends.Polling ? options.Compaction.Compact(sla, now) : sla;
 
     /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
     private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(TicketSla sla, IReadOnlyList<TicketEvent> events, Instant now)

@@ -1,4 +1,5 @@
 using NodaTime;
+using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Postgres.Tickets;
 
@@ -14,14 +15,11 @@ public sealed record SlaStoreOptions
     public Duration FutureTolerance { get; init; } = Duration.FromMinutes(1);
 
     /// <summary>
-    /// How old a ticket's history must be to be settled: a store folds the events older than this into the
-    /// snapshot's checkpoint (docs/decisions/0007), and an event dated before the checkpoint is refused from
-    /// then on. The SPEC's late-event tolerance, 15 minutes by default.
+    /// When a ticket's settled history is folded into its snapshot's checkpoint (docs/decisions/0007), on either
+    /// backend: the polling store applies it on a command's store, and the durable backend hands it to the
+    /// ticket's orchestration in its input.
     /// </summary>
-    public Duration SettledAfter { get; init; } = Duration.FromMinutes(15);
-
-    /// <summary>A ticket's history is compacted once this many settled events have gathered (rarely, for a typical ticket never).</summary>
-    public int CompactAfterEvents { get; init; } = 100;
+    public HistoryCompaction Compaction { get; init; } = HistoryCompaction.Default;
 }
 
 public static class Backends

@@ -15,16 +15,18 @@ public sealed class TicketSlaHarness
 {
     private readonly TicketKey ticket = new("tenant-1", "ticket-1");
     private readonly PolicyDefinition policy;
+    private readonly HistoryCompaction? compaction;
 
-    private TicketSlaHarness(SlaPolicy policy, TicketCreated created)
+    private TicketSlaHarness(SlaPolicy policy, TicketCreated created, HistoryCompaction? compaction)
     {
         this.policy = PolicyDefinitions.From(policy);
+        this.compaction = compaction;
         var snapshot = TicketSla.Start(policy, created).ToSnapshot();
         Store = new FakeSlaStore(snapshot);
         Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At)
             .Activity<PersistSlaRequest, int>(TicketSlaActivities.Persist, Store.Persist)
             .Activity<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, Store.Publish);
-        Host.Start(new TicketSlaInput(ticket, this.policy, snapshot, []));
+        Host.Start(new TicketSlaInput(ticket, this.policy, snapshot, []) { Compaction = compaction });
         Host.Settle();
     }
 
@@ -34,7 +36,9 @@ public sealed class TicketSlaHarness
 
     public int Signals { get; private set; }
 
-    public static TicketSlaHarness Start(SlaPolicy policy, TicketEvent created) => new(policy, (TicketCreated)created);
+    /// <param name="compaction">What the host puts in the input; none (an input from before compaction) unless given.</param>
+    public static TicketSlaHarness Start(SlaPolicy policy, TicketEvent created, HistoryCompaction? compaction = null) =>
+        new(policy, (TicketCreated)created, compaction);
 
     /// <summary>Raises the signal on the running instance.</summary>
     public void Raise(TicketEvent e)
@@ -55,14 +59,14 @@ public sealed class TicketSlaHarness
             return;
         }
 
-        Host.Start(new TicketSlaInput(ticket, policy, Store.Snapshot, [new SlaSignal(e)]));
+        Host.Start(new TicketSlaInput(ticket, policy, Store.Snapshot, [new SlaSignal(e)]) { Compaction = compaction });
         Signals++;
     }
 
     /// <summary>Sends each event at its instant (events at one instant together), then runs the clock to the scenario's end.</summary>
-    public static TicketSlaHarness Play(Scenario scenario)
+    public static TicketSlaHarness Play(Scenario scenario, HistoryCompaction? compaction = null)
     {
-        var harness = Start(scenario.Policy, scenario.Events[0]);
+        var harness = Start(scenario.Policy, scenario.Events[0], compaction);
         foreach (var group in scenario.Events.Skip(1).Where(e => e.At <= scenario.AsOf).GroupBy(e => e.At))
         {
             harness.Host.AdvanceTo(group.Key);

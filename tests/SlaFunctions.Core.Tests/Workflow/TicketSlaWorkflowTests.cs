@@ -131,6 +131,7 @@ public class TicketSlaWorkflowTests
         var continued = DurableJsonOf<TicketSlaInput>(Assert.IsType<ExecutionContinued>(harness.Host.Executions[0][^1]).Input);
         Assert.Equal([burst[0]], continued.Signals.Select(x => x.Event));
         Assert.Equal(TicketSlaWorkflow.RoundsPerExecution + 1, continued.Snapshot.Events.Length);
+        Assert.Equal(HistoryCompaction.Default, continued.Compaction); // the harness's input had none, as one from before compaction
         Assert.Equal(
             [typeof(ExecutionStarted), typeof(EventRaised), typeof(EventRaised)],
             harness.Host.Executions[1].Where(e => e is ExecutionStarted or EventRaised).Select(e => e.GetType()));

@@ -26,7 +26,7 @@ public sealed class StartRaceTests(AzureStorageEngine engine) : IClassFixture<Az
         var created = EngineFixture.Now();
         await engine.Rows.StartAsync(ticket, new StartRequest("P2", CreatedAt: created));
         var row = await engine.Store.LoadAsync(ticket) ?? throw new SlaNotFoundException(ticket);
-        await ScheduleDelayedAsync(row.Input([]), created + StartDelay);
+        await ScheduleDelayedAsync(row.Input([], HistoryCompaction.Default), created + StartDelay);
         Assert.Equal(InstanceState.Pending, await engine.StateAsync(ticket));
 
         var change = new TicketPriorityChanged(EngineFixture.Now(), "P1") { Id = $"{ticket.TicketId}-1" };

@@ -3,6 +3,7 @@ using System.Text.Json;
 using NodaTime;
 using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
@@ -90,17 +91,63 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     }
 
     [Fact]
+    public async Task A_compacted_round_replaces_the_uncompacted_row_and_no_late_run_of_an_older_round_replaces_it_back()
+    {
+        var (sla, store, ticket) = await StartAsync("T-9");
+        var first = await RoundAsync(sla, ticket, Minutes(10), Status(10, "awaiting_client"));
+        var second = Next(sla, first, Minutes(20), Status(20, "open"));
+        var compacted = Compacted(sla, Next(sla, second, Minutes(30), Status(30, "awaiting_client")), Minutes(25));
+        Assert.Equal(Minutes(25), compacted.Snapshot.Checkpoint?.At);
+        await store.PersistAsync(first);
+        await store.PersistAsync(second);
+
+        await store.PersistAsync(compacted);
+        var stored = (await store.LoadAsync(ticket))!;
+        await store.PersistAsync(second);
+        await store.PersistAsync(first);
+        await store.PersistAsync(compacted);
+
+        Assert.Equal(SlaJson.Serialize(compacted.Snapshot), SlaJson.Serialize(stored.Sla.ToSnapshot()));
+        Assert.Equal([Status(30, "awaiting_client")], stored.Sla.Events.ToArray());
+        var after = (await store.LoadAsync(ticket))!;
+        Assert.Equal(stored.Version, after.Version);
+        Assert.True(SnapshotHistory.Same(compacted.Snapshot, after.Sla.ToSnapshot()));
+        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and detail->'event'->>'id' = 's30'", ticket.TenantId));
+    }
+
+    [Fact]
+    public async Task A_compacted_snapshot_of_a_stale_history_does_not_replace_a_newer_row()
+    {
+        var (sla, store, ticket) = await StartAsync("T-10");
+        var stale = await RoundAsync(sla, ticket, Minutes(10), Status(10, "awaiting_client"));
+        var newer = Next(sla, stale, Minutes(20), Status(20, "open"));
+        await store.PersistAsync(stale);
+        await store.PersistAsync(newer);
+        var version = (await store.LoadAsync(ticket))!.Version;
+
+        // Folded up to 15 minutes, it lacks the newer row's event after that; up to 25, one before it.
+        await store.PersistAsync(Compacted(sla, stale, Minutes(15)));
+        await store.PersistAsync(Compacted(sla, stale, Minutes(25)));
+
+        var stored = (await store.LoadAsync(ticket))!;
+        Assert.Equal(version, stored.Version);
+        Assert.True(SnapshotHistory.Same(newer.Snapshot, stored.Sla.ToSnapshot()));
+        Assert.Null(stored.Sla.Checkpoint);
+    }
+
+    [Fact]
     public async Task A_restart_input_carries_the_stored_snapshot_and_the_policy_it_is_bound_to()
     {
         var (_, store, ticket) = await StartAsync("T-5");
         var signal = new SlaSignal(new TicketReopened(Monday9 + Duration.FromHours(1)));
 
-        var input = (await store.LoadAsync(ticket))!.Input([signal]);
+        var input = (await store.LoadAsync(ticket))!.Input([signal], HistoryCompaction.Default);
 
         Assert.Equal(ticket, input.Ticket);
         Assert.Equal(input.Snapshot.Policy, input.Policy.Ref);
         Assert.Equal(input.Snapshot.Policy, input.Policy.Compile().Ref);
         Assert.Equal([signal], input.Signals.ToArray());
+        Assert.Equal(HistoryCompaction.Default, input.Compaction);
         Assert.Null(await store.LoadAsync(ticket with { TicketId = "none" }));
     }
 
@@ -186,6 +233,17 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
 
     private static PersistSlaRequest Next(SlaHarness sla, PersistSlaRequest previous, Instant at, TicketEvent e) =>
         Round(previous.Ticket, TicketSla.Restore(sla.Policies.GetAsync(previous.Ticket.TenantId, previous.Snapshot.Policy).AsTask().Result, previous.Snapshot), at, e);
+
+    /// <summary>The round with its snapshot compacted up to <paramref name="horizon"/>, as the orchestration persists it.</summary>
+    private static PersistSlaRequest Compacted(SlaHarness sla, PersistSlaRequest round, Instant horizon)
+    {
+        var policy = sla.Policies.GetAsync(round.Ticket.TenantId, round.Snapshot.Policy).AsTask().Result;
+        return round with { Snapshot = TicketSla.Restore(policy, round.Snapshot).Compact(horizon).ToSnapshot() };
+    }
+
+    private static Instant Minutes(int minutes) => Monday9 + Duration.FromMinutes(minutes);
+
+    private static TicketStatusChanged Status(int minutes, string status) => new(Minutes(minutes), status) { Id = $"s{minutes}" };
 
     private static PersistSlaRequest Round(TicketKey ticket, TicketSla sla, Instant at, TicketEvent? e)
     {

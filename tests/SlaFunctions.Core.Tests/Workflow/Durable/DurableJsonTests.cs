@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Events;
@@ -17,7 +18,10 @@ public class DurableJsonTests
         var scenario = TicketScenario.NewYork9To5().Target("P1", response: 60).Created("2026-06-08 09:00", "P1");
         var sla = TicketSla.Start(scenario.Policy, (TicketCreated)scenario.Events[0]);
         var signal = new SlaSignal(new TicketPaused(scenario.Local("2026-06-08 10:00"), "awaiting_client") { Id = "p1" });
-        var input = new TicketSlaInput(new TicketKey("acme", "T-1"), PolicyDefinitions.From(scenario.Policy), sla.ToSnapshot(), [signal]);
+        var input = new TicketSlaInput(new TicketKey("acme", "T-1"), PolicyDefinitions.From(scenario.Policy), sla.ToSnapshot(), [signal])
+        {
+            Compaction = new HistoryCompaction(NodaTime.Duration.FromMinutes(5), 20),
+        };
 
         var back = RoundTrip(input);
         var entityInput = RoundTrip(new CorrelatedEvent("T-42", Samples.Envelope("TICKET_RESOLVED", """{ "ticketId": "T-42" }""")));
@@ -26,6 +30,10 @@ public class DurableJsonTests
         Assert.Equal(input.Policy, back.Policy);
         Assert.Equal(input.Snapshot.Events.ToArray(), back.Snapshot.Events.ToArray());
         Assert.Equal([signal], back.Signals.ToArray());
+        Assert.Equal(input.Compaction, back.Compaction);
+        var written = JsonNode.Parse(JsonSerializer.Serialize(input, DurableJson.Options))!.AsObject();
+        Assert.True(written.Remove("compaction"));
+        Assert.Null(JsonSerializer.Deserialize<TicketSlaInput>(written.ToJsonString(), DurableJson.Options)!.Compaction); // an older input
         Assert.Equal("T-42", entityInput.CorrelationKey);
         Assert.Equal("TICKET_RESOLVED", entityInput.Envelope.EventType);
         Assert.Equal(DeliveryReceipt.Raised, RoundTrip(DeliveryReceipt.Raised));
