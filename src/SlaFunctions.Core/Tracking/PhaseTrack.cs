@@ -32,9 +32,9 @@ internal sealed class PhaseTrack
 
     // From a checkpoint: where the amounts up to runningBefore[0] were reached, and what a stopped phase answers.
     private readonly Dictionary<Duration, Instant> reachedBefore = [];
-    private Duration? compactedTarget;
-    private IBusinessClock? compactedClock;
-    private Instant? stoppedDue;
+    private readonly Duration? compactedTarget;
+    private readonly IBusinessClock? compactedClock;
+    private readonly Instant? stoppedDue;
 
     public PhaseTrack(SlaPhase phase, int cycle, Instant startedAt)
     {
