@@ -41,7 +41,7 @@ public sealed class Backend
 
     public static async Task<Backend> CreateAsync(DatabaseFixture database)
     {
-        var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Backend = Backends.Durable, Sinks = [FunctionAppSettings.ServiceBusSink] });
+        var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Backend = SlaBackend.Durable, Sinks = [FunctionAppSettings.ServiceBusSink] });
         return new Backend(sla, await sla.NewTenantAsync());
     }
 

@@ -31,7 +31,7 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         var change = await backend.Service.StartAsync(ticket, new StartRequest("P1"));
 
         Assert.Equal(EventEffect.Applied, change.Effect);
-        Assert.Equal(Backends.Durable, (await backend.Store.LoadAsync(ticket))!.Backend);
+        Assert.Equal(SlaBackend.Durable, (await backend.Store.LoadAsync(ticket))!.Backend);
         Assert.Equal(ticket, scheduled!.Ticket);
         Assert.Empty(scheduled.Signals);
         Assert.Equal(scheduled.Snapshot.Policy, scheduled.Policy.Ref);
@@ -48,7 +48,7 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         var change = await backend.Service.StartAsync(ticket, new StartRequest("P1"));
 
         Assert.Equal(EventEffect.Applied, change.Effect);
-        Assert.Equal(Backends.Polling, (await backend.Store.LoadAsync(ticket))!.Backend);
+        Assert.Equal(SlaBackend.Polling, (await backend.Store.LoadAsync(ticket))!.Backend);
         Assert.Equal(1, await backend.Sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'moved_to_polling'", ticket.TenantId));
         backend.Sla.Clock.AdvanceMinutes(30);
         Assert.Equal(1, await SlaHarness.DrainAsync(backend.Sla.Engine()));

@@ -1,5 +1,6 @@
 using NodaTime;
 using NpgsqlTypes;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Bench.Postgres;
@@ -34,7 +35,7 @@ internal static class TicketLoader
             await import.WriteAsync(template.Resolution?.Cycle ?? 1, NpgsqlDbType.Integer);
             await import.WriteAsync(template.Breached, NpgsqlDbType.Boolean);
             await import.WriteAsync(wakeAt, NpgsqlDbType.TimestampTz);
-            await import.WriteAsync(Backends.Polling, NpgsqlDbType.Text);
+            await import.WriteAsync(SlaBackend.Polling.Name(), NpgsqlDbType.Text);
             await import.WriteAsync(1L, NpgsqlDbType.Bigint);
             await import.WriteAsync(template.Sla.Created.At, NpgsqlDbType.TimestampTz);
             await import.WriteAsync(template.AsOf, NpgsqlDbType.TimestampTz);

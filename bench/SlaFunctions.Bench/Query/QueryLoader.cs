@@ -1,6 +1,7 @@
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Tickets;
@@ -43,7 +44,7 @@ internal static class QueryLoader
                 await import.WriteAsync(row.ResolutionCycle, NpgsqlDbType.Integer);
                 await import.WriteAsync(row.Breached, NpgsqlDbType.Boolean);
                 await Time(import, sla.NextWakeAt);
-                await import.WriteAsync(Backends.Polling, NpgsqlDbType.Text);
+                await import.WriteAsync(SlaBackend.Polling.Name(), NpgsqlDbType.Text);
                 await import.WriteAsync(1L, NpgsqlDbType.Bigint);
                 await import.WriteAsync(sla.Created.At, NpgsqlDbType.TimestampTz);
                 await import.WriteAsync(updatedAt, NpgsqlDbType.TimestampTz);

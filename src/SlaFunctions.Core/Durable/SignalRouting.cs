@@ -1,3 +1,5 @@
+using SlaFunctions.Core.Service;
+
 namespace SlaFunctions.Core.Durable;
 
 /// <summary>How a ticket event reaches the SLA that owns the ticket.</summary>
@@ -41,8 +43,8 @@ public enum SignalAction
 public static class SignalRouting
 {
     /// <summary>The first delivery of a signal.</summary>
-    public static SignalAction Deliver(string backend, bool slaHasEnded, InstanceState state) =>
-        IsPolling(backend) ? SignalAction.ApplyDirectly
+    public static SignalAction Deliver(SlaBackend backend, bool slaHasEnded, InstanceState state) =>
+        backend == SlaBackend.Polling ? SignalAction.ApplyDirectly
         : state == InstanceState.Suspended ? SignalAction.Raise // buffered until an operator resumes it
         : state == InstanceState.Pending ? SignalAction.AwaitStart
         : state.IsAlive() ? (slaHasEnded ? SignalAction.AwaitCompletion : SignalAction.Raise)
@@ -52,10 +54,8 @@ public static class SignalRouting
     /// A while after a raise: the signal is confirmed once the stored history holds it, or while a live
     /// orchestration with a running SLA still has it queued; otherwise it was dropped and is delivered again.
     /// </summary>
-    public static SignalAction Confirm(bool historyHasEvent, string backend, bool slaHasEnded, InstanceState state) =>
+    public static SignalAction Confirm(bool historyHasEvent, SlaBackend backend, bool slaHasEnded, InstanceState state) =>
         historyHasEvent ? SignalAction.Confirmed
         : Deliver(backend, slaHasEnded, state) is var action && action == SignalAction.Raise ? SignalAction.Confirmed
         : action;
-
-    private static bool IsPolling(string backend) => string.Equals(backend, "polling", StringComparison.Ordinal);
 }

@@ -1,3 +1,5 @@
+using SlaFunctions.Core.Service;
+
 namespace SlaFunctions.Core.Durable;
 
 /// <summary>Whether starting a ticket's SLA on the durable backend schedules its orchestration.</summary>
@@ -9,10 +11,10 @@ public static class StartDecision
     /// instance is not started again here: its SLA has ended, and only a signal (a reopen) restarts it.
     /// </summary>
     /// <param name="state">The instance's state; only asked for when the row existed already and is durable.</param>
-    public static bool Schedules(bool rowCreated, string backend, InstanceState? state) =>
-        rowCreated || (string.Equals(backend, "durable", StringComparison.Ordinal) && state == InstanceState.Missing);
+    public static bool Schedules(bool rowCreated, SlaBackend backend, InstanceState? state) =>
+        rowCreated || (backend == SlaBackend.Durable && state == InstanceState.Missing);
 
     /// <summary>Whether <see cref="Schedules"/> needs the instance's state to decide.</summary>
-    public static bool NeedsInstanceState(bool rowCreated, string backend) =>
-        !rowCreated && string.Equals(backend, "durable", StringComparison.Ordinal);
+    public static bool NeedsInstanceState(bool rowCreated, SlaBackend backend) =>
+        !rowCreated && backend == SlaBackend.Durable;
 }

@@ -50,7 +50,7 @@ public sealed class DurableSlaService(
     {
         ArgumentNullException.ThrowIfNull(e);
         var row = await store.LoadAsync(ticket, cancellationToken) ?? throw new SlaNotFoundException(ticket);
-        if (row.Backend == Backends.Polling)
+        if (row.Backend == SlaBackend.Polling)
         {
             return await rows.ApplyAsync(ticket, e, cancellationToken);
         }

@@ -41,7 +41,7 @@ public sealed class SignalDelivery(
                 return DeliveryReceipt.NoSla;
             }
 
-            var state = ticket.Backend == Backends.Polling ? InstanceState.Missing : await instances.StateAsync(instanceId, cancellationToken);
+            var state = ticket.Backend == SlaBackend.Polling ? InstanceState.Missing : await instances.StateAsync(instanceId, cancellationToken);
             var action = confirming
                 ? SignalRouting.Confirm(SnapshotHistory.Contains(ticket.Sla.ToSnapshot(), e), ticket.Backend, ticket.Sla.HasEnded, state)
                 : SignalRouting.Deliver(ticket.Backend, ticket.Sla.HasEnded, state);

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using NodaTime;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.FunctionApp.Hosting;
 
 /// <summary>The Function App's settings (docs/configuration.md), read from app settings with their defaults.</summary>
-public sealed record FunctionAppSettings(string Backend, string ConnectionString, bool EntraAuthentication, string? ManagedIdentityClientId, EventSettings Events)
+public sealed record FunctionAppSettings(SlaBackend Backend, string ConnectionString, bool EntraAuthentication, string? ManagedIdentityClientId, EventSettings Events)
 {
     /// <summary>The topic fired notifications are published to (infra/modules/serviceBus.bicep).</summary>
     public const string NotificationsTopic = "sla-notifications";
@@ -20,17 +21,16 @@ public sealed record FunctionAppSettings(string Backend, string ConnectionString
     /// <summary>The outbox sink name of the Service Bus topic.</summary>
     public const string ServiceBusSink = "servicebus";
 
-    public bool IsDurable => Backend == Backends.Durable;
+    public bool IsDurable => Backend == SlaBackend.Durable;
 
     public static FunctionAppSettings From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("Sla");
-        var backend = section["Backend"] is { Length: > 0 } value ? value.Trim().ToLowerInvariant() : Backends.Durable;
-        if (backend is not (Backends.Durable or Backends.Polling))
-        {
-            throw new InvalidOperationException($"Sla:Backend is '{backend}'; it must be '{Backends.Durable}' or '{Backends.Polling}' (app setting Sla__Backend).");
-        }
+        var backend = section["Backend"] is { Length: > 0 } value
+            ? SlaBackendNames.Find(value) ?? throw new InvalidOperationException(
+                $"Sla:Backend is '{value.Trim()}'; it must be '{SlaBackend.Durable.Name()}' or '{SlaBackend.Polling.Name()}' (app setting Sla__Backend).")
+            : SlaBackend.Durable;
 
         var connection = section["Database:ConnectionString"];
         if (string.IsNullOrWhiteSpace(connection))

@@ -147,7 +147,7 @@ public sealed class DurableSlaStore(
     private static void AuditOnce(NpgsqlBatch batch, PersistSlaRequest request)
     {
         var (action, detail) = request.Signal is { } signal
-            ? (PostgresSlaService.EventName(signal.Event), (object)new { @event = signal.Event, outcome = signal.Outcome, reason = signal.Reason, fired = request.Fired.Length, backend = Backends.Durable })
+            ? (PostgresSlaService.EventName(signal.Event), (object)new { @event = signal.Event, outcome = signal.Outcome, reason = signal.Reason, fired = request.Fired.Length, backend = SlaBackend.Durable.Name() })
             : ("fired", request.Fired);
         if (request.Signal is null && request.Fired.IsDefaultOrEmpty)
         {

@@ -8,7 +8,7 @@ using SlaFunctions.Postgres.Tickets;
 namespace SlaFunctions.Postgres.Durable;
 
 /// <summary>A ticket's row as the durable backend needs it: who drives it, its SLA, and the policy version to restart it with.</summary>
-public sealed record DurableTicket(TicketKey Ticket, string Backend, long Version, TicketSla Sla, PolicyDefinition Policy)
+public sealed record DurableTicket(TicketKey Ticket, SlaBackend Backend, long Version, TicketSla Sla, PolicyDefinition Policy)
 {
     /// <summary>
     /// The input of a new execution of the ticket's orchestration from this snapshot; it compacts as

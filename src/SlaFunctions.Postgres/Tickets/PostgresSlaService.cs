@@ -161,8 +161,8 @@ public sealed class PostgresSlaService(
     /// The SLA with its settled history folded into its checkpoint, once enough of it has gathered; only on the
     /// polling backend, whose snapshot is this row's (a durable orchestration carries its own).
     /// </summary>
-    private TicketSla Compacted(TicketSla sla, string backend, Instant now) =>
-        backend == Backends.Polling ? options.Compaction.Compact(sla, now) : sla;
+    private TicketSla Compacted(TicketSla sla, SlaBackend backend, Instant now) =>
+        backend == SlaBackend.Polling ? options.Compaction.Compact(sla, now) : sla;
 
     /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
     private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(TicketSla sla, IReadOnlyList<TicketEvent> events, Instant now)

@@ -1,12 +1,13 @@
 using NodaTime;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Postgres.Tickets;
 
 public sealed record SlaStoreOptions
 {
-    /// <summary>What drives new tickets: "polling" (the PostgreSQL engine) or "durable" (an orchestration).</summary>
-    public string Backend { get; init; } = Backends.Polling;
+    /// <summary>What drives new tickets.</summary>
+    public SlaBackend Backend { get; init; } = SlaBackend.Polling;
 
     /// <summary>The sinks every notification is published to, one outbox row each.</summary>
     public IReadOnlyList<string> Sinks { get; init; } = ["log"];
@@ -20,10 +21,4 @@ public sealed record SlaStoreOptions
     /// ticket's orchestration in its input.
     /// </summary>
     public HistoryCompaction Compaction { get; init; } = HistoryCompaction.Default;
-}
-
-public static class Backends
-{
-    public const string Polling = "polling";
-    public const string Durable = "durable";
 }

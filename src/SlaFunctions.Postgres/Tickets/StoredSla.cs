@@ -9,7 +9,7 @@ using SlaFunctions.Postgres.Definitions;
 namespace SlaFunctions.Postgres.Tickets;
 
 /// <summary>A ticket's SLA as read from its row, with the row version it was read at.</summary>
-internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, Instant? NextWakeAt, string Backend)
+internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, Instant? NextWakeAt, SlaBackend Backend)
 {
     public const string Columns = "tenant_id, ticket_id, policy_id, policy_version, snapshot::text, version, next_wake_at, backend";
 
@@ -35,10 +35,10 @@ internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, 
         reader.GetString(4),
         reader.GetInt64(5),
         reader.IsDBNull(6) ? null : reader.GetFieldValue<Instant>(6),
-        reader.GetString(7));
+        SlaBackendNames.Parse(reader.GetString(7)));
 
     /// <summary>The raw row, before its policy is compiled and its snapshot restored.</summary>
-    public sealed record Row(TicketKey Ticket, PolicyRef Policy, string Snapshot, long Version, Instant? NextWakeAt, string Backend)
+    public sealed record Row(TicketKey Ticket, PolicyRef Policy, string Snapshot, long Version, Instant? NextWakeAt, SlaBackend Backend)
     {
         public async Task<StoredSla> RestoreAsync(PolicyCache policies, CancellationToken cancellationToken)
         {

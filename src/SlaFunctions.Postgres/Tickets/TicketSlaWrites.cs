@@ -15,7 +15,7 @@ namespace SlaFunctions.Postgres.Tickets;
 /// </summary>
 internal static class TicketSlaWrites
 {
-    public static void Insert(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, string backend, Instant now, string? clientId = null, string? boardId = null)
+    public static void Insert(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, SlaBackend backend, Instant now, string? clientId = null, string? boardId = null)
     {
         var row = SlaProjection.Of(sla, now);
         Add(batch, """
@@ -30,7 +30,7 @@ internal static class TicketSlaWrites
             """,
             ticket.TenantId, ticket.TicketId, sla.Policy.Ref.Id, sla.Policy.Ref.Version, SlaJson.Serialize(sla.ToSnapshot()), sla.Priority,
             row.Response?.Outcome, row.Response?.DueAt, row.Resolution?.Outcome, row.Resolution?.DueAt, row.ResolutionCycle, row.Breached,
-            sla.NextWakeAt, backend, now, clientId, boardId, row.TicketCreatedAt,
+            sla.NextWakeAt, backend.Name(), now, clientId, boardId, row.TicketCreatedAt,
             row.Response?.Target, row.Response?.CompletedAt, row.Response?.StoppedAt, row.Response?.Elapsed,
             row.Resolution?.Target, row.Resolution?.CompletedAt, row.Resolution?.StoppedAt, row.Resolution?.Elapsed, row.OpenDueAt, row.BreachAt);
     }

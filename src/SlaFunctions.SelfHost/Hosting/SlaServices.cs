@@ -35,7 +35,7 @@ public static class SlaServices
         services.AddSingleton(clock ?? SystemClock.Instance);
         services.AddSingleton(_ => SlaDatabase.Open(settings.ConnectionString));
         // Each notification is queued once per registered sink, so the outbox and the dispatcher agree on the names.
-        services.AddSingleton(sp => new SlaStoreOptions { Backend = Backends.Polling, Sinks = [.. sp.GetServices<INotificationSink>().Select(s => s.Name)] });
+        services.AddSingleton(sp => new SlaStoreOptions { Backend = SlaBackend.Polling, Sinks = [.. sp.GetServices<INotificationSink>().Select(s => s.Name)] });
         services.AddSingleton(settings.Polling);
         services.AddSingleton(settings.Dispatch);
         services.AddSingleton<TenantStore>();

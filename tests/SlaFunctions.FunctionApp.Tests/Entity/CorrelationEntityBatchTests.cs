@@ -32,7 +32,7 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     public CorrelationEntityBatchTests()
     {
         // The entity needs no database; the connection string is only read, never opened.
-        host = AppHost.Build(Backends.Durable, "Host=127.0.0.1;Port=1;Username=nobody;Database=none", clock);
+        host = AppHost.Build(SlaBackend.Durable, "Host=127.0.0.1;Port=1;Username=nobody;Database=none", clock);
     }
 
     private IServiceProvider Services => host.Services;

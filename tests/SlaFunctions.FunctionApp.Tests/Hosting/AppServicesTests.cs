@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Entities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SlaFunctions.Core.Service;
 using SlaFunctions.FunctionApp.Durable;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.FunctionApp.Tests.Support;
@@ -20,7 +21,7 @@ public class AppServicesTests
 {
     private const string ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Database=none";
 
-    public static TheoryData<string> BothBackends() => [Backends.Durable, Backends.Polling];
+    public static TheoryData<SlaBackend> BothBackends() => [SlaBackend.Durable, SlaBackend.Polling];
 
     [Fact]
     public void The_function_classes_are_found_by_their_function_methods()
@@ -36,7 +37,7 @@ public class AppServicesTests
 
     [Theory]
     [MemberData(nameof(BothBackends))]
-    public void Every_function_class_is_created_as_the_worker_creates_it(string backend)
+    public void Every_function_class_is_created_as_the_worker_creates_it(SlaBackend backend)
     {
         using var host = AppHost.Build(backend, ConnectionString);
         using var scope = host.Services.CreateScope();
@@ -50,7 +51,7 @@ public class AppServicesTests
 
     [Theory]
     [MemberData(nameof(BothBackends))]
-    public void The_entity_is_created_as_its_dispatcher_creates_it(string backend)
+    public void The_entity_is_created_as_its_dispatcher_creates_it(SlaBackend backend)
     {
         using var host = AppHost.Build(backend, ConnectionString);
 
@@ -61,7 +62,7 @@ public class AppServicesTests
 
     [Theory]
     [MemberData(nameof(BothBackends))]
-    public void Every_service_the_app_registers_resolves(string backend)
+    public void Every_service_the_app_registers_resolves(SlaBackend backend)
     {
         using var host = AppHost.Build(backend, ConnectionString);
         var registered = AppRegistrations(backend);
@@ -79,7 +80,7 @@ public class AppServicesTests
     [Fact]
     public void The_worker_s_hosted_service_needs_the_host_endpoint_only_the_Functions_host_supplies()
     {
-        using var host = AppHost.Build(Backends.Durable, ConnectionString);
+        using var host = AppHost.Build(SlaBackend.Durable, ConnectionString);
 
         var e = Assert.Throws<InvalidOperationException>(() => host.Services.GetServices<IHostedService>().ToList());
 
@@ -90,7 +91,7 @@ public class AppServicesTests
     public void With_a_host_endpoint_every_hosted_service_is_built_the_migration_among_them()
     {
         // An address nothing listens on: the gRPC channel is only opened when the host starts, which it never does here.
-        using var host = AppHost.Build(Backends.Durable, ConnectionString, hostEndpoint: "http://127.0.0.1:1");
+        using var host = AppHost.Build(SlaBackend.Durable, ConnectionString, hostEndpoint: "http://127.0.0.1:1");
 
         var hosted = host.Services.GetServices<IHostedService>().ToList();
 
@@ -103,7 +104,7 @@ public class AppServicesTests
             .Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null));
 
     /// <summary>The service types <see cref="SlaFunctionServices.AddSlaFunctions"/> registers (not the framework's).</summary>
-    private static List<Type> AppRegistrations(string backend)
+    private static List<Type> AppRegistrations(SlaBackend backend)
     {
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(AppHost.Settings(backend, ConnectionString)).Build();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using NodaTime;
 using NodaTime.Testing;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.FunctionApp.Triggers;
@@ -33,9 +34,9 @@ public class HttpParityTests
     private static readonly string Scenario = File.ReadAllText(Repo.Path("samples/spec-example.json"));
 
     [Theory]
-    [InlineData(Backends.Polling)]
-    [InlineData(Backends.Durable)]
-    public async Task Every_request_is_answered_exactly_as_the_self_host_answers_it(string backend)
+    [InlineData(SlaBackend.Polling)]
+    [InlineData(SlaBackend.Durable)]
+    public async Task Every_request_is_answered_exactly_as_the_self_host_answers_it(SlaBackend backend)
     {
         var selfHostDatabase = await DatabaseAsync();
         var appDatabase = await DatabaseAsync();
@@ -51,7 +52,7 @@ public class HttpParityTests
         {
             var expected = await SelfHostAsync(selfHost, step, selfHostKeys);
             var actual = await routes.SendAsync(step.Method, step.Path, Headers(step, appKeys), step.Body, step.Body is null ? null : step.ContentType);
-            if (expected != actual && (backend == Backends.Polling || !step.PollingOnly))
+            if (expected != actual && (backend == SlaBackend.Polling || !step.PollingOnly))
             {
                 differences.Add($"{step.Name}:\n  self-host: {expected}\n  function:  {actual}");
             }

@@ -44,7 +44,7 @@ public sealed class SettlementTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        host = AppHost.Build(Backends.Polling, database.ConnectionString, new FakeClock(Now));
+        host = AppHost.Build(SlaBackend.Polling, database.ConnectionString, new FakeClock(Now));
         await host.Services.GetRequiredService<TenantStore>().AddAsync("acme", "Acme");
         var definitions = host.Services.GetRequiredService<DefinitionStore>();
         await definitions.PutCalendarAsync("acme", "ny", SlaHarness.NewYorkWeekdays);
@@ -175,7 +175,7 @@ public sealed class SettlementTests : IAsyncLifetime, IDisposable
 
     private async Task<MessageSettlement> HandleAsync(string body, string? correlationId = null, bool durable = false)
     {
-        using var durableHost = durable ? AppHost.Build(Backends.Durable, database.ConnectionString, new FakeClock(Now)) : null;
+        using var durableHost = durable ? AppHost.Build(SlaBackend.Durable, database.ConnectionString, new FakeClock(Now)) : null;
         var services = (durableHost ?? host!).Services;
         var message = ServiceBusModelFactory.ServiceBusReceivedMessage(
             body: BinaryData.FromString(body), messageId: "m-1", correlationId: correlationId, deliveryCount: 1);

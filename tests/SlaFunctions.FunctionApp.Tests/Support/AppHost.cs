@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
+using SlaFunctions.Core.Service;
 using SlaFunctions.FunctionApp.Hosting;
 
 namespace SlaFunctions.FunctionApp.Tests.Support;
@@ -19,15 +20,15 @@ public static class AppHost
     public const string ExtensionStartupType = "SlaFunctions.FunctionApp.WorkerExtensionStartupCodeExecutor";
 
     /// <summary>The app settings the app requires (docs/configuration.md); the Service Bus namespace is never contacted.</summary>
-    public static Dictionary<string, string?> Settings(string backend, string connectionString) => new()
+    public static Dictionary<string, string?> Settings(SlaBackend backend, string connectionString) => new()
     {
-        ["Sla:Backend"] = backend,
+        ["Sla:Backend"] = backend.Name(),
         ["Sla:Database:ConnectionString"] = connectionString,
         ["ServiceBusConnection:fullyQualifiedNamespace"] = "sla-test.servicebus.windows.net",
     };
 
     public static IHost Build(
-        string backend, string connectionString, IClock? clock = null, string? hostEndpoint = null, Action<IServiceCollection>? replace = null)
+        SlaBackend backend, string connectionString, IClock? clock = null, string? hostEndpoint = null, Action<IServiceCollection>? replace = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         var settings = Settings(backend, connectionString);

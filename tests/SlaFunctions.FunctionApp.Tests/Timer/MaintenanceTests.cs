@@ -53,7 +53,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Due_thresholds_fire_and_the_outbox_sends_them_on_the_polling_backend()
     {
-        var services = await AppAsync(Backends.Polling);
+        var services = await AppAsync(SlaBackend.Polling);
         await StartAsync(services, "T-1");
         clock.Reset(Now + Duration.FromHours(2));
 
@@ -68,7 +68,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_parked_event_past_its_window_is_dead_lettered()
     {
-        var services = await AppAsync(Backends.Polling);
+        var services = await AppAsync(SlaBackend.Polling);
         await IngestAsync(services, "T-9", "e-parked");
         clock.Reset(Now + Duration.FromDays(8));
 
@@ -81,7 +81,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_failing_step_does_not_stop_the_steps_after_it()
     {
-        var services = await AppAsync(Backends.Polling);
+        var services = await AppAsync(SlaBackend.Polling);
         await StartAsync(services, "T-1");
         await IngestAsync(services, "T-9", "e-parked");
         // The dispatcher's claim is an update of the outbox; the engine only inserts into it.
@@ -109,7 +109,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task On_the_durable_backend_the_reconciler_restarts_an_overdue_ticket_whose_instance_is_missing()
     {
-        var services = await AppAsync(Backends.Durable);
+        var services = await AppAsync(SlaBackend.Durable);
         await StartAsync(services, "T-1");
         var instanceId = SlaInstanceId.For(new TicketKey("acme", "T-1"));
         VerifyStarts(instanceId, Times.Once());
@@ -126,7 +126,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync() => database.DisposeAsync();
 
-    private async Task<IServiceProvider> AppAsync(string backend)
+    private async Task<IServiceProvider> AppAsync(SlaBackend backend)
     {
         host = AppHost.Build(backend, database.ConnectionString, clock, replace: services =>
         {

@@ -33,7 +33,7 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         Assert.Equal(3, stored);
         var loaded = (await store.LoadAsync(ticket))!;
         Assert.True(SnapshotHistory.Same(round.Snapshot, loaded.Sla.ToSnapshot()));
-        Assert.Equal(Backends.Durable, loaded.Backend);
+        Assert.Equal(SlaBackend.Durable, loaded.Backend);
         Assert.Equal(3, await sla.CountAsync("select count(*) from notifications where tenant_id = $1", ticket.TenantId));
         Assert.Equal(3, await sla.CountAsync(
             "select count(*) from outbox where tenant_id = $1 and sink = 'servicebus' and state = 'pending' and next_attempt_at = $2",
@@ -159,7 +159,7 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         Assert.True(await store.MoveToPollingAsync(ticket, "scheduling failed"));
         Assert.False(await store.MoveToPollingAsync(ticket, "again"));
 
-        Assert.Equal(Backends.Polling, (await store.LoadAsync(ticket))!.Backend);
+        Assert.Equal(SlaBackend.Polling, (await store.LoadAsync(ticket))!.Backend);
         Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'moved_to_polling' and detail->>'reason' = 'scheduling failed'", ticket.TenantId));
         sla.Clock.AdvanceMinutes(31);
         Assert.Equal(1, await SlaHarness.DrainAsync(sla.Engine()));
@@ -216,7 +216,7 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
 
     private async Task<(SlaHarness Sla, DurableSlaStore Store, TicketKey Ticket)> StartAsync(string ticketId)
     {
-        var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Backend = Backends.Durable, Sinks = Options.Sinks });
+        var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Backend = SlaBackend.Durable, Sinks = Options.Sinks });
         var tenant = await sla.NewTenantAsync();
         var ticket = SlaHarness.Ticket(tenant, ticketId);
         await sla.Service.StartAsync(ticket, new StartRequest("P1"));

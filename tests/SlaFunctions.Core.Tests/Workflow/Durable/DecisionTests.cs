@@ -1,4 +1,5 @@
 using SlaFunctions.Core.Durable;
+using SlaFunctions.Core.Service;
 using static SlaFunctions.Core.Durable.InstanceState;
 using static SlaFunctions.Core.Durable.SignalAction;
 
@@ -8,43 +9,43 @@ namespace SlaFunctions.Core.Tests.Workflow.Durable;
 public class DecisionTests
 {
     [Theory]
-    [InlineData("polling", false, Running, ApplyDirectly)]
-    [InlineData("polling", true, Missing, ApplyDirectly)]
-    [InlineData("durable", false, Running, Raise)]
-    [InlineData("durable", false, Pending, AwaitStart)]
-    [InlineData("durable", true, Suspended, Raise)]
-    [InlineData("durable", true, Running, AwaitCompletion)]
-    [InlineData("durable", true, Pending, AwaitStart)]
-    [InlineData("durable", true, Completed, Restart)]
-    [InlineData("durable", false, Completed, Restart)]
-    [InlineData("durable", false, Missing, Restart)]
-    [InlineData("durable", false, Failed, Restart)]
-    [InlineData("durable", false, Terminated, Restart)]
-    public void A_signal_goes_where_it_will_be_read(string backend, bool ended, InstanceState state, SignalAction expected) =>
+    [InlineData(SlaBackend.Polling, false, Running, ApplyDirectly)]
+    [InlineData(SlaBackend.Polling, true, Missing, ApplyDirectly)]
+    [InlineData(SlaBackend.Durable, false, Running, Raise)]
+    [InlineData(SlaBackend.Durable, false, Pending, AwaitStart)]
+    [InlineData(SlaBackend.Durable, true, Suspended, Raise)]
+    [InlineData(SlaBackend.Durable, true, Running, AwaitCompletion)]
+    [InlineData(SlaBackend.Durable, true, Pending, AwaitStart)]
+    [InlineData(SlaBackend.Durable, true, Completed, Restart)]
+    [InlineData(SlaBackend.Durable, false, Completed, Restart)]
+    [InlineData(SlaBackend.Durable, false, Missing, Restart)]
+    [InlineData(SlaBackend.Durable, false, Failed, Restart)]
+    [InlineData(SlaBackend.Durable, false, Terminated, Restart)]
+    public void A_signal_goes_where_it_will_be_read(SlaBackend backend, bool ended, InstanceState state, SignalAction expected) =>
         Assert.Equal(expected, SignalRouting.Deliver(backend, ended, state));
 
     [Theory]
-    [InlineData(true, "durable", true, Completed, Confirmed)]
-    [InlineData(false, "durable", false, Running, Confirmed)]
-    [InlineData(false, "durable", false, Pending, AwaitStart)]
-    [InlineData(false, "durable", true, Running, AwaitCompletion)]
-    [InlineData(false, "durable", true, Completed, Restart)]
-    [InlineData(false, "durable", false, Missing, Restart)]
-    [InlineData(false, "polling", false, Missing, ApplyDirectly)]
+    [InlineData(true, SlaBackend.Durable, true, Completed, Confirmed)]
+    [InlineData(false, SlaBackend.Durable, false, Running, Confirmed)]
+    [InlineData(false, SlaBackend.Durable, false, Pending, AwaitStart)]
+    [InlineData(false, SlaBackend.Durable, true, Running, AwaitCompletion)]
+    [InlineData(false, SlaBackend.Durable, true, Completed, Restart)]
+    [InlineData(false, SlaBackend.Durable, false, Missing, Restart)]
+    [InlineData(false, SlaBackend.Polling, false, Missing, ApplyDirectly)]
     public void A_raised_signal_that_the_history_lacks_after_its_instance_stopped_is_delivered_again(
-        bool inHistory, string backend, bool ended, InstanceState state, SignalAction expected) =>
+        bool inHistory, SlaBackend backend, bool ended, InstanceState state, SignalAction expected) =>
         Assert.Equal(expected, SignalRouting.Confirm(inHistory, backend, ended, state));
 
     [Theory]
-    [InlineData(true, "durable", null, true)]
-    [InlineData(false, "durable", Missing, true)]
-    [InlineData(false, "durable", Running, false)]
-    [InlineData(false, "durable", Completed, false)]
-    [InlineData(false, "polling", Missing, false)]
-    public void A_repeated_start_schedules_only_an_orchestration_that_never_got_scheduled(bool created, string backend, InstanceState? state, bool schedules)
+    [InlineData(true, SlaBackend.Durable, null, true)]
+    [InlineData(false, SlaBackend.Durable, Missing, true)]
+    [InlineData(false, SlaBackend.Durable, Running, false)]
+    [InlineData(false, SlaBackend.Durable, Completed, false)]
+    [InlineData(false, SlaBackend.Polling, Missing, false)]
+    public void A_repeated_start_schedules_only_an_orchestration_that_never_got_scheduled(bool created, SlaBackend backend, InstanceState? state, bool schedules)
     {
         Assert.Equal(schedules, StartDecision.Schedules(created, backend, state));
-        Assert.Equal(!created && backend == "durable", StartDecision.NeedsInstanceState(created, backend));
+        Assert.Equal(!created && backend == SlaBackend.Durable, StartDecision.NeedsInstanceState(created, backend));
     }
 
     [Theory]
