@@ -9,6 +9,7 @@ namespace SlaFunctions.Postgres.Durable;
 /// <summary>A ticket's row as the durable backend needs it: who drives it, its SLA, and the policy version to restart it with.</summary>
 public sealed record DurableTicket(TicketKey Ticket, string Backend, long Version, TicketSla Sla, PolicyDefinition Policy)
 {
-    /// <summary>The input of a new execution of the ticket's orchestration from this snapshot.</summary>
-    public TicketSlaInput Input(ImmutableArray<SlaSignal> signals) => new(Ticket, Policy, Sla.ToSnapshot(), signals);
+    /// <summary>The input of a new execution of the ticket's orchestration from this snapshot, on the current workflow version.</summary>
+    public TicketSlaInput Input(ImmutableArray<SlaSignal> signals) =>
+        new(Ticket, Policy, Sla.ToSnapshot(), signals) { Version = TicketSlaWorkflow.CurrentVersion };
 }

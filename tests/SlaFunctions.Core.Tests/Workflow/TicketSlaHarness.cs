@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
@@ -16,7 +17,7 @@ public sealed class TicketSlaHarness
     private readonly TicketKey ticket = new("tenant-1", "ticket-1");
     private readonly PolicyDefinition policy;
 
-    private TicketSlaHarness(SlaPolicy policy, TicketCreated created)
+    private TicketSlaHarness(SlaPolicy policy, TicketCreated created, Func<TicketSlaInput, string>? stored)
     {
         this.policy = PolicyDefinitions.From(policy);
         var snapshot = TicketSla.Start(policy, created).ToSnapshot();
@@ -24,7 +25,7 @@ public sealed class TicketSlaHarness
         Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At)
             .Activity<PersistSlaRequest, int>(TicketSlaActivities.Persist, Store.Persist)
             .Activity<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, Store.Publish);
-        Host.Start(new TicketSlaInput(ticket, this.policy, snapshot, []));
+        Host.Start((stored ?? DurableJson.Serialize)(Input(snapshot, [])));
         Host.Settle();
     }
 
@@ -34,7 +35,9 @@ public sealed class TicketSlaHarness
 
     public int Signals { get; private set; }
 
-    public static TicketSlaHarness Start(SlaPolicy policy, TicketEvent created) => new(policy, (TicketCreated)created);
+    /// <summary>Starts the orchestration; <paramref name="stored"/> turns its input into the JSON Durable holds.</summary>
+    public static TicketSlaHarness Start(SlaPolicy policy, TicketEvent created, Func<TicketSlaInput, string>? stored = null) =>
+        new(policy, (TicketCreated)created, stored);
 
     /// <summary>Raises the signal on the running instance.</summary>
     public void Raise(TicketEvent e)
@@ -55,7 +58,7 @@ public sealed class TicketSlaHarness
             return;
         }
 
-        Host.Start(new TicketSlaInput(ticket, policy, Store.Snapshot, [new SlaSignal(e)]));
+        Host.Start(Input(Store.Snapshot, [new SlaSignal(e)]));
         Signals++;
     }
 
@@ -79,4 +82,8 @@ public sealed class TicketSlaHarness
     }
 
     public TicketSla Sla => TicketSla.Restore(policy.Compile(), Store.Snapshot);
+
+    /// <summary>A new execution's input as the host writes it (<c>DurableTicket.Input</c>): on the current version.</summary>
+    private TicketSlaInput Input(SlaSnapshot snapshot, ImmutableArray<SlaSignal> signals) =>
+        new(ticket, policy, snapshot, signals) { Version = TicketSlaWorkflow.CurrentVersion };
 }
