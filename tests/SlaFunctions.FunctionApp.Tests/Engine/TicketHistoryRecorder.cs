@@ -9,7 +9,7 @@ using SlaFunctions.FunctionApp.Durable;
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 
 /// <summary>
-/// Records the fixture <c>WorkflowReplayTests</c> replays: one ticket's orchestration on the Azure Storage
+/// Records the fixtures <see cref="WorkflowReplayTests"/> replays: one ticket's orchestration on the Azure Storage
 /// provider (on Azurite, through the app's durable backend, as <see cref="LifecycleCases"/> drives it), with
 /// notifications due at the start, a timer that fires, a pause, a resume and a priority change, whose history is
 /// taken while the execution is still in flight: idle, waiting for the signal that will continue it as new.
@@ -26,8 +26,6 @@ namespace SlaFunctions.FunctionApp.Tests.Engine;
 /// </remarks>
 public sealed class TicketHistoryRecorder
 {
-    private const int Version = 1;
-
     [RecordingFact]
     public async Task Records_a_ticket_in_flight_after_a_timer_a_pause_a_resume_and_a_priority_change()
     {
@@ -36,7 +34,7 @@ public sealed class TicketHistoryRecorder
         try
         {
             var history = await RecordAsync(engine);
-            var file = Path.Combine(RecordedHistory.Folder, $"ticket-sla-v{Version}.json");
+            var file = Path.Combine(RecordedHistory.Folder, $"ticket-sla-v{TicketSlaWorkflow.CurrentVersion}.json");
             await File.WriteAllTextAsync(file, history + "\n");
         }
         finally
@@ -97,6 +95,7 @@ public sealed class TicketHistoryRecorder
         Assert.Equal(InstanceState.Running, await engine.StateAsync(ticket));
         Assert.Equal(executionId, await ExecutionIdAsync());
         var input = AppTasks.Converter.Deserialize<TicketSlaInput>(events.OfType<ExecutionStartedEvent>().Single().Input)!;
+        Assert.Equal(TicketSlaWorkflow.CurrentVersion, input.Version);
         Assert.NotEmpty(input.Unpublished);
         Assert.Equal(TicketSlaActivities.Publish, events.OfType<TaskScheduledEvent>().First().Name);
         Assert.Contains(events, e => e is TimerFiredEvent);
