@@ -17,7 +17,7 @@ namespace SlaFunctions.FunctionApp.Tests;
 public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     [Fact]
-    public async Task A_start_stores_a_durable_row_and_schedules_the_orchestration_from_it()
+    public async Task A_start_stores_a_durable_row_and_schedules_the_orchestration_from_it_on_the_current_version()
     {
         var backend = await Backend.CreateAsync(database);
         var ticket = backend.Ticket("T-1");
@@ -35,6 +35,7 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         Assert.Equal(ticket, scheduled!.Ticket);
         Assert.Empty(scheduled.Signals);
         Assert.Equal(scheduled.Snapshot.Policy, scheduled.Policy.Ref);
+        Assert.Equal(TicketSlaWorkflow.CurrentVersion, scheduled.Version);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
     }
 
     [Fact]
-    public async Task A_completed_instance_is_restarted_from_the_snapshot_with_the_signal()
+    public async Task A_completed_instance_is_restarted_from_the_snapshot_with_the_signal_on_the_current_version()
     {
         var (backend, ticket) = await StartedAsync("T-2");
         backend.InstanceIs(ticket, OrchestrationRuntimeStatus.Completed);
@@ -37,6 +37,7 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
 
         Assert.Equal(DeliveryReceipt.Restarted, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), false, CancellationToken.None));
         Assert.Equal([Respond], restarted.Single().Signals.ToArray());
+        Assert.Equal(TicketSlaWorkflow.CurrentVersion, restarted.Single().Version);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace SlaFunctions.Core.Workflow;
 /// in order: those a previous execution handed over at ContinueAsNew, or the one that restarts an ended SLA.
 /// <see cref="Unpublished"/> are notifications already stored but not yet sent, published before anything else:
 /// those the start fired because they fell due before it (a ticket created in the past).
+/// <see cref="Version"/> is the workflow version the execution keeps to (docs/functions.md, "Upgrading the workflow").
 /// </summary>
 /// <remarks>
 /// The policy definition travels in the input instead of being loaded by an activity: a policy version never
@@ -20,6 +21,9 @@ namespace SlaFunctions.Core.Workflow;
 /// </remarks>
 public sealed record TicketSlaInput(TicketKey Ticket, PolicyDefinition Policy, SlaSnapshot Snapshot, ImmutableArray<SlaSignal> Signals)
 {
+    /// <summary>What <see cref="Version"/> reads as in an input written before versions existed (it has no such field).</summary>
+    public const int VersionWhenAbsent = 1;
+
     public ImmutableArray<FiredNotification> Unpublished { get; init; } = [];
 
     /// <summary>
@@ -28,4 +32,11 @@ public sealed record TicketSlaInput(TicketKey Ticket, PolicyDefinition Policy, S
     /// one it continues as gets <see cref="HistoryCompaction.Default"/>.
     /// </summary>
     public HistoryCompaction? Compaction { get; init; }
+
+    /// <summary>
+    /// The <see cref="TicketSlaWorkflow"/> version whose sequence of durable actions this execution follows. Whoever
+    /// writes a new execution's input (a start, a restart from the snapshot, ContinueAsNew) writes
+    /// <see cref="TicketSlaWorkflow.CurrentVersion"/>; a replay reads what the execution was started with.
+    /// </summary>
+    public int Version { get; init; } = VersionWhenAbsent;
 }

@@ -37,16 +37,39 @@ namespace SlaFunctions.Core.Workflow;
 /// the host then starts a new execution under the same instance id from the persisted snapshot, with that
 /// signal in <see cref="TicketSlaInput.Signals"/>.
 /// </para>
+/// <para>
+/// Upgrades: Durable replays an execution's history against whatever code is deployed, and an execution lives for
+/// days. So an execution keeps the behaviour of the version in its input, <see cref="TicketSlaInput.Version"/>,
+/// and every new input (start, restart from the snapshot, ContinueAsNew) is written with <see cref="CurrentVersion"/>:
+/// a change takes effect at an instance's next ContinueAsNew or restart (docs/functions.md, "Upgrading the workflow").
+/// </para>
 /// </remarks>
 public static class TicketSlaWorkflow
 {
     /// <summary>Rounds after which an execution continues as new, to bound its history.</summary>
     public const int RoundsPerExecution = 20;
 
+    /// <summary>
+    /// The version new executions are written with. Bump it for any change to the sequence of durable actions
+    /// (activities, timers, waits, ContinueAsNew) and keep the old sequence behind <c>input.Version</c>: say version 2
+    /// publishes before it persists, then the round reads
+    /// <c>if (input.Version &gt;= 2) { publish; persist; } else { persist; publish; }</c>, and executions of version 1
+    /// replay as they ran until their next ContinueAsNew. Changes to activity inputs or pure computation need no bump.
+    /// </summary>
+    public const int CurrentVersion = 1;
+
     public static async Task RunAsync(ISlaOrchestrationContext context, TicketSlaInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        if (input.Version is < TicketSlaInput.VersionWhenAbsent or > CurrentVersion)
+        {
+            // A version above ours means a rollback below a version already in flight: fail rather than guess its sequence.
+            throw new InvalidOperationException(
+                $"{input.Ticket}: the input is of workflow version {input.Version}; this code runs versions "
+                + $"{TicketSlaInput.VersionWhenAbsent} to {CurrentVersion}.");
+        }
+
         var sla = TicketSla.Restore(input.Policy.Compile(), input.Snapshot);
         var carried = new Queue<SlaSignal>(input.Signals.IsDefault ? [] : input.Signals);
         var waiter = context.WaitForSignal();
@@ -70,6 +93,7 @@ public static class TicketSlaWorkflow
                         Signals = await DrainAsync(context, signal),
                         Unpublished = [],
                         Compaction = input.Compaction ?? HistoryCompaction.Default,
+                        Version = CurrentVersion,
                     });
                     return;
                 }

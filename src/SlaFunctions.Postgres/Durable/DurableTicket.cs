@@ -11,9 +11,9 @@ namespace SlaFunctions.Postgres.Durable;
 public sealed record DurableTicket(TicketKey Ticket, SlaBackend Backend, long Version, TicketSla Sla, PolicyDefinition Policy)
 {
     /// <summary>
-    /// The input of a new execution of the ticket's orchestration from this snapshot; it compacts as
-    /// <paramref name="compaction"/> says (the polling store's <see cref="SlaStoreOptions.Compaction"/>).
+    /// The input of a new execution of the ticket's orchestration from this snapshot, on the current workflow
+    /// version; it compacts as <paramref name="compaction"/> says (the polling store's <see cref="SlaStoreOptions.Compaction"/>).
     /// </summary>
     public TicketSlaInput Input(ImmutableArray<SlaSignal> signals, HistoryCompaction compaction) =>
-        new(Ticket, Policy, Sla.ToSnapshot(), signals) { Compaction = compaction };
+        new(Ticket, Policy, Sla.ToSnapshot(), signals) { Compaction = compaction, Version = TicketSlaWorkflow.CurrentVersion };
 }

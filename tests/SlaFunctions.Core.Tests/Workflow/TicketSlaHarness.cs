@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
@@ -17,7 +18,7 @@ public sealed class TicketSlaHarness
     private readonly PolicyDefinition policy;
     private readonly HistoryCompaction? compaction;
 
-    private TicketSlaHarness(SlaPolicy policy, TicketCreated created, HistoryCompaction? compaction)
+    private TicketSlaHarness(SlaPolicy policy, TicketCreated created, HistoryCompaction? compaction, Func<TicketSlaInput, string>? stored)
     {
         this.policy = PolicyDefinitions.From(policy);
         this.compaction = compaction;
@@ -26,7 +27,7 @@ public sealed class TicketSlaHarness
         Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At)
             .Activity<PersistSlaRequest, int>(TicketSlaActivities.Persist, Store.Persist)
             .Activity<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, Store.Publish);
-        Host.Start(new TicketSlaInput(ticket, this.policy, snapshot, []) { Compaction = compaction });
+        Host.Start((stored ?? DurableJson.Serialize)(Input(snapshot, [])));
         Host.Settle();
     }
 
@@ -37,8 +38,10 @@ public sealed class TicketSlaHarness
     public int Signals { get; private set; }
 
     /// <param name="compaction">What the host puts in the input; none (an input from before compaction) unless given.</param>
-    public static TicketSlaHarness Start(SlaPolicy policy, TicketEvent created, HistoryCompaction? compaction = null) =>
-        new(policy, (TicketCreated)created, compaction);
+    /// <param name="stored">Turns the input into the JSON Durable holds.</param>
+    public static TicketSlaHarness Start(
+        SlaPolicy policy, TicketEvent created, HistoryCompaction? compaction = null, Func<TicketSlaInput, string>? stored = null) =>
+        new(policy, (TicketCreated)created, compaction, stored);
 
     /// <summary>Raises the signal on the running instance.</summary>
     public void Raise(TicketEvent e)
@@ -59,7 +62,7 @@ public sealed class TicketSlaHarness
             return;
         }
 
-        Host.Start(new TicketSlaInput(ticket, policy, Store.Snapshot, [new SlaSignal(e)]) { Compaction = compaction });
+        Host.Start(Input(Store.Snapshot, [new SlaSignal(e)]));
         Signals++;
     }
 
@@ -83,4 +86,8 @@ public sealed class TicketSlaHarness
     }
 
     public TicketSla Sla => TicketSla.Restore(policy.Compile(), Store.Snapshot);
+
+    /// <summary>A new execution's input as the host writes it (<c>DurableTicket.Input</c>): on the current version.</summary>
+    private TicketSlaInput Input(SlaSnapshot snapshot, ImmutableArray<SlaSignal> signals) =>
+        new(ticket, policy, snapshot, signals) { Compaction = compaction, Version = TicketSlaWorkflow.CurrentVersion };
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tests.Workflow.Replay;
@@ -142,6 +143,39 @@ public class TicketSlaWorkflowTests
     }
 
     [Fact]
+    public void An_execution_started_before_versions_existed_keeps_to_version_1_and_continues_as_new_on_the_current_one()
+    {
+        var s = Scenario().Created("2026-06-08 09:00", "P1");
+        var harness = TicketSlaHarness.Start(s.Policy, s.Events[0], stored: WithoutVersion);
+        harness.Host.AdvanceTo(s.Local("2026-06-08 09:10"));
+        harness.Raise(new TicketPriorityChanged(s.Local("2026-06-08 09:10"), "P2"));
+        harness.Host.Settle();
+        harness.Host.AdvanceTo(s.Local("2026-06-08 09:20"));
+        harness.Raise(new TicketPaused(s.Local("2026-06-08 09:20"), "vendor"));
+        harness.Host.Settle();
+
+        var started = harness.Host.Executions[0].OfType<ExecutionStarted>().Single().Input;
+        Assert.False(JsonNode.Parse(started)!.AsObject().ContainsKey("version"));
+        Assert.Equal(TicketSlaInput.VersionWhenAbsent, DurableJsonOf<TicketSlaInput>(started).Version);
+        var continued = Assert.IsType<ExecutionContinued>(harness.Host.Executions[0][^1]).Input;
+        Assert.Equal(TicketSlaWorkflow.CurrentVersion, JsonNode.Parse(continued)!["version"]!.GetValue<int>());
+        Assert.Equal(2, harness.Host.Executions.Count);
+        Assert.Equal(harness.Signals, harness.Store.Audit.Count);
+    }
+
+    [Fact]
+    public void An_input_of_a_version_newer_than_the_code_fails_the_execution_naming_the_version()
+    {
+        var s = Scenario().Created("2026-06-08 09:00", "P1");
+        var newer = TicketSlaWorkflow.CurrentVersion + 1;
+
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            TicketSlaHarness.Start(s.Policy, s.Events[0], stored: input => DurableJson.Serialize(input with { Version = newer })));
+
+        Assert.Contains($"workflow version {newer}", e.Message);
+    }
+
+    [Fact]
     public void A_phase_change_continues_as_new_at_the_next_signal()
     {
         var s = Scenario().Created("2026-06-08 09:00", "P1");
@@ -260,4 +294,12 @@ public class TicketSlaWorkflowTests
         at.InZone(s.Policy.Calendar.Zone).LocalDateTime.ToString("uuuu-MM-dd HH:mm", null);
 
     private static T DurableJsonOf<T>(string json) => DurableJson.Deserialize<T>(json);
+
+    /// <summary>The input as the code before workflow versions wrote it: without the field.</summary>
+    private static string WithoutVersion(TicketSlaInput input)
+    {
+        var json = JsonNode.Parse(DurableJson.Serialize(input))!.AsObject();
+        Assert.True(json.Remove("version"));
+        return json.ToJsonString();
+    }
 }

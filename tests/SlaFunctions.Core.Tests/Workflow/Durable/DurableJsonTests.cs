@@ -40,6 +40,22 @@ public class DurableJsonTests
     }
 
     [Fact]
+    public void An_orchestration_input_written_before_workflow_versions_existed_reads_as_version_1()
+    {
+        var scenario = TicketScenario.NewYork9To5().Target("P1", response: 60).Created("2026-06-08 09:00", "P1");
+        var sla = TicketSla.Start(scenario.Policy, (TicketCreated)scenario.Events[0]);
+        var input = new TicketSlaInput(new TicketKey("acme", "T-1"), PolicyDefinitions.From(scenario.Policy), sla.ToSnapshot(), []);
+        var old = JsonNode.Parse(JsonSerializer.Serialize(input, DurableJson.Options))!.AsObject();
+        Assert.True(old.Remove("version"));
+
+        var read = JsonSerializer.Deserialize<TicketSlaInput>(old.ToJsonString(), DurableJson.Options)!;
+
+        Assert.Equal(1, TicketSlaInput.VersionWhenAbsent);
+        Assert.Equal(TicketSlaInput.VersionWhenAbsent, read.Version);
+        Assert.Equal(TicketSlaWorkflow.CurrentVersion, RoundTrip(input with { Version = TicketSlaWorkflow.CurrentVersion }).Version);
+    }
+
+    [Fact]
     public void Unknown_members_of_binding_payloads_are_skipped()
     {
         var timer = JsonSerializer.Deserialize<TimerLike>("""{ "Schedule": { "AdjustForDST": true }, "IsPastDue": true }""", DurableJson.Options)!;

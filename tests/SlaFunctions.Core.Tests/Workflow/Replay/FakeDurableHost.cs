@@ -45,7 +45,10 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
     }
 
     /// <summary>Schedules a new execution of the instance; like Durable, a completed instance may be started again.</summary>
-    public void Start(TicketSlaInput input)
+    public void Start(TicketSlaInput input) => Start(DurableJson.Serialize(input));
+
+    /// <summary>Schedules a new execution with its input as Durable stores it (JSON), for inputs older code wrote.</summary>
+    public void Start(string input)
     {
         if (IsRunning)
         {
@@ -54,7 +57,7 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
 
         IsRunning = true;
         executions.Add([]);
-        inbox.Add(new ExecutionStarted(DurableJson.Serialize(input)));
+        inbox.Add(new ExecutionStarted(input));
     }
 
     /// <summary>Raises the signal event. Like the isolated worker, this throws when the instance is not running.</summary>
