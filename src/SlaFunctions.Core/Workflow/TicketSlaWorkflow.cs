@@ -56,7 +56,19 @@ public static class TicketSlaWorkflow
     /// <c>if (input.Version &gt;= 2) { publish; persist; } else { persist; publish; }</c>, and executions of version 1
     /// replay as they ran until their next ContinueAsNew. Changes to activity inputs or pure computation need no bump.
     /// </summary>
-    public const int CurrentVersion = 1;
+    /// <remarks>Version 2: a timer that fired before its instant is armed again <see cref="EarlyTimerRetry"/> after it.</remarks>
+    public const int CurrentVersion = 2;
+
+    /// <summary>
+    /// How long after its instant a timer is armed again when it fired early (version 2 on). The Azure Storage
+    /// provider makes a timer's queue message visible up to a second before its instant: it sends the delay from the
+    /// moment it enqueues the message, in whole seconds, truncated. Armed again for the same instant (or for a second
+    /// after the episode's start, which the enqueue follows), the delay truncates to nothing and the orchestration
+    /// spins through empty episodes until the instant passes (docs/benchmarks.md, "Early timers"). Armed a second
+    /// after the instant, the message is visible a whole second after it was enqueued, which is past the instant: a
+    /// threshold is then under a second late instead.
+    /// </summary>
+    public static Duration EarlyTimerRetry { get; } = Duration.FromSeconds(1);
 
     public static async Task RunAsync(ISlaOrchestrationContext context, TicketSlaInput input)
     {
@@ -80,6 +92,7 @@ public static class TicketSlaWorkflow
 
         var rounds = 0;
         var restartDue = false;
+        var wokeEarly = false;
         while (true)
         {
             if (!carried.TryDequeue(out var signal) && waiter.IsCompleted)
@@ -122,7 +135,10 @@ public static class TicketSlaWorkflow
             }
             else
             {
-                await SleepAsync(context, waiter, sla.NextWakeAt);
+                var wake = wokeEarly && input.Version >= 2 && sla.NextWakeAt is { } armFor
+                    ? armFor + EarlyTimerRetry
+                    : sla.NextWakeAt;
+                wokeEarly = await SleepAsync(context, waiter, wake) is { } firedFor && context.CurrentInstant < firedFor;
             }
         }
     }
@@ -146,13 +162,16 @@ public static class TicketSlaWorkflow
         return signals.ToImmutable();
     }
 
-    /// <summary>Returns when a signal has arrived or <paramref name="wake"/> has come; never leaves the timer running.</summary>
-    private static async Task SleepAsync(ISlaOrchestrationContext context, Task<SlaSignal> waiter, Instant? wake)
+    /// <summary>
+    /// Returns when a signal has arrived or <paramref name="wake"/> has come; never leaves the timer running. Returns
+    /// the instant the timer was armed for when it was the timer that ended the sleep.
+    /// </summary>
+    private static async Task<Instant?> SleepAsync(ISlaOrchestrationContext context, Task<SlaSignal> waiter, Instant? wake)
     {
         if (wake is not { } fireAt)
         {
             await waiter;
-            return;
+            return null;
         }
 
         using var cancel = new CancellationTokenSource();
@@ -160,7 +179,10 @@ public static class TicketSlaWorkflow
         if (await Task.WhenAny(waiter, timer) == waiter)
         {
             cancel.Cancel();
+            return null;
         }
+
+        return fireAt;
     }
 
     private static (TicketSla Sla, SignalRecord Record) Apply(TicketSla sla, SlaSignal signal)

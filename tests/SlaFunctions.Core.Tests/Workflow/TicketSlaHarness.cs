@@ -1,3 +1,4 @@
+using NodaTime;
 using System.Collections.Immutable;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
@@ -18,13 +19,14 @@ public sealed class TicketSlaHarness
     private readonly PolicyDefinition policy;
     private readonly HistoryCompaction? compaction;
 
-    private TicketSlaHarness(SlaPolicy policy, TicketCreated created, HistoryCompaction? compaction, Func<TicketSlaInput, string>? stored)
+    private TicketSlaHarness(
+        SlaPolicy policy, TicketCreated created, HistoryCompaction? compaction, Func<TicketSlaInput, string>? stored, bool wholeSecondTimerDelays)
     {
         this.policy = PolicyDefinitions.From(policy);
         this.compaction = compaction;
         var snapshot = TicketSla.Start(policy, created).ToSnapshot();
         Store = new FakeSlaStore(snapshot);
-        Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At)
+        Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At) { WholeSecondTimerDelays = wholeSecondTimerDelays }
             .Activity<PersistSlaRequest, int>(TicketSlaActivities.Persist, Store.Persist)
             .Activity<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, Store.Publish);
         Host.Start((stored ?? DurableJson.Serialize)(Input(snapshot, [])));
@@ -39,9 +41,11 @@ public sealed class TicketSlaHarness
 
     /// <param name="compaction">What the host puts in the input; none (an input from before compaction) unless given.</param>
     /// <param name="stored">Turns the input into the JSON Durable holds.</param>
+    /// <param name="wholeSecondTimerDelays">Fire timers as the Azure Storage provider does (<see cref="FakeDurableHost.WholeSecondTimerDelays"/>).</param>
     public static TicketSlaHarness Start(
-        SlaPolicy policy, TicketEvent created, HistoryCompaction? compaction = null, Func<TicketSlaInput, string>? stored = null) =>
-        new(policy, (TicketCreated)created, compaction, stored);
+        SlaPolicy policy, TicketEvent created, HistoryCompaction? compaction = null, Func<TicketSlaInput, string>? stored = null,
+        bool wholeSecondTimerDelays = false) =>
+        new(policy, (TicketCreated)created, compaction, stored, wholeSecondTimerDelays);
 
     /// <summary>Raises the signal on the running instance.</summary>
     public void Raise(TicketEvent e)

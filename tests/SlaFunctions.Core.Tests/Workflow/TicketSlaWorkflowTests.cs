@@ -164,6 +164,37 @@ public class TicketSlaWorkflowTests
     }
 
     [Fact]
+    public void A_timer_that_fires_early_is_armed_again_a_second_out_and_the_threshold_fires_once_on_time()
+    {
+        // 1 % of a one-minute target: due 0.6 s after 09:00, where the timer is armed; its delay truncates to 0 s.
+        var s = Scenario().Target("P1", response: 1).Thresholds(1).Created("2026-06-08 09:00", "P1");
+        var harness = TicketSlaHarness.Start(s.Policy, s.Events[0], wholeSecondTimerDelays: true);
+        var (armed, due) = (s.Local("2026-06-08 09:00"), s.Local("2026-06-08 09:00") + NodaTime.Duration.FromMilliseconds(600));
+
+        harness.Host.RunUntil(armed + NodaTime.Duration.FromSeconds(5));
+
+        var fired = Assert.Single(harness.Store.Published);
+        Assert.Equal(due, fired.DueAt);
+        // The retry, armed for 09:00:01.6, is visible after its truncated delay of 1 s: 0.4 s late, not early, no spin.
+        Assert.Equal(armed + NodaTime.Duration.FromSeconds(1), fired.FiredAt);
+        Assert.Equal([due, due + TicketSlaWorkflow.EarlyTimerRetry], harness.Host.Executions[0].OfType<TimerCreated>().Select(t => t.FireAt).Take(2));
+        Assert.Equal(2, harness.Host.Executions[0].OfType<TimerCreated>().Count(t => t.FireAt < armed + NodaTime.Duration.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void A_version_1_execution_keeps_arming_an_early_timer_for_its_instant()
+    {
+        var s = Scenario().Target("P1", response: 1).Thresholds(1).Created("2026-06-08 09:00", "P1");
+
+        // Armed again for its instant, 0.6 s out, the timer's delay truncates to nothing again: on Azure Storage the
+        // instance spins through empty episodes until the instant has passed; here, where the clock stands still
+        // within an episode, it never settles.
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            TicketSlaHarness.Start(s.Policy, s.Events[0], stored: WithoutVersion, wholeSecondTimerDelays: true));
+        Assert.Contains("did not settle", e.Message);
+    }
+
+    [Fact]
     public void An_input_of_a_version_newer_than_the_code_fails_the_execution_naming_the_version()
     {
         var s = Scenario().Created("2026-06-08 09:00", "P1");

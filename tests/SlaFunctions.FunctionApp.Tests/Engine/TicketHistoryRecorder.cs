@@ -6,6 +6,7 @@ using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Durable;
 
+#if RECORD_HISTORY
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 
 /// <summary>
@@ -15,12 +16,13 @@ namespace SlaFunctions.FunctionApp.Tests.Engine;
 /// taken while the execution is still in flight: idle, waiting for the signal that will continue it as new.
 /// </summary>
 /// <remarks>
-/// A recording, not a test: it runs only when <see cref="RecordingFactAttribute.Variable"/> is set, and overwrites
+/// A recording, not a test: it is compiled only with <c>-p:RecordHistory=true</c> (so no test run lists it as skipped),
+/// runs only when <see cref="RecordingFactAttribute.Variable"/> is set, and overwrites
 /// <c>Engine/Histories/ticket-sla-v{version}.json</c> in the source tree. Re-record when the workflow's version is
 /// bumped, from the bumped code, and keep every older file (docs/functions.md, "Upgrading the workflow"):
 /// <code>
 /// SLA_RECORD_HISTORY=1 dotnet test tests/SlaFunctions.FunctionApp.Tests -c Release -p:ServiceBusTrigger=false \
-///   --filter FullyQualifiedName~TicketHistoryRecorder
+///   -p:RecordHistory=true --filter FullyQualifiedName~TicketHistoryRecorder
 /// </code>
 /// It takes about a minute and a half of real time.
 /// </remarks>
@@ -120,3 +122,4 @@ public sealed class RecordingFactAttribute : FactAttribute
         }
     }
 }
+#endif

@@ -17,10 +17,17 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
     private readonly List<List<HistoryEvent>> executions = [];
     private readonly List<HistoryEvent> inbox = [];
     private readonly List<TimerCreated> timers = [];
+    private readonly Dictionary<int, Instant> armedAt = [];
     private readonly List<TaskScheduled> scheduled = [];
     private readonly List<SlaSignal> lost = [];
 
     public Instant Now { get; private set; } = now;
+
+    /// <summary>
+    /// Timers as the Azure Storage provider makes them: a queue message whose delay is sent in whole seconds, truncated,
+    /// so it fires up to a second before its instant. Off by default: a timer fires at its instant.
+    /// </summary>
+    public bool WholeSecondTimerDelays { get; init; }
 
     public bool IsRunning { get; private set; }
 
@@ -74,7 +81,7 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
     /// <summary>Puts a fired message in the inbox for every timer due by now, in instant order.</summary>
     public void FireDueTimers()
     {
-        var due = timers.Where(t => t.FireAt <= Now).OrderBy(t => t.FireAt).ThenBy(t => t.Id).ToList();
+        var due = timers.Where(t => FiresAt(t) <= Now).OrderBy(t => t.FireAt).ThenBy(t => t.Id).ToList();
         inbox.AddRange(due.Select(t => new TimerFired(t.Id, t.FireAt)));
         timers.RemoveAll(due.Contains);
     }
@@ -99,7 +106,7 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
             {
                 CompleteActivities();
             }
-            else if (timers.Any(t => t.FireAt <= Now))
+            else if (timers.Any(t => FiresAt(t) <= Now))
             {
                 FireDueTimers();
             }
@@ -121,7 +128,7 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         }
 
         Settle();
-        while (timers.Where(t => t.FireAt < instant).Select(t => (Instant?)t.FireAt).Min() is { } next)
+        while (timers.Where(t => FiresAt(t) < instant).Select(t => (Instant?)FiresAt(t)).Min() is { } next)
         {
             Now = next;
             Settle();
@@ -231,10 +238,19 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         }
     }
 
+    private Instant FiresAt(TimerCreated timer) => WholeSecondTimerDelays && armedAt[timer.Id] is var armed && timer.FireAt > armed
+        ? armed + Duration.FromSeconds(Math.Floor((timer.FireAt - armed).TotalSeconds))
+        : timer.FireAt;
+
     private void Record(List<HistoryEvent> history, List<OrchestrationAction> actions)
     {
         history.AddRange(actions);
         timers.AddRange(actions.OfType<TimerCreated>());
+        foreach (var timer in actions.OfType<TimerCreated>())
+        {
+            armedAt[timer.Id] = Now;
+        }
+
         scheduled.AddRange(actions.OfType<TaskScheduled>());
     }
 }
