@@ -14,6 +14,7 @@ using SlaFunctions.FunctionApp.Durable;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Engine;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 

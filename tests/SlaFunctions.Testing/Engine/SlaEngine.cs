@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace SlaFunctions.FunctionApp.Tests.Engine;
+namespace SlaFunctions.Testing.Engine;
 
 /// <summary>
 /// The app's orchestrations on the real Durable Task engine: the test host's gRPC sidecar over an orchestration
