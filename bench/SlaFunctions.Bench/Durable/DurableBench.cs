@@ -118,6 +118,7 @@ internal static class DurableBench
         if (clock.GetCurrentInstant() >= first)
         {
             await reporting.CancelAsync();
+            await stop.CancelAsync();
             Console.Error.WriteLine($"durable: starting the tickets took longer than the {lead.TotalSeconds} s before the first threshold: the lead is too short");
             return 1;
         }
