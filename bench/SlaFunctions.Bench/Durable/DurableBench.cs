@@ -31,9 +31,10 @@ internal static class DurableBench
 {
     private const string Calendar = """{ "timeZone": "UTC", "is24x7": true }""";
 
-    /// <summary>80/90/95/100% of a 10-minute response target: 8, 9, 9.5 and 10 minutes after creation; resolution far out.</summary>
+    /// <summary>80/90/95/100% of a 10-minute response target: 8, 9, 9.5 and 10 minutes after creation.</summary>
     private const string Policy = """
-        { "calendar": "main", "targets": { "P1": { "responseMinutes": 10, "resolutionMinutes": 480 } }, "thresholds": [80, 90, 95, 100] }
+        { "calendar": "main", "targets": { "P1": { "responseMinutes": 10, "resolutionMinutes": 480 } },
+          "thresholds": [80, 90, 95, 100] }
         """;
 
     private static readonly Duration Target = Duration.FromMinutes(10);
@@ -58,19 +59,12 @@ internal static class DurableBench
         var quick = args.Contains("--quick");
         var count = quick ? 200 : 1_000;
         var lead = Duration.FromSeconds(quick ? 45 : 120);
-        var storage = Environment.GetEnvironmentVariable("SLA_BENCH_AZURITE")
-            ?? throw new InvalidOperationException("SLA_BENCH_AZURITE is not set: run the benchmark through scripts/bench, which starts Azurite.");
+        var storage = Environment.GetEnvironmentVariable("SLA_BENCH_AZURITE") ?? throw new InvalidOperationException(
+            "SLA_BENCH_AZURITE is not set: run the benchmark through scripts/bench, which starts Azurite.");
         var clock = SystemClock.Instance;
         var host = HostJsonPolling.Read();
-        var polling = new PollingOptions();
         var dispatch = new DispatchOptions();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"durable: {count:N0} tickets on each engine, {Percents.Length} thresholds each ({string.Join("/", Percents)}% of {Target.TotalMinutes:F0} min), "
-            + $"the first ones over {Spread.TotalSeconds:F0} s after a {lead.TotalSeconds:F0} s lead; load average {Report.LoadAverage()}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"durable engine: host.json partitionCount {host.PartitionCount}, maxQueuePollingInterval {host.MaxQueuePollingInterval.TotalSeconds:F0} s, "
-            + $"maxConcurrentOrchestratorFunctions {host.MaxConcurrentOrchestratorFunctions}, maxConcurrentActivityFunctions {host.MaxConcurrentActivityFunctions}; "
-            + $"polling engine: batch size {polling.BatchSize}, max sleep {polling.MaxSleep.TotalSeconds:F0} s, dispatcher idle sleep {dispatch.IdleSleep.TotalSeconds:F0} s"));
+        PrintSettings(count, lead, host, new PollingOptions(), dispatch);
 
         await using var durableDb = await BenchDatabase.CreateAsync("bench_durable", clock, Calendar, Policy);
         await using var pollingDb = await BenchDatabase.CreateAsync(
@@ -81,7 +75,8 @@ internal static class DurableBench
         var requests = new StorageRequests();
         var warnings = new WarningTally();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(warnings).SetMinimumLevel(LogLevel.Warning));
-        await using var engine = await SlaEngine.AzureStorageAsync(tasks, storage, "benchdurable", EngineLog.Loggers ?? loggers, requests);
+        await using var engine = await SlaEngine.AzureStorageAsync(
+            tasks, storage, "benchdurable", EngineLog.Loggers ?? loggers, requests);
         var durableService = tasks.Services.GetRequiredService<DurableBackend>().SlaService(engine.Client);
 
         var pollingTopic = new PublishedMessages();
@@ -91,49 +86,41 @@ internal static class DurableBench
             pollingDb.DataSource, [new ServiceBusSink(pollingTopic)], clock, dispatch, new StderrLogger<OutboxDispatcher>());
         var dispatching = Task.Run(() => dispatcher.RunAsync(stop.Token));
 
-        await Task.Delay(IdleSettle.ToTimeSpan());
-        var idleFrom = requests.Counts;
-        var idleWatch = Stopwatch.StartNew();
-        await Task.Delay(IdleBaseline.ToTimeSpan());
-        var idle = requests.Counts - idleFrom;
-        var idleRate = idle.Total / idleWatch.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"idle, nothing scheduled: {Describe(idle)} storage requests in {idleWatch.Elapsed.TotalSeconds:F1} s ({idleRate:F1}/s)"));
+        var idleRate = await IdleRateAsync(requests);
 
-        var first = Instant.FromUnixTimeSeconds(clock.GetCurrentInstant().ToUnixTimeSeconds()) + lead; // whole seconds: stored to the microsecond
+        var first = Instant.FromUnixTimeSeconds(clock.GetCurrentInstant().ToUnixTimeSeconds()) + lead; // whole seconds
         var interval = Spread / count;
-        var expected = new Dictionary<(string, decimal), Instant>();
-        for (var i = 0; i < count; i++)
-        {
-            foreach (var percent in Percents)
-            {
-                expected[(Ticket(i), percent)] = CreatedAt(first, interval, i) + Target * (double)(percent / 100m);
-            }
-        }
-
-        var last = expected.Values.Max();
+        var expected = Expected(count, first, interval);
         var run = new Progress(count, expected.Count, durableTopic, pollingTopic);
         var runFrom = (Requests: requests.Counts, Watch: Stopwatch.StartNew());
         using var reporting = new CancellationTokenSource();
         var progress = run.ReportAsync(ProgressEvery, reporting.Token);
         var starts = await Task.WhenAll(
-            StartAllAsync(durableService, count, first, interval, () => run.DurableStarted()),
-            StartAllAsync(pollingDb.Service(), count, first, interval, () => run.PollingStarted()));
+            StartAllAsync(durableService, count, first, interval, run.DurableStarted),
+            StartAllAsync(pollingDb.Service(), count, first, interval, run.PollingStarted));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"started {count:N0} tickets on each engine at once: durable backend in {starts[0].TotalSeconds:F1} s, polling in {starts[1].TotalSeconds:F1} s"));
+            $"started {count:N0} tickets on each engine at once: durable backend in {starts[0].TotalSeconds:F1} s, "
+            + $"polling in {starts[1].TotalSeconds:F1} s"));
         if (clock.GetCurrentInstant() >= first)
         {
             await reporting.CancelAsync();
             await stop.CancelAsync();
-            Console.Error.WriteLine($"durable: starting the tickets took longer than the {lead.TotalSeconds} s before the first threshold: the lead is too short");
+            Console.Error.WriteLine(
+                $"durable: starting the tickets took longer than the {lead.TotalSeconds} s before the first threshold: the lead is too short");
             return 1;
         }
 
+        // The requests of the run end with the last durable publish: what follows is the idle polling again.
         (TimeSpan Span, StorageRequestCounts Requests)? durableDone = null;
+        var last = expected.Values.Max();
         while (true)
         {
             var now = clock.GetCurrentInstant();
-            durableDone ??= run.DurablePublished >= expected.Count ? (runFrom.Watch.Elapsed, requests.Counts - runFrom.Requests) : null;
+            if (durableDone is null && run.DurablePublished >= expected.Count)
+            {
+                durableDone = (runFrom.Watch.Elapsed, requests.Counts - runFrom.Requests);
+            }
+
             if (durableDone is not null && run.PollingPublished >= expected.Count)
             {
                 break;
@@ -159,45 +146,29 @@ internal static class DurableBench
         await Quietly(pollingRun);
         await Quietly(dispatching);
 
-        var moved = await durableDb.ScalarAsync("select count(*) from ticket_slas where backend <> 'durable'");
         var durable = await Publications.CheckAsync("durable (Azure Storage on Azurite)", durableDb, expected, durableTopic);
-        var pollingResult = await Publications.CheckAsync("polling (PostgreSQL)", pollingDb, expected, pollingTopic);
-        var history = await HistorySizes.ReadAsync(
-            engine.AzureStorage!, [.. Enumerable.Range(0, count).Select(i => SlaInstanceId.For(new TicketKey(BenchDatabase.TenantId, Ticket(i))))]);
+        var polling = await Publications.CheckAsync("polling (PostgreSQL)", pollingDb, expected, pollingTopic);
+        var history = await HistorySizes.ReadAsync(engine.AzureStorage!, [.. Enumerable.Range(0, count).Select(InstanceId)]);
         Console.WriteLine($"load average {Report.LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine($"{"lateness (publish - dueAt)",-34} {"notifications",13} {"min ms",9} {"p50 ms",9} {"p99 ms",9} {"max ms",9}");
+        Console.WriteLine(
+            $"{"lateness (publish - dueAt)",-34} {"notifications",13} {"min ms",9} {"p50 ms",9} {"p99 ms",9} {"max ms",9}");
         Console.WriteLine(durable.Row());
-        Console.WriteLine(pollingResult.Row());
+        Console.WriteLine(polling.Row());
         Console.WriteLine();
-        var executions = history.Executions;
-        var maxEvents = executions.Count == 0 ? 0 : executions.Max(e => e.Events);
-        if (executions.Count > 0)
-        {
-            var early = executions.Where(e => e.EarlyTimers > 0).ToList();
-            // An execution continues as new only when a signal arrives after its 20th round or a phase change: none is sent here.
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"history of each instance's current execution (one each: no signal is sent, so none continues as new): "
-                + $"p50 {Report.Percentile(executions.Select(e => (double)e.Events), 0.5):F0} events, max {maxEvents}; "
-                + $"rounds {executions.Min(e => e.Rounds)} to {executions.Max(e => e.Rounds)}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"timers that fired before their instant (the orchestration armed the same one again): {early.Sum(e => e.EarlyTimers):N0} "
-                + $"in {early.Count:N0} instances, up to {(early.Count == 0 ? 0 : early.Max(e => e.EarlyTimers))} in one"));
-            Console.WriteLine($"the largest history, {history.Largest}: {history.LargestKinds}");
-        }
-
+        PrintHistory(history);
         var net = runRequests.Total - (idleRate * runSpan.TotalSeconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"storage requests from the first start to the last durable publish ({runSpan.TotalSeconds:F0} s): {Describe(runRequests)}; "
-            + $"{(double)runRequests.Total / count:F1} per ticket, net of the idle {idleRate:F1}/s {net / count:F1} per ticket"));
-
+            $"storage requests from the first start to the last durable publish ({runSpan.TotalSeconds:F0} s): "
+            + $"{Describe(runRequests)}; {(double)runRequests.Total / count:F1} per ticket, "
+            + $"net of the idle {idleRate:F1}/s {net / count:F1} per ticket"));
         foreach (var line in warnings.Summary())
         {
             Console.WriteLine($"engine warnings: {line}");
         }
 
-        var faults = durable.Faults.Select(f => $"durable: {f}").Concat(pollingResult.Faults.Select(f => $"polling: {f}")).ToList();
-        if (moved > 0)
+        var faults = durable.Faults.Select(f => $"durable: {f}").Concat(polling.Faults.Select(f => $"polling: {f}")).ToList();
+        if (await durableDb.ScalarAsync("select count(*) from ticket_slas where backend <> 'durable'") is var moved and > 0)
         {
             faults.Add($"durable: {moved:N0} tickets were moved to the polling engine (their orchestration could not be scheduled)");
         }
@@ -207,7 +178,7 @@ internal static class DurableBench
             faults.Add($"durable: {history.Missing:N0} instances have no state");
         }
 
-        if (faults.Count > 0 || durable.Lateness.Count == 0 || pollingResult.Lateness.Count == 0)
+        if (faults.Count > 0 || durable.Lateness.Count == 0 || polling.Lateness.Count == 0)
         {
             faults.ForEach(Console.Error.WriteLine);
             return 1;
@@ -216,25 +187,89 @@ internal static class DurableBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"every one of the {expected.Count:N0} notifications on each engine was stored and published exactly once"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"durable: p99 {durable.P(0.99):F0} ms (polling p99 {pollingResult.P(0.99):F0} ms), history max {maxEvents} events"));
+            $"durable: p99 {durable.P(0.99):F0} ms (polling p99 {polling.P(0.99):F0} ms), history max {history.MaxEvents} events"));
         return 0;
+    }
+
+    private static void PrintSettings(
+        int count, Duration lead, HostJsonPolling host, PollingOptions polling, DispatchOptions dispatch)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"durable: {count:N0} tickets on each engine, {Percents.Length} thresholds each "
+            + $"({string.Join("/", Percents)}% of {Target.TotalMinutes:F0} min), the first ones over {Spread.TotalSeconds:F0} s "
+            + $"after a {lead.TotalSeconds:F0} s lead; load average {Report.LoadAverage()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"durable engine: host.json partitionCount {host.PartitionCount}, "
+            + $"maxQueuePollingInterval {host.MaxQueuePollingInterval.TotalSeconds:F0} s, "
+            + $"maxConcurrentOrchestratorFunctions {host.MaxConcurrentOrchestratorFunctions}, "
+            + $"maxConcurrentActivityFunctions {host.MaxConcurrentActivityFunctions}; "
+            + $"polling engine: batch size {polling.BatchSize}, max sleep {polling.MaxSleep.TotalSeconds:F0} s, "
+            + $"dispatcher idle sleep {dispatch.IdleSleep.TotalSeconds:F0} s"));
+    }
+
+    /// <summary>Storage requests a second while nothing is scheduled: the provider's queue polling.</summary>
+    private static async Task<double> IdleRateAsync(StorageRequests requests)
+    {
+        await Task.Delay(IdleSettle.ToTimeSpan());
+        var from = requests.Counts;
+        var watch = Stopwatch.StartNew();
+        await Task.Delay(IdleBaseline.ToTimeSpan());
+        var idle = requests.Counts - from;
+        var rate = idle.Total / watch.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"idle, nothing scheduled: {Describe(idle)} storage requests in {watch.Elapsed.TotalSeconds:F1} s ({rate:F1}/s)"));
+        return rate;
+    }
+
+    /// <summary>Every notification of the run, by ticket and percent, with its due instant.</summary>
+    private static Dictionary<(string Ticket, decimal Percent), Instant> Expected(int count, Instant first, Duration interval) =>
+        Enumerable.Range(0, count)
+            .SelectMany(i => Percents.Select(p => (Key: (Ticket(i), p), DueAt: DueAt(first, interval, i, p))))
+            .ToDictionary(e => e.Key, e => e.DueAt);
+
+    private static void PrintHistory(HistorySizes history)
+    {
+        var executions = history.Executions;
+        if (executions.Count == 0)
+        {
+            return;
+        }
+
+        var early = executions.Where(e => e.EarlyTimers > 0).ToList();
+        // An execution continues as new only when a signal arrives after its 20th round or a phase change: none is sent.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"history of each instance's current execution (one each: no signal is sent, so none continues as new): "
+            + $"p50 {Report.Percentile(executions.Select(e => (double)e.Events), 0.5):F0} events, max {history.MaxEvents}; "
+            + $"rounds {executions.Min(e => e.Rounds)} to {executions.Max(e => e.Rounds)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"timers that fired before their instant (the orchestration armed the same one again): "
+            + $"{early.Sum(e => e.EarlyTimers):N0} in {early.Count:N0} instances, "
+            + $"up to {(early.Count == 0 ? 0 : early.Max(e => e.EarlyTimers))} in one"));
+        Console.WriteLine($"the largest history, {history.Largest}: {history.LargestKinds}");
     }
 
     private static string Ticket(int i) => $"D-{i:D5}";
 
+    private static string InstanceId(int i) => SlaInstanceId.For(new TicketKey(BenchDatabase.TenantId, Ticket(i)));
+
     private static string Describe(StorageRequestCounts r) =>
         $"{r.Total:N0} (queues {r.Queues:N0}, tables {r.Tables:N0}, blobs {r.Blobs:N0})";
+
+    private static Instant DueAt(Instant first, Duration interval, int i, decimal percent) =>
+        CreatedAt(first, interval, i) + (Target * (double)(percent / 100m));
 
     /// <summary>Backdated so that the first threshold, 80% of the target, falls due at the ticket's slot.</summary>
     private static Instant CreatedAt(Instant first, Duration interval, int i) => first + (interval * i) - (Target * 0.8);
 
-    private static async Task<TimeSpan> StartAllAsync(ISlaService service, int count, Instant first, Duration interval, Action started)
+    private static async Task<TimeSpan> StartAllAsync(
+        ISlaService service, int count, Instant first, Duration interval, Action started)
     {
         var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, cancellationToken) =>
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 4 };
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), options, async (i, cancellationToken) =>
         {
-            await service.StartAsync(
-                new TicketKey(BenchDatabase.TenantId, Ticket(i)), new StartRequest("P1", BenchDatabase.PolicyId, CreatedAt(first, interval, i)), cancellationToken);
+            var request = new StartRequest("P1", BenchDatabase.PolicyId, CreatedAt(first, interval, i));
+            await service.StartAsync(new TicketKey(BenchDatabase.TenantId, Ticket(i)), request, cancellationToken);
             started();
         });
         return watch.Elapsed;

@@ -11,16 +11,21 @@ namespace SlaFunctions.Bench.Durable;
 /// replays): its events, its rounds (one persist activity each), and its early timers: a timer whose episode began
 /// before the timer's fire time, so that the orchestration found nothing due and armed the same timer again.
 /// </summary>
-internal sealed record HistorySizes(IReadOnlyList<HistorySizes.Execution> Executions, int Missing, string Largest, string LargestKinds)
+internal sealed record HistorySizes(
+    IReadOnlyList<HistorySizes.Execution> Executions, int Missing, string Largest, string LargestKinds)
 {
+    public int MaxEvents => Executions.Count == 0 ? 0 : Executions.Max(e => e.Events);
+
     public static async Task<HistorySizes> ReadAsync(AzureStorageOrchestrationService storage, IReadOnlyList<string> instanceIds)
     {
         var executions = new Execution?[instanceIds.Count];
         var largest = (Events: -1, Id: string.Empty, Json: "[]");
         var gate = new Lock();
-        await Parallel.ForEachAsync(Enumerable.Range(0, instanceIds.Count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 4 };
+        await Parallel.ForEachAsync(Enumerable.Range(0, instanceIds.Count), options, async (i, _) =>
         {
-            var state = (await storage.GetOrchestrationStateAsync(instanceIds[i], allExecutions: false)).FirstOrDefault();
+            var states = await storage.GetOrchestrationStateAsync(instanceIds[i], allExecutions: false);
+            var state = states.FirstOrDefault();
             if (state?.OrchestrationInstance is not { } instance)
             {
                 return;
@@ -62,7 +67,8 @@ internal sealed record HistorySizes(IReadOnlyList<HistorySizes.Execution> Execut
                 case nameof(EventType.OrchestratorStarted):
                     episode = Time(e, "Timestamp");
                     break;
-                case nameof(EventType.TaskScheduled) when e.TryGetProperty("Name", out var name) && name.GetString() == TicketSlaActivities.Persist:
+                case nameof(EventType.TaskScheduled)
+                    when e.TryGetProperty("Name", out var name) && name.GetString() == TicketSlaActivities.Persist:
                     rounds++;
                     break;
                 case nameof(EventType.TimerFired) when episode < Time(e, "FireAt"):

@@ -5,7 +5,8 @@ namespace SlaFunctions.Bench.Durable;
 
 /// <summary>
 /// The engine's log, for a benchmark: errors on stderr as they happen, warnings counted by kind (the provider warns
-/// about every message it abandons and every slow lease renewal, hundreds of lines under load) and summed up at the end.
+/// about every message it abandons and every slow lease renewal, hundreds of lines under load) and summed up at the
+/// end.
 /// </summary>
 internal sealed class WarningTally : ILoggerProvider
 {
@@ -29,11 +30,13 @@ internal sealed class WarningTally : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (logLevel >= LogLevel.Error)
             {
-                Console.Error.WriteLine($"{category} {logLevel}: {formatter(state, exception)}{(exception is null ? string.Empty : Environment.NewLine + exception)}");
+                var trace = exception is null ? string.Empty : Environment.NewLine + exception;
+                Console.Error.WriteLine($"{category} {logLevel}: {formatter(state, exception)}{trace}");
             }
             else if (logLevel == LogLevel.Warning)
             {
