@@ -1,4 +1,5 @@
 using SlaFunctions.Bench;
+using SlaFunctions.Bench.Durable;
 using SlaFunctions.Bench.Http;
 using SlaFunctions.Bench.Postgres;
 using SlaFunctions.Bench.Query;
@@ -9,6 +10,7 @@ return args.FirstOrDefault() switch
     "simulate" => SimulateBench.Run(args[1..]),
     "polling" => await PollingBench.RunAsync(args[1..]),
     "lateness" => await LatenessBench.RunAsync(args[1..]),
+    "durable" => await DurableBench.RunAsync(args[1..]),
     "ingest" => await IngestBench.RunAsync(args[1..]),
     "query" => await QueryBench.RunAsync(args[1..]),
     _ => Usage(),
@@ -16,6 +18,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: scripts/bench calendar|simulate|polling|lateness|ingest|query [--quick]");
+    Console.Error.WriteLine("usage: scripts/bench calendar|simulate|polling|lateness|durable|ingest|query [--quick]");
     return 2;
 }

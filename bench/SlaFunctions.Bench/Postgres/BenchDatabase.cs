@@ -19,16 +19,23 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public const string TenantId = "bench";
     public const string PolicyId = "standard";
 
-    private BenchDatabase(NpgsqlDataSource dataSource, IClock clock, int policyVersion)
+    private BenchDatabase(string connectionString, NpgsqlDataSource dataSource, IClock clock, int policyVersion, SlaStoreOptions store)
     {
+        ConnectionString = connectionString;
         DataSource = dataSource;
+        Store = store;
         Clock = clock;
         PolicyVersion = policyVersion;
         Definitions = new DefinitionStore(dataSource, clock);
         Policies = new PolicyCache(Definitions);
     }
 
+    public string ConnectionString { get; }
+
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>How the service and the engine store tickets: the backend new tickets get, the sinks of the outbox.</summary>
+    public SlaStoreOptions Store { get; }
 
     public IClock Clock { get; }
 
@@ -38,7 +45,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public PolicyCache Policies { get; }
 
-    public static async Task<BenchDatabase> CreateAsync(string name, IClock clock, string calendarJson, string policyJson)
+    public static async Task<BenchDatabase> CreateAsync(
+        string name, IClock clock, string calendarJson, string policyJson, SlaStoreOptions? store = null)
     {
         var server = Environment.GetEnvironmentVariable("SLA_BENCH_POSTGRES")
             ?? throw new InvalidOperationException("SLA_BENCH_POSTGRES is not set: run the benchmark through scripts/bench, which starts PostgreSQL.");
@@ -50,19 +58,20 @@ internal sealed class BenchDatabase : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
 
-        var dataSource = SlaDatabase.Open(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var dataSource = SlaDatabase.Open(connectionString);
         await Migrator.MigrateAsync(dataSource);
         var definitions = new DefinitionStore(dataSource, clock);
         await new TenantStore(dataSource, clock).AddAsync(TenantId, "Benchmark tenant");
         await definitions.PutCalendarAsync(TenantId, "main", calendarJson);
         var version = await definitions.PutPolicyAsync(TenantId, PolicyId, policyJson);
-        return new BenchDatabase(dataSource, clock, version);
+        return new BenchDatabase(connectionString, dataSource, clock, version, store ?? new SlaStoreOptions());
     }
 
     public PollingEngine Engine() =>
-        new(DataSource, Policies, Clock, new SlaStoreOptions(), new PollingOptions(), new StderrLogger<PollingEngine>());
+        new(DataSource, Policies, Clock, Store, new PollingOptions(), new StderrLogger<PollingEngine>());
 
-    public PostgresSlaService Service() => new(DataSource, Definitions, Policies, Clock, new SlaStoreOptions());
+    public PostgresSlaService Service() => new(DataSource, Definitions, Policies, Clock, Store);
 
     public async Task<long> ScalarAsync(string sql, params object[] parameters)
     {

@@ -15,6 +15,7 @@ using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Tickets;
 using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Engine;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 

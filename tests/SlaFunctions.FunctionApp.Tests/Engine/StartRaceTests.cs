@@ -6,6 +6,7 @@ using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Testing.Engine;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 

@@ -5,6 +5,7 @@ using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Testing.Engine;
 
 #if RECORD_HISTORY
 namespace SlaFunctions.FunctionApp.Tests.Engine;

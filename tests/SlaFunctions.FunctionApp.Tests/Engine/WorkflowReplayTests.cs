@@ -10,6 +10,7 @@ using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Testing.Engine;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 

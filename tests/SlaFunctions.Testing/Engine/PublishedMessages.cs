@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Messaging.ServiceBus;
 using NodaTime;
 
-namespace SlaFunctions.FunctionApp.Tests.Engine;
+namespace SlaFunctions.Testing.Engine;
 
 /// <summary>
 /// The notifications topic, as the publish activity sees it: every message it sends, with the instant it was

@@ -10,7 +10,7 @@ using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Durable;
 using SlaFunctions.FunctionApp.Hosting;
 
-namespace SlaFunctions.FunctionApp.Tests.Engine;
+namespace SlaFunctions.Testing.Engine;
 
 /// <summary>
 /// The Function App's orchestrations and activities as a Durable Task worker registers them: the very methods of

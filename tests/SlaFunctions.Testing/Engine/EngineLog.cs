@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SlaFunctions.FunctionApp.Tests.Engine;
+namespace SlaFunctions.Testing.Engine;
 
 /// <summary>
 /// The engine's log when SLA_ENGINE_LOG is set, to find a failing case's why: <c>1</c> writes warnings, failing

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -15,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace SlaFunctions.FunctionApp.Tests.Engine;
+namespace SlaFunctions.Testing.Engine;
 
 /// <summary>
 /// The app's orchestrations on the real Durable Task engine: the test host's gRPC sidecar over an orchestration
@@ -26,16 +25,19 @@ public sealed class SlaEngine : IAsyncDisposable
 {
     private readonly Func<ValueTask> dispose;
 
-    private SlaEngine(DurableTaskClient client, Func<ValueTask> dispose, AzureStorageOrchestrationService? azureStorage = null)
+    private SlaEngine(DurableTaskClient client, AzureStorageOrchestrationService? azureStorage, Func<ValueTask> dispose)
     {
         Client = client;
-        this.dispose = dispose;
         AzureStorage = azureStorage;
+        this.dispose = dispose;
     }
 
     public DurableTaskClient Client { get; }
 
-    /// <summary>The provider itself, on Azure Storage: to schedule what the sidecar's API cannot (a delayed start).</summary>
+    /// <summary>
+    /// The provider under the sidecar, for what the client does not do: read each execution's history, schedule a
+    /// delayed start; null in memory.
+    /// </summary>
     public AzureStorageOrchestrationService? AzureStorage { get; }
 
     public static async Task<SlaEngine> InMemoryAsync(AppTasks tasks, ILoggerFactory? loggers = null)
@@ -48,17 +50,21 @@ public sealed class SlaEngine : IAsyncDisposable
             ConfigureServices = tasks.ConfigureServices,
         });
         tasks.Bind(host.Services, host.Client);
-        return new SlaEngine(host.Client, host.DisposeAsync);
+        return new SlaEngine(host.Client, null, host.DisposeAsync);
     }
 
-    /// <summary>Creates the task hub <paramref name="taskHub"/> on the storage account and runs the engine on it.</summary>
-    public static async Task<SlaEngine> AzureStorageAsync(AppTasks tasks, string storageConnection, string taskHub, ILoggerFactory? loggers = null)
+    /// <summary>
+    /// Creates the task hub <paramref name="taskHub"/> on the storage account and runs the engine on it; the provider's
+    /// requests to the account are counted in <paramref name="requests"/> when given.
+    /// </summary>
+    public static async Task<SlaEngine> AzureStorageAsync(
+        AppTasks tasks, string storageConnection, string taskHub, ILoggerFactory? loggers = null, StorageRequests? requests = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var polling = HostJsonPolling.Read();
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
-            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnection),
+            StorageAccountClientProvider = requests?.Clients(storageConnection) ?? new StorageAccountClientProvider(storageConnection),
             TaskHubName = taskHub,
             PartitionCount = polling.PartitionCount,
             MaxQueuePollingInterval = polling.MaxQueuePollingInterval,
@@ -107,7 +113,7 @@ public sealed class SlaEngine : IAsyncDisposable
         var client = worker.Services.GetRequiredService<DurableTaskClient>();
         tasks.Bind(worker.Services, client);
         await worker.StartAsync();
-        return new SlaEngine(client, async () =>
+        return new SlaEngine(client, service, async () =>
         {
             await worker.StopAsync();
             worker.Dispose();
@@ -115,7 +121,7 @@ public sealed class SlaEngine : IAsyncDisposable
             channel.Dispose();
             await sidecar.StopAsync();
             sidecar.Dispose();
-        }, service);
+        });
     }
 
     public ValueTask DisposeAsync() => dispose();
@@ -134,22 +140,5 @@ public sealed class SlaEngine : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>The Durable settings in host.json that decide timer lateness, throughput and storage traffic.</summary>
-public sealed record HostJsonPolling(int PartitionCount, TimeSpan MaxQueuePollingInterval, int MaxConcurrentOrchestratorFunctions, int MaxConcurrentActivityFunctions)
-{
-    public static HostJsonPolling Read()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "host.json");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var durable = document.RootElement.GetProperty("extensions").GetProperty("durableTask");
-        var provider = durable.GetProperty("storageProvider");
-        return new HostJsonPolling(
-            provider.GetProperty("partitionCount").GetInt32(),
-            TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-            durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32(),
-            durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
     }
 }
