@@ -2,15 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
 using SlaFunctions.Core.Api;
-using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres;
-using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
-using SlaFunctions.Postgres.Queries;
-using SlaFunctions.Postgres.Tenants;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.SelfHost.Hosting;
@@ -21,30 +17,14 @@ public static class SlaServices
     public static IServiceCollection AddSla(this IServiceCollection services, SlaSettings settings, IClock? clock = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        services.AddSlaPostgres(_ => SlaDatabase.Open(settings.ConnectionString), clock ?? SystemClock.Instance, settings.Events, settings.Polling, settings.Dispatch);
         services.AddSingleton(settings);
-        services.AddSingleton(settings.Events);
-        services.AddSingleton<EventRouter>();
-        services.AddSingleton<PostgresEventIngestion>();
         services.AddSingleton<IEventIngestion>(sp => sp.GetRequiredService<PostgresEventIngestion>());
-        services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantStore>());
-        services.AddSingleton<IDefinitionStore>(sp => sp.GetRequiredService<DefinitionStore>());
-        services.AddSingleton<IHealthProbe, PostgresHealth>();
+        services.AddSingleton<ISlaService>(sp => sp.GetRequiredService<PostgresSlaService>());
         services.AddSingleton<IFailureClassifier, DatabaseFailures>();
-        services.AddSingleton<IDeadDeliveries, DeadDeliveryStore>();
         services.AddSingleton<SlaApi>();
-        services.AddSingleton(clock ?? SystemClock.Instance);
-        services.AddSingleton(_ => SlaDatabase.Open(settings.ConnectionString));
         // Each notification is queued once per registered sink, so the outbox and the dispatcher agree on the names.
         services.AddSingleton(sp => new SlaStoreOptions { Backend = SlaBackend.Polling, Sinks = [.. sp.GetServices<INotificationSink>().Select(s => s.Name)] });
-        services.AddSingleton(settings.Polling);
-        services.AddSingleton(settings.Dispatch);
-        services.AddSingleton<TenantStore>();
-        services.AddSingleton<DefinitionStore>();
-        services.AddSingleton<PolicyCache>();
-        services.AddSingleton<PostgresSlaService>();
-        services.AddSingleton<ISlaService>(sp => sp.GetRequiredService<PostgresSlaService>());
-        services.AddSingleton<ISlaQueries, SlaQueries>();
-        services.AddSingleton<PollingEngine>();
         services.AddSingleton<INotificationSink, LogSink>();
         if (settings.WebhookUrl is { } url)
         {
@@ -54,7 +34,6 @@ public static class SlaServices
                 new WebhookSink(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSink)), url, settings.WebhookSecret!));
         }
 
-        services.AddSingleton<OutboxDispatcher>();
         return services;
     }
 
