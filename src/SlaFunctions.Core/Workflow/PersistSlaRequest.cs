@@ -13,8 +13,6 @@ public sealed record PersistSlaRequest(
     TicketKey Ticket,
     Instant At,
     SlaSnapshot Snapshot,
-    Instant? NextWakeAt,
-    bool HasEnded,
     ImmutableArray<FiredNotification> Fired,
     SignalRecord? Signal);
 

@@ -215,5 +215,5 @@ public static class TicketSlaWorkflow
         ISlaOrchestrationContext context, TicketKey ticket, TicketSla sla, ImmutableArray<FiredNotification> fired, SignalRecord? signal) =>
         context.CallActivityAsync<int>(
             TicketSlaActivities.Persist,
-            new PersistSlaRequest(ticket, context.CurrentInstant, sla.ToSnapshot(), sla.NextWakeAt, sla.HasEnded, fired, signal));
+            new PersistSlaRequest(ticket, context.CurrentInstant, sla.ToSnapshot(), fired, signal));
 }

@@ -11,10 +11,6 @@ public sealed class FakeSlaStore(SlaSnapshot snapshot)
 
     public SlaSnapshot Snapshot { get; private set; } = snapshot;
 
-    public Instant? NextWakeAt { get; private set; }
-
-    public bool HasEnded { get; private set; }
-
     public List<SignalRecord> Audit { get; } = [];
 
     public List<FiredNotification> Published { get; } = [];
@@ -22,8 +18,6 @@ public sealed class FakeSlaStore(SlaSnapshot snapshot)
     public int Persist(PersistSlaRequest request)
     {
         Snapshot = request.Snapshot;
-        NextWakeAt = request.NextWakeAt;
-        HasEnded = request.HasEnded;
         if (request.Signal is { } signal)
         {
             Audit.Add(signal);

@@ -275,8 +275,8 @@ public class TicketSlaWorkflowTests
         harness.Host.RunUntil(s.Local("2026-06-09 17:00"));
 
         Assert.False(harness.Host.IsRunning);
-        Assert.True(harness.Store.HasEnded);
-        Assert.Null(harness.Store.NextWakeAt);
+        Assert.True(harness.Sla.HasEnded);
+        Assert.Null(harness.Sla.NextWakeAt);
         Assert.Equal(["warning 50"], harness.Store.Published.Kinds());
         Assert.DoesNotContain(harness.Host.History, e => e is TimerFired fired && fired.FireAt > s.Local("2026-06-08 09:40"));
     }
