@@ -52,34 +52,12 @@ public sealed class DurableInstances(DurableTaskClient client)
         client.RaiseEventAsync(instanceId, SlaSignal.EventName, signal, cancellationToken);
 
     /// <summary>Waits up to <paramref name="timeout"/> for the instance to leave Pending (its first episode ran).</summary>
-    public async Task AwaitStartAsync(string instanceId, Duration timeout, CancellationToken cancellationToken)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(timeout.ToTimeSpan());
-        try
-        {
-            await client.WaitForInstanceStartAsync(instanceId, false, wait.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+    public Task AwaitStartAsync(string instanceId, Duration timeout, CancellationToken cancellationToken) =>
+        WaitAsync(wait => client.WaitForInstanceStartAsync(instanceId, false, wait), timeout, cancellationToken);
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the instance to stop running; returns its state then.</summary>
-    public async Task<InstanceState> AwaitCompletionAsync(string instanceId, Duration timeout, CancellationToken cancellationToken)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(timeout.ToTimeSpan());
-        try
-        {
-            var metadata = await client.WaitForInstanceCompletionAsync(instanceId, false, wait.Token);
-            return Map(metadata.RuntimeStatus);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return await StateAsync(instanceId, cancellationToken);
-        }
-    }
+    /// <summary>Waits up to <paramref name="timeout"/> for the instance to stop running.</summary>
+    public Task AwaitCompletionAsync(string instanceId, Duration timeout, CancellationToken cancellationToken) =>
+        WaitAsync(wait => client.WaitForInstanceCompletionAsync(instanceId, false, wait), timeout, cancellationToken);
 
     public static InstanceState Map(OrchestrationRuntimeStatus status) => status switch
     {
@@ -90,4 +68,18 @@ public sealed class DurableInstances(DurableTaskClient client)
         OrchestrationRuntimeStatus.Terminated => InstanceState.Terminated,
         _ => InstanceState.Running, // Running, and the obsolete ContinuedAsNew: a live instance
     };
+
+    /// <summary>A wait that ends quietly at its timeout; the caller reads the instance's state afresh either way.</summary>
+    private static async Task WaitAsync(Func<CancellationToken, Task> wait, Duration timeout, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout.ToTimeSpan());
+        try
+        {
+            await wait(bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
 }

@@ -22,9 +22,8 @@ public sealed class SignalDelivery(
 {
     public const int MaxRounds = 4;
 
-    public static Duration CompletionWait { get; } = Duration.FromSeconds(20);
-
-    public static Duration StartWait { get; } = Duration.FromSeconds(20);
+    /// <summary>How long a round waits for an instance to start or to complete before it decides again.</summary>
+    public static Duration RoundWait { get; } = Duration.FromSeconds(20);
 
     /// <param name="confirming">A later check of a raise: done if the stored history has the event.</param>
     public async Task<DeliveryReceipt> DeliverAsync(DeliverSignalRequest request, bool confirming, CancellationToken cancellationToken)
@@ -63,11 +62,11 @@ public sealed class SignalDelivery(
 
             if (action == SignalAction.AwaitStart)
             {
-                await instances.AwaitStartAsync(instanceId, StartWait, cancellationToken);
+                await instances.AwaitStartAsync(instanceId, RoundWait, cancellationToken);
             }
             else if (action == SignalAction.AwaitCompletion)
             {
-                await instances.AwaitCompletionAsync(instanceId, CompletionWait, cancellationToken);
+                await instances.AwaitCompletionAsync(instanceId, RoundWait, cancellationToken);
             }
             else if (action == SignalAction.Restart
                 && await instances.StartTicketAsync(ticket.Input([request.Signal], options.Compaction), cancellationToken))
