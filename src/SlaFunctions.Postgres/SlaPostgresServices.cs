@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Definitions;
@@ -39,6 +40,10 @@ public static class SlaPostgresServices
         services.AddSingleton<IHealthProbe, PostgresHealth>();
         services.AddSingleton<PostgresSlaService>();
         services.AddSingleton<ISlaQueries, SlaQueries>();
+        services.AddSingleton<EventInbox>();
+        services.AddSingleton<PostgresDeadLetters>();
+        services.AddSingleton<IDeadLetters>(sp => sp.GetRequiredService<PostgresDeadLetters>());
+        services.AddSingleton<PostgresParking>();
         services.AddSingleton<PostgresEventIngestion>();
         services.AddSingleton<PollingEngine>();
         services.AddSingleton<OutboxDispatcher>();

@@ -37,7 +37,7 @@ public sealed class Backend
 
     public DurableSlaService Service => new(Sla.Service, Store, Instances, Sla.Clock, Sla.Options, NullLogger.Instance);
 
-    public SignalDelivery Delivery => new(Store, Sla.Service, Sla.Options, Instances, NullLogger.Instance);
+    public SignalDelivery Delivery => new(Store, Sla.Service, Sla.DeadLetters(), Sla.Options, Instances, NullLogger.Instance);
 
     public static async Task<Backend> CreateAsync(DatabaseFixture database)
     {

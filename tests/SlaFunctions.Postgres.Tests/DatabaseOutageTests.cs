@@ -34,8 +34,7 @@ public sealed class DatabaseOutageTests
             new PollingOptions { MaxSleep = Duration.FromMilliseconds(200) }, engineLog);
         var dispatcher = new OutboxDispatcher(database.DataSource, [new WebhookSink(http, receiver.Url, "secret")], sla.Clock,
             new DispatchOptions { IdleSleep = Duration.FromMilliseconds(100) }, dispatcherLog);
-        var parking = new PostgresEventIngestion(database.DataSource, sla.Service, new EventRouter(EventSettings.Default), sla.Clock,
-            NullLogger<PostgresEventIngestion>.Instance);
+        var parking = sla.Parking();
         using var stop = new CancellationTokenSource();
         diagnostics = () => $"received {receiver.Received.Count}; engine:\n{string.Join("\n", engineLog.Lines)}\ndispatcher:\n{string.Join("\n", dispatcherLog.Lines)}";
         var loops = new[] { engine.RunAsync(stop.Token), dispatcher.RunAsync(stop.Token), parking.RunExpiryAsync(stop.Token) };

@@ -17,8 +17,7 @@ public class EventBatchInboxTests(DatabaseFixture database) : IClassFixture<Data
     {
         var sla = new SlaHarness(database.DataSource, Monday10);
         var tenant = await sla.NewTenantAsync();
-        var ingestion = new PostgresEventIngestion(database.DataSource, sla.Service, new EventRouter(EventSettings.Default), sla.Clock,
-            NullLogger<PostgresEventIngestion>.Instance);
+        var ingestion = sla.Ingestion();
         await ingestion.IngestBatchAsync(
             [Created(tenant, "old-1", "T-OLD", "2026-06-08T13:00:00Z"), Created(tenant, "fail-1", "T-FAIL", "2026-06-08T13:00:00Z")]);
 

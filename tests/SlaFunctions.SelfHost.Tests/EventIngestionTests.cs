@@ -88,7 +88,7 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
             new TicketKey(tenant, "T-7"), new StartRequest("P1", "standard", Instant.FromUtc(2026, 6, 8, 13, 0)));
         host.Clock.Advance(Duration.FromDays(8));
 
-        var expired = await host.Services.GetRequiredService<PostgresEventIngestion>().ExpireParkedAsync();
+        var expired = await host.Services.GetRequiredService<PostgresParking>().ExpireParkedAsync();
         var sla = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-7/sla", key)).Body!;
         var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
 
@@ -113,7 +113,7 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
             Comment(tenant, "u5", "T-1", "2026-06-08T13:00:00Z", isPublic: true, authorType: "customer")));
         await Post(host, tenant, key, Batch(Status(tenant, "u6", "T-9", "2026-06-08T13:00:00Z", "open")));
         host.Clock.Advance(Duration.FromDays(8));
-        await host.Services.GetRequiredService<PostgresEventIngestion>().ExpireParkedAsync();
+        await host.Services.GetRequiredService<PostgresParking>().ExpireParkedAsync();
         var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
 
         Assert.Equal(["dead-lettered", "dead-lettered", "dead-lettered", "dead-lettered", "ignored"], Statuses(results));
@@ -139,8 +139,8 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
         var first = await Post(host, tenant, key, batch);
         var retry = await Post(host, tenant, key, batch);
         // A Service Bus redelivery or a retried durable activity dead-letters the same message again.
-        await ingestion.DeadLetterAsync(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}");
-        await ingestion.DeadLetterAsync(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}");
+        await ingestion.DeadLetterAsync(new(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}"));
+        await ingestion.DeadLetterAsync(new(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}"));
         var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
 
         Assert.Equal(["dead-lettered", "dead-lettered"], Statuses(first));

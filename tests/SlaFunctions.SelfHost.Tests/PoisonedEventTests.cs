@@ -76,7 +76,7 @@ public class PoisonedEventTests(DatabaseFixture database) : IClassFixture<Databa
         await PostAsync(host, tenant, key, late);
         host.Clock.Advance(Duration.FromDays(8));
 
-        var expired = await host.Services.GetRequiredService<PostgresEventIngestion>().ExpireParkedAsync();
+        var expired = await host.Services.GetRequiredService<PostgresParking>().ExpireParkedAsync();
         var again = await PostAsync(host, tenant, key, late);
 
         Assert.Equal(1, expired);

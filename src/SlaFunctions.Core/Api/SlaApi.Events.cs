@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Rendering;
@@ -32,7 +33,7 @@ public sealed partial class SlaApi
                 }
 
                 var rejection = item.Rejection;
-                await events.DeadLetterAsync(tenant, item.EventId, rejection.Reason, rejection.Description, item.Payload, cancellationToken);
+                await events.DeadLetterAsync(new(tenant, item.EventId, rejection.Reason, rejection.Description, item.Payload), cancellationToken);
                 results.Add((item, IngestResult.DeadLettered(rejection)));
             }
 
@@ -50,6 +51,7 @@ public sealed partial class SlaApi
                         IngestStatus.Applied => "applied",
                         IngestStatus.Duplicate => "duplicate",
                         IngestStatus.Parked => "parked",
+                        IngestStatus.Accepted => "accepted",
                         IngestStatus.Ignored => "ignored",
                         _ => "dead-lettered",
                     });

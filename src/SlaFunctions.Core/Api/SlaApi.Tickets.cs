@@ -42,7 +42,7 @@ public sealed partial class SlaApi
             });
             var key = new TicketKey(tenant, Identifiers.RequireTicketId(ticket, "ticket"));
             var change = await slas.StartAsync(key, request, cancellationToken);
-            await events.DrainParkedAsync(key, request.CorrelationKeys.Add(ticket), cancellationToken);
+            await events.SubscribeAsync(key, request.CorrelationKeys.Add(ticket), cancellationToken);
             return Changed(key, change, change.Effect == EventEffect.Applied ? 201 : 200);
         }, ("ticket", ticket));
 

@@ -1,4 +1,5 @@
 using NodaTime;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Validation;
 

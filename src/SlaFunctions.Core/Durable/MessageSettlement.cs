@@ -1,3 +1,4 @@
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 
@@ -15,14 +16,16 @@ public abstract record MessageSettlement
 
     public static MessageSettlement Complete { get; } = new CompleteMessage();
 
-    /// <summary>The message was used up: applied, parked, ignored, or a duplicate of one that was.</summary>
+    /// <summary>Dead-lettered with the event's rejection, or else used up: applied, accepted, parked, ignored, or a duplicate.</summary>
     public static MessageSettlement For(IngestResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return result.Status == IngestStatus.DeadLettered ? DeadLetterFor(result) : Complete;
+        return result.Status != IngestStatus.DeadLettered
+            ? Complete
+            : For(result.Rejection ?? throw new ArgumentException("A dead-lettered result carries its rejection.", nameof(result)));
     }
 
-    /// <summary>The body is not an envelope (plain or CloudEvents) or the message's correlation key is invalid.</summary>
+    /// <summary>The event was refused, or the body is not an envelope, or the message's correlation key is invalid.</summary>
     public static MessageSettlement For(Rejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);
@@ -36,18 +39,6 @@ public abstract record MessageSettlement
     /// </summary>
     public static MessageSettlement ForFailure(bool transient, string error) =>
         transient ? new AbandonMessage(error) : new DeadLetterMessage(ProcessingFailed, error);
-
-    /// <summary>
-    /// <see cref="IngestResult.Reason"/> of a dead-lettered event is <c>{DeadLetterReason}: {problem}</c> (<see cref="IngestResult.DeadLettered"/>) and its
-    /// field the JSON path: the message gets the reason and <c>{path}: {problem}</c> like the dead-letter row.
-    /// </summary>
-    private static DeadLetterMessage DeadLetterFor(IngestResult result)
-    {
-        var text = result.Reason ?? string.Empty;
-        var colon = text.IndexOf(": ", StringComparison.Ordinal);
-        var (reason, problem) = colon > 0 ? (text[..colon], text[(colon + 2)..]) : (DeadLetterReason.InvalidEvent, text);
-        return new DeadLetterMessage(reason, result.Field is { } field ? $"{field}: {problem}" : problem);
-    }
 }
 
 public sealed record CompleteMessage : MessageSettlement;

@@ -1,5 +1,9 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using SlaFunctions.Core.Ingestion;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Core.Workflow;
 
@@ -16,7 +20,19 @@ public sealed record EventDeliveryInput(ImmutableArray<DeadLetterRequest> DeadLe
 public sealed record DeliverSignalRequest(TicketKey Ticket, SlaSignal Signal);
 
 /// <summary>A domain event filed as a dead letter (row and audit entry), with the reason and the original envelope.</summary>
-public sealed record DeadLetterRequest(string TenantId, string? EventId, string Reason, string Description, string? Payload);
+public sealed record DeadLetterRequest(string TenantId, string? EventId, string Reason, string Description, string? Payload)
+{
+    /// <summary>
+    /// A ticket event its SLA refused, after it was handed on (so the envelope is not at hand): reason
+    /// <see cref="Events.DeadLetterReason.InvalidEvent"/>, the refusal (<c>{path}: {problem}</c>), the event as payload.
+    /// </summary>
+    public static DeadLetterRequest Refused(TicketKey ticket, TicketEvent e, string refusal)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(e);
+        return new(ticket.TenantId, e.Id, Events.DeadLetterReason.InvalidEvent, refusal, JsonSerializer.Serialize(e, SlaJson.Options));
+    }
+}
 
 /// <summary>What became of a delivery.</summary>
 public enum DeliveryReceipt

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Notifications;
 using SlaFunctions.Postgres.Durable;
@@ -8,7 +9,7 @@ using SlaFunctions.Postgres.Events;
 namespace SlaFunctions.FunctionApp.Durable;
 
 /// <summary>The activities of both orchestrations, registered under the names the Core workflows call.</summary>
-public sealed class ActivityFunctions(DurableSlaStore store, NotificationPublisher publisher, PostgresEventIngestion records, DurableBackend backend)
+public sealed class ActivityFunctions(DurableSlaStore store, NotificationPublisher publisher, IDeadLetters deadLetters, DurableBackend backend)
 {
     [Function(TicketSlaActivities.Persist)]
     public Task<int> Persist([ActivityTrigger] PersistSlaRequest request, CancellationToken cancellationToken) =>
@@ -30,7 +31,7 @@ public sealed class ActivityFunctions(DurableSlaStore store, NotificationPublish
     public async Task<bool> DeadLetter([ActivityTrigger] DeadLetterRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await records.DeadLetterAsync(request.TenantId, request.EventId, request.Reason, request.Description, request.Payload, cancellationToken);
+        await deadLetters.RecordAsync(request, cancellationToken);
         return true;
     }
 }

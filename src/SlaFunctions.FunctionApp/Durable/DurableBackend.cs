@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
@@ -23,6 +24,7 @@ public sealed class DurableBackend(
     IHealthProbe health,
     PostgresSlaService rows,
     PostgresEventIngestion records,
+    PostgresDeadLetters deadLetters,
     DurableSlaStore store,
     EventInbox inbox,
     EventRouter router,
@@ -41,10 +43,10 @@ public sealed class DurableBackend(
         IsDurable ? new DurableSlaService(rows, store, Instances(client), clock, options, loggers.CreateLogger<DurableSlaService>()) : rows;
 
     public IEventIngestion Ingestion(DurableTaskClient client) =>
-        IsDurable ? new DurableEventIngestion(router, inbox, records, SlaService(client), client) : records;
+        IsDurable ? new EventIngestion(router, inbox, deadLetters, new EntityEventDelivery(client), SlaService(client)) : records;
 
     public SignalDelivery Delivery(DurableTaskClient client) =>
-        new(store, rows, options, Instances(client), loggers.CreateLogger<SignalDelivery>());
+        new(store, rows, deadLetters, options, Instances(client), loggers.CreateLogger<SignalDelivery>());
 
     public static DurableInstances Instances(DurableTaskClient client) => new(client);
 }

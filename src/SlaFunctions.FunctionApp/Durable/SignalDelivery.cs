@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using SlaFunctions.Core.Durable;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Core.Workflow;
@@ -18,7 +19,7 @@ namespace SlaFunctions.FunctionApp.Durable;
 /// (the instance completed between the read and the raise, or another start won).
 /// </summary>
 public sealed class SignalDelivery(
-    DurableSlaStore store, PostgresSlaService rows, SlaStoreOptions options, DurableInstances instances, ILogger logger)
+    DurableSlaStore store, PostgresSlaService rows, IDeadLetters deadLetters, SlaStoreOptions options, DurableInstances instances, ILogger logger)
 {
     public const int MaxRounds = 4;
 
@@ -87,8 +88,8 @@ public sealed class SignalDelivery(
         }
         catch (InvalidInputException error)
         {
-            // Refused like the orchestration refuses it; the polling service has no audit path for it, so log.
-            logger.LogWarning("Event {EventId} for ticket {Ticket} was refused: {Path}: {Problem}", request.Signal.Event.Id, request.Ticket, error.Path, error.Problem);
+            // Refused like the orchestration refuses it, and dead-lettered like it (DurableSlaStore.Refused).
+            await deadLetters.RecordAsync(DeadLetterRequest.Refused(request.Ticket, request.Signal.Event, error.Message), cancellationToken);
         }
     }
 

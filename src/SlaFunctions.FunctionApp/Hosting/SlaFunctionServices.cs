@@ -37,7 +37,6 @@ public static class SlaFunctionServices
         services.AddSingleton(new DurableStoreOptions { Sinks = [FunctionAppSettings.ServiceBusSink] });
         services.AddSingleton<DurableSlaStore>();
         services.AddSingleton<DurableOutbox>();
-        services.AddSingleton<EventInbox>();
 
         var (serviceBusNamespace, serviceBusClientId) = FunctionAppSettings.ServiceBus(configuration);
         services.AddSingleton(_ => new ServiceBusClient(

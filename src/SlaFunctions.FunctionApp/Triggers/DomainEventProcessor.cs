@@ -1,5 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.FunctionApp.Hosting;
@@ -46,7 +47,7 @@ public sealed class DomainEventProcessor(ILogger<DomainEventProcessor> logger)
         {
             if (read.Rejection is { } rejection)
             {
-                await ingestion.DeadLetterAsync(read.TenantId, read.EventId, rejection.Reason, rejection.Description, body, cancellationToken);
+                await ingestion.DeadLetterAsync(new(read.TenantId, read.EventId, rejection.Reason, rejection.Description, body), cancellationToken);
                 return MessageSettlement.For(rejection);
             }
 
@@ -61,7 +62,7 @@ public sealed class DomainEventProcessor(ILogger<DomainEventProcessor> logger)
                 logger.LogError(e, "Processing event {EventId} of tenant {TenantId} failed", read.EventId, read.TenantId);
                 try
                 {
-                    await ingestion.DeadLetterAsync(read.TenantId, read.EventId, MessageSettlement.ProcessingFailed, error, body, cancellationToken);
+                    await ingestion.DeadLetterAsync(new(read.TenantId, read.EventId, MessageSettlement.ProcessingFailed, error, body), cancellationToken);
                 }
                 catch (Exception recording) when (TransientFailures.IsTransient(recording))
                 {

@@ -16,7 +16,7 @@ namespace SlaFunctions.FunctionApp.Triggers;
 /// </summary>
 public sealed class Maintenance(
     PollingEngine engine, PollingOptions polling, OutboxDispatcher dispatcher, DispatchOptions dispatch,
-    PostgresEventIngestion parking, Reconciler reconciler, IClock clock, ILogger<Maintenance> logger)
+    PostgresParking parking, Reconciler reconciler, IClock clock, ILogger<Maintenance> logger)
 {
     /// <summary>Under the minute between runs, so runs do not queue up behind each other.</summary>
     public static Duration Budget { get; } = Duration.FromSeconds(50);

@@ -7,6 +7,7 @@ using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Postgres.Durable;
@@ -43,6 +44,11 @@ public sealed class DurableSlaStore(
             // The outbox rows wait out the grace: the publish activity sends them first.
             var notifications = TicketSlaWrites.Fired(batch, request.Ticket, request.Fired, options.Sinks, request.At + options.PublishGrace);
             AuditOnce(batch, request);
+            if (Refused(request) is { } letter)
+            {
+                PostgresDeadLetters.Record(batch, letter, request.At);
+            }
+
             await batch.ExecuteNonQueryAsync(cancellationToken);
             if (guard.RecordsAffected == 1)
             {
@@ -142,6 +148,15 @@ public sealed class DurableSlaStore(
         batch.BatchCommands.Add(command);
         return command;
     }
+
+    /// <summary>
+    /// A signal the SLA refused is dead-lettered, as the polling backend's ingestion does with an event its SLA
+    /// refuses.
+    /// </summary>
+    private static DeadLetterRequest? Refused(PersistSlaRequest request) =>
+        request.Signal is { Outcome: SignalOutcome.Rejected } signal
+            ? DeadLetterRequest.Refused(request.Ticket, signal.Event, signal.Reason ?? "$: refused")
+            : null;
 
     /// <summary>A round's audit entry, unless a run of the same activity wrote it already (same instant, same detail).</summary>
     private static void AuditOnce(NpgsqlBatch batch, PersistSlaRequest request)

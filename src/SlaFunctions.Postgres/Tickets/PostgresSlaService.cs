@@ -7,6 +7,7 @@ using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Durable;
+using SlaFunctions.Postgres.Events;
 
 namespace SlaFunctions.Postgres.Tickets;
 

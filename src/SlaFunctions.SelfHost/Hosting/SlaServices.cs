@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres;
@@ -57,9 +58,9 @@ public static class SlaServices
     }
 
     /// <summary>Dead-letters parked events whose window has passed, once a minute.</summary>
-    private sealed class ParkingWorker(PostgresEventIngestion ingestion) : BackgroundService
+    private sealed class ParkingWorker(PostgresParking parking) : BackgroundService
     {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Quietly(ingestion.RunExpiryAsync(stoppingToken));
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Quietly(parking.RunExpiryAsync(stoppingToken));
     }
 
     /// <summary>Stopping the host cancels the loop; that is how it ends, not a failure.</summary>

@@ -9,6 +9,7 @@ using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Postgres.Durable;
+using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
 

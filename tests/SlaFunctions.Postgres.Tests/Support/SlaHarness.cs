@@ -2,8 +2,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using NodaTime.Testing;
 using Npgsql;
+using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Polling;
 using SlaFunctions.Postgres.Tenants;
 using SlaFunctions.Postgres.Tickets;
@@ -56,6 +58,16 @@ public sealed class SlaHarness
         new(DataSource, Policies, Clock, Options, options ?? new PollingOptions(), NullLogger<PollingEngine>.Instance);
 
     /// <summary>A new tenant with the New York weekday calendar and the standard policy as its default.</summary>
+    /// <summary>The polling backend's parking over this harness's database and clock, with the default event settings.</summary>
+    public PostgresParking Parking() =>
+        new(DataSource, Service, new EventRouter(EventSettings.Default), DeadLetters(), Clock, NullLogger<PostgresParking>.Instance);
+
+    /// <summary>The polling backend's ingestion, as the hosts register it.</summary>
+    public PostgresEventIngestion Ingestion() =>
+        new(new EventInbox(DataSource, Clock), DeadLetters(), Parking(), Service, new EventRouter(EventSettings.Default));
+
+    public PostgresDeadLetters DeadLetters() => new(DataSource, Clock, NullLogger<PostgresDeadLetters>.Instance);
+
     public async Task<string> NewTenantAsync(string calendar = NewYorkWeekdays, string policy = Standard)
     {
         var tenant = $"t-{Guid.NewGuid():N}"[..14];

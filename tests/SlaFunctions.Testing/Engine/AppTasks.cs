@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.FunctionApp.Durable;

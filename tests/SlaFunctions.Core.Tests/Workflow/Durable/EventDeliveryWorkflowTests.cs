@@ -1,4 +1,5 @@
 using NodaTime;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tests.Workflow.Replay;

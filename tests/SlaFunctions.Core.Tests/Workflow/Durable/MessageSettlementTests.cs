@@ -1,3 +1,4 @@
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
@@ -12,6 +13,7 @@ public class MessageSettlementTests
     [InlineData(IngestStatus.Applied)]
     [InlineData(IngestStatus.Duplicate)]
     [InlineData(IngestStatus.Parked)]
+    [InlineData(IngestStatus.Accepted)]
     [InlineData(IngestStatus.Ignored)]
     public void A_used_event_is_completed(IngestStatus status) =>
         Assert.Same(MessageSettlement.Complete, MessageSettlement.For(new IngestResult(status, "why")));
@@ -19,7 +21,7 @@ public class MessageSettlementTests
     [Fact]
     public void A_dead_lettered_event_is_dead_lettered_with_its_reason_and_the_path_at_fault()
     {
-        var result = new IngestResult(IngestStatus.DeadLettered, "CorrelationUnresolved: no correlation key: none", "$.payload.ticketId");
+        var result = IngestResult.DeadLettered(new Rejection(DeadLetterReason.CorrelationUnresolved, "$.payload.ticketId", "no correlation key: none"));
 
         Assert.Equal(
             new DeadLetterMessage(DeadLetterReason.CorrelationUnresolved, "$.payload.ticketId: no correlation key: none"),

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using NodaTime;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Workflow;
 
-namespace SlaFunctions.Core.Service;
+namespace SlaFunctions.Core.Ingestion;
 
 /// <summary>
 /// Domain events in (SPEC §5): applied once by event id, routed by correlation key, parked when no SLA has
@@ -30,19 +32,30 @@ public interface IEventIngestion
     }
 
     /// <summary>Records input that could not be used, with the reason and the original text, in the audit log too.</summary>
-    Task DeadLetterAsync(string tenantId, string? eventId, string reason, string description, string? payload, CancellationToken cancellationToken = default);
+    Task DeadLetterAsync(DeadLetterRequest letter, CancellationToken cancellationToken = default);
 
-    /// <summary>Applies, in order, the events parked under the ticket's keys once its SLA has started.</summary>
-    Task DrainParkedAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default);
+    /// <summary>Subscribes a ticket whose SLA has started to its keys; what was parked there is applied to it, in order.</summary>
+    Task SubscribeAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default);
 
     Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(string tenantId, long? after, int limit, CancellationToken cancellationToken = default);
 }
 
 public enum IngestStatus
 {
+    /// <summary>Applied to the SLAs of the tickets subscribed to its key.</summary>
     Applied,
+
     Duplicate,
+
+    /// <summary>No SLA has started for its key yet: it waits, and applies when one does.</summary>
     Parked,
+
+    /// <summary>
+    /// Handed, durably, to its correlation key on the durable backend, which applies it to the key's tickets or
+    /// parks it; which of the two is the key's entity's to know, after this answer.
+    /// </summary>
+    Accepted,
+
     Ignored,
     DeadLettered,
 }
@@ -52,18 +65,21 @@ public sealed record IngestResult(IngestStatus Status, string? Reason = null, st
 {
     public ImmutableArray<string> Tickets { get; init; } = [];
 
+    /// <summary>Why it was dead-lettered: the reason, the path at fault and the problem.</summary>
+    public Rejection? Rejection { get; init; }
+
     /// <summary>
-    /// Whether the event's id is now used up, so that the same id answers <c>duplicate</c>: only an applied or
-    /// parked event. A dead-lettered or ignored one changed nothing, and the same id sent again, corrected, is
-    /// handled afresh.
+    /// Whether the event's id is now used up, so that the same id answers <c>duplicate</c>: only an applied,
+    /// accepted or parked event. A dead-lettered or ignored one changed nothing, and the same id sent again,
+    /// corrected, is handled afresh.
     /// </summary>
-    public bool UsesEventId => Status is IngestStatus.Applied or IngestStatus.Parked;
+    public bool UsesEventId => Status is IngestStatus.Applied or IngestStatus.Accepted or IngestStatus.Parked;
 
     /// <summary>Dead-lettered: the reason is <c>{DeadLetterReason}: {problem}</c>, the field the JSON path at fault.</summary>
     public static IngestResult DeadLettered(Rejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);
-        return new(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path);
+        return new(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path) { Rejection = rejection };
     }
 }
 

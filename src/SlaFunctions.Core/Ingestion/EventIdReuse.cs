@@ -1,6 +1,6 @@
-using SlaFunctions.Core.Service;
+using SlaFunctions.Core.Events;
 
-namespace SlaFunctions.Core.Events;
+namespace SlaFunctions.Core.Ingestion;
 
 /// <summary>
 /// What an event whose id was already used answers, for both hosts' inboxes: a duplicate when its content is
