@@ -24,7 +24,7 @@ namespace SlaFunctions.FunctionApp.Tests.Http;
 /// content type, body and WWW-Authenticate header. Durable's client is a mock (the real engine is tested in
 /// Engine/). Every step is sent to both; a few answers are compared on the polling setting only, because on the
 /// durable one they are the backend's by design (docs/functions.md): a command answers with its prediction on the
-/// stored snapshot, which only the orchestration moves on, and an event handed to its entity answers "applied" with
+/// stored snapshot, which only the orchestration moves on, and an event handed to its entity answers "accepted" with
 /// a reason saying so.
 /// </summary>
 public class HttpParityTests
