@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NodaTime;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Calendars;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
@@ -157,7 +158,7 @@ public sealed class PollingEngineTests : IAsyncLifetime
             await RunEngineUntil(sla, engine, ticket, scenario.AsOf, inclusive: true);
 
             var expected = ScenarioRunner.Run(scenario).Notifications
-                .Select(n => (Phase: SimulationJson.Name(n.Phase), n.Cycle, Kind: SimulationJson.Name(n.Kind), n.Percent, n.Level, n.DueAt, n.FiredAt))
+                .Select(n => (Phase: WireNames.Of(n.Phase), n.Cycle, Kind: WireNames.Of(n.Kind), n.Percent, n.Level, n.DueAt, n.FiredAt))
                 .Order();
             var stored = (await sla.NotificationsAsync(tenant)).Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt)).Order();
             Assert.True(expected.SequenceEqual(stored),

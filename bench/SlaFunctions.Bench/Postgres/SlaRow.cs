@@ -22,7 +22,7 @@ internal sealed record SlaRow(TicketSla Sla, Instant AsOf)
 
     public bool Breached => Status.Phases.Any(p => p.Outcome == PhaseOutcome.Breached);
 
-    public static string? Outcome(PhaseStatus? phase) => phase is null ? null : SimulationJson.Name(phase.Outcome);
+    public static string? Outcome(PhaseStatus? phase) => phase is null ? null : WireNames.Of(phase.Outcome);
 
     /// <summary>Starts a ticket through the Core API, applies its history and fires what is due at <paramref name="asOf"/>.</summary>
     public static SlaRow Build(SlaPolicy policy, Instant asOf, params TicketEvent[] history)

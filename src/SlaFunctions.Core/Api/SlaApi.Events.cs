@@ -46,15 +46,7 @@ public sealed partial class SlaApi
                     json.WriteStartObject();
                     json.WriteNumber("index", item.Index);
                     json.WriteString("eventId", item.EventId);
-                    json.WriteString("status", result.Status switch
-                    {
-                        IngestStatus.Applied => "applied",
-                        IngestStatus.Duplicate => "duplicate",
-                        IngestStatus.Parked => "parked",
-                        IngestStatus.Accepted => "accepted",
-                        IngestStatus.Ignored => "ignored",
-                        _ => "dead-lettered",
-                    });
+                    json.WriteString("status", WireNames.Of(result.Status));
                     if (result.Reason is { } reason)
                     {
                         json.WriteString("reason", reason);

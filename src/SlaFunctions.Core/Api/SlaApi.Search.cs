@@ -19,11 +19,9 @@ public sealed partial class SlaApi
         "clientId", "boardId", "createdBefore", "createdAfter", "updatedSince", "sort", "cursor", "limit",
     ];
 
-    private static readonly ImmutableDictionary<string, SlaPhase> PhaseNames =
-        ImmutableDictionary.CreateRange([KeyValuePair.Create("response", SlaPhase.Response), KeyValuePair.Create("resolution", SlaPhase.Resolution)]);
+    private static readonly ImmutableDictionary<string, SlaPhase> PhaseNames = WireNames.Table<SlaPhase>(WireNames.Of).ToImmutableDictionary();
 
-    private static readonly ImmutableDictionary<string, PhaseOutcome> StateNames = ImmutableDictionary.CreateRange(
-        Enum.GetValues<PhaseOutcome>().Select(o => KeyValuePair.Create(SimulationJson.Name(o), o)));
+    private static readonly ImmutableDictionary<string, PhaseOutcome> StateNames = WireNames.Table<PhaseOutcome>(WireNames.Of).ToImmutableDictionary();
 
     private static readonly ImmutableDictionary<string, SlaSort> SortNames = ImmutableDictionary.CreateRange(
     [
@@ -108,9 +106,9 @@ public sealed partial class SlaApi
         foreach (var phase in new[] { response, resolution }.OfType<PhaseStatus>())
         {
             json.WriteStartObject();
-            json.WriteString("phase", SimulationJson.Name(phase.Phase));
+            json.WriteString("phase", WireNames.Of(phase.Phase));
             json.WriteNumber("cycle", phase.Cycle);
-            json.WriteString("state", SimulationJson.Name(phase.Outcome));
+            json.WriteString("state", WireNames.Of(phase.Outcome));
             json.WriteInstant("dueAt", phase.DueAt);
             json.WriteDuration("remaining", StatusJson.Remaining(phase, item.Status, now));
             json.WriteString("elapsed", IsoText.Format(phase.Elapsed));

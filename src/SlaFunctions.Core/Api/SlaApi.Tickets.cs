@@ -119,12 +119,7 @@ public sealed partial class SlaApi
             json =>
             {
                 json.WriteStartObject();
-                json.WriteString("effect", change.Effect switch
-                {
-                    EventEffect.Applied => "applied",
-                    EventEffect.Duplicate => "duplicate",
-                    _ => "ignored",
-                });
+                json.WriteString("effect", WireNames.Of(change.Effect));
                 if (change.Reason is { } reason)
                 {
                     json.WriteString("reason", reason);

@@ -28,9 +28,9 @@ public static class StatusJson
         foreach (var phase in status.Phases)
         {
             json.WriteStartObject();
-            json.WriteString("phase", SimulationJson.Name(phase.Phase));
+            json.WriteString("phase", WireNames.Of(phase.Phase));
             json.WriteNumber("cycle", phase.Cycle);
-            json.WriteString("state", SimulationJson.Name(phase.Outcome));
+            json.WriteString("state", WireNames.Of(phase.Outcome));
             json.WriteString("target", IsoText.Format(phase.Target));
             json.WriteString("startedAt", IsoText.Format(phase.StartedAt));
             json.WriteInstant("dueAt", phase.DueAt);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
 
@@ -56,7 +57,7 @@ internal static class KeyInstants
                 p.DueAt is { } due ? $"due {At(due)}" : "due: none while paused",
                 p.CompletedAt is { } completed ? $"completed {At(completed)}" : null,
                 $"elapsed {DurationText.Format(p.Elapsed)}",
-                SimulationJson.Name(p.Outcome),
+                WireNames.Of(p.Outcome),
             }.OfType<string>()))]),
         };
         if (!status.Pauses.IsEmpty)
@@ -69,8 +70,8 @@ internal static class KeyInstants
         if (notifications.Count > 0)
         {
             var lines = notifications.Take(MaxNotifications).Select(n =>
-                $"{At(n.FiredAt)}  {SimulationJson.Name(n.Phase)}{(n.Cycle > 1 ? $" #{n.Cycle.ToString(CultureInfo.InvariantCulture)}" : string.Empty)} "
-                + $"{SimulationJson.Name(n.Kind)} {(n.Level is { } level ? $"L{level.ToString(CultureInfo.InvariantCulture)} at " : string.Empty)}"
+                $"{At(n.FiredAt)}  {WireNames.Of(n.Phase)}{(n.Cycle > 1 ? $" #{n.Cycle.ToString(CultureInfo.InvariantCulture)}" : string.Empty)} "
+                + $"{WireNames.Of(n.Kind)} {(n.Level is { } level ? $"L{level.ToString(CultureInfo.InvariantCulture)} at " : string.Empty)}"
                 + $"{n.Percent.ToString(CultureInfo.InvariantCulture)}%").ToList();
             if (notifications.Count > MaxNotifications)
             {

@@ -73,18 +73,18 @@ internal sealed class PhaseLane
     {
         ArgumentNullException.ThrowIfNull(phase);
         return phase.Cycle == 1
-            ? SimulationJson.Name(phase.Phase)
-            : $"{SimulationJson.Name(phase.Phase)} · cycle {phase.Cycle.ToString(CultureInfo.InvariantCulture)}";
+            ? WireNames.Of(phase.Phase)
+            : $"{WireNames.Of(phase.Phase)} · cycle {phase.Cycle.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public void Draw(SvgWriter svg, TimeScale scale, LocalText local)
     {
         ArgumentNullException.ThrowIfNull(svg);
         ArgumentNullException.ThrowIfNull(scale);
-        svg.Start("g", ("class", "lane"), ("sla:phase", SimulationJson.Name(Phase.Phase)), ("sla:cycle", Phase.Cycle),
-            ("sla:outcome", SimulationJson.Name(Phase.Outcome)));
+        svg.Start("g", ("class", "lane"), ("sla:phase", WireNames.Of(Phase.Phase)), ("sla:cycle", Phase.Cycle),
+            ("sla:outcome", WireNames.Of(Phase.Outcome)));
         svg.Text("text", Name(Phase), ("x", 12), ("y", BarTop + 2), ("font-size", 12), ("font-weight", "bold"), ("fill", Palette.Text));
-        svg.Text("text", $"{DurationText.Format(Phase.Target)} target · {SimulationJson.Name(Phase.Outcome)}",
+        svg.Text("text", $"{DurationText.Format(Phase.Target)} target · {WireNames.Of(Phase.Outcome)}",
             ("x", 12), ("y", BarTop + 15), ("font-size", 11), ("fill", Palette.MutedText));
         DrawBar(svg, scale, local);
         DrawDue(svg, scale, local);
@@ -154,7 +154,7 @@ internal sealed class PhaseLane
 
         var x = scale.X(due);
         var colour = DueColour(Phase);
-        svg.Start("line", ("class", "due"), ("sla:at", IsoText.Format(due)), ("sla:phase", SimulationJson.Name(Phase.Phase)), ("sla:cycle", Phase.Cycle),
+        svg.Start("line", ("class", "due"), ("sla:at", IsoText.Format(due)), ("sla:phase", WireNames.Of(Phase.Phase)), ("sla:cycle", Phase.Cycle),
             ("x1", x), ("x2", x), ("y1", LabelBaseline(RowOf(due)) + 3), ("y2", BarTop + BarHeight + 4), ("stroke", colour), ("stroke-width", 2), ("stroke-dasharray", "4 2"));
         svg.Text("title", $"{Name(Phase)} due {local.Moment(due)}");
         svg.End();
@@ -164,7 +164,7 @@ internal sealed class PhaseLane
     {
         var x = scale.X(n.FiredAt);
         var colour = MarkColour(n.Kind);
-        var kind = SimulationJson.Name(n.Kind);
+        var kind = WireNames.Of(n.Kind);
         svg.Start("g", ("class", "mark"), ("sla:kind", kind), ("sla:at", IsoText.Format(n.FiredAt)), ("sla:percent", n.Percent),
             ("sla:level", n.Level?.ToString(CultureInfo.InvariantCulture) ?? string.Empty));
         svg.Text("title", $"{Name(Phase)} {MarkLabel(n)} ({kind} at {n.Percent.ToString(CultureInfo.InvariantCulture)}%) {local.Moment(n.FiredAt)}");
@@ -183,7 +183,7 @@ internal sealed class PhaseLane
         var met = Phase.Outcome == PhaseOutcome.Met;
         svg.Start("circle", ("class", "completed"), ("sla:at", IsoText.Format(completed)), ("cx", scale.X(completed)), ("cy", BarTop + (BarHeight / 2)),
             ("r", 5.5), ("fill", met ? Palette.Met : Palette.Overdue), ("stroke", Palette.Background), ("stroke-width", 1.5));
-        svg.Text("title", $"{Name(Phase)} completed {local.Moment(completed)}: {SimulationJson.Name(Phase.Outcome)}");
+        svg.Text("title", $"{Name(Phase)} completed {local.Moment(completed)}: {WireNames.Of(Phase.Outcome)}");
         svg.End();
     }
 

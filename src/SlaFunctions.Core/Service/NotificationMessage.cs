@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using NodaTime;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
@@ -28,9 +29,9 @@ public sealed record NotificationMessage(
             IdOf(ticket, fired.Slot),
             ticket.TenantId,
             ticket.TicketId,
-            SimulationJson.Name(fired.Phase),
+            WireNames.Of(fired.Phase),
             fired.Cycle,
-            SimulationJson.Name(fired.Kind),
+            WireNames.Of(fired.Kind),
             fired.Percent,
             fired.Level,
             fired.DueAt,

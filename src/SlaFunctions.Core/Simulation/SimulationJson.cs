@@ -19,13 +19,13 @@ public static class SimulationJson
         foreach (var phase in status.Phases)
         {
             json.WriteStartObject();
-            json.WriteString("phase", Name(phase.Phase));
+            json.WriteString("phase", WireNames.Of(phase.Phase));
             json.WriteNumber("cycle", phase.Cycle);
             json.WriteString("target", IsoText.Format(phase.Target));
             json.WriteString("startedAt", IsoText.Format(phase.StartedAt));
             json.WriteInstant("dueAt", phase.DueAt);
             json.WriteInstant("completedAt", phase.CompletedAt);
-            json.WriteString("outcome", Name(phase.Outcome));
+            json.WriteString("outcome", WireNames.Of(phase.Outcome));
             json.WriteString("elapsed", IsoText.Format(phase.Elapsed));
             json.WriteString("paused", IsoText.Format(phase.Paused));
             json.WriteEndObject();
@@ -36,9 +36,9 @@ public static class SimulationJson
         foreach (var notification in Ordered(status.Notifications))
         {
             json.WriteStartObject();
-            json.WriteString("phase", Name(notification.Phase));
+            json.WriteString("phase", WireNames.Of(notification.Phase));
             json.WriteNumber("cycle", notification.Cycle);
-            json.WriteString("kind", Name(notification.Kind));
+            json.WriteString("kind", WireNames.Of(notification.Kind));
             json.WriteNumber("percent", notification.Percent);
             if (notification.Level is { } level)
             {
@@ -71,22 +71,4 @@ public static class SimulationJson
     /// <summary>In <see cref="NotificationSlot.FiringOrder"/>, by the instant each was emitted.</summary>
     public static IEnumerable<FiredNotification> Ordered(IEnumerable<FiredNotification> notifications) =>
         notifications.OrderBy(n => n.Slot.FiringOrder(n.FiredAt, n.Percent));
-
-    public static string Name(SlaPhase phase) => phase == SlaPhase.Response ? "response" : "resolution";
-
-    public static string Name(NotificationKind kind) => kind switch
-    {
-        NotificationKind.Warning => "warning",
-        NotificationKind.Breach => "breach",
-        _ => "escalation",
-    };
-
-    public static string Name(PhaseOutcome outcome) => outcome switch
-    {
-        PhaseOutcome.Running => "running",
-        PhaseOutcome.Paused => "paused",
-        PhaseOutcome.Met => "met",
-        PhaseOutcome.Breached => "breached",
-        _ => "cancelled",
-    };
 }

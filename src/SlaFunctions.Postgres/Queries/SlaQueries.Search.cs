@@ -11,7 +11,7 @@ namespace SlaFunctions.Postgres.Queries;
 
 public sealed partial class SlaQueries
 {
-    private static readonly string[] AllPhases = ["response", "resolution"];
+    private static readonly string[] AllPhases = [.. Enum.GetValues<SlaPhase>().Select(WireNames.Of)];
 
     private async Task<SlaSearchPage> SearchAsync(NpgsqlConnection connection, string tenantId, SlaSearch search, Instant now, CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ public sealed partial class SlaQueries
         }
 
         var horizon = search.BreachesWithin is { } within ? args.Add(now + within, "timestamptz") : null;
-        var phases = search.Phase is { } phase ? [SimulationJson.Name(phase)] : AllPhases;
+        var phases = search.Phase is { } phase ? [WireNames.Of(phase)] : AllPhases;
         var perPhase = phases.Select(p => PhaseCondition(p, search, at, horizon, args)).OfType<string>().ToList();
         if (perPhase.Count > 0)
         {
@@ -138,7 +138,7 @@ public sealed partial class SlaQueries
     {
         PhaseOutcome.Running => $"(t.{p}_outcome = 'running' and t.{p}_due_at > {at})",
         PhaseOutcome.Breached => $"(t.{p}_outcome = 'breached' or (t.{p}_outcome = 'running' and t.{p}_due_at <= {at}))",
-        _ => $"t.{p}_outcome = '{SimulationJson.Name(state)}'",
+        _ => $"t.{p}_outcome = '{WireNames.Of(state)}'",
     };
 
     private static (string Key, bool Descending) SortKey(SlaSort sort) => sort switch

@@ -1,4 +1,5 @@
 using NodaTime;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
@@ -51,6 +52,6 @@ internal sealed record PhaseProjection(string Outcome, Duration Target, Instant?
         // A phase that had not completed when the SLA was cancelled stopped then (its status has no completion).
         var stoppedAt = phase.CompletedAt ?? cancelledAt;
         return new PhaseProjection(
-            SimulationJson.Name(phase.Outcome), phase.Target, phase.DueAt, phase.CompletedAt, stoppedAt, stoppedAt is null ? null : phase.Elapsed);
+            WireNames.Of(phase.Outcome), phase.Target, phase.DueAt, phase.CompletedAt, stoppedAt, stoppedAt is null ? null : phase.Elapsed);
     }
 }

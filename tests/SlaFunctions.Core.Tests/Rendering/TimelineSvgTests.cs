@@ -67,10 +67,10 @@ public class TimelineSvgTests
         Assert.Equal(status.Notifications.Length, marks.Count);
         foreach (var n in status.Notifications)
         {
-            var mark = Assert.Single(marks, m => Data(m, "at") == IsoText.Format(n.FiredAt) && Data(m, "kind") == SimulationJson.Name(n.Kind)
+            var mark = Assert.Single(marks, m => Data(m, "at") == IsoText.Format(n.FiredAt) && Data(m, "kind") == WireNames.Of(n.Kind)
                 && Data(m, "percent") == n.Percent.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var lane = mark.Ancestors().Single(a => (string?)a.Attribute("class") == "lane");
-            Assert.Equal(SimulationJson.Name(n.Phase), Data(lane, "phase"));
+            Assert.Equal(WireNames.Of(n.Phase), Data(lane, "phase"));
             Assert.Equal(n.Cycle.ToString(System.Globalization.CultureInfo.InvariantCulture), Data(lane, "cycle"));
             var tick = mark.Element(Svg + "line")!;
             Assert.Equal(Axis.X(n.FiredAt), Number(tick, "x1"), Pixel);
@@ -89,7 +89,7 @@ public class TimelineSvgTests
         Assert.Equal(status.Phases.Count(p => p.CompletedAt is not null), dots.Count);
         foreach (var phase in status.Phases)
         {
-            var due = Assert.Single(dues, d => Data(d, "phase") == SimulationJson.Name(phase.Phase) && Data(d, "cycle") == phase.Cycle.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var due = Assert.Single(dues, d => Data(d, "phase") == WireNames.Of(phase.Phase) && Data(d, "cycle") == phase.Cycle.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(IsoText.Format(phase.DueAt!.Value), Data(due, "at"));
             Assert.Equal(Axis.X(phase.DueAt!.Value), Number(due, "x1"), Pixel);
             if (phase.CompletedAt is { } completed)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NodaTime;
 using NodaTime.Text;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Calendars;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Simulation;
@@ -87,5 +88,5 @@ public static class SlaStatusExtensions
 
     /// <summary>Notifications as "kind percent" in firing order, for compact assertions.</summary>
     public static string[] Kinds(this IEnumerable<FiredNotification> notifications) =>
-        [.. SimulationJson.Ordered(notifications).Select(n => $"{SimulationJson.Name(n.Kind)} {n.Percent}{(n.Level is { } l ? $" L{l}" : string.Empty)}")];
+        [.. SimulationJson.Ordered(notifications).Select(n => $"{WireNames.Of(n.Kind)} {n.Percent}{(n.Level is { } l ? $" L{l}" : string.Empty)}")];
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NodaTime;
 using NodaTime.Calendars;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
@@ -95,7 +96,7 @@ public class ComplianceReportTests(QueryData data) : IClassFixture<QueryData>
 
     private static string? Key(ComplianceGroupBy by, QueryData.Ticket ticket, PhaseStatus phase, Instant at) => by switch
     {
-        ComplianceGroupBy.Phase => SimulationJson.Name(phase.Phase),
+        ComplianceGroupBy.Phase => WireNames.Of(phase.Phase),
         ComplianceGroupBy.Priority => ticket.CurrentPriority,
         ComplianceGroupBy.Policy => "standard",
         ComplianceGroupBy.Client => ticket.ClientId,
