@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
-using SlaFunctions.Core.Durable;
+using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
