@@ -4,7 +4,7 @@ using NodaTime;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Orchestrations;
 
 namespace SlaFunctions.FunctionApp.Tests;
 

@@ -1,5 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using SlaFunctions.Durable.Notifications;
+using SlaFunctions.Core.Service;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.Postgres.Outbox;
 

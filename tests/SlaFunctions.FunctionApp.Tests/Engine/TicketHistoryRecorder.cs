@@ -1,10 +1,9 @@
 using DurableTask.Core.History;
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Instances;
 using SlaFunctions.Testing.Engine;
 
 #if RECORD_HISTORY

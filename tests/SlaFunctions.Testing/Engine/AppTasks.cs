@@ -5,16 +5,16 @@ using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.FunctionApp.Hosting;
+using SlaFunctions.FunctionApp.Triggers;
 
 namespace SlaFunctions.Testing.Engine;
 
 /// <summary>
 /// The Function App's orchestrations and activities as a Durable Task worker registers them: the very methods of
-/// <see cref="Orchestrators"/> (typed by their input) and of <see cref="ActivityFunctions"/>, resolved from the
+/// <see cref="OrchestrationFunctions"/> (typed by their input) and of <see cref="ActivityFunctions"/>, resolved from the
 /// app's own registrations (<see cref="SlaFunctionServices.AddSlaFunctions"/>) over the given database.
 /// </summary>
 public sealed class AppTasks(string connectionString, PublishedMessages topic)
@@ -35,8 +35,8 @@ public sealed class AppTasks(string connectionString, PublishedMessages topic)
     public void Register(DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddOrchestratorFunc<TicketSlaInput?>(Orchestrators.TicketSla, (context, input) => Orchestrators.TicketSlaOrchestrator(context, input));
-        registry.AddOrchestratorFunc<EventDeliveryInput?>(Orchestrators.EventDelivery, (context, input) => Orchestrators.EventDeliveryOrchestrator(context, input));
+        registry.AddOrchestratorFunc<TicketSlaInput?>(SlaOrchestrations.TicketSla, (context, input) => OrchestrationFunctions.TicketSlaOrchestrator(context, input));
+        registry.AddOrchestratorFunc<EventDeliveryInput?>(SlaOrchestrations.EventDelivery, (context, input) => OrchestrationFunctions.EventDeliveryOrchestrator(context, input));
         registry.AddActivityFunc<PersistSlaRequest, int>(TicketSlaActivities.Persist, (_, r) => Logged(TicketSlaActivities.Persist, () => Activities.Persist(r, CancellationToken.None)));
         registry.AddActivityFunc<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, (_, r) => Logged(TicketSlaActivities.Publish, () => Activities.Publish(r, CancellationToken.None)));
         registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Deliver, (_, r) => Logged(EventDeliveryActivities.Deliver, () => Activities.Deliver(r, Client, CancellationToken.None), r));

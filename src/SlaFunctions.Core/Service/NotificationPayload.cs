@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace SlaFunctions.Durable.Notifications;
+namespace SlaFunctions.Core.Service;
 
 /// <summary>Reads a stored notification payload (SPEC §6 JSON) for the message that carries it.</summary>
 public static class NotificationPayload
 {
     /// <summary>
-    /// The payload's <c>notificationId</c>: the Service Bus MessageId, so that the broker (with duplicate
+    /// The payload's <c>notificationId</c>: the message id a sink sends it under, so that a broker (with duplicate
     /// detection) and every consumer recognise a repeat.
     /// </summary>
     public static string MessageId(string payload)

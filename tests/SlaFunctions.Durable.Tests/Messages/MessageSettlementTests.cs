@@ -1,9 +1,10 @@
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Events;
+using SlaFunctions.Durable.Messages;
+using SlaFunctions.Durable.Notifications;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Durable.Tests.Messages;
 
 /// <summary>How the Service Bus trigger reads a message and settles it.</summary>
 public class MessageSettlementTests

@@ -1,7 +1,7 @@
 using NodaTime;
-using SlaFunctions.Core.Durable;
+using SlaFunctions.Durable.Orchestrations;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Durable.Tests.Orchestrations;
 
 public class DurableTimeTests
 {

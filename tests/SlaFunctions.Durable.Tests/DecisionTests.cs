@@ -1,9 +1,12 @@
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
-using static SlaFunctions.Core.Durable.InstanceState;
-using static SlaFunctions.Core.Durable.SignalAction;
+using SlaFunctions.Durable.Delivery;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Recovery;
+using SlaFunctions.Durable.Tickets;
+using static SlaFunctions.Durable.Delivery.SignalAction;
+using static SlaFunctions.Durable.Instances.InstanceState;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Durable.Tests;
 
 /// <summary>The host-side decisions of the durable backend, row by row.</summary>
 public class DecisionTests

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Events;
 using SlaFunctions.Core.Tests.Support;
+using SlaFunctions.Core.Tests.Workflow;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Durable.Correlation;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Orchestrations;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Durable.Tests.Orchestrations;
 
 /// <summary>The worker serializer: every durable payload round-trips, and binding payloads with extra members still read.</summary>
 public class DurableJsonTests

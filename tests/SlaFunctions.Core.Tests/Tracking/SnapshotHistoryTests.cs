@@ -1,10 +1,9 @@
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Core.Tests.Tracking;
 
 public class SnapshotHistoryTests
 {
@@ -94,24 +93,6 @@ public class SnapshotHistoryTests
         Assert.True(SnapshotHistory.Contains(compacted, history.Events[1]));
         Assert.True(SnapshotHistory.Contains(compacted, history.Events[3]));
         Assert.False(SnapshotHistory.Contains(compacted, new TicketResumed(Scenario.Local("2026-06-08 09:16"), "vendor")));
-    }
-
-    [Fact]
-    public void A_prediction_is_what_the_orchestration_will_store_and_refuses_what_it_would_reject()
-    {
-        var now = Scenario.Local("2026-06-08 09:50");
-        var e = new TicketStatusChanged(now, "awaiting_client") { Id = "s" };
-
-        var change = SignalPrediction.Predict(Started, e, now, Duration.FromMinutes(1));
-
-        Assert.Equal(EventEffect.Applied, change.Effect);
-        var expected = Started.Apply(e).Sla.FireDue(now).Sla.StatusAt(now);
-        Assert.Equal(expected.Phases.ToArray(), change.Status.Phases.ToArray());
-        Assert.Equal(expected.Notifications.ToArray(), change.Status.Notifications.ToArray());
-        Assert.Equal([50m, 75m], change.Fired.Select(f => f.Percent));
-        Assert.Equal(EventEffect.Duplicate, SignalPrediction.Predict(Started.Apply(e).Sla, e, now, Duration.Zero).Effect);
-        Assert.Throws<InvalidInputException>(() => SignalPrediction.Predict(Started, e with { At = now + Duration.FromMinutes(2) }, now, Duration.FromMinutes(1)));
-        Assert.Throws<InvalidInputException>(() => SignalPrediction.Predict(Started, new TicketPriorityChanged(now, "P9"), now, Duration.Zero));
     }
 
     /// <summary>A pause (reason "vendor") at :05, :15, :25 … and a resume at :10, :20 … of 2026-06-08 at each given time, each with an id.</summary>

@@ -1,13 +1,13 @@
 using System.Collections.Immutable;
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Durable.Correlation;
 using static SlaFunctions.Core.Tests.Events.Samples;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Durable.Tests.Correlation;
 
 /// <summary>The operations of the correlation entity of key "T-42", as the entity runs them: one at a time.</summary>
 public class CorrelationEntityOpsTests

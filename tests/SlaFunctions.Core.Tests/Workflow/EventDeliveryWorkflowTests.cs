@@ -5,7 +5,7 @@ using SlaFunctions.Core.Tests.Workflow.Replay;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Core.Tests.Workflow;
 
 /// <summary>The delivery orchestration on the replaying fake host.</summary>
 public class EventDeliveryWorkflowTests

@@ -1,7 +1,7 @@
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
+using SlaFunctions.Durable.Instances;
 
-namespace SlaFunctions.Core.Tests.Workflow.Durable;
+namespace SlaFunctions.Durable.Tests.Instances;
 
 public class SlaInstanceIdTests
 {
