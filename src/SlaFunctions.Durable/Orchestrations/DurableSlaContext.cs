@@ -28,8 +28,12 @@ public sealed class DurableSlaContext(TaskOrchestrationContext context) : ISlaOr
     // The (name, CancellationToken) overload with no token: the (name, TimeSpan) helper would cancel waiters.
     public Task<SlaSignal> WaitForSignal() => context.WaitForExternalEvent<SlaSignal>(SlaSignal.EventName, CancellationToken.None);
 
-    public Task<TResult> CallActivityAsync<TResult>(string name, object input) =>
-        context.CallActivityAsync<TResult>(name, input, ActivityOptions);
+    public Task<TOutput> CallActivityAsync<TInput, TOutput>(SlaActivity<TInput, TOutput> activity, TInput input)
+        where TInput : notnull
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        return context.CallActivityAsync<TOutput>(activity.Name, input, ActivityOptions);
+    }
 
     public void ContinueAsNew(TicketSlaInput newInput) => context.ContinueAsNew(newInput, preserveUnprocessedEvents: true);
 }

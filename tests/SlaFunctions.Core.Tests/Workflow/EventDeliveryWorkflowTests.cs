@@ -54,17 +54,17 @@ public class EventDeliveryWorkflowTests
     private static FakeDurableHost Host(EventDeliveryInput input, List<string> calls, Func<DeliverSignalRequest, DeliveryReceipt> deliver)
     {
         var host = new FakeDurableHost((context, _) => EventDeliveryWorkflow.RunAsync(context, input), Now)
-            .Activity<DeadLetterRequest, bool>(EventDeliveryActivities.DeadLetter, r =>
+            .Activity<DeadLetterRequest, bool>(SlaActivities.DeadLetter.Name, r =>
             {
                 calls.Add($"dead-letter {r.EventId}");
                 return true;
             })
-            .Activity<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Deliver, r =>
+            .Activity<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Deliver.Name, r =>
             {
                 calls.Add($"deliver {r.Ticket.TicketId} {r.Signal.Event.Id}");
                 return deliver(r);
             })
-            .Activity<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Confirm, r =>
+            .Activity<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Confirm.Name, r =>
             {
                 calls.Add($"confirm {r.Ticket.TicketId} {r.Signal.Event.Id}");
                 return DeliveryReceipt.Confirmed;

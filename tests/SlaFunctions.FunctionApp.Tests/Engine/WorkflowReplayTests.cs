@@ -83,7 +83,7 @@ public sealed partial class WorkflowReplayTests
         var first = Replay([], [Started(now), start]);
 
         var persist = Only<ScheduleTaskOrchestratorAction>(first);
-        Assert.Equal(TicketSlaActivities.Persist, persist.Name);
+        Assert.Equal(SlaActivities.Persist.Name, persist.Name);
         var request = Assert.Single(AppTasks.Converter.Deserialize<PersistSlaRequest[]>(persist.Input)!);
         Assert.Equal(signal.Event, request.Signal?.Event);
         Assert.Equal(SignalOutcome.Applied, request.Signal?.Outcome);

@@ -37,11 +37,11 @@ public sealed class AppTasks(string connectionString, PublishedMessages topic)
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddOrchestratorFunc<TicketSlaInput?>(SlaOrchestrations.TicketSla, (context, input) => OrchestrationFunctions.TicketSlaOrchestrator(context, input));
         registry.AddOrchestratorFunc<EventDeliveryInput?>(SlaOrchestrations.EventDelivery, (context, input) => OrchestrationFunctions.EventDeliveryOrchestrator(context, input));
-        registry.AddActivityFunc<PersistSlaRequest, int>(TicketSlaActivities.Persist, (_, r) => Logged(TicketSlaActivities.Persist, () => Activities.Persist(r, CancellationToken.None)));
-        registry.AddActivityFunc<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, (_, r) => Logged(TicketSlaActivities.Publish, () => Activities.Publish(r, CancellationToken.None)));
-        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Deliver, (_, r) => Logged(EventDeliveryActivities.Deliver, () => Activities.Deliver(r, Client, CancellationToken.None), r));
-        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Confirm, (_, r) => Logged(EventDeliveryActivities.Confirm, () => Activities.Confirm(r, Client, CancellationToken.None), r));
-        registry.AddActivityFunc<DeadLetterRequest, bool>(EventDeliveryActivities.DeadLetter, (_, r) => Activities.DeadLetter(r, CancellationToken.None));
+        registry.AddActivityFunc<PersistSlaRequest, int>(SlaActivities.Persist.Name, (_, r) => Logged(SlaActivities.Persist.Name, () => Activities.Persist(r, CancellationToken.None)));
+        registry.AddActivityFunc<PublishNotificationsRequest, int>(SlaActivities.Publish.Name, (_, r) => Logged(SlaActivities.Publish.Name, () => Activities.Publish(r, CancellationToken.None)));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Deliver.Name, (_, r) => Logged(SlaActivities.Deliver.Name, () => Activities.Deliver(r, Client, CancellationToken.None), r));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Confirm.Name, (_, r) => Logged(SlaActivities.Confirm.Name, () => Activities.Confirm(r, Client, CancellationToken.None), r));
+        registry.AddActivityFunc<DeadLetterRequest, bool>(SlaActivities.DeadLetter.Name, (_, r) => Activities.DeadLetter(r, CancellationToken.None));
     }
 
     public void ConfigureServices(IServiceCollection collection)
