@@ -4,7 +4,10 @@ using Moq;
 using NodaTime;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Support;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Signals;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Orchestrations;
+using SlaFunctions.Durable.Tickets;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Tests.Support;
@@ -48,9 +51,9 @@ public sealed class Backend
     public TicketKey Ticket(string id) => new(Tenant, id);
 
     public void InstanceIs(TicketKey ticket, OrchestrationRuntimeStatus? status) =>
-        Client.Setup(c => c.GetInstanceAsync(Core.Durable.SlaInstanceId.For(ticket), false, It.IsAny<CancellationToken>()))
+        Client.Setup(c => c.GetInstanceAsync(SlaInstanceId.For(ticket), false, It.IsAny<CancellationToken>()))
             .ReturnsAsync(Metadata(ticket, status));
 
     public static OrchestrationMetadata? Metadata(TicketKey ticket, OrchestrationRuntimeStatus? status) =>
-        status is { } s ? new OrchestrationMetadata(Orchestrators.TicketSla, Core.Durable.SlaInstanceId.For(ticket)) { RuntimeStatus = s } : null;
+        status is { } s ? new OrchestrationMetadata(SlaOrchestrations.TicketSla, SlaInstanceId.For(ticket)) { RuntimeStatus = s } : null;
 }

@@ -3,10 +3,10 @@ using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Moq;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Orchestrations;
 
 namespace SlaFunctions.FunctionApp.Tests;
 
@@ -21,7 +21,7 @@ public class DurableInstancesTests
     public async Task A_start_schedules_the_ticket_orchestration_under_its_deterministic_id()
     {
         client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(
-                It.Is<TaskName>(n => n.Name == Orchestrators.TicketSla), Input,
+                It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla), Input,
                 It.Is<StartOrchestrationOptions>(o => o.InstanceId == "sla-acme-T-1"), It.IsAny<CancellationToken>()))
             .ReturnsAsync("sla-acme-T-1");
 
@@ -65,7 +65,7 @@ public class DurableInstancesTests
     public async Task The_instance_state_comes_from_its_metadata(OrchestrationRuntimeStatus? status, InstanceState expected)
     {
         client.Setup(c => c.GetInstanceAsync("sla-acme-T-1", false, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(status is { } s ? new OrchestrationMetadata(Orchestrators.TicketSla, "sla-acme-T-1") { RuntimeStatus = s } : null);
+            .ReturnsAsync(status is { } s ? new OrchestrationMetadata(SlaOrchestrations.TicketSla, "sla-acme-T-1") { RuntimeStatus = s } : null);
 
         Assert.Equal(expected, await new DurableInstances(client.Object).StateAsync("sla-acme-T-1", CancellationToken.None));
     }

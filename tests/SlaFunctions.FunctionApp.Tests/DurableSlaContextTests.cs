@@ -4,7 +4,7 @@ using NodaTime;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Orchestrations;
 
 namespace SlaFunctions.FunctionApp.Tests;
 
@@ -46,10 +46,10 @@ public class DurableSlaContextTests
     public async Task Activities_are_called_by_name_with_the_retry_policy()
     {
         var request = new PublishNotificationsRequest(new TicketKey("acme", "T-1"), []);
-        context.Setup(c => c.CallActivityAsync<int>(It.Is<TaskName>(n => n.Name == TicketSlaActivities.Publish), request, DurableSlaContext.ActivityOptions))
+        context.Setup(c => c.CallActivityAsync<int>(It.Is<TaskName>(n => n.Name == SlaActivities.Publish.Name), request, DurableSlaContext.ActivityOptions))
             .ReturnsAsync(3);
 
-        Assert.Equal(3, await new DurableSlaContext(context.Object).CallActivityAsync<int>(TicketSlaActivities.Publish, request));
+        Assert.Equal(3, await new DurableSlaContext(context.Object).CallActivityAsync(SlaActivities.Publish, request));
     }
 
     [Fact]

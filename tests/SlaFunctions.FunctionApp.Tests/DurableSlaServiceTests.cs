@@ -3,11 +3,11 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Moq;
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
 
@@ -23,7 +23,7 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         var ticket = backend.Ticket("T-1");
         TicketSlaInput? scheduled = null;
         backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(
-                It.Is<TaskName>(n => n.Name == Orchestrators.TicketSla), It.IsAny<object?>(),
+                It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla), It.IsAny<object?>(),
                 It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == SlaInstanceId.For(ticket)), It.IsAny<CancellationToken>()))
             .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((_, input, _, _) => scheduled = (TicketSlaInput)input!)
             .ReturnsAsync("id");
@@ -83,7 +83,7 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((name, input, options, _) =>
             {
-                if (name.Name == Orchestrators.EventDelivery)
+                if (name.Name == SlaOrchestrations.EventDelivery)
                 {
                     Assert.Equal(SlaInstanceId.ForDelivery(ticket, "k1"), options!.InstanceId);
                     delivery = (EventDeliveryInput)input!;
@@ -103,7 +103,7 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         Assert.Equal([new DeliverSignalRequest(ticket, new SlaSignal(pause))], delivery!.Signals.ToArray());
         Assert.Equal(EventEffect.Duplicate, repeat.Effect);
         backend.Client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
-            It.Is<TaskName>(n => n.Name == Orchestrators.EventDelivery), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
+            It.Is<TaskName>(n => n.Name == SlaOrchestrations.EventDelivery), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Empty((await backend.Store.LoadAsync(ticket))!.Sla.Events.OfType<TicketStatusChanged>());
     }
 

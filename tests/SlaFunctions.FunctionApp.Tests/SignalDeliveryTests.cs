@@ -3,11 +3,11 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Moq;
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.Postgres.Tests.Support;
 
 namespace SlaFunctions.FunctionApp.Tests;
@@ -99,7 +99,7 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
     {
         var inputs = new List<TicketSlaInput>();
         backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(
-                It.Is<TaskName>(n => n.Name == Orchestrators.TicketSla), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+                It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((_, input, _, _) => inputs.Add((TicketSlaInput)input!))
             .ReturnsAsync("id");
         return inputs;

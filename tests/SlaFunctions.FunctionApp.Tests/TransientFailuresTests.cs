@@ -3,6 +3,7 @@ using DurableTask.Core.Exceptions;
 using Grpc.Core;
 using Npgsql;
 using SlaFunctions.Core.Api;
+using SlaFunctions.Durable;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.FunctionApp.Notifications;
 
@@ -25,18 +26,18 @@ public class TransientFailuresTests
     [Theory]
     [MemberData(nameof(Failures))]
     public void Only_what_a_retry_may_cure_is_transient(Exception failure, bool transient) =>
-        Assert.Equal(transient, TransientFailures.IsTransient(failure));
+        Assert.Equal(transient, AzureFailures.IsTransient(failure));
 
     [Fact]
     public void The_api_answers_an_unavailable_database_as_the_self_host_does_and_other_dependencies_by_kind()
     {
-        var database = ApiFailures.Unavailable(new NpgsqlException("refused", new IOException("refused")), TransientFailures.Classifier)!;
-        var durable = ApiFailures.Unavailable(new RpcException(new Status(StatusCode.Unavailable, "host restarting")), TransientFailures.Classifier)!;
+        var database = ApiFailures.Unavailable(new NpgsqlException("refused", new IOException("refused")), AzureFailures.Classifier)!;
+        var durable = ApiFailures.Unavailable(new RpcException(new Status(StatusCode.Unavailable, "host restarting")), AzureFailures.Classifier)!;
 
         Assert.Equal((503, "5"), (database.Status, database.Headers["Retry-After"]));
         Assert.Contains(Problem.TypeBase + "database-unavailable", database.Body, StringComparison.Ordinal);
         Assert.Contains(Problem.TypeBase + "dependency-unavailable", durable.Body, StringComparison.Ordinal);
-        Assert.Null(ApiFailures.Unavailable(new InvalidOperationException("a bug"), TransientFailures.Classifier));
+        Assert.Null(ApiFailures.Unavailable(new InvalidOperationException("a bug"), AzureFailures.Classifier));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ internal sealed record HistorySizes(
                     episode = Time(e, "Timestamp");
                     break;
                 case nameof(EventType.TaskScheduled)
-                    when e.TryGetProperty("Name", out var name) && name.GetString() == TicketSlaActivities.Persist:
+                    when e.TryGetProperty("Name", out var name) && name.GetString() == SlaActivities.Persist.Name:
                     rounds++;
                     break;
                 case nameof(EventType.TimerFired) when episode < Time(e, "FireAt"):

@@ -52,16 +52,3 @@ public enum DeliveryReceipt
     /// <summary>The ticket has no SLA (any more): nothing to deliver to.</summary>
     NoSla,
 }
-
-/// <summary>The activities of <see cref="EventDeliveryWorkflow"/>.</summary>
-public static class EventDeliveryActivities
-{
-    /// <summary><see cref="DeliverSignalRequest"/> → <see cref="DeliveryReceipt"/>: apply, raise or restart (<c>SignalRouting.Deliver</c>).</summary>
-    public const string Deliver = "DeliverSlaSignal";
-
-    /// <summary><see cref="DeliverSignalRequest"/> → <see cref="DeliveryReceipt"/>: deliver again what a raise lost (<c>SignalRouting.Confirm</c>).</summary>
-    public const string Confirm = "ConfirmSlaSignal";
-
-    /// <summary><see cref="DeadLetterRequest"/> → <see cref="bool"/>: the dead-letter row and its audit entry.</summary>
-    public const string DeadLetter = "DeadLetterSlaEvent";
-}

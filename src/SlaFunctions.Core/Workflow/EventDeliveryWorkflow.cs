@@ -19,13 +19,13 @@ public static class EventDeliveryWorkflow
         ArgumentNullException.ThrowIfNull(input);
         foreach (var letter in input.DeadLetters.IsDefault ? [] : input.DeadLetters)
         {
-            await context.CallActivityAsync<bool>(EventDeliveryActivities.DeadLetter, letter);
+            await context.CallActivityAsync(SlaActivities.DeadLetter, letter);
         }
 
         var raised = new List<DeliverSignalRequest>();
         foreach (var request in input.Signals.IsDefault ? [] : input.Signals)
         {
-            if (await context.CallActivityAsync<DeliveryReceipt>(EventDeliveryActivities.Deliver, request) == DeliveryReceipt.Raised)
+            if (await context.CallActivityAsync(SlaActivities.Deliver, request) == DeliveryReceipt.Raised)
             {
                 raised.Add(request);
             }
@@ -39,7 +39,7 @@ public static class EventDeliveryWorkflow
         await context.CreateTimer(context.CurrentInstant + ConfirmAfter, CancellationToken.None);
         foreach (var request in raised)
         {
-            await context.CallActivityAsync<DeliveryReceipt>(EventDeliveryActivities.Confirm, request);
+            await context.CallActivityAsync(SlaActivities.Confirm, request);
         }
     }
 }

@@ -27,8 +27,11 @@ public interface ISlaOrchestrationContext
     /// </summary>
     Task<SlaSignal> WaitForSignal();
 
-    /// <summary><c>CallActivityAsync&lt;TResult&gt;(name, input, options)</c>; the host chooses the retry options.</summary>
-    Task<TResult> CallActivityAsync<TResult>(string name, object input);
+    /// <summary>
+    /// <c>CallActivityAsync&lt;TOutput&gt;(activity.Name, input, options)</c>; the host chooses the retry options.
+    /// </summary>
+    Task<TOutput> CallActivityAsync<TInput, TOutput>(SlaActivity<TInput, TOutput> activity, TInput input)
+        where TInput : notnull;
 
     /// <summary><c>ContinueAsNew(newInput, preserveUnprocessedEvents: true)</c>; the workflow returns right after.</summary>
     void ContinueAsNew(TicketSlaInput newInput);

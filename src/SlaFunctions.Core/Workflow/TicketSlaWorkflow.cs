@@ -87,7 +87,7 @@ public static class TicketSlaWorkflow
         var waiter = context.WaitForSignal();
         if (!input.Unpublished.IsDefaultOrEmpty)
         {
-            await context.CallActivityAsync<int>(TicketSlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, input.Unpublished));
+            await context.CallActivityAsync(SlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, input.Unpublished));
         }
 
         var rounds = 0;
@@ -130,7 +130,7 @@ public static class TicketSlaWorkflow
                 var firing = sla.FireDue(context.CurrentInstant);
                 sla = Compacted(context, input, firing.Sla);
                 await PersistAsync(context, input.Ticket, sla, firing.Fired, null);
-                await context.CallActivityAsync<int>(TicketSlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, firing.Fired));
+                await context.CallActivityAsync(SlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, firing.Fired));
                 restartDue |= ++rounds >= RoundsPerExecution;
             }
             else
@@ -213,7 +213,7 @@ public static class TicketSlaWorkflow
 
     private static Task<int> PersistAsync(
         ISlaOrchestrationContext context, TicketKey ticket, TicketSla sla, ImmutableArray<FiredNotification> fired, SignalRecord? signal) =>
-        context.CallActivityAsync<int>(
-            TicketSlaActivities.Persist,
+        context.CallActivityAsync(
+            SlaActivities.Persist,
             new PersistSlaRequest(ticket, context.CurrentInstant, sla.ToSnapshot(), fired, signal));
 }

@@ -22,7 +22,7 @@ public sealed class MigrationService(NpgsqlDataSource dataSource, ILogger<Migrat
                 logger.LogInformation("Database migrated ({Applied} applied now)", applied.Count);
                 return;
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested && TransientFailures.IsTransient(e))
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested && AzureFailures.IsTransient(e))
             {
                 logger.LogWarning(e, "Migrating the database failed; retrying in {Wait}", wait);
                 await Task.Delay(wait, stoppingToken);

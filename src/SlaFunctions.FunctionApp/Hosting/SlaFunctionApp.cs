@@ -2,7 +2,7 @@ using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using SlaFunctions.Core.Durable;
+using SlaFunctions.Durable.Orchestrations;
 
 namespace SlaFunctions.FunctionApp.Hosting;
 

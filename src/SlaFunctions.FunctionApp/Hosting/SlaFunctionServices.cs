@@ -4,18 +4,20 @@ using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Core.Events;
+using SlaFunctions.Durable;
+using SlaFunctions.Durable.Notifications;
 using SlaFunctions.FunctionApp.Notifications;
-using SlaFunctions.FunctionApp.Triggers;
 using SlaFunctions.Postgres;
 using SlaFunctions.Postgres.Durable;
+using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.FunctionApp.Hosting;
 
-/// <summary>Wires the PostgreSQL layer, Service Bus and the backend chosen by <c>Sla__Backend</c>.</summary>
+/// <summary>Wires the PostgreSQL layer, the durable backend, and Service Bus as its ports, for the backend chosen by <c>Sla__Backend</c>.</summary>
 public static class SlaFunctionServices
 {
     public static IServiceCollection AddSlaFunctions(this IServiceCollection services, IConfiguration configuration)
@@ -34,9 +36,7 @@ public static class SlaFunctionServices
         services.AddHostedService<MigrationService>();
         services.AddSingleton(new SlaStoreOptions { Backend = settings.Backend, Sinks = [FunctionAppSettings.ServiceBusSink] });
 
-        services.AddSingleton(new DurableStoreOptions { Sinks = [FunctionAppSettings.ServiceBusSink] });
-        services.AddSingleton<DurableSlaStore>();
-        services.AddSingleton<DurableOutbox>();
+        services.AddSlaDurable(new DurableStoreOptions { Sinks = [FunctionAppSettings.ServiceBusSink] }, AzureFailures.Rule);
 
         var (serviceBusNamespace, serviceBusClientId) = FunctionAppSettings.ServiceBus(configuration);
         services.AddSingleton(_ => new ServiceBusClient(
@@ -44,12 +44,7 @@ public static class SlaFunctionServices
             serviceBusClientId is null ? credential : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = serviceBusClientId })));
         services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(FunctionAppSettings.NotificationsTopic));
         services.AddSingleton<INotificationSink, ServiceBusSink>();
-        services.AddSingleton<NotificationPublisher>();
-
-        services.AddSingleton<DurableBackend>();
-        services.AddSingleton<Reconciler>();
-        services.AddSingleton<Maintenance>();
-        services.AddSingleton<DomainEventProcessor>();
+        services.AddSingleton<INotificationTopic, ServiceBusNotificationTopic>();
         return services;
     }
 }

@@ -1,5 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using SlaFunctions.Core.Durable;
+using SlaFunctions.Core.Service;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.Postgres.Outbox;
 
@@ -16,6 +16,11 @@ public sealed class ServiceBusSink(ServiceBusSender sender) : INotificationSink
     public Task PublishAsync(string payload, CancellationToken cancellationToken) =>
         sender.SendMessageAsync(Message(payload), cancellationToken);
 
-    public static ServiceBusMessage Message(string payload) =>
-        new(payload) { MessageId = NotificationPayload.MessageId(payload), ContentType = "application/json" };
+    public static ServiceBusMessage Message(string payload) => Message(payload, NotificationPayload.MessageId(payload));
+
+    public static ServiceBusMessage Message(string payload, Guid notificationId) =>
+        Message(payload, notificationId.ToString("D"));
+
+    private static ServiceBusMessage Message(string payload, string messageId) =>
+        new(payload) { MessageId = messageId, ContentType = "application/json" };
 }

@@ -1,7 +1,8 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable;
+using SlaFunctions.Durable.Messages;
 using SlaFunctions.FunctionApp.Hosting;
 
 namespace SlaFunctions.FunctionApp.Triggers;
@@ -19,7 +20,7 @@ public sealed class DomainEventsFunction(DurableBackend backend, DomainEventProc
         ServiceBusMessageActions actions,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(message, new ActionsSettler(message, actions), backend.Ingestion(client), cancellationToken);
+        handler.HandleAsync(message.ToDomainEvent(), new ActionsSettler(message, actions), backend.Ingestion(client), cancellationToken);
 
     private sealed class ActionsSettler(ServiceBusReceivedMessage message, ServiceBusMessageActions actions) : IMessageSettler
     {

@@ -6,7 +6,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Service;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable;
 using SlaFunctions.FunctionApp.Hosting;
 
 namespace SlaFunctions.FunctionApp.Triggers;
@@ -145,7 +145,7 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
         {
             return new ApiActionResult(await handle(backend.Api(client), cancellationToken));
         }
-        catch (Exception e) when (ApiFailures.Unavailable(e, TransientFailures.Classifier) is { } unavailable && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ApiFailures.Unavailable(e, AzureFailures.Classifier) is { } unavailable && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "{Method} {Path} failed for a reason a retry may cure", request.Method, request.Path);
             return new ApiActionResult(unavailable);

@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable;
+using SlaFunctions.Durable.Recovery;
 
 namespace SlaFunctions.FunctionApp.Triggers;
 

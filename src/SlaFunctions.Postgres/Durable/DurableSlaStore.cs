@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NodaTime;
 using Npgsql;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;

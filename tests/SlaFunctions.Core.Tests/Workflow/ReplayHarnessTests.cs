@@ -57,7 +57,7 @@ public class ReplayHarnessTests
     {
         var runs = 0;
         var host = Started(
-            async (context, _) => await context.CallActivityAsync<int>(runs++ == 0 ? "A" : "B", "input"));
+            async (context, _) => await context.CallActivityAsync(new SlaActivity<string, int>(runs++ == 0 ? "A" : "B"), "input"));
         host.Activity<string, int>("A", _ => 1).Activity<string, int>("B", _ => 1);
 
         Assert.Single(host.PendingActivities);
@@ -108,7 +108,7 @@ public class ReplayHarnessTests
                 await context.CreateTimer(context.CurrentInstant + Duration.FromHours(1), CancellationToken.None);
                 var first = await context.WaitForSignal();
                 var second = await context.WaitForSignal();
-                await context.CallActivityAsync<int>("Record", new[] { first.Event.At, second.Event.At });
+                await context.CallActivityAsync(new SlaActivity<Instant[], int>("Record"), new[] { first.Event.At, second.Event.At });
             });
         var received = new List<Instant[]>();
         host.Activity<Instant[], int>("Record", ats =>

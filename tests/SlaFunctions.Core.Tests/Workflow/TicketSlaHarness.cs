@@ -27,8 +27,8 @@ public sealed class TicketSlaHarness
         var snapshot = TicketSla.Start(policy, created).ToSnapshot();
         Store = new FakeSlaStore(snapshot);
         Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At) { WholeSecondTimerDelays = wholeSecondTimerDelays }
-            .Activity<PersistSlaRequest, int>(TicketSlaActivities.Persist, Store.Persist)
-            .Activity<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, Store.Publish);
+            .Activity<PersistSlaRequest, int>(SlaActivities.Persist.Name, Store.Persist)
+            .Activity<PublishNotificationsRequest, int>(SlaActivities.Publish.Name, Store.Publish);
         Host.Start((stored ?? DurableJson.Serialize)(Input(snapshot, [])));
         Host.Settle();
     }

@@ -76,7 +76,7 @@ public class TicketSlaHistoryBoundsTests(ITestOutputHelper output)
         {
             var next = DurableJson.Deserialize<TicketSlaInput>(execution.OfType<ExecutionContinued>().Single().Input);
             var persisted = DurableJson.Deserialize<PersistSlaRequest>(
-                execution.OfType<TaskScheduled>().Last(t => t.Name == TicketSlaActivities.Persist).Input);
+                execution.OfType<TaskScheduled>().Last(t => t.Name == SlaActivities.Persist.Name).Input);
             Assert.Equal(SlaJson.Serialize(persisted.Snapshot), SlaJson.Serialize(next.Snapshot));
             Assert.Equal(compaction, next.Compaction);
         });

@@ -1,9 +1,8 @@
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Instances;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 

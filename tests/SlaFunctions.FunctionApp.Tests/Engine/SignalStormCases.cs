@@ -3,6 +3,7 @@ using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Durable.Instances;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 
@@ -30,7 +31,7 @@ public abstract class SignalStormCases(EngineFixture engine)
         await Eventually.HoldsAsync(() => $"{ticket.TicketId}: all 30 stored, {stored} are; instance {instance?.RuntimeStatus} {instance?.FailureDetails?.ErrorMessage}, input {instance?.SerializedInput}", async () =>
         {
             var events = await engine.EventsAsync(ticket);
-            instance = await engine.Client.GetInstanceAsync(Core.Durable.SlaInstanceId.For(ticket), getInputsAndOutputs: true);
+            instance = await engine.Client.GetInstanceAsync(SlaInstanceId.For(ticket), getInputsAndOutputs: true);
             stored = burst.Count(b => events.Any(e => e.Id == b.Id));
             return burst.All(b => events.Count(e => e.Id == b.Id) == 1);
         });

@@ -1,11 +1,11 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.Testing.Engine;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
@@ -49,7 +49,7 @@ public sealed class StartRaceTests(AzureStorageEngine engine) : IClassFixture<Az
         {
             Event = new ExecutionStartedEvent(-1, AppTasks.Converter.Serialize(input))
             {
-                Name = Orchestrators.TicketSla,
+                Name = SlaOrchestrations.TicketSla,
                 OrchestrationInstance = instance,
                 ScheduledStartTime = startAt.ToDateTimeUtc(),
                 Tags = new Dictionary<string, string>(), // the sidecar copies them into its answers and fails on null

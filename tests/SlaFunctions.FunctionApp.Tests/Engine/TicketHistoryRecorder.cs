@@ -1,10 +1,9 @@
 using DurableTask.Core.History;
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Instances;
 using SlaFunctions.Testing.Engine;
 
 #if RECORD_HISTORY
@@ -100,7 +99,7 @@ public sealed class TicketHistoryRecorder
         var input = AppTasks.Converter.Deserialize<TicketSlaInput>(events.OfType<ExecutionStartedEvent>().Single().Input)!;
         Assert.Equal(TicketSlaWorkflow.CurrentVersion, input.Version);
         Assert.NotEmpty(input.Unpublished);
-        Assert.Equal(TicketSlaActivities.Publish, events.OfType<TaskScheduledEvent>().First().Name);
+        Assert.Equal(SlaActivities.Publish.Name, events.OfType<TaskScheduledEvent>().First().Name);
         Assert.Contains(events, e => e is TimerFiredEvent);
         Assert.Equal(
             signals.Select(s => s.Id),

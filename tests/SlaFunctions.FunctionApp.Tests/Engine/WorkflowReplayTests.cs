@@ -6,10 +6,10 @@ using DurableTask.Core.Command;
 using DurableTask.Core.History;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Orchestrations;
+using SlaFunctions.FunctionApp.Triggers;
 using SlaFunctions.Testing.Engine;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
@@ -77,13 +77,13 @@ public sealed partial class WorkflowReplayTests
 
         var start = new ExecutionStartedEvent(-1, continued)
         {
-            Name = Orchestrators.TicketSla,
+            Name = SlaOrchestrations.TicketSla,
             OrchestrationInstance = new() { InstanceId = instance.InstanceId, ExecutionId = Guid.NewGuid().ToString("N") },
         };
         var first = Replay([], [Started(now), start]);
 
         var persist = Only<ScheduleTaskOrchestratorAction>(first);
-        Assert.Equal(TicketSlaActivities.Persist, persist.Name);
+        Assert.Equal(SlaActivities.Persist.Name, persist.Name);
         var request = Assert.Single(AppTasks.Converter.Deserialize<PersistSlaRequest[]>(persist.Input)!);
         Assert.Equal(signal.Event, request.Signal?.Event);
         Assert.Equal(SignalOutcome.Applied, request.Signal?.Outcome);
@@ -99,9 +99,9 @@ public sealed partial class WorkflowReplayTests
         }
 
         // The orchestrator exactly as AppTasks registers it on the test host's worker.
-        var orchestration = Shims.CreateOrchestration<TicketSlaInput, object>(Orchestrators.TicketSla, async (context, input) =>
+        var orchestration = Shims.CreateOrchestration<TicketSlaInput, object>(SlaOrchestrations.TicketSla, async (context, input) =>
         {
-            await Orchestrators.TicketSlaOrchestrator(context, input);
+            await OrchestrationFunctions.TicketSlaOrchestrator(context, input);
             return null;
         });
         return new TaskOrchestrationExecutor(

@@ -3,14 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
 using NodaTime.Testing;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tests.Events;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Correlation;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
+
 using P = Microsoft.DurableTask.Protobuf;
 
 namespace SlaFunctions.FunctionApp.Tests.Entity;
@@ -144,7 +145,7 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     {
         var start = action.StartNewOrchestration;
         Assert.NotNull(start);
-        Assert.Equal(Orchestrators.EventDelivery, start.Name);
+        Assert.Equal(SlaOrchestrations.EventDelivery, start.Name);
         return JsonSerializer.Deserialize<EventDeliveryInput>(start.Input, DurableJson.Options)!;
     }
 

@@ -2,8 +2,9 @@ using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.DurableTask.Worker.Grpc;
 using Microsoft.Extensions.DependencyInjection;
-using SlaFunctions.Core.Durable;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Correlation;
+using SlaFunctions.Durable.Orchestrations;
+
 using P = Microsoft.DurableTask.Protobuf;
 
 namespace SlaFunctions.FunctionApp.Tests.Entity;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SlaFunctions.Core.Service;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Correlation;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.FunctionApp.Triggers;
@@ -32,7 +32,7 @@ public class AppServicesTests
         Assert.Contains(nameof(ActivityFunctions), names);
         Assert.Contains(nameof(MaintenanceFunction), names);
         Assert.Contains(nameof(CorrelationEntityFunction), names);
-        Assert.Contains(nameof(Orchestrators), names);
+        Assert.Contains(nameof(OrchestrationFunctions), names);
     }
 
     [Theory]

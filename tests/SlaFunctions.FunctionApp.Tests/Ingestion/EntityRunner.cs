@@ -4,9 +4,9 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Entities;
 using Microsoft.DurableTask.Entities;
 using Moq;
-using SlaFunctions.Core.Durable;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Correlation;
 using SlaFunctions.FunctionApp.Tests.Entity;
 
 namespace SlaFunctions.FunctionApp.Tests.Ingestion;

@@ -8,7 +8,7 @@ using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Correlation;
 using SlaFunctions.FunctionApp.Tests.Engine;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Events;

@@ -1,3 +1,4 @@
+using SlaFunctions.Durable.Messages;
 using SlaFunctions.FunctionApp.Triggers;
 
 namespace SlaFunctions.FunctionApp.Tests.Messages;

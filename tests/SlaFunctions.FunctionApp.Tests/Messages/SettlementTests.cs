@@ -10,10 +10,11 @@ using Microsoft.Extensions.Hosting;
 using Moq;
 using NodaTime;
 using NodaTime.Testing;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable;
+using SlaFunctions.Durable.Correlation;
+using SlaFunctions.Durable.Messages;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.FunctionApp.Triggers;
 using SlaFunctions.Postgres.Definitions;
@@ -181,7 +182,7 @@ public sealed class SettlementTests : IAsyncLifetime, IDisposable
             body: BinaryData.FromString(body), messageId: "m-1", correlationId: correlationId, deliveryCount: 1);
         // As the trigger does: the backend's ingestion around the invocation's Durable client.
         var ingestion = services.GetRequiredService<DurableBackend>().Ingestion(client.Object);
-        return await services.GetRequiredService<DomainEventProcessor>().HandleAsync(message, settler, ingestion, CancellationToken.None);
+        return await services.GetRequiredService<DomainEventProcessor>().HandleAsync(message.ToDomainEvent(), settler, ingestion, CancellationToken.None);
     }
 
     private static string Envelope(string id, string type, string payload) =>

@@ -6,14 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Moq;
-using Npgsql;
 using NodaTime;
 using NodaTime.Testing;
+using Npgsql;
 using SlaFunctions.Core.Api;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable;
+using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Orchestrations;
+using SlaFunctions.Durable.Recovery;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.FunctionApp.Triggers;
 using SlaFunctions.Postgres.Definitions;
@@ -162,7 +164,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
     private void VerifyStarts(string instanceId, Times times) =>
         client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
-            Orchestrators.TicketSla, It.IsAny<object?>(), It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == instanceId), It.IsAny<CancellationToken>()), times);
+            SlaOrchestrations.TicketSla, It.IsAny<object?>(), It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == instanceId), It.IsAny<CancellationToken>()), times);
 
     private static string NotificationId(string payload) => JsonDocument.Parse(payload).RootElement.GetProperty("notificationId").GetString()!;
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using NodaTime;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;

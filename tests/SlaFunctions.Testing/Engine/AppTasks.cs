@@ -5,17 +5,16 @@ using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SlaFunctions.Core.Ingestion;
-using SlaFunctions.Core.Durable;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.FunctionApp.Durable;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.FunctionApp.Hosting;
+using SlaFunctions.FunctionApp.Triggers;
 
 namespace SlaFunctions.Testing.Engine;
 
 /// <summary>
 /// The Function App's orchestrations and activities as a Durable Task worker registers them: the very methods of
-/// <see cref="Orchestrators"/> (typed by their input) and of <see cref="ActivityFunctions"/>, resolved from the
+/// <see cref="OrchestrationFunctions"/> (typed by their input) and of <see cref="ActivityFunctions"/>, resolved from the
 /// app's own registrations (<see cref="SlaFunctionServices.AddSlaFunctions"/>) over the given database.
 /// </summary>
 public sealed class AppTasks(string connectionString, PublishedMessages topic)
@@ -36,13 +35,13 @@ public sealed class AppTasks(string connectionString, PublishedMessages topic)
     public void Register(DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddOrchestratorFunc<TicketSlaInput?>(Orchestrators.TicketSla, (context, input) => Orchestrators.TicketSlaOrchestrator(context, input));
-        registry.AddOrchestratorFunc<EventDeliveryInput?>(Orchestrators.EventDelivery, (context, input) => Orchestrators.EventDeliveryOrchestrator(context, input));
-        registry.AddActivityFunc<PersistSlaRequest, int>(TicketSlaActivities.Persist, (_, r) => Logged(TicketSlaActivities.Persist, () => Activities.Persist(r, CancellationToken.None)));
-        registry.AddActivityFunc<PublishNotificationsRequest, int>(TicketSlaActivities.Publish, (_, r) => Logged(TicketSlaActivities.Publish, () => Activities.Publish(r, CancellationToken.None)));
-        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Deliver, (_, r) => Logged(EventDeliveryActivities.Deliver, () => Activities.Deliver(r, Client, CancellationToken.None), r));
-        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(EventDeliveryActivities.Confirm, (_, r) => Logged(EventDeliveryActivities.Confirm, () => Activities.Confirm(r, Client, CancellationToken.None), r));
-        registry.AddActivityFunc<DeadLetterRequest, bool>(EventDeliveryActivities.DeadLetter, (_, r) => Activities.DeadLetter(r, CancellationToken.None));
+        registry.AddOrchestratorFunc<TicketSlaInput?>(SlaOrchestrations.TicketSla, (context, input) => OrchestrationFunctions.TicketSlaOrchestrator(context, input));
+        registry.AddOrchestratorFunc<EventDeliveryInput?>(SlaOrchestrations.EventDelivery, (context, input) => OrchestrationFunctions.EventDeliveryOrchestrator(context, input));
+        registry.AddActivityFunc<PersistSlaRequest, int>(SlaActivities.Persist.Name, (_, r) => Logged(SlaActivities.Persist.Name, () => Activities.Persist(r, CancellationToken.None)));
+        registry.AddActivityFunc<PublishNotificationsRequest, int>(SlaActivities.Publish.Name, (_, r) => Logged(SlaActivities.Publish.Name, () => Activities.Publish(r, CancellationToken.None)));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Deliver.Name, (_, r) => Logged(SlaActivities.Deliver.Name, () => Activities.Deliver(r, Client, CancellationToken.None), r));
+        registry.AddActivityFunc<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Confirm.Name, (_, r) => Logged(SlaActivities.Confirm.Name, () => Activities.Confirm(r, Client, CancellationToken.None), r));
+        registry.AddActivityFunc<DeadLetterRequest, bool>(SlaActivities.DeadLetter.Name, (_, r) => Activities.DeadLetter(r, CancellationToken.None));
     }
 
     public void ConfigureServices(IServiceCollection collection)

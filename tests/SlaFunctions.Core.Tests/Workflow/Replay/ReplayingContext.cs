@@ -58,13 +58,15 @@ internal sealed class ReplayingContext(IReadOnlyList<OrchestrationAction> record
         return waiter.Task;
     }
 
-    public async Task<TResult> CallActivityAsync<TResult>(string name, object input)
+    public async Task<TOutput> CallActivityAsync<TInput, TOutput>(SlaActivity<TInput, TOutput> activity, TInput input)
+        where TInput : notnull
     {
+        ArgumentNullException.ThrowIfNull(activity);
         var id = nextId++;
-        Act(new TaskScheduled(id, name, DurableJson.Serialize(input)));
+        Act(new TaskScheduled(id, activity.Name, DurableJson.Serialize(input)));
         var task = new TaskCompletionSource<string>();
         tasks[id] = task;
-        return DurableJson.Deserialize<TResult>(await task.Task);
+        return DurableJson.Deserialize<TOutput>(await task.Task);
     }
 
     public void ContinueAsNew(TicketSlaInput newInput) => ContinuedWith = newInput;
