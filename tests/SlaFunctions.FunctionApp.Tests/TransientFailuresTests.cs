@@ -53,7 +53,7 @@ public class TransientFailuresTests
     {
         const string payload = """{"notificationId":"0196f1b2-7a3c-8d4e-9f00-112233445566","tenantId":"acme"}""";
 
-        var message = ServiceBusSink.Message(payload);
+        var message = ServiceBusSink.Message(Guid.Parse("0196f1b2-7a3c-8d4e-9f00-112233445566"), payload);
 
         Assert.Equal("0196f1b2-7a3c-8d4e-9f00-112233445566", message.MessageId);
         Assert.Equal(payload, message.Body.ToString());

@@ -143,7 +143,7 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
 
         public ConcurrentQueue<string> Received { get; } = new();
 
-        public Task PublishAsync(string payload, CancellationToken cancellationToken)
+        public Task PublishAsync(Guid notificationId, string payload, CancellationToken cancellationToken)
         {
             Received.Enqueue(payload);
             return Task.CompletedTask;
@@ -158,7 +158,7 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
 
         public string Name => name;
 
-        public async Task PublishAsync(string payload, CancellationToken cancellationToken)
+        public async Task PublishAsync(Guid notificationId, string payload, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref arrived) == count)
             {

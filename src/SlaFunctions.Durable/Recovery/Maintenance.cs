@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using SlaFunctions.Durable.Instances;
@@ -16,10 +17,14 @@ namespace SlaFunctions.Durable.Recovery;
 /// </summary>
 public sealed class Maintenance(
     PollingEngine engine, PollingOptions polling, OutboxDispatcher dispatcher, DispatchOptions dispatch,
-    PostgresParking parking, Reconciler reconciler, IClock clock, ILogger<Maintenance> logger)
+    PostgresParking parking, Reconciler reconciler, DurableBackend backend, IClock clock, ILogger<Maintenance> logger)
 {
     /// <summary>Under the minute between runs, so runs do not queue up behind each other.</summary>
     public static Duration Budget { get; } = Duration.FromSeconds(50);
+
+    /// <summary>A run with the invocation's Durable client; the reconciler runs only on the durable backend.</summary>
+    public Task RunAsync(DurableTaskClient client, CancellationToken cancellationToken) =>
+        RunAsync(backend.IsDurable ? DurableBackend.Instances(client) : null, cancellationToken);
 
     public async Task RunAsync(DurableInstances? instances, CancellationToken cancellationToken)
     {

@@ -10,5 +10,5 @@ public sealed class ServiceBusNotificationTopic(ServiceBusSender sender) : INoti
     public string Sink => FunctionAppSettings.ServiceBusSink;
 
     public Task SendAsync(IReadOnlyList<(Guid NotificationId, string Payload)> notifications, CancellationToken cancellationToken) =>
-        sender.SendMessagesAsync(notifications.Select(n => ServiceBusSink.Message(n.Payload, n.NotificationId)), cancellationToken);
+        sender.SendMessagesAsync(notifications.Select(n => ServiceBusSink.Message(n.NotificationId, n.Payload)), cancellationToken);
 }

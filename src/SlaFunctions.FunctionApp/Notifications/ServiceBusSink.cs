@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using SlaFunctions.Core.Service;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.Postgres.Outbox;
 
@@ -13,14 +12,9 @@ public sealed class ServiceBusSink(ServiceBusSender sender) : INotificationSink
 {
     public string Name => FunctionAppSettings.ServiceBusSink;
 
-    public Task PublishAsync(string payload, CancellationToken cancellationToken) =>
-        sender.SendMessageAsync(Message(payload), cancellationToken);
+    public Task PublishAsync(Guid notificationId, string payload, CancellationToken cancellationToken) =>
+        sender.SendMessageAsync(Message(notificationId, payload), cancellationToken);
 
-    public static ServiceBusMessage Message(string payload) => Message(payload, NotificationPayload.MessageId(payload));
-
-    public static ServiceBusMessage Message(string payload, Guid notificationId) =>
-        Message(payload, notificationId.ToString("D"));
-
-    private static ServiceBusMessage Message(string payload, string messageId) =>
-        new(payload) { MessageId = messageId, ContentType = "application/json" };
+    public static ServiceBusMessage Message(Guid notificationId, string payload) =>
+        new(payload) { MessageId = notificationId.ToString("D"), ContentType = "application/json" };
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace SlaFunctions.Postgres.Migrations;
@@ -14,6 +15,33 @@ public static class Migrator
 {
     // Any constant works; it only has to be the same in every process that migrates this database.
     private const long LockKey = 0x534C_4146_756E_6373; // "SLAFuncs"
+
+    /// <summary>
+    /// Migrates once the database can be reached: a failure a retry may cure (<paramref name="isTransient"/>) is
+    /// logged and retried after a wait that doubles from 2 s up to a minute; anything else is thrown.
+    /// </summary>
+    public static async Task MigrateWhenReachableAsync(
+        NpgsqlDataSource dataSource, Func<Exception, bool> isTransient, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(isTransient);
+        ArgumentNullException.ThrowIfNull(logger);
+        var wait = TimeSpan.FromSeconds(2);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var applied = await MigrateAsync(dataSource, cancellationToken);
+                logger.LogInformation("Database migrated ({Applied} applied now)", applied.Count);
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && isTransient(e))
+            {
+                logger.LogWarning(e, "Migrating the database failed; retrying in {Wait}", wait);
+                await Task.Delay(wait, cancellationToken);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+            }
+        }
+    }
 
     public static async Task<IReadOnlyList<string>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {

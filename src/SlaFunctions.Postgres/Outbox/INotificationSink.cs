@@ -6,6 +6,9 @@ public interface INotificationSink
     /// <summary>The name outbox rows carry; one outbox row per notification and sink.</summary>
     string Name { get; }
 
-    /// <summary>Publishes one notification (its SPEC §6 JSON); throws when it was not accepted.</summary>
-    Task PublishAsync(string payload, CancellationToken cancellationToken);
+    /// <summary>
+    /// Publishes one notification (its SPEC §6 JSON) under its id, by which brokers and consumers recognise a
+    /// repeat; throws when it was not accepted.
+    /// </summary>
+    Task PublishAsync(Guid notificationId, string payload, CancellationToken cancellationToken);
 }

@@ -7,9 +7,9 @@ public sealed class LogSink(ILogger<LogSink> logger) : INotificationSink
 {
     public string Name => "log";
 
-    public Task PublishAsync(string payload, CancellationToken cancellationToken)
+    public Task PublishAsync(Guid notificationId, string payload, CancellationToken cancellationToken)
     {
-        logger.LogInformation("SLA notification {Notification}", payload);
+        logger.LogInformation("SLA notification {NotificationId}: {Notification}", notificationId, payload);
         return Task.CompletedTask;
     }
 }

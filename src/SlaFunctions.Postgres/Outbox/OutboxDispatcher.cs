@@ -77,7 +77,7 @@ public sealed class OutboxDispatcher(
         timeout.CancelAfter(options.DeliveryTimeout.ToTimeSpan());
         try
         {
-            await sink.PublishAsync(delivery.Payload, timeout.Token);
+            await sink.PublishAsync(delivery.NotificationId, delivery.Payload, timeout.Token);
             return new Outcome(delivery, null);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -17,7 +17,7 @@ public sealed class WebhookSink(HttpClient http, Uri url, string secret) : INoti
     public static string Sign(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    public async Task PublishAsync(string payload, CancellationToken cancellationToken)
+    public async Task PublishAsync(Guid notificationId, string payload, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(payload);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };

@@ -96,13 +96,4 @@ public class MessageSettlementTests
         Assert.Equal(ServiceBusEvent.UnknownTenant, message.TenantId);
         Assert.Equal(DeadLetterReason.InvalidEnvelope, message.Rejection!.Reason);
     }
-
-    [Fact]
-    public void A_notification_is_sent_with_its_id_as_the_message_id()
-    {
-        var id = Guid.Parse("0196f1b2-7a3c-8d4e-9f00-112233445566");
-
-        Assert.Equal(id.ToString("D"), NotificationPayload.MessageId($$"""{"notificationId":"{{id}}","tenantId":"acme"}"""));
-        Assert.Throws<ArgumentException>(() => NotificationPayload.MessageId("""{"tenantId":"acme"}"""));
-    }
 }

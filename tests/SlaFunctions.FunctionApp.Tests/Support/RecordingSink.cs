@@ -11,7 +11,7 @@ public sealed class RecordingSink : INotificationSink
 
     public string Name => FunctionAppSettings.ServiceBusSink;
 
-    public Task PublishAsync(string payload, CancellationToken cancellationToken)
+    public Task PublishAsync(Guid notificationId, string payload, CancellationToken cancellationToken)
     {
         Published.Enqueue(payload);
         return Task.CompletedTask;

@@ -59,7 +59,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
         await StartAsync(services, "T-1");
         clock.Reset(Now + Duration.FromHours(2));
 
-        await services.GetRequiredService<Maintenance>().RunAsync(null, CancellationToken.None);
+        await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
 
         var fired = await IdsAsync("select notification_id::text from notifications where ticket_id = 'T-1'");
         Assert.Contains("breach", await IdsAsync("select kind from notifications where ticket_id = 'T-1' and phase = 'response'"));
@@ -74,7 +74,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
         await IngestAsync(services, "T-9", "e-parked");
         clock.Reset(Now + Duration.FromDays(8));
 
-        await services.GetRequiredService<Maintenance>().RunAsync(null, CancellationToken.None);
+        await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
 
         Assert.Equal(["e-parked"], await IdsAsync($"select event_id from dead_letters where reason = '{DeadLetterReason.ParkingExpired}'"));
         Assert.Empty(await IdsAsync("select event_id from parked_events"));
@@ -95,7 +95,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
         try
         {
-            await services.GetRequiredService<Maintenance>().RunAsync(null, CancellationToken.None);
+            await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
         }
         finally
         {

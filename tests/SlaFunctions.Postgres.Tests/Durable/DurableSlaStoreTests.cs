@@ -195,7 +195,7 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         var delivered = await outbox.MarkDeliveredAsync(ids, "servicebus");
 
         Assert.Equal(ids.Order(), pending.Select(p => p.NotificationId).Order());
-        Assert.All(pending, p => Assert.Equal(p.NotificationId.ToString("D"), NotificationPayload.MessageId(p.Payload)));
+        Assert.All(pending, p => Assert.Equal(p.NotificationId, System.Text.Json.JsonDocument.Parse(p.Payload).RootElement.GetProperty("notificationId").GetGuid()));
         Assert.Equal(3, delivered);
         Assert.Empty(await outbox.PendingAsync(ids, "servicebus"));
     }
