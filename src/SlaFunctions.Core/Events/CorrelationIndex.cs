@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using NodaTime;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 
 namespace SlaFunctions.Core.Events;
@@ -92,5 +93,5 @@ public sealed record CorrelationIndex
     public override int GetHashCode() => HashCode.Combine(Subscribers.Length, Parked.Length);
 
     private static ImmutableArray<EventEnvelope> InOrder(ImmutableArray<ParkedEvent> parked) =>
-        [.. parked.OrderBy(p => p.Envelope.OccurredAt).Select(p => p.Envelope)];
+        [.. ParkingOrder.InOrder(parked, p => p.Envelope.OccurredAt).Select(p => p.Envelope)];
 }

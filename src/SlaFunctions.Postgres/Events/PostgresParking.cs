@@ -13,7 +13,7 @@ namespace SlaFunctions.Postgres.Events;
 /// <summary>
 /// <see cref="IEventDelivery"/> of the polling backend: an event goes to the SLAs subscribed to its key (table
 /// <c>correlation_keys</c>), each applying it in its own transaction, or is parked (table <c>parked_events</c>)
-/// until one starts; a start drains what is parked under its keys, in order of occurrence, then arrival.
+/// until one starts; a start drains what is parked under its keys, in <see cref="ParkingOrder"/>.
 /// </summary>
 public sealed class PostgresParking(
     NpgsqlDataSource dataSource, PostgresSlaService slas, EventRouter router, PostgresDeadLetters deadLetters, IClock clock,
@@ -32,23 +32,22 @@ public sealed class PostgresParking(
     public async Task SubscribeAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var parked = new List<(string EventId, string Key, string Envelope)>();
+        var arrivals = new List<(string EventId, string Key, EventEnvelope Envelope)>();
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var select = Sql.Command(connection, """
             select event_id, correlation_key, envelope::text from parked_events
-            where tenant_id = $1 and correlation_key = any($2) order by occurred_at, parked_at, event_id
+            where tenant_id = $1 and correlation_key = any($2) order by parked_at, event_id
             """, ticket.TenantId, correlationKeys.ToArray()))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                parked.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                arrivals.Add((reader.GetString(0), reader.GetString(1), EventEnvelopeJson.Read(reader.GetString(2))));
             }
         }
 
-        foreach (var (eventId, key, json) in parked)
+        foreach (var (eventId, key, envelope) in ParkingOrder.InOrder(arrivals, a => a.Envelope.OccurredAt))
         {
-            var envelope = EventEnvelopeJson.Read(json);
             if (router.Route(envelope, key) is ApplyEvent apply
                 && await ApplyToAsync(envelope, [ticket.TicketId], apply, recordInbox: false, cancellationToken) is { Status: DeliveryStatus.Refused } refused)
             {
