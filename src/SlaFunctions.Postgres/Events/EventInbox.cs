@@ -53,24 +53,6 @@ public sealed class EventInbox(NpgsqlDataSource dataSource, IClock clock) : IEve
         return processed;
     }
 
-    public async Task MarkProcessedAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(envelopes);
-        if (envelopes.Count == 0)
-        {
-            return;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Sql.ExecuteAsync(connection, """
-            insert into processed_events (tenant_id, event_id, processed_at, content_digest)
-            select tenant_id, event_id, $3, content_digest
-            from unnest($1::text[], $2::text[], $4::text[]) as e(tenant_id, event_id, content_digest)
-            on conflict do nothing
-            """, cancellationToken, envelopes.Select(e => e.TenantId).ToArray(), envelopes.Select(e => e.EventId).ToArray(),
-            clock.GetCurrentInstant(), envelopes.Select(e => e.ContentDigest()).ToArray());
-    }
-
     /// <summary>
     /// Appends the inbox rows of events (id → digest of the content it was processed with) to a batch, so that they
     /// commit in the same transaction as what the events changed: an event is never acknowledged by its effects

@@ -24,9 +24,10 @@ public sealed class PostgresEventIngestion(
 
     /// <summary>
     /// A batch in few transactions: one inbox read; the SLAs it starts; then, per correlation key, each ticket's
-    /// events applied together (one locked load and store, one firing with all of them known); one inbox write.
+    /// events applied together (one locked load and store, one firing with all of them known).
     /// Starts go first, so an event that came before its ticket's creation in the batch applies rather than parks.
-    /// An applied event's inbox row is written in the transaction of the last ticket it is applied to, so a crash
+    /// An applied event's inbox row is written in the transaction of the last ticket it is applied to (there is no
+    /// other inbox write: a parked event's id is held by its parked row), so a crash
     /// mid-batch leaves no event acknowledged by a ticket without its inbox row, nor marked processed before
     /// every ticket has it (a redelivery then applies it where it is missing and is a duplicate elsewhere).
     /// </summary>
@@ -100,9 +101,6 @@ public sealed class PostgresEventIngestion(
             await ApplyGroupAsync(envelopes, [.. group], merged, results, cancellationToken);
         }
 
-        await inbox.MarkProcessedAsync(
-            [.. Enumerable.Range(0, envelopes.Count).Where(i => results[i]!.UsesEventId && results[i]!.Status != IngestStatus.Parked).Select(i => envelopes[i])],
-            cancellationToken);
         return [.. results.Select(r => r!)];
     }
 
