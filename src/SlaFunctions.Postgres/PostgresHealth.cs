@@ -4,7 +4,7 @@ using SlaFunctions.Core.Service;
 namespace SlaFunctions.Postgres;
 
 /// <summary>Healthy when the database answers and has the schema this build expects.</summary>
-public sealed class PostgresHealth(NpgsqlDataSource dataSource) : IHealthProbe
+internal sealed class PostgresHealth(NpgsqlDataSource dataSource) : IHealthProbe
 {
     public async Task<string?> ProblemAsync(CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ namespace SlaFunctions.Postgres;
 /// A failure that is not an outage (a bug) is logged at every round, and retried the same way.
 /// Every round's failure backs off, so a loop that keeps failing costs little.
 /// </summary>
-public sealed class ResilientLoop(string name, NpgsqlDataSource dataSource, ILogger logger)
+internal sealed class ResilientLoop(string name, NpgsqlDataSource dataSource, ILogger logger)
 {
     public static TimeSpan FirstBackoff { get; } = TimeSpan.FromMilliseconds(250);
 

@@ -10,7 +10,7 @@ public static class SlaDatabase
     /// The most connections one process opens when the connection string does not say (<c>Maximum Pool Size</c>):
     /// well under PostgreSQL's default <c>max_connections</c> of 100, so a few instances and other clients fit.
     /// </summary>
-    public const int DefaultMaxConnections = 20;
+    internal const int DefaultMaxConnections = 20;
 
     /// <param name="configure">Host-specific setup, such as an Entra token as the password on Azure.</param>
     public static NpgsqlDataSource Open(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SlaFunctions.Core.Api;
 
 /// <summary>Content negotiation on the <c>Accept</c> header (RFC 9110 §12.5.1), as far as the API needs it.</summary>
-public static class AcceptHeader
+internal static class AcceptHeader
 {
     /// <summary>
     /// True when the header names <paramref name="wanted"/> itself with a quality above zero and at least that of

@@ -65,7 +65,7 @@ public static class RequestBodyRules
         }
     }
 
-    public static bool IsJson(string contentType)
+    internal static bool IsJson(string contentType)
     {
         ArgumentNullException.ThrowIfNull(contentType);
         var mediaType = contentType.Split(';')[0].Trim();

@@ -12,7 +12,7 @@ namespace SlaFunctions.Core.Api;
 /// once breached); while a phase is paused it has no due instant and <c>remaining</c> is the business time
 /// left of its target; a completed or cancelled phase has none.
 /// </summary>
-public static class StatusJson
+internal static class StatusJson
 {
     public static void Write(Utf8JsonWriter json, TicketKey ticket, SlaStatus status, Instant now)
     {

@@ -3,7 +3,7 @@ using NodaTime;
 namespace SlaFunctions.Core.Calendars;
 
 /// <summary>The 24x7 clock: every instant is business time.</summary>
-public sealed class AlwaysOpenClock : IBusinessClock
+internal sealed class AlwaysOpenClock : IBusinessClock
 {
     public static AlwaysOpenClock Instance { get; } = new();
 

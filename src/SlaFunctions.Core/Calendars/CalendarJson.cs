@@ -75,7 +75,7 @@ public static class CalendarJson
         });
     }
 
-    public static DateTimeZone ReadZone(JsonInput input)
+    internal static DateTimeZone ReadZone(JsonInput input)
     {
         var id = input.AsText();
         return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)

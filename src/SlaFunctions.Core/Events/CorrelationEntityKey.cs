@@ -18,7 +18,7 @@ namespace SlaFunctions.Core.Events;
 /// </remarks>
 public static class CorrelationEntityKey
 {
-    public const int MaxEntityIdLength = 100;
+    internal const int MaxEntityIdLength = 100;
 
     public static string For(string entityName, string tenantId, string correlationKey)
     {

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace SlaFunctions.Core.Events;
 
 /// <summary>Where to find the correlation key of events whose type matches <see cref="Pattern"/>, tried in order.</summary>
-public sealed record CorrelationRule(EventTypePattern Pattern, ImmutableArray<PayloadPath> Paths);
+internal sealed record CorrelationRule(EventTypePattern Pattern, ImmutableArray<PayloadPath> Paths);
 
 /// <summary>
 /// Resolves an event's correlation key (SPEC §5): the message's explicit key (transport, then envelope),
@@ -13,7 +13,7 @@ public sealed record CorrelationRule(EventTypePattern Pattern, ImmutableArray<Pa
 /// </summary>
 public sealed class CorrelationRules
 {
-    public CorrelationRules(IEnumerable<CorrelationRule> rules)
+    internal CorrelationRules(IEnumerable<CorrelationRule> rules)
     {
         // A stable sort: among equally specific patterns the configured order decides.
         Rules = [.. rules.OrderByDescending(r => r.Pattern.Specificity)];
@@ -24,7 +24,7 @@ public sealed class CorrelationRules
         new([new CorrelationRule(EventTypePattern.Parse("*"), [PayloadPath.Parse("payload.ticketId")])]);
 
     /// <summary>The rules, most specific first.</summary>
-    public ImmutableArray<CorrelationRule> Rules { get; }
+    internal ImmutableArray<CorrelationRule> Rules { get; }
 
     /// <summary>Service Bus: <c>CorrelationId</c>, else the application property <c>correlationKey</c> (a string or an integer).</summary>
     public static string? TransportKey(string? correlationId, IReadOnlyDictionary<string, object>? applicationProperties)
@@ -44,14 +44,14 @@ public sealed class CorrelationRules
     }
 
     /// <summary>The rules with <paramref name="overrides"/> replacing the rules of the same pattern.</summary>
-    public CorrelationRules With(IEnumerable<CorrelationRule> overrides)
+    internal CorrelationRules With(IEnumerable<CorrelationRule> overrides)
     {
         var replacing = overrides.ToList();
         return new([.. replacing, .. Rules.Where(r => replacing.TrueForAll(o => o.Pattern != r.Pattern))]);
     }
 
     /// <summary>The paths of the most specific rule matching the event type; empty when none matches.</summary>
-    public ImmutableArray<PayloadPath> PathsFor(string eventType) =>
+    internal ImmutableArray<PayloadPath> PathsFor(string eventType) =>
         Rules.FirstOrDefault(r => r.Pattern.Matches(eventType))?.Paths ?? [];
 
     /// <summary>The correlation key, or null when it cannot be resolved.</summary>

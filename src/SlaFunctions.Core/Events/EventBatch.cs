@@ -10,7 +10,7 @@ namespace SlaFunctions.Core.Events;
 /// One item of a batch: its envelope, or why it was refused (with a path under <c>$[i]</c>) with the item's
 /// JSON as it came and its event id when one can be made out, for the dead-letters.
 /// </summary>
-public sealed record BatchItem
+internal sealed record BatchItem
 {
     private BatchItem(int index, EventEnvelope? envelope, Rejection? rejection, string? eventId, string? payload)
     {
@@ -58,7 +58,7 @@ public sealed record BatchItem
 /// envelopes. A bad item is refused on its own (reason <see cref="DeadLetterReason.InvalidEnvelope"/>) and
 /// does not sink the others; only a body that is not such an array is refused as a whole.
 /// </summary>
-public static class EventBatch
+internal static class EventBatch
 {
     public const int MaxEvents = 500;
 

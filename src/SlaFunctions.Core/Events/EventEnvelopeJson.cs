@@ -13,9 +13,9 @@ namespace SlaFunctions.Core.Events;
 /// </remarks>
 public static class EventEnvelopeJson
 {
-    public const int MaxIdLength = 200;
+    internal const int MaxIdLength = 200;
 
-    public const string SpecVersion = "1.0";
+    internal const string SpecVersion = "1.0";
 
     private const int MaxSourceLength = 2000;
 
@@ -24,17 +24,17 @@ public static class EventEnvelopeJson
     public static EventEnvelope Read(JsonInput input) => IsCloudEvent(input) ? ReadCloudEvent(input) : ReadPlain(input);
 
     /// <summary>Whether the JSON is a CloudEvent (it has a <c>specversion</c> attribute, whatever its value).</summary>
-    public static bool IsCloudEvent(JsonInput input) =>
+    internal static bool IsCloudEvent(JsonInput input) =>
         input.Element.ValueKind == JsonValueKind.Object && input.Element.TryGetProperty("specversion", out _);
 
     /// <summary>The property that holds the tenant in this form of envelope (for errors about the tenant).</summary>
-    public static string TenantProperty(JsonInput input) => IsCloudEvent(input) ? "tenantid" : "tenantId";
+    internal static string TenantProperty(JsonInput input) => IsCloudEvent(input) ? "tenantid" : "tenantId";
 
     /// <summary>A non-empty string of at most 200 characters without control characters.</summary>
     public static string ReadId(JsonInput input) => input.AsName(MaxIdLength);
 
     /// <summary>An event type in SCREAMING_SNAKE_CASE, such as TICKET_CREATED.</summary>
-    public static string ReadEventType(JsonInput input)
+    internal static string ReadEventType(JsonInput input)
     {
         var type = ReadId(input);
         return EventTypePattern.IsEventType(type)

@@ -4,7 +4,7 @@ namespace SlaFunctions.Core.Events;
 /// An event type, or a pattern of event types where <c>*</c> stands for any run of characters
 /// (<c>TICKET_*</c>, <c>*</c>). Exact types take precedence over patterns, longer patterns over shorter.
 /// </summary>
-public sealed record EventTypePattern
+internal sealed record EventTypePattern
 {
     private EventTypePattern(string text) => Text = text;
 

@@ -8,7 +8,7 @@ namespace SlaFunctions.Core.Json;
 /// so that the same content sent again with its keys reordered or reindented has the same digest. Stored next to
 /// idempotency keys and event ids to tell a retry from a reuse.
 /// </summary>
-public static class JsonDigest
+internal static class JsonDigest
 {
     /// <summary>The digest of what <paramref name="write"/> writes; values it copies are written canonically.</summary>
     public static string Of(Action<Utf8JsonWriter> write)

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SlaFunctions.Core.Json;
 
 /// <summary>Writes a JSON document with <see cref="Utf8JsonWriter"/> and returns it as a string.</summary>
-public static class JsonText
+internal static class JsonText
 {
     public static string Write(Action<Utf8JsonWriter> write, bool indented = false)
     {

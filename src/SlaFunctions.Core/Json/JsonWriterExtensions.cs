@@ -3,7 +3,7 @@ using NodaTime;
 
 namespace SlaFunctions.Core.Json;
 
-public static class JsonWriterExtensions
+internal static class JsonWriterExtensions
 {
     /// <summary>Writes an instant as ISO-8601 text, or null.</summary>
     public static void WriteInstant(this Utf8JsonWriter json, string name, Instant? instant)

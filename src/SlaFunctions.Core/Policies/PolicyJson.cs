@@ -6,7 +6,7 @@ using SlaFunctions.Core.Json;
 namespace SlaFunctions.Core.Policies;
 
 /// <summary>Reads a policy definition (SPEC §3) with errors that name the JSON path.</summary>
-public static class PolicyJson
+internal static class PolicyJson
 {
     /// <summary>Ten years of minutes: beyond that a target is a mistake, not an agreement.</summary>
     public const int MaxTargetMinutes = 10 * 365 * 24 * 60;

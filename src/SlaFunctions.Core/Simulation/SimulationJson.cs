@@ -6,7 +6,7 @@ using SlaFunctions.Core.Tracking;
 namespace SlaFunctions.Core.Simulation;
 
 /// <summary>Writes a simulation result in the shape of SPEC §3.</summary>
-public static class SimulationJson
+internal static class SimulationJson
 {
     public static string Write(SlaStatus status) => JsonText.Write(json => Write(json, status), indented: true);
 

@@ -9,7 +9,7 @@ namespace SlaFunctions.Core.Validation;
 /// ticket, and far enough inside NodaTime's and PostgreSQL's ranges that no arithmetic on them (targets of up
 /// to ten years, holidays recurring yearly, zone offsets) can leave those.
 /// </summary>
-public static class AcceptedInstants
+internal static class AcceptedInstants
 {
     public const int FirstYear = 1900;
 

@@ -10,9 +10,9 @@ public static class Identifiers
     public const int MaxLength = 200;
 
     /// <summary>The characters of a ticket id besides ASCII letters and digits.</summary>
-    public const string TicketIdPunctuation = "-_.~:@+";
+    internal const string TicketIdPunctuation = "-_.~:@+";
 
-    public const string TicketIdAlphabet = "ASCII letters and digits and - _ . ~ : @ +";
+    internal const string TicketIdAlphabet = "ASCII letters and digits and - _ . ~ : @ +";
 
     public static string Require(string? id, string field) =>
         string.IsNullOrWhiteSpace(id) ? throw new InvalidInputException(field, "is required")

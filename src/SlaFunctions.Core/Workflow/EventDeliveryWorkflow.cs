@@ -11,7 +11,7 @@ namespace SlaFunctions.Core.Workflow;
 public static class EventDeliveryWorkflow
 {
     /// <summary>Long enough for a live orchestration to have stored what it was raised.</summary>
-    public static Duration ConfirmAfter { get; } = Duration.FromMinutes(2);
+    internal static Duration ConfirmAfter { get; } = Duration.FromMinutes(2);
 
     public static async Task RunAsync(ISlaOrchestrationContext context, EventDeliveryInput input)
     {

@@ -47,7 +47,7 @@ namespace SlaFunctions.Core.Workflow;
 public static class TicketSlaWorkflow
 {
     /// <summary>Rounds after which an execution continues as new, to bound its history.</summary>
-    public const int RoundsPerExecution = 20;
+    internal const int RoundsPerExecution = 20;
 
     /// <summary>
     /// The version new executions are written with. Bump it for any change to the sequence of durable actions
@@ -68,7 +68,7 @@ public static class TicketSlaWorkflow
     /// after the instant, the message is visible a whole second after it was enqueued, which is past the instant: a
     /// threshold is then under a second late instead.
     /// </summary>
-    public static Duration EarlyTimerRetry { get; } = Duration.FromSeconds(1);
+    internal static Duration EarlyTimerRetry { get; } = Duration.FromSeconds(1);
 
     public static async Task RunAsync(ISlaOrchestrationContext context, TicketSlaInput input)
     {

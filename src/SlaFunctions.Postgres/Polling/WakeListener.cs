@@ -7,7 +7,7 @@ namespace SlaFunctions.Postgres.Polling;
 /// A connection listening on the engines' wake channel: commands that move a wake-up earlier send
 /// NOTIFY in their transaction, so a sleeping engine re-plans at once instead of at its next timeout.
 /// </summary>
-public sealed class WakeListener : IAsyncDisposable
+internal sealed class WakeListener : IAsyncDisposable
 {
     public const string Channel = "sla_wake";
 

@@ -10,7 +10,7 @@ namespace SlaFunctions.Postgres.Queries;
 /// batches through the writers' own update, so that each row gets exactly the columns a write would give it.
 /// A row written meanwhile moved on to a newer version and is projected already; the update skips it.
 /// </summary>
-public static class ProjectionBackfill
+internal static class ProjectionBackfill
 {
     private const int BatchSize = 500;
 

@@ -27,7 +27,7 @@ public sealed class PostgresSlaService(
     /// The ids in <paramref name="inbox"/> (the start's and the following events') are recorded as processed
     /// in that transaction, each only if its event was accepted.
     /// </summary>
-    public async Task<(SlaChange Change, ImmutableArray<AppliedEvent> Events)> StartWithAsync(
+    internal async Task<(SlaChange Change, ImmutableArray<AppliedEvent> Events)> StartWithAsync(
         TicketKey ticket, StartRequest request, IReadOnlyList<TicketEvent> following, IReadOnlyDictionary<string, string?>? inbox = null,
         CancellationToken cancellationToken = default)
     {
@@ -96,7 +96,7 @@ public sealed class PostgresSlaService(
     /// </summary>
     /// <param name="inbox">Ids of these events to record as processed in the same transaction, each only if accepted.</param>
     /// <exception cref="SlaNotFoundException">The ticket has no SLA.</exception>
-    public async Task<(ImmutableArray<AppliedEvent> Events, SlaChange Change)> ApplyAllAsync(
+    internal async Task<(ImmutableArray<AppliedEvent> Events, SlaChange Change)> ApplyAllAsync(
         TicketKey ticket, IReadOnlyList<TicketEvent> events, IReadOnlyDictionary<string, string?>? inbox = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
