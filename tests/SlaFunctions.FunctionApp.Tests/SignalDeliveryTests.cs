@@ -8,7 +8,7 @@ using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Instances;
 using SlaFunctions.Durable.Orchestrations;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests;
 

@@ -1,7 +1,7 @@
 using NodaTime;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Polling;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.Postgres.Tests;
 

@@ -3,7 +3,7 @@ using NodaTime;
 using Npgsql;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Postgres.Events;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.Postgres.Tests;
 

@@ -1,15 +1,15 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NodaTime;
-using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Calendars;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Polling;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests;
 

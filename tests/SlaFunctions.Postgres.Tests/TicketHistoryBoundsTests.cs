@@ -4,7 +4,7 @@ using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 using Xunit.Abstractions;
 
 namespace SlaFunctions.Postgres.Tests;

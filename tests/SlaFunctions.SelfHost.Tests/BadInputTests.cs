@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using NodaTime;
-using SlaFunctions.Core.Tests.Simulation;
-using SlaFunctions.Core.Tests.Support;
-using SlaFunctions.Postgres.Tests.Support;
-using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
+using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests;
 
@@ -101,9 +101,9 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
         ]);
         cases.Add(new("events: more than 500", "POST /api/tenants/{A}/events", Key.Own, "[" + string.Join(",", Enumerable.Repeat("{}", 501)) + "]", 400, "$"));
 
-        foreach (var (name, edit, path) in ScenarioValidationTests.Cases().Select(row => ((string)row[0], (string)row[1], (string)row[2])))
+        foreach (var (name, edit, path) in BadScenarios.Cases().Select(row => ((string)row[0], (string)row[1], (string)row[2])))
         {
-            cases.Add(new($"simulate: {name}", "POST /api/simulate", Key.None, ScenarioValidationTests.Edit(Scenario, edit), 400, path));
+            cases.Add(new($"simulate: {name}", "POST /api/simulate", Key.None, BadScenarios.Edit(Scenario, edit), 400, path));
         }
 
         cases.AddRange(
@@ -170,7 +170,7 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
     {
         foreach (var (edit, field) in edits)
         {
-            var body = edit.StartsWith('=') ? edit[1..] : ScenarioValidationTests.Edit(valid, edit);
+            var body = edit.StartsWith('=') ? edit[1..] : BadScenarios.Edit(valid, edit);
             cases.Add(new($"{route}: {edit}", route, Key.Own, body, 400, field == root ? "$" : field));
         }
     }

@@ -1,5 +1,5 @@
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.SelfHost.Cli;
+using SlaFunctions.Testing.Files;
 
 namespace SlaFunctions.SelfHost.Tests;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Tenants;
-using SlaFunctions.Postgres.Tests.Support;
-using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
+using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests;
 

@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Tickets;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.SelfHost;
 using static SlaFunctions.SelfHost.Tests.Support.Events;
 
 namespace SlaFunctions.SelfHost.Tests;

@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using SlaFunctions.Postgres.Events;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.SelfHost;
 using static SlaFunctions.SelfHost.Tests.Support.Events;
 
 namespace SlaFunctions.SelfHost.Tests;

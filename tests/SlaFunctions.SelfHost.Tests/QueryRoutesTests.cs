@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using NodaTime;
-using SlaFunctions.Core.Tests.Support;
-using SlaFunctions.Postgres.Tests.Support;
-using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
+using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests;
 

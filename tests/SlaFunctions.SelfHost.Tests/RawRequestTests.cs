@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.SelfHost.Hosting;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.SelfHost.Tests;
 

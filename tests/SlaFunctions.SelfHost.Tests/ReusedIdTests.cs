@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NodaTime;
-using SlaFunctions.Postgres.Tests.Support;
-using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.SelfHost;
 using static SlaFunctions.SelfHost.Tests.Support.Events;
 
 namespace SlaFunctions.SelfHost.Tests;

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using NodaTime;
-using SlaFunctions.Core.Tests.Support;
-using SlaFunctions.Postgres.Tests.Support;
-using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests;
 

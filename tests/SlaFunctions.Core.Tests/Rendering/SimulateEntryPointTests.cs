@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using SlaFunctions.Core.Api;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.SelfHost.Cli;
-using static SlaFunctions.Core.Tests.Rendering.SvgDocument;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Rendering;
+using static SlaFunctions.Testing.Rendering.SvgDocument;
 
 namespace SlaFunctions.Core.Tests.Rendering;
 

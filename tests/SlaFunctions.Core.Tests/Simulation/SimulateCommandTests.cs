@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.SelfHost.Cli;
+using SlaFunctions.Testing.Files;
 
 namespace SlaFunctions.Core.Tests.Simulation;
 

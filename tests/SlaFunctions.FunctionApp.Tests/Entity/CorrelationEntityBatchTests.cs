@@ -5,13 +5,12 @@ using NodaTime;
 using NodaTime.Testing;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Events;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
-
+using SlaFunctions.Testing.Events;
 using P = Microsoft.DurableTask.Protobuf;
 
 namespace SlaFunctions.FunctionApp.Tests.Entity;

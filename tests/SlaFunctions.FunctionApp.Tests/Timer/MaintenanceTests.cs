@@ -21,8 +21,8 @@ using SlaFunctions.FunctionApp.Triggers;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Tenants;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Timer;
 

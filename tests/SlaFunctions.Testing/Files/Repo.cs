@@ -1,4 +1,4 @@
-namespace SlaFunctions.Core.Tests.Support;
+namespace SlaFunctions.Testing.Files;
 
 /// <summary>Files of the repository, found from the test's output folder.</summary>
 public static class Repo

@@ -1,7 +1,9 @@
 using Npgsql;
+using SlaFunctions.Postgres;
 using SlaFunctions.Postgres.Migrations;
+using Xunit;
 
-namespace SlaFunctions.Postgres.Tests.Support;
+namespace SlaFunctions.Testing.Postgres;
 
 /// <summary>A migrated database of its own for each test class (xunit class fixture).</summary>
 public sealed class DatabaseFixture : IAsyncLifetime

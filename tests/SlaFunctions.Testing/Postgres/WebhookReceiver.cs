@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SlaFunctions.Postgres.Tests.Support;
+namespace SlaFunctions.Testing.Postgres;
 
 /// <summary>
 /// A real HTTP endpoint on loopback that records what it receives, fails the first N requests, and answers each

@@ -1,3 +1,5 @@
+extern alias SelfHostApp;
+
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -12,9 +14,9 @@ using NodaTime;
 using NodaTime.Testing;
 using SlaFunctions.Postgres.Polling;
 using SlaFunctions.Postgres.Tenants;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
-namespace SlaFunctions.SelfHost.Tests.Support;
+namespace SlaFunctions.Testing.SelfHost;
 
 /// <summary>
 /// The self-hosted service in memory (WebApplicationFactory) on a test database, with a clock the test moves
@@ -22,13 +24,13 @@ namespace SlaFunctions.SelfHost.Tests.Support;
 /// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
-    private readonly WebApplicationFactory<Program> factory;
+    private readonly WebApplicationFactory<SelfHostApp::Program> factory;
 
     private ServiceHost(DatabaseFixture database, Instant now, IReadOnlyDictionary<string, string>? settings, bool workers)
     {
         Database = database;
         Clock = new FakeClock(now);
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        factory = new WebApplicationFactory<SelfHostApp::Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Sla:Database:ConnectionString", database.ConnectionString);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace SlaFunctions.Postgres.Tests.Support;
+namespace SlaFunctions.Testing.Postgres;
 
 /// <summary>
 /// The PostgreSQL server the tests use: the one <c>scripts/test</c> started (SLA_TEST_POSTGRES), or a

@@ -7,7 +7,7 @@ using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
 
-namespace SlaFunctions.Core.Tests.Support;
+namespace SlaFunctions.Testing.Samples;
 
 /// <summary>Builds a policy and a ticket's events in the calendar's local time, then simulates them.</summary>
 public sealed class TicketScenario(BusinessCalendar calendar)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 
-namespace SlaFunctions.Core.Tests.Rendering;
+namespace SlaFunctions.Testing.Rendering;
 
 /// <summary>A rendered picture parsed as XML (which fails on anything not well-formed), with its elements by class.</summary>
 public sealed class SvgDocument

@@ -1,7 +1,7 @@
 using NodaTime;
 using SlaFunctions.Core.Calendars;
 
-namespace SlaFunctions.Core.Tests.Support;
+namespace SlaFunctions.Testing.Samples;
 
 public static class Calendars
 {

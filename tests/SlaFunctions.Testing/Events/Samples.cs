@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodaTime;
 using SlaFunctions.Core.Events;
-using SlaFunctions.Core.Tests.Support;
+using SlaFunctions.Testing.Samples;
 
-namespace SlaFunctions.Core.Tests.Events;
+namespace SlaFunctions.Testing.Events;
 
 /// <summary>Envelopes as ticket systems send them, and a way to break them one field at a time.</summary>
 public static class Samples
@@ -36,7 +36,7 @@ public static class Samples
         }
         """;
 
-    public static Instant At(string text) => Support.At.Utc(text);
+    public static Instant At(string text) => Testing.Samples.At.Utc(text);
 
     public static EventEnvelope Envelope(string eventType, string payload, string? correlationKey = null, string eventId = "evt-1", string tenantId = "acme", string at = "2026-03-09T14:00:00Z") =>
         new(eventId, eventType, tenantId, At(at), Payload(payload), correlationKey);

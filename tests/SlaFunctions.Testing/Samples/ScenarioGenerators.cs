@@ -6,7 +6,7 @@ using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
 
-namespace SlaFunctions.Core.Tests.Support;
+namespace SlaFunctions.Testing.Samples;
 
 /// <summary>
 /// Random scenarios on whole minutes, with targets that are multiples of 20 minutes and percents that

@@ -1,7 +1,7 @@
 using NodaTime;
 using NodaTime.Text;
 
-namespace SlaFunctions.Core.Tests.Support;
+namespace SlaFunctions.Testing.Samples;
 
 /// <summary>Instants and local times written the way the SPEC writes them.</summary>
 public static class At

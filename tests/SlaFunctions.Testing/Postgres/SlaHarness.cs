@@ -10,7 +10,7 @@ using SlaFunctions.Postgres.Polling;
 using SlaFunctions.Postgres.Tenants;
 using SlaFunctions.Postgres.Tickets;
 
-namespace SlaFunctions.Postgres.Tests.Support;
+namespace SlaFunctions.Testing.Postgres;
 
 /// <summary>The PostgreSQL layer over one test database, on a clock the test moves.</summary>
 public sealed class SlaHarness

@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using NodaTime;
 using SlaFunctions.Core.Calendars;
 
-namespace SlaFunctions.Core.Tests.Support;
+namespace SlaFunctions.Testing.Samples;
 
 /// <summary>Random calendars and instants around the daylight-saving transitions of real zones.</summary>
 public static class Generators
@@ -30,7 +30,7 @@ public static class Generators
         let anchorDate = anchor.InZone(DateTimeZoneProviders.Tzdb[zone]).Date
         select new BusinessCalendar(
             DateTimeZoneProviders.Tzdb[zone],
-            hours.Count == 0 ? [Support.Calendars.Interval(IsoDayOfWeek.Monday, "09:00", "17:00")] : hours,
+            hours.Count == 0 ? [Samples.Calendars.Interval(IsoDayOfWeek.Monday, "09:00", "17:00")] : hours,
             oneOff.Select(d => new Holiday(anchorDate.PlusDays(d)))
                 .Concat(recurring.Select(d => new Holiday(anchorDate.PlusDays(d).PlusYears(-3), Recurring: true))),
             is24x7);

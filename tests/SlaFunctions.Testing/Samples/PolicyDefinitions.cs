@@ -1,7 +1,7 @@
 using SlaFunctions.Core.Calendars;
 using SlaFunctions.Core.Policies;
 
-namespace SlaFunctions.Core.Tests.Workflow;
+namespace SlaFunctions.Testing.Samples;
 
 /// <summary>A policy as the stored definition (SPEC §3 JSON) that the orchestration input carries.</summary>
 public static class PolicyDefinitions

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SlaFunctions.Postgres.Tests.Support;
+namespace SlaFunctions.Testing.Postgres;
 
 /// <summary>
 /// A PostgreSQL cluster of one test's own, started like <see cref="PostgresServer"/> does, that the test may stop,
