@@ -3,15 +3,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using NodaTime;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
-using SlaFunctions.Durable.Signals;
 using SlaFunctions.Durable.Instances;
 using SlaFunctions.Durable.Orchestrations;
+using SlaFunctions.Durable.Signals;
 using SlaFunctions.Durable.Tickets;
 using SlaFunctions.FunctionApp.Hosting;
 using SlaFunctions.Postgres.Durable;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.FunctionApp.Tests;
 

@@ -2,12 +2,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
 using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SlaFunctions.Core.Tests.Support;
+using SlaFunctions.Testing.Files;
 
 namespace SlaFunctions.Postgres.Tests;
 

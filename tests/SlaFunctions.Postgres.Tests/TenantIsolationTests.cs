@@ -1,12 +1,12 @@
 using System.Reflection;
 using NodaTime;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Tenants;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests;
 

@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
 using SlaFunctions.Core.Api;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests;
 

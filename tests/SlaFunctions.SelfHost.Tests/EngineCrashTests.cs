@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using NodaTime;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.SelfHost.Tests;
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using NodaTime;
 using NodaTime.Text;
-using SlaFunctions.Core.Tests.Support;
-using SlaFunctions.Postgres.Tests.Support;
-using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests;
 

@@ -1,7 +1,7 @@
 using NodaTime;
 using SlaFunctions.Core.Calendars;
-using SlaFunctions.Core.Tests.Support;
-using static SlaFunctions.Core.Tests.Support.Calendars;
+using SlaFunctions.Testing.Samples;
+using static SlaFunctions.Testing.Samples.Calendars;
 
 namespace SlaFunctions.Core.Tests.Calendars;
 

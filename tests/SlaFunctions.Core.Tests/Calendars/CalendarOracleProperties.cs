@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using NodaTime;
 using SlaFunctions.Core.Calendars;
 using SlaFunctions.Core.Tests.Oracle;
-using SlaFunctions.Core.Tests.Support;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Calendars;
 

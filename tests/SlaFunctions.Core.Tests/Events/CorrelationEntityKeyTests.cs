@@ -1,5 +1,5 @@
 using SlaFunctions.Core.Events;
-using static SlaFunctions.Core.Tests.Events.Samples;
+using static SlaFunctions.Testing.Events.Samples;
 
 namespace SlaFunctions.Core.Tests.Events;
 

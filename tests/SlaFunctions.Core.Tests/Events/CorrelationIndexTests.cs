@@ -3,7 +3,7 @@ using NodaTime;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
-using static SlaFunctions.Core.Tests.Events.Samples;
+using static SlaFunctions.Testing.Events.Samples;
 
 namespace SlaFunctions.Core.Tests.Events;
 

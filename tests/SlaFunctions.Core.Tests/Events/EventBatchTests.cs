@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Validation;
-using static SlaFunctions.Core.Tests.Events.Samples;
+using static SlaFunctions.Testing.Events.Samples;
 
 namespace SlaFunctions.Core.Tests.Events;
 

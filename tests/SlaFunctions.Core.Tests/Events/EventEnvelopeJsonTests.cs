@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
-using static SlaFunctions.Core.Tests.Events.Samples;
+using static SlaFunctions.Testing.Events.Samples;
 
 namespace SlaFunctions.Core.Tests.Events;
 

@@ -1,7 +1,7 @@
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
-using static SlaFunctions.Core.Tests.Events.Samples;
+using static SlaFunctions.Testing.Events.Samples;
 
 namespace SlaFunctions.Core.Tests.Events;
 

@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using SlaFunctions.Core.Calendars;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
-using SlaFunctions.Core.Tests.Support;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Policies;
 

@@ -1,7 +1,8 @@
 using NodaTime;
 using SlaFunctions.Core.Rendering;
 using SlaFunctions.Core.Simulation;
-using static SlaFunctions.Core.Tests.Rendering.SvgDocument;
+using SlaFunctions.Testing.Rendering;
+using static SlaFunctions.Testing.Rendering.SvgDocument;
 
 namespace SlaFunctions.Core.Tests.Rendering;
 
@@ -42,7 +43,7 @@ public class DstTimelineTests
     [Fact]
     public void The_spring_forward_weekend_of_a_weekday_calendar_is_compressed_with_the_other_closed_time()
     {
-        var json = File.ReadAllText(Support.Repo.Path("samples/weekday-ticket.json"));
+        var json = File.ReadAllText(Testing.Files.Repo.Path("samples/weekday-ticket.json"));
         var scenario = ScenarioJson.Read(json);
         var status = ScenarioRunner.Run(scenario);
         var svg = new SvgDocument(TimelineSvg.Render(status, scenario.Policy));

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NodaTime;
-using SlaFunctions.Core.Tests.Support;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Rendering;
 

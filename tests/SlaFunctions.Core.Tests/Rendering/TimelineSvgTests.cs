@@ -4,9 +4,10 @@ using NodaTime;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Rendering;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
-using static SlaFunctions.Core.Tests.Rendering.SvgDocument;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Rendering;
+using static SlaFunctions.Testing.Rendering.SvgDocument;
 
 namespace SlaFunctions.Core.Tests.Rendering;
 

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Validation;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Simulation;
 

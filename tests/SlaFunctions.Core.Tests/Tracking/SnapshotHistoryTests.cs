@@ -1,7 +1,7 @@
 using NodaTime;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Tracking;
 

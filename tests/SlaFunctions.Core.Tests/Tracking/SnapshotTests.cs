@@ -2,8 +2,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Tracking;
 

@@ -4,8 +4,8 @@ using NodaTime;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tests.Oracle;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Tracking;
 

@@ -1,7 +1,7 @@
 using NodaTime;
 using SlaFunctions.Core.Policies;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Testing.Samples;
 using static SlaFunctions.Core.Policies.SlaPhase;
 
 namespace SlaFunctions.Core.Tests.Tracking;

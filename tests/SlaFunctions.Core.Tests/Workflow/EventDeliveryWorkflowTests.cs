@@ -1,10 +1,10 @@
 using NodaTime;
 using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tests.Workflow.Replay;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Workflow;
 

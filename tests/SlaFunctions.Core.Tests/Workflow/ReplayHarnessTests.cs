@@ -1,8 +1,8 @@
 using NodaTime;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tests.Workflow.Replay;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Workflow;
 

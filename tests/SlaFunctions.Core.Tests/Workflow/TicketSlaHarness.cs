@@ -1,11 +1,12 @@
-using NodaTime;
 using System.Collections.Immutable;
+using NodaTime;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tests.Workflow.Replay;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Workflow;
 

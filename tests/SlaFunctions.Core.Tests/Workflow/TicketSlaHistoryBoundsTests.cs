@@ -6,10 +6,10 @@ using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Rendering;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tests.Workflow.Replay;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Testing.Samples;
 using Xunit.Abstractions;
 
 namespace SlaFunctions.Core.Tests.Workflow;

@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Workflow;
 

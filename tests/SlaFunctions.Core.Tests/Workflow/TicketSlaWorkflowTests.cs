@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tests.Workflow.Replay;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
+using SlaFunctions.Testing.Samples;
 using static SlaFunctions.Core.Policies.SlaPhase;
 
 namespace SlaFunctions.Core.Tests.Workflow;

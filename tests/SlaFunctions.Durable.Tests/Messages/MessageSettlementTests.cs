@@ -1,9 +1,9 @@
-using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Events;
 using SlaFunctions.Durable.Messages;
 using SlaFunctions.Durable.Notifications;
+using SlaFunctions.Testing.Events;
 
 namespace SlaFunctions.Durable.Tests.Messages;
 

@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Events;
-using SlaFunctions.Core.Tests.Support;
-using SlaFunctions.Core.Tests.Workflow;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Durable.Instances;
 using SlaFunctions.Durable.Orchestrations;
+using SlaFunctions.Testing.Events;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Durable.Tests.Orchestrations;
 

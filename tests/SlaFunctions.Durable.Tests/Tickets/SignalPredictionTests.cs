@@ -1,9 +1,9 @@
 using NodaTime;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Durable.Tickets;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Durable.Tests.Tickets;
 

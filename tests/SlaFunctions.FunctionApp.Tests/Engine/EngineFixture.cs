@@ -13,9 +13,9 @@ using SlaFunctions.Durable;
 using SlaFunctions.Durable.Instances;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Durable;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
 using SlaFunctions.Testing.Engine;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 

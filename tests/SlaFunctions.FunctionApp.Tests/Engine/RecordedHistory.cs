@@ -3,7 +3,7 @@ using DurableTask.Core;
 using DurableTask.Core.History;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using SlaFunctions.Core.Tests.Support;
+using SlaFunctions.Testing.Files;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 

@@ -8,13 +8,13 @@ using Moq;
 using NodaTime;
 using NodaTime.Testing;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.FunctionApp.Triggers;
 using SlaFunctions.Postgres.Tenants;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
-using SlaFunctions.SelfHost.Tests.Support;
+using SlaFunctions.Testing.Files;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.FunctionApp.Tests.Http;
 

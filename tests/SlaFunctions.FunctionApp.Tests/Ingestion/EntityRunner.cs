@@ -7,7 +7,7 @@ using Moq;
 using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Correlation;
-using SlaFunctions.FunctionApp.Tests.Entity;
+using SlaFunctions.FunctionApp.Tests.Correlation;
 
 namespace SlaFunctions.FunctionApp.Tests.Ingestion;
 

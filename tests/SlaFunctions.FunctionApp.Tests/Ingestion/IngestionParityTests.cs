@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using NodaTime;
 using NodaTime.Testing;
+using Npgsql;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
@@ -12,7 +12,7 @@ using SlaFunctions.Durable.Correlation;
 using SlaFunctions.FunctionApp.Tests.Engine;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Events;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Ingestion;
 

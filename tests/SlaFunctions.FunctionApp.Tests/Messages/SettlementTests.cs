@@ -19,8 +19,8 @@ using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.FunctionApp.Triggers;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Tenants;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Messages;
 

@@ -4,13 +4,13 @@ using NodaTime;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Events;
-using SlaFunctions.Postgres.Tests.Support;
 using SlaFunctions.Postgres.Tickets;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests.Durable;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 using SlaFunctions.Postgres.Durable;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.Postgres.Tests.Durable;
 

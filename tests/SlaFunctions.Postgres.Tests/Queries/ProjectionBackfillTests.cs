@@ -2,7 +2,7 @@ using NodaTime;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Queries;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.Postgres.Tests.Queries;
 

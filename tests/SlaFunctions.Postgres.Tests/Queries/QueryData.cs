@@ -3,10 +3,10 @@ using NodaTime;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
-using SlaFunctions.Core.Tests.Support;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Queries;
-using SlaFunctions.Postgres.Tests.Support;
+using SlaFunctions.Testing.Postgres;
+using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests.Queries;
 
