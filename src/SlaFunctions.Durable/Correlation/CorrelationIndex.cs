@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using NodaTime;
+using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Ingestion;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 
-namespace SlaFunctions.Core.Events;
+namespace SlaFunctions.Durable.Correlation;
 
 /// <summary>An event waiting for an SLA to start on its correlation key, until <see cref="ExpiresAt"/>.</summary>
 public sealed record ParkedEvent(

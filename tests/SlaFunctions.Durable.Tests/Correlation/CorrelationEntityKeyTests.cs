@@ -1,7 +1,8 @@
+using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Core.Events;
 using static SlaFunctions.Testing.Events.Samples;
 
-namespace SlaFunctions.Core.Tests.Events;
+namespace SlaFunctions.Durable.Tests.Correlation;
 
 public class CorrelationEntityKeyTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SlaFunctions.Core.Events;
+namespace SlaFunctions.Durable.Correlation;
 
 /// <summary>
 /// The key of the durable entity that holds a correlation key's <see cref="CorrelationIndex"/>. Durable

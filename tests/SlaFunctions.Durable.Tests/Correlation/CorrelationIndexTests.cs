@@ -1,11 +1,12 @@
 using System.Text.Json;
 using NodaTime;
+using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using static SlaFunctions.Testing.Events.Samples;
 
-namespace SlaFunctions.Core.Tests.Events;
+namespace SlaFunctions.Durable.Tests.Correlation;
 
 public class CorrelationIndexTests
 {

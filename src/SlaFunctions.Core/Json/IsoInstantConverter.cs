@@ -3,14 +3,14 @@ using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
 
-namespace SlaFunctions.Core.Events;
+namespace SlaFunctions.Core.Json;
 
 /// <summary>
 /// Instants as ISO-8601 text whatever the serializer options: Durable entity state is written by the
 /// worker's serializer, which need not know NodaTime, and an unconfigured serializer would silently
 /// store an <see cref="Instant"/> as an empty object.
 /// </summary>
-internal sealed class IsoInstantConverter : JsonConverter<Instant>
+public sealed class IsoInstantConverter : JsonConverter<Instant>
 {
     public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
