@@ -7,23 +7,37 @@ using SlaFunctions.Bench.Calendar;
 
 namespace SlaFunctions.Bench;
 
-/// <summary><c>scripts/bench calendar</c>: the calendar against the minute walk, in the same run; the last line is the speedup.</summary>
+/// <summary><c>scripts/bench calendar</c>: the calendar against the minute walk, in the same run; the last line is the
+/// speedup.</summary>
 public static class CalendarBench
 {
     public static int Run(string[] args)
     {
         new CalendarBenchmarks().Verify();
-        Console.WriteLine($"identical results on all {CalendarBenchmarks.Created.Length} tickets: due instants and business time used");
+        Console.WriteLine(
+            $"identical results on all {CalendarBenchmarks.Created.Length} tickets: due instants and business time used"
+        );
 
-        var config = ManualConfig.Create(DefaultConfig.Instance)
+        var config = ManualConfig
+            .Create(DefaultConfig.Instance)
             .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(args.Contains("--quick") ? 5 : 15))
             .WithOptions(ConfigOptions.JoinSummary)
             .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);
         var summary = BenchmarkRunner.Run<CalendarBenchmarks>(config);
 
-        var dueSpeedup = Ratio(summary, nameof(CalendarBenchmarks.DueByMinuteWalk), nameof(CalendarBenchmarks.DueByCalendar));
-        var usedSpeedup = Ratio(summary, nameof(CalendarBenchmarks.UsedByMinuteWalk), nameof(CalendarBenchmarks.UsedByCalendar));
-        Console.WriteLine($"due instant: {Format(dueSpeedup)}x faster; business time used: {Format(usedSpeedup)}x faster");
+        var dueSpeedup = Ratio(
+            summary,
+            nameof(CalendarBenchmarks.DueByMinuteWalk),
+            nameof(CalendarBenchmarks.DueByCalendar)
+        );
+        var usedSpeedup = Ratio(
+            summary,
+            nameof(CalendarBenchmarks.UsedByMinuteWalk),
+            nameof(CalendarBenchmarks.UsedByCalendar)
+        );
+        Console.WriteLine(
+            $"due instant: {Format(dueSpeedup)}x faster; business time used: {Format(usedSpeedup)}x faster"
+        );
         Console.WriteLine($"calendar speedup: {Format(Math.Min(dueSpeedup, usedSpeedup))}×");
         return 0;
     }

@@ -32,13 +32,21 @@ public static class SimulateBench
 
                 var median = times.Order().ElementAt(times.Count / 2);
                 (lastMs, lastPerEvent) = (median, median * 1000 / (count + 1));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{kind,-12} {count + 1,6} events: median {median,8:F1} ms of {rounds} runs, {lastPerEvent,6:F1} µs per event"));
+                Console.WriteLine(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{kind, -12} {count + 1, 6} events: median {median, 8:F1} ms of {rounds} runs, {lastPerEvent, 6:F1} µs per event"
+                    )
+                );
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"simulate: {ScenarioLimits.MaxEvents:N0} events in {lastMs:F0} ms ({lastPerEvent:F0} µs per event)"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"simulate: {ScenarioLimits.MaxEvents:N0} events in {lastMs:F0} ms ({lastPerEvent:F0} µs per event)"
+            )
+        );
         return 0;
     }
 
@@ -50,9 +58,11 @@ public static class SimulateBench
         for (var i = 1; i <= count; i++)
         {
             var at = start.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            events.Append(priorities
-                ? $$""", { "at": "{{at}}", "type": "priority", "priority": "{{(i % 2 == 0 ? "P1" : "P2")}}" }"""
-                : $$""", { "at": "{{at}}", "type": "{{(i % 2 == 1 ? "pause" : "resume")}}", "reason": "vendor" }""");
+            events.Append(
+                priorities
+                    ? $$""", { "at": "{{at}}", "type": "priority", "priority": "{{(i % 2 == 0 ? "P1" : "P2")}}" }"""
+                    : $$""", { "at": "{{at}}", "type": "{{(i % 2 == 1 ? "pause" : "resume")}}", "reason": "vendor" }"""
+            );
         }
 
         return $$"""

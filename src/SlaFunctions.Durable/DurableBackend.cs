@@ -1,13 +1,13 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using NodaTime;
-using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Durable.Correlation;
-using SlaFunctions.Durable.Signals;
 using SlaFunctions.Durable.Instances;
+using SlaFunctions.Durable.Signals;
 using SlaFunctions.Durable.Tickets;
 using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Events;
@@ -34,7 +34,8 @@ public sealed class DurableBackend(
     IClock clock,
     IDeadDeliveries deliveries,
     ISlaQueries queries,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers
+)
 {
     public bool IsDurable => options.Backend == SlaBackend.Durable;
 
@@ -42,10 +43,21 @@ public sealed class DurableBackend(
         new(tenants, definitions, SlaService(client), Ingestion(client), health, clock, deliveries, queries);
 
     public ISlaService SlaService(DurableTaskClient client) =>
-        IsDurable ? new DurableSlaService(rows, store, Instances(client), clock, options, loggers.CreateLogger<DurableSlaService>()) : rows;
+        IsDurable
+            ? new DurableSlaService(
+                rows,
+                store,
+                Instances(client),
+                clock,
+                options,
+                loggers.CreateLogger<DurableSlaService>()
+            )
+            : rows;
 
     public IEventIngestion Ingestion(DurableTaskClient client) =>
-        IsDurable ? new EventIngestion(router, inbox, deadLetters, new EntityEventDelivery(client), SlaService(client)) : records;
+        IsDurable
+            ? new EventIngestion(router, inbox, deadLetters, new EntityEventDelivery(client), SlaService(client))
+            : records;
 
     public SignalDelivery Delivery(DurableTaskClient client) =>
         new(store, rows, deadLetters, options, Instances(client), loggers.CreateLogger<SignalDelivery>());

@@ -14,9 +14,13 @@ public static class SlaDurableServices
     /// The durable backend's stores, activities, message processor and maintenance, over the system of record that
     /// <c>AddSlaPostgres</c> registered. The host registers <see cref="INotificationTopic"/>.
     /// </summary>
-    /// <param name="hostFailures">What the host's SDKs' failures say of a retry (<see cref="TransientFailures"/>).</param>
+    /// <param name="hostFailures">What the host's SDKs' failures say of a retry (<see
+    /// cref="TransientFailures"/>).</param>
     public static IServiceCollection AddSlaDurable(
-        this IServiceCollection services, DurableStoreOptions storeOptions, HostFailureRule? hostFailures = null)
+        this IServiceCollection services,
+        DurableStoreOptions storeOptions,
+        HostFailureRule? hostFailures = null
+    )
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(storeOptions);

@@ -22,22 +22,34 @@ public sealed class TransientFailures(HostFailureRule? host = null) : IFailureCl
     /// <summary>The rules without a host's: the database, the network, Durable's RPC channel.</summary>
     public static TransientFailures Shared { get; } = new();
 
-    public bool IsTransient(Exception? exception) => exception switch
-    {
-        null => false,
-        _ when host?.Invoke(exception) is { } known => known,
-        NpgsqlException npgsql => DatabaseFailures.IsUnavailable(npgsql),
-        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Internal,
-        TimeoutException or IOException or SocketException or HttpRequestException or OperationCanceledException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsTransient),
-        _ => exception.InnerException is { } inner && IsTransient(inner),
-    };
+    public bool IsTransient(Exception? exception) =>
+        exception switch
+        {
+            null => false,
+            _ when host?.Invoke(exception) is { } known => known,
+            NpgsqlException npgsql => DatabaseFailures.IsUnavailable(npgsql),
+            RpcException rpc => rpc.StatusCode
+                is StatusCode.Unavailable
+                    or StatusCode.DeadlineExceeded
+                    or StatusCode.ResourceExhausted
+                    or StatusCode.Aborted
+                    or StatusCode.Internal,
+            TimeoutException or IOException or SocketException or HttpRequestException or OperationCanceledException =>
+                true,
+            AggregateException aggregate => aggregate.InnerExceptions.Count > 0
+                && aggregate.InnerExceptions.All(IsTransient),
+            _ => exception.InnerException is { } inner && IsTransient(inner),
+        };
 
-    /// <summary>The classification the HTTP API answers 503 by: the database by name, any other transient failure as a dependency.</summary>
+    /// <summary>The classification the HTTP API answers 503 by: the database by name, any other transient failure as a
+    /// dependency.</summary>
     public string? UnavailableDependency(Exception failure) =>
-        DatabaseFailures.IsUnavailable(failure) ? DatabaseFailures.Dependency : IsTransient(failure) ? "dependency" : null;
+        DatabaseFailures.IsUnavailable(failure) ? DatabaseFailures.Dependency
+        : IsTransient(failure) ? "dependency"
+        : null;
 
-    /// <summary>Durable refused a start because an instance with that id is pending or running: the start already happened.</summary>
+    /// <summary>Durable refused a start because an instance with that id is pending or running: the start already
+    /// happened.</summary>
     public static bool IsAlreadyExists(Exception exception) =>
         exception is DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException
         || exception is RpcException { StatusCode: StatusCode.AlreadyExists };

@@ -19,14 +19,18 @@ public sealed class DatabaseFailures : IFailureClassifier
 
     public string? UnavailableDependency(Exception failure) => IsUnavailable(failure) ? Dependency : null;
 
-    public static bool IsUnavailable(Exception? failure) => failure switch
-    {
-        null => false,
-        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || UnavailableStates.Contains(postgres.SqlState) || postgres.IsTransient,
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or SocketException or TimeoutException
-            || IsUnavailable(npgsql.InnerException),
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
-        _ => IsUnavailable(failure.InnerException),
-    };
+    public static bool IsUnavailable(Exception? failure) =>
+        failure switch
+        {
+            null => false,
+            PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                || UnavailableStates.Contains(postgres.SqlState)
+                || postgres.IsTransient,
+            NpgsqlException npgsql => npgsql.IsTransient
+                || npgsql.InnerException is IOException or SocketException or TimeoutException
+                || IsUnavailable(npgsql.InnerException),
+            AggregateException aggregate => aggregate.InnerExceptions.Count > 0
+                && aggregate.InnerExceptions.All(IsUnavailable),
+            _ => IsUnavailable(failure.InnerException),
+        };
 }

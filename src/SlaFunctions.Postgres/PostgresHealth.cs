@@ -11,8 +11,11 @@ internal sealed class PostgresHealth(NpgsqlDataSource dataSource) : IHealthProbe
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var migrated = await Sql.ScalarAsync<bool>(connection,
-                "select to_regclass('public.schema_migrations') is not null and exists (select 1 from schema_migrations)", cancellationToken);
+            var migrated = await Sql.ScalarAsync<bool>(
+                connection,
+                "select to_regclass('public.schema_migrations') is not null and exists (select 1 from schema_migrations)",
+                cancellationToken
+            );
             return migrated ? null : "the database has not been migrated (run: slafunctions migrate)";
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)

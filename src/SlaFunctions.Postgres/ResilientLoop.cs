@@ -48,8 +48,12 @@ internal sealed class ResilientLoop(string name, NpgsqlDataSource dataSource, IL
     {
         if (outageSince is { } since)
         {
-            logger.LogWarning("{Loop}: the database is back after {Outage:c} ({Failures} failed attempts); resuming",
-                name, DateTimeOffset.UtcNow - since, failures);
+            logger.LogWarning(
+                "{Loop}: the database is back after {Outage:c} ({Failures} failed attempts); resuming",
+                name,
+                DateTimeOffset.UtcNow - since,
+                failures
+            );
         }
 
         outageSince = null;
@@ -71,8 +75,12 @@ internal sealed class ResilientLoop(string name, NpgsqlDataSource dataSource, IL
             // The pool's idle connections died with the server's sessions: drop them, so the rounds after the outage
             // (and the API's requests) open new ones instead of failing once more on each dead one.
             dataSource.Clear();
-            logger.LogError("{Loop}: the database is unavailable ({Error}); retrying with backoff up to {MaxBackoff:c} until it is back",
-                name, failure.Message, MaxBackoff);
+            logger.LogError(
+                "{Loop}: the database is unavailable ({Error}); retrying with backoff up to {MaxBackoff:c} until it is back",
+                name,
+                failure.Message,
+                MaxBackoff
+            );
         }
 
         var backoff = FirstBackoff * Math.Pow(2, Math.Min(failures - 1, 16));

@@ -34,7 +34,11 @@ public static class SlaDatabase
     }
 
     private static bool NamesPoolMaximum(string connectionString) =>
-        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+        new DbConnectionStringBuilder { ConnectionString = connectionString }
+            .Keys.Cast<string>()
             .Select(k => k.Replace(" ", "", StringComparison.Ordinal))
-            .Any(k => k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
+            .Any(k =>
+                k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase)
+                || k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
+            );
 }

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
-using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Events;
@@ -22,8 +22,13 @@ namespace SlaFunctions.Postgres;
 public static class SlaPostgresServices
 {
     public static IServiceCollection AddSlaPostgres(
-        this IServiceCollection services, Func<IServiceProvider, NpgsqlDataSource> dataSource, IClock clock,
-        EventSettings events, PollingOptions polling, DispatchOptions dispatch)
+        this IServiceCollection services,
+        Func<IServiceProvider, NpgsqlDataSource> dataSource,
+        IClock clock,
+        EventSettings events,
+        PollingOptions polling,
+        DispatchOptions dispatch
+    )
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(clock);

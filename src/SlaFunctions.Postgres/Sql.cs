@@ -2,7 +2,8 @@ using Npgsql;
 
 namespace SlaFunctions.Postgres;
 
-/// <summary>Small helpers for parameterised commands: positional parameters ($1, $2 …), never string-built SQL.</summary>
+/// <summary>Small helpers for parameterised commands: positional parameters ($1, $2 …), never string-built
+/// SQL.</summary>
 internal static class Sql
 {
     public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters)
@@ -27,13 +28,23 @@ internal static class Sql
         return command;
     }
 
-    public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    public static async Task<int> ExecuteAsync(
+        NpgsqlConnection connection,
+        string sql,
+        CancellationToken cancellationToken,
+        params object?[] parameters
+    )
     {
         await using var command = Command(connection, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    public static async Task<T?> ScalarAsync<T>(
+        NpgsqlConnection connection,
+        string sql,
+        CancellationToken cancellationToken,
+        params object?[] parameters
+    )
     {
         await using var command = Command(connection, sql, parameters);
         var value = await command.ExecuteScalarAsync(cancellationToken);

@@ -40,20 +40,28 @@ public sealed class Backend
 
     public DurableSlaService Service => new(Sla.Service, Store, Instances, Sla.Clock, Sla.Options, NullLogger.Instance);
 
-    public SignalDelivery Delivery => new(Store, Sla.Service, Sla.DeadLetters(), Sla.Options, Instances, NullLogger.Instance);
+    public SignalDelivery Delivery =>
+        new(Store, Sla.Service, Sla.DeadLetters(), Sla.Options, Instances, NullLogger.Instance);
 
     public static async Task<Backend> CreateAsync(DatabaseFixture database)
     {
-        var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Backend = SlaBackend.Durable, Sinks = [FunctionAppSettings.ServiceBusSink] });
+        var sla = new SlaHarness(
+            database.DataSource,
+            Monday9,
+            new SlaStoreOptions { Backend = SlaBackend.Durable, Sinks = [FunctionAppSettings.ServiceBusSink] }
+        );
         return new Backend(sla, await sla.NewTenantAsync());
     }
 
     public TicketKey Ticket(string id) => new(Tenant, id);
 
     public void InstanceIs(TicketKey ticket, OrchestrationRuntimeStatus? status) =>
-        Client.Setup(c => c.GetInstanceAsync(SlaInstanceId.For(ticket), false, It.IsAny<CancellationToken>()))
+        Client
+            .Setup(c => c.GetInstanceAsync(SlaInstanceId.For(ticket), false, It.IsAny<CancellationToken>()))
             .ReturnsAsync(Metadata(ticket, status));
 
     public static OrchestrationMetadata? Metadata(TicketKey ticket, OrchestrationRuntimeStatus? status) =>
-        status is { } s ? new OrchestrationMetadata(SlaOrchestrations.TicketSla, SlaInstanceId.For(ticket)) { RuntimeStatus = s } : null;
+        status is { } s
+            ? new OrchestrationMetadata(SlaOrchestrations.TicketSla, SlaInstanceId.For(ticket)) { RuntimeStatus = s }
+            : null;
 }

@@ -11,17 +11,18 @@ namespace SlaFunctions.FunctionApp.Tests;
 
 public class TransientFailuresTests
 {
-    public static TheoryData<Exception, bool> Failures => new()
-    {
-        { new NpgsqlException("refused", new IOException("refused")), true },
-        { new TimeoutException(), true },
-        { new RpcException(new Status(StatusCode.Unavailable, "host restarting")), true },
-        { new RpcException(new Status(StatusCode.FailedPrecondition, "not running")), false },
-        { new ServiceBusException("busy", ServiceBusFailureReason.ServiceBusy), true },
-        { new ServiceBusException("gone", ServiceBusFailureReason.MessagingEntityNotFound), false },
-        { new InvalidOperationException("a bug"), false },
-        { new InvalidOperationException("wrapped", new TimeoutException()), true },
-    };
+    public static TheoryData<Exception, bool> Failures =>
+        new()
+        {
+            { new NpgsqlException("refused", new IOException("refused")), true },
+            { new TimeoutException(), true },
+            { new RpcException(new Status(StatusCode.Unavailable, "host restarting")), true },
+            { new RpcException(new Status(StatusCode.FailedPrecondition, "not running")), false },
+            { new ServiceBusException("busy", ServiceBusFailureReason.ServiceBusy), true },
+            { new ServiceBusException("gone", ServiceBusFailureReason.MessagingEntityNotFound), false },
+            { new InvalidOperationException("a bug"), false },
+            { new InvalidOperationException("wrapped", new TimeoutException()), true },
+        };
 
     [Theory]
     [MemberData(nameof(Failures))]
@@ -31,8 +32,14 @@ public class TransientFailuresTests
     [Fact]
     public void The_api_answers_an_unavailable_database_as_the_self_host_does_and_other_dependencies_by_kind()
     {
-        var database = ApiFailures.Unavailable(new NpgsqlException("refused", new IOException("refused")), AzureFailures.Classifier)!;
-        var durable = ApiFailures.Unavailable(new RpcException(new Status(StatusCode.Unavailable, "host restarting")), AzureFailures.Classifier)!;
+        var database = ApiFailures.Unavailable(
+            new NpgsqlException("refused", new IOException("refused")),
+            AzureFailures.Classifier
+        )!;
+        var durable = ApiFailures.Unavailable(
+            new RpcException(new Status(StatusCode.Unavailable, "host restarting")),
+            AzureFailures.Classifier
+        )!;
 
         Assert.Equal((503, "5"), (database.Status, database.Headers["Retry-After"]));
         Assert.Contains(Problem.TypeBase + "database-unavailable", database.Body, StringComparison.Ordinal);
@@ -44,7 +51,9 @@ public class TransientFailuresTests
     public void Already_exists_is_recognised_in_both_forms()
     {
         Assert.True(TransientFailures.IsAlreadyExists(new OrchestrationAlreadyExistsException("exists")));
-        Assert.True(TransientFailures.IsAlreadyExists(new RpcException(new Status(StatusCode.AlreadyExists, "exists"))));
+        Assert.True(
+            TransientFailures.IsAlreadyExists(new RpcException(new Status(StatusCode.AlreadyExists, "exists")))
+        );
         Assert.False(TransientFailures.IsAlreadyExists(new RpcException(new Status(StatusCode.Unavailable, "down"))));
     }
 

@@ -42,6 +42,7 @@ public static class AppSettings
     {
         Assert.NotNull(name);
         Assert.False(settings.ContainsKey(name), $"app setting {name} is set twice");
-        settings[name] = value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString() ?? "";
+        settings[name] =
+            value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString() ?? "";
     }
 }

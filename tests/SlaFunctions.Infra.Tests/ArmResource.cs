@@ -23,11 +23,15 @@ public sealed partial record ArmResource(JsonObject Node, JsonObject Template)
     /// that variable in the declaring template, so literals kept in variables become visible.
     /// </summary>
     public string ResolveVariables(string expression) =>
-        VariableReference().Replace(expression, match =>
-            Template["variables"]?[match.Groups[1].Value] is JsonValue value
-            && value.TryGetValue<string>(out var text)
-                ? $"'{text}'"
-                : match.Value);
+        VariableReference()
+            .Replace(
+                expression,
+                match =>
+                    Template["variables"]?[match.Groups[1].Value] is JsonValue value
+                    && value.TryGetValue<string>(out var text)
+                        ? $"'{text}'"
+                        : match.Value
+            );
 
     /// <summary>The declared resources of a template: ARM's array form or the symbolic-name object form.</summary>
     public static IEnumerable<ArmResource> AllIn(JsonObject template)

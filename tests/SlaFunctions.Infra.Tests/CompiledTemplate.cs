@@ -25,8 +25,8 @@ public sealed class CompiledTemplate : IDisposable
 
         var mainJson = Path.Combine(armDirectory, "main.json");
         Text = File.ReadAllText(mainJson);
-        Root = JsonNode.Parse(Text)?.AsObject()
-            ?? throw new InvalidOperationException($"{mainJson} is not a JSON object");
+        Root =
+            JsonNode.Parse(Text)?.AsObject() ?? throw new InvalidOperationException($"{mainJson} is not a JSON object");
         Templates = CollectTemplates(Root).ToList();
         Resources = Templates.SelectMany(ArmResource.AllIn).ToList();
     }
@@ -81,8 +81,10 @@ public sealed class CompiledTemplate : IDisposable
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "infra", "main.bicep"))
-                && File.Exists(Path.Combine(dir.FullName, "scripts", "bicep")))
+            if (
+                File.Exists(Path.Combine(dir.FullName, "infra", "main.bicep"))
+                && File.Exists(Path.Combine(dir.FullName, "scripts", "bicep"))
+            )
             {
                 return dir.FullName;
             }
@@ -115,7 +117,8 @@ public sealed class CompiledTemplate : IDisposable
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"scripts/bicep --out failed with exit code {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
+                $"scripts/bicep --out failed with exit code {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}"
+            );
         }
     }
 }

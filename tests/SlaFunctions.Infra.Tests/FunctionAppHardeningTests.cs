@@ -17,7 +17,10 @@ public sealed class FunctionAppHardeningTests(CompiledTemplate template)
         var policies = template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
         foreach (var kind in new[] { "ftp", "scm" })
         {
-            var policy = Assert.Single(policies, p => p.StringAt("name")?.Contains($"'{kind}'", StringComparison.Ordinal) == true);
+            var policy = Assert.Single(
+                policies,
+                p => p.StringAt("name")?.Contains($"'{kind}'", StringComparison.Ordinal) == true
+            );
             Assert.False(policy.BoolAt("properties", "allow"));
         }
     }
@@ -40,5 +43,6 @@ public sealed class FunctionAppHardeningTests(CompiledTemplate template)
     public void Deployment_package_is_read_with_the_identity() =>
         Assert.Equal(
             "UserAssignedIdentity",
-            Site.StringAt("properties", "functionAppConfig", "deployment", "storage", "authentication", "type"));
+            Site.StringAt("properties", "functionAppConfig", "deployment", "storage", "authentication", "type")
+        );
 }

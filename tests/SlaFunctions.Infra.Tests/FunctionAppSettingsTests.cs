@@ -72,7 +72,11 @@ public sealed class FunctionAppSettingsTests(CompiledTemplate template)
 
     [Fact]
     public void Application_insights_authenticates_with_entra() =>
-        Assert.Contains("Authorization=AAD", Settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
+        Assert.Contains(
+            "Authorization=AAD",
+            Settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"],
+            StringComparison.Ordinal
+        );
 
     [Fact]
     public void Database_uses_entra_tokens_over_tls()

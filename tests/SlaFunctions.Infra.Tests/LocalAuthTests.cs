@@ -10,7 +10,10 @@ public sealed class LocalAuthTests(CompiledTemplate template)
 
     [Fact]
     public void Service_bus_minimum_tls_version_is_1_2() =>
-        Assert.Equal("1.2", template.One("Microsoft.ServiceBus/namespaces").StringAt("properties", "minimumTlsVersion"));
+        Assert.Equal(
+            "1.2",
+            template.One("Microsoft.ServiceBus/namespaces").StringAt("properties", "minimumTlsVersion")
+        );
 
     [Fact]
     public void Application_insights_local_auth_is_disabled() =>
@@ -30,11 +33,14 @@ public sealed class LocalAuthTests(CompiledTemplate template)
         Assert.Contains(
             "'sla-notifications'",
             template.One("Microsoft.ServiceBus/namespaces/topics").StringAt("name"),
-            StringComparison.Ordinal);
+            StringComparison.Ordinal
+        );
         Assert.NotEmpty(template.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions"));
     }
 
     [Fact]
     public void Notification_topic_drops_a_resent_message_id() =>
-        Assert.True(template.One("Microsoft.ServiceBus/namespaces/topics").BoolAt("properties", "requiresDuplicateDetection"));
+        Assert.True(
+            template.One("Microsoft.ServiceBus/namespaces/topics").BoolAt("properties", "requiresDuplicateDetection")
+        );
 }

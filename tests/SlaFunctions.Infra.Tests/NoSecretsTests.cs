@@ -21,9 +21,7 @@ public sealed class NoSecretsTests(CompiledTemplate template)
     [Fact]
     public void No_output_is_secure_or_named_or_valued_like_a_secret()
     {
-        var outputs = template.Templates
-            .SelectMany(t => t["outputs"] as JsonObject ?? [])
-            .ToList();
+        var outputs = template.Templates.SelectMany(t => t["outputs"] as JsonObject ?? []).ToList();
         Assert.NotEmpty(outputs);
         foreach (var (name, output) in outputs)
         {
@@ -32,8 +30,12 @@ public sealed class NoSecretsTests(CompiledTemplate template)
             Assert.DoesNotContain("secure", type, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotMatch(new Regex("key|secret|password|connectionstring", RegexOptions.IgnoreCase), name);
             Assert.DoesNotMatch(
-                new Regex(@"password|secret|connectionstring|instrumentationkey|accountkey|accesskey|primarykey|\blist[a-z]*\(", RegexOptions.IgnoreCase),
-                value);
+                new Regex(
+                    @"password|secret|connectionstring|instrumentationkey|accountkey|accesskey|primarykey|\blist[a-z]*\(",
+                    RegexOptions.IgnoreCase
+                ),
+                value
+            );
         }
     }
 
@@ -41,8 +43,11 @@ public sealed class NoSecretsTests(CompiledTemplate template)
     public void No_parameter_is_a_secret() =>
         Assert.All(
             template.Templates.SelectMany(t => t["parameters"] as JsonObject ?? []),
-            parameter => Assert.DoesNotContain(
-                "secure",
-                parameter.Value?["type"]?.GetValue<string>() ?? "",
-                StringComparison.OrdinalIgnoreCase));
+            parameter =>
+                Assert.DoesNotContain(
+                    "secure",
+                    parameter.Value?["type"]?.GetValue<string>() ?? "",
+                    StringComparison.OrdinalIgnoreCase
+                )
+        );
 }

@@ -22,8 +22,11 @@ public sealed class PostgresAuthTests(CompiledTemplate template)
 
     [Fact]
     public void An_entra_administrator_is_declared() =>
-        Assert.NotNull(template.One("Microsoft.DBforPostgreSQL/flexibleServers/administrators")
-            .StringAt("properties", "principalName"));
+        Assert.NotNull(
+            template
+                .One("Microsoft.DBforPostgreSQL/flexibleServers/administrators")
+                .StringAt("properties", "principalName")
+        );
 
     [Fact]
     public void Firewall_opens_to_azure_services_only_and_only_on_request()
@@ -38,5 +41,6 @@ public sealed class PostgresAuthTests(CompiledTemplate template)
     public void Network_access_defaults_to_disabled() =>
         Assert.Equal(
             "Disabled",
-            template.Root["parameters"]?["postgresNetworkAccess"]?["defaultValue"]?.GetValue<string>());
+            template.Root["parameters"]?["postgresNetworkAccess"]?["defaultValue"]?.GetValue<string>()
+        );
 }

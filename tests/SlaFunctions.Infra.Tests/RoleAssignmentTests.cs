@@ -17,20 +17,32 @@ public sealed class RoleAssignmentTests(CompiledTemplate template)
         Assert.Contains($"'{scopeType}'", assignment.StringAt("scope"), StringComparison.Ordinal);
         Assert.Equal("ServicePrincipal", assignment.StringAt("properties", "principalType"));
         Assert.Equal("[parameters('principalId')]", assignment.StringAt("properties", "principalId"));
-        Assert.Contains(roleId, assignment.ResolveVariables(assignment.StringAt("name") ?? ""), StringComparison.Ordinal);
+        Assert.Contains(
+            roleId,
+            assignment.ResolveVariables(assignment.StringAt("name") ?? ""),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public void Modules_grant_roles_to_the_identity_principal()
     {
-        var modules = template.OfType("Microsoft.Resources/deployments")
-            .Where(m => m.At("properties", "template") is { } nested
-                && ArmResource.AllIn(nested.AsObject()).Any(r => r.Type == "Microsoft.Authorization/roleAssignments"))
+        var modules = template
+            .OfType("Microsoft.Resources/deployments")
+            .Where(m =>
+                m.At("properties", "template") is { } nested
+                && ArmResource.AllIn(nested.AsObject()).Any(r => r.Type == "Microsoft.Authorization/roleAssignments")
+            )
             .ToList();
         Assert.Equal(3, modules.Count);
-        Assert.All(modules, m => Assert.Equal(
-            "[reference('identity').outputs.principalId.value]",
-            m.StringAt("properties", "parameters", "principalId", "value")));
+        Assert.All(
+            modules,
+            m =>
+                Assert.Equal(
+                    "[reference('identity').outputs.principalId.value]",
+                    m.StringAt("properties", "parameters", "principalId", "value")
+                )
+        );
     }
 
     [Fact]

@@ -12,7 +12,8 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests;
 
-/// <summary>The engine, the dispatcher and the parking sweep through restarts, outages and a killed server of their own cluster.</summary>
+/// <summary>The engine, the dispatcher and the parking sweep through restarts, outages and a killed server of their own
+/// cluster.</summary>
 public sealed class DatabaseOutageTests
 {
     private static readonly Instant Monday9 = At.Local("America/New_York", "2026-06-08T09:00:00");
@@ -31,19 +32,41 @@ public sealed class DatabaseOutageTests
         using var http = new HttpClient();
         var engineLog = new ListLogger<PollingEngine>();
         var dispatcherLog = new ListLogger<OutboxDispatcher>();
-        var engine = new PollingEngine(database.DataSource, sla.Policies, sla.Clock, sla.Options,
-            new PollingOptions { MaxSleep = Duration.FromMilliseconds(200) }, engineLog);
-        var dispatcher = new OutboxDispatcher(database.DataSource, [new WebhookSink(http, receiver.Url, "secret")], sla.Clock,
-            new DispatchOptions { IdleSleep = Duration.FromMilliseconds(100) }, dispatcherLog);
+        var engine = new PollingEngine(
+            database.DataSource,
+            sla.Policies,
+            sla.Clock,
+            sla.Options,
+            new PollingOptions { MaxSleep = Duration.FromMilliseconds(200) },
+            engineLog
+        );
+        var dispatcher = new OutboxDispatcher(
+            database.DataSource,
+            [new WebhookSink(http, receiver.Url, "secret")],
+            sla.Clock,
+            new DispatchOptions { IdleSleep = Duration.FromMilliseconds(100) },
+            dispatcherLog
+        );
         var parking = sla.Parking();
         using var stop = new CancellationTokenSource();
-        diagnostics = () => $"received {receiver.Received.Count}; engine:\n{string.Join("\n", engineLog.Lines)}\ndispatcher:\n{string.Join("\n", dispatcherLog.Lines)}";
-        var loops = new[] { engine.RunAsync(stop.Token), dispatcher.RunAsync(stop.Token), parking.RunExpiryAsync(stop.Token) };
+        diagnostics = () =>
+            $"received {receiver.Received.Count}; engine:\n{string.Join("\n", engineLog.Lines)}\ndispatcher:\n{string.Join("\n", dispatcherLog.Lines)}";
+        var loops = new[]
+        {
+            engine.RunAsync(stop.Token),
+            dispatcher.RunAsync(stop.Token),
+            parking.RunExpiryAsync(stop.Token),
+        };
 
         // Received and recorded as delivered: an outage between the two makes the outbox send it again, by design
         // (at least once, same notification id), and the outages here are meant to fall between deliveries.
-        Task DeliveredAsync(int count) => WaitUntilAsync(async () => receiver.Received.Count == count
-            && await sla.CountAsync("select count(*) from outbox where state = 'delivered'") == count, loops);
+        Task DeliveredAsync(int count) =>
+            WaitUntilAsync(
+                async () =>
+                    receiver.Received.Count == count
+                    && await sla.CountAsync("select count(*) from outbox where state = 'delivered'") == count,
+                loops
+            );
 
         await ListeningAsync(cluster, loops);
         cluster.Restart();
@@ -51,10 +74,17 @@ public sealed class DatabaseOutageTests
         sla.Clock.AdvanceMinutes(31); // the 50 % warning at 30 minutes is due
         await DeliveredAsync(1);
 
-        var (engineOutages, dispatcherOutages) = (engineLog.Count("the database is unavailable"), dispatcherLog.Count("the database is unavailable"));
+        var (engineOutages, dispatcherOutages) = (
+            engineLog.Count("the database is unavailable"),
+            dispatcherLog.Count("the database is unavailable")
+        );
         cluster.Stop();
-        await WaitUntil(() => engineLog.Count("the database is unavailable") > engineOutages
-            && dispatcherLog.Count("the database is unavailable") > dispatcherOutages, loops);
+        await WaitUntil(
+            () =>
+                engineLog.Count("the database is unavailable") > engineOutages
+                && dispatcherLog.Count("the database is unavailable") > dispatcherOutages,
+            loops
+        );
         sla.Clock.AdvanceMinutes(15); // meanwhile the 70 % escalation (42 min) and the 75 % warning (45 min) fall due
         cluster.Start();
         await DeliveredAsync(3);
@@ -64,14 +94,24 @@ public sealed class DatabaseOutageTests
         cluster.Start();
         var state = "";
         diagnostics = () => $"{state}; {string.Join("\n", engineLog.Lines)}";
-        await WaitUntilAsync(async () =>
-        {
-            var stored = await sla.CountAsync("select count(*) from notifications");
-            var due = await sla.CountAsync("select count(*) from ticket_slas where next_wake_at <= $1", sla.Clock.GetCurrentInstant());
-            var delivered = await sla.CountAsync("select count(*) from outbox where state = 'delivered'");
-            state = $"received {receiver.Received.Count}, stored {stored}, recorded delivered {delivered}, still due {due}";
-            return receiver.Received.Count > 3 && receiver.Received.Count == stored && delivered == stored && due == 0;
-        }, loops);
+        await WaitUntilAsync(
+            async () =>
+            {
+                var stored = await sla.CountAsync("select count(*) from notifications");
+                var due = await sla.CountAsync(
+                    "select count(*) from ticket_slas where next_wake_at <= $1",
+                    sla.Clock.GetCurrentInstant()
+                );
+                var delivered = await sla.CountAsync("select count(*) from outbox where state = 'delivered'");
+                state =
+                    $"received {receiver.Received.Count}, stored {stored}, recorded delivered {delivered}, still due {due}";
+                return receiver.Received.Count > 3
+                    && receiver.Received.Count == stored
+                    && delivered == stored
+                    && due == 0;
+            },
+            loops
+        );
 
         Assert.Equal(receiver.Received.Count, receiver.Received.Select(r => r.Body).Distinct().Count());
         // Once per outage, not at every retry: three outages, three lines when each began and three when each ended.
@@ -84,20 +124,27 @@ public sealed class DatabaseOutageTests
     }
 
     /// <summary>Waits until the engine listens on its wake channel again (a new connection after an outage).</summary>
-    private Task ListeningAsync(OwnCluster cluster, Task[] loops) => WaitUntilAsync(async () =>
-    {
-        await using var dataSource = SlaDatabase.Open(cluster.ConnectionString);
-        try
-        {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            return await Sql.ScalarAsync<long>(connection,
-                $"select count(*) from pg_stat_activity where query = 'listen {WakeListener.Channel}'", default) == 1;
-        }
-        catch (Npgsql.NpgsqlException)
-        {
-            return false;
-        }
-    }, loops);
+    private Task ListeningAsync(OwnCluster cluster, Task[] loops) =>
+        WaitUntilAsync(
+            async () =>
+            {
+                await using var dataSource = SlaDatabase.Open(cluster.ConnectionString);
+                try
+                {
+                    await using var connection = await dataSource.OpenConnectionAsync();
+                    return await Sql.ScalarAsync<long>(
+                            connection,
+                            $"select count(*) from pg_stat_activity where query = 'listen {WakeListener.Channel}'",
+                            default
+                        ) == 1;
+                }
+                catch (Npgsql.NpgsqlException)
+                {
+                    return false;
+                }
+            },
+            loops
+        );
 
     private Task WaitUntil(Func<bool> done, Task[] loops) => WaitUntilAsync(() => Task.FromResult(done()), loops);
 

@@ -22,7 +22,10 @@ public sealed class PostgresScriptTests : IDisposable
         var (exit, output, _) = Source("pg_find_bin && command -v initdb && command -v pg_ctl");
 
         Assert.Equal(0, exit);
-        Assert.Equal([Path.Combine(root.FullName, "16", "bin", "initdb"), Path.Combine(root.FullName, "16", "bin", "pg_ctl")], output);
+        Assert.Equal(
+            [Path.Combine(root.FullName, "16", "bin", "initdb"), Path.Combine(root.FullName, "16", "bin", "pg_ctl")],
+            output
+        );
     }
 
     [Fact]
@@ -31,7 +34,10 @@ public sealed class PostgresScriptTests : IDisposable
         var (exit, _, error) = Source("pg_find_bin");
 
         Assert.Equal(1, exit);
-        Assert.Matches("install PostgreSQL with: (sudo apt-get install -y postgresql|sudo dnf install -y postgresql-server|brew install postgresql@16)$", error);
+        Assert.Matches(
+            "install PostgreSQL with: (sudo apt-get install -y postgresql|sudo dnf install -y postgresql-server|brew install postgresql@16)$",
+            error
+        );
     }
 
     private void Install(string version)
@@ -40,11 +46,15 @@ public sealed class PostgresScriptTests : IDisposable
         foreach (var program in new[] { "initdb", "pg_ctl" })
         {
             File.WriteAllText(Path.Combine(bin, program), "#!/bin/sh\n");
-            File.SetUnixFileMode(Path.Combine(bin, program), UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(
+                Path.Combine(bin, program),
+                UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite
+            );
         }
     }
 
-    /// <summary>Runs bash with the library sourced, a PATH without PostgreSQL, the fake package root, and no installing.</summary>
+    /// <summary>Runs bash with the library sourced, a PATH without PostgreSQL, the fake package root, and no
+    /// installing.</summary>
     private (int Exit, string[] Output, string Error) Source(string script)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };

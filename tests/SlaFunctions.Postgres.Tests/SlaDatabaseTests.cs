@@ -9,7 +9,10 @@ public sealed class SlaDatabaseTests
     [InlineData("Host=127.0.0.1;Username=sla;Maximum Pool Size=7", 7)]
     [InlineData("Host=127.0.0.1;Username=sla;maxpoolsize=5", 5)]
     [InlineData("Host=127.0.0.1;Username=sla;MaxPoolSize=150", 150)]
-    public void A_process_opens_at_most_the_pool_maximum_the_connection_string_names_else_twenty(string connectionString, int maximum)
+    public void A_process_opens_at_most_the_pool_maximum_the_connection_string_names_else_twenty(
+        string connectionString,
+        int maximum
+    )
     {
         using var dataSource = SlaDatabase.Open(connectionString);
 

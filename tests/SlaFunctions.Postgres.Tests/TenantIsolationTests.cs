@@ -22,20 +22,34 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
 
     private static readonly string[] Covered =
     [
-        "TenantStore.AddAsync", "TenantStore.ExistsAsync", "TenantStore.CreateKeyAsync", "TenantStore.RevokeKeyAsync",
-        "TenantStore.AuthenticateAsync", 
-        "DefinitionStore.PutCalendarAsync", "DefinitionStore.PutPolicyAsync", "DefinitionStore.GetPolicyAsync",
-        "DefinitionStore.GetLatestPolicyAsync", "DefinitionStore.AssignAsync", "DefinitionStore.SetDefaultPolicyAsync", "DefinitionStore.ResolvePolicyIdAsync",
+        "TenantStore.AddAsync",
+        "TenantStore.ExistsAsync",
+        "TenantStore.CreateKeyAsync",
+        "TenantStore.RevokeKeyAsync",
+        "TenantStore.AuthenticateAsync",
+        "DefinitionStore.PutCalendarAsync",
+        "DefinitionStore.PutPolicyAsync",
+        "DefinitionStore.GetPolicyAsync",
+        "DefinitionStore.GetLatestPolicyAsync",
+        "DefinitionStore.AssignAsync",
+        "DefinitionStore.SetDefaultPolicyAsync",
+        "DefinitionStore.ResolvePolicyIdAsync",
         "DefinitionStore.ResolveLatestPolicyAsync",
-        "PostgresSlaService.StartAsync", "PostgresSlaService.StartWithAsync", "PostgresSlaService.ApplyAsync", "PostgresSlaService.ApplyAllAsync",
-        "PostgresSlaService.GetStatusAsync", "PostgresSlaService.GetSlaAsync",
+        "PostgresSlaService.StartAsync",
+        "PostgresSlaService.StartWithAsync",
+        "PostgresSlaService.ApplyAsync",
+        "PostgresSlaService.ApplyAllAsync",
+        "PostgresSlaService.GetStatusAsync",
+        "PostgresSlaService.GetSlaAsync",
     ];
 
     [Fact]
     public void Every_public_store_method_has_an_isolation_case()
     {
-        var methods = Stores.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Select(m => $"{t.Name}.{m.Name}"));
+        var methods = Stores.SelectMany(t =>
+            t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Select(m => $"{t.Name}.{m.Name}")
+        );
 
         Assert.Empty(methods.Except(Covered));
     }
@@ -45,7 +59,13 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
     {
         var sla = new SlaHarness(database.DataSource, Monday9);
         var a = await sla.NewTenantAsync();
-        var b = await sla.NewTenantAsync(policy: SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 15", StringComparison.Ordinal));
+        var b = await sla.NewTenantAsync(
+            policy: SlaHarness.Standard.Replace(
+                "\"responseMinutes\": 60",
+                "\"responseMinutes\": 15",
+                StringComparison.Ordinal
+            )
+        );
         await sla.Definitions.AssignAsync(a, AssignmentScope.Client, "acme", "standard");
         await sla.Service.StartAsync(new TicketKey(a, "T-1"), new StartRequest("P1"));
         var keyOfA = await sla.Tenants.CreateKeyAsync(a);
@@ -54,20 +74,50 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         // Reads as B see only B.
         Assert.Null(await sla.Service.GetStatusAsync(new TicketKey(b, "T-1")));
         Assert.Null(await sla.Service.GetSlaAsync(new TicketKey(b, "T-1")));
-        Assert.Equal(15, (await sla.Definitions.GetLatestPolicyAsync(b, "standard"))!.Compile().Targets["P1"].Response!.Value.TotalMinutes);
-        Assert.Equal(15, (await sla.Definitions.GetPolicyAsync(b, new("standard", 1)))!.Compile().Targets["P1"].Response!.Value.TotalMinutes);
+        Assert.Equal(
+            15,
+            (await sla.Definitions.GetLatestPolicyAsync(b, "standard"))!
+                .Compile()
+                .Targets["P1"]
+                .Response!.Value.TotalMinutes
+        );
+        Assert.Equal(
+            15,
+            (await sla.Definitions.GetPolicyAsync(b, new("standard", 1)))!
+                .Compile()
+                .Targets["P1"]
+                .Response!.Value.TotalMinutes
+        );
         Assert.Equal("standard", await sla.Definitions.ResolvePolicyIdAsync(b, "acme", null));
         Assert.Null(await sla.Definitions.GetLatestPolicyAsync(b, "missing"));
-        Assert.Equal(15, (await sla.Definitions.ResolveLatestPolicyAsync(b, null, "acme", null)).Compile().Targets["P1"].Response!.Value.TotalMinutes);
+        Assert.Equal(
+            15,
+            (await sla.Definitions.ResolveLatestPolicyAsync(b, null, "acme", null))
+                .Compile()
+                .Targets["P1"]
+                .Response!.Value.TotalMinutes
+        );
         Assert.True(await sla.Tenants.ExistsAsync(b));
         Assert.Equal(a, await sla.Tenants.AuthenticateAsync(keyOfA.Token));
 
         // Writes as B land in B.
-        await Assert.ThrowsAsync<SlaNotFoundException>(() => sla.Service.ApplyAsync(new TicketKey(b, "T-1"), new TicketResponded(Monday9)));
-        await Assert.ThrowsAsync<SlaNotFoundException>(() => sla.Service.ApplyAllAsync(new TicketKey(b, "T-1"), [new TicketResponded(Monday9)]));
-        await sla.Service.StartWithAsync(new TicketKey(b, "T-1"), new StartRequest("P2"), [new TicketPaused(Monday9, "vendor")]);
+        await Assert.ThrowsAsync<SlaNotFoundException>(() =>
+            sla.Service.ApplyAsync(new TicketKey(b, "T-1"), new TicketResponded(Monday9))
+        );
+        await Assert.ThrowsAsync<SlaNotFoundException>(() =>
+            sla.Service.ApplyAllAsync(new TicketKey(b, "T-1"), [new TicketResponded(Monday9)])
+        );
+        await sla.Service.StartWithAsync(
+            new TicketKey(b, "T-1"),
+            new StartRequest("P2"),
+            [new TicketPaused(Monday9, "vendor")]
+        );
         await sla.Service.ApplyAsync(new TicketKey(b, "T-1"), new TicketResponded(Monday9));
-        await sla.Definitions.PutCalendarAsync(b, "ny", SlaHarness.NewYorkWeekdays.Replace("\"17:00\"", "\"18:00\"", StringComparison.Ordinal));
+        await sla.Definitions.PutCalendarAsync(
+            b,
+            "ny",
+            SlaHarness.NewYorkWeekdays.Replace("\"17:00\"", "\"18:00\"", StringComparison.Ordinal)
+        );
         await sla.Definitions.PutPolicyAsync(b, "standard", SlaHarness.Standard);
         await sla.Definitions.AssignAsync(b, AssignmentScope.Client, "acme", "standard");
         await sla.Definitions.SetDefaultPolicyAsync(b, null);
@@ -84,8 +134,12 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
     {
         await using var connection = await sla.DataSource.OpenConnectionAsync();
         var tables = new List<string>();
-        await using (var list = new Npgsql.NpgsqlCommand(
-            "select table_name from information_schema.columns where column_name = 'tenant_id' and table_schema = 'public' order by table_name", connection))
+        await using (
+            var list = new Npgsql.NpgsqlCommand(
+                "select table_name from information_schema.columns where column_name = 'tenant_id' and table_schema = 'public' order by table_name",
+                connection
+            )
+        )
         await using (var reader = await list.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -99,7 +153,9 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         foreach (var table in tables)
         {
             await using var select = new Npgsql.NpgsqlCommand(
-                $"select coalesce(jsonb_agg(to_jsonb(t) order by to_jsonb(t)::text), '[]')::text from {table} t where tenant_id = $1", connection)
+                $"select coalesce(jsonb_agg(to_jsonb(t) order by to_jsonb(t)::text), '[]')::text from {table} t where tenant_id = $1",
+                connection
+            )
             {
                 Parameters = { new() { Value = tenant } },
             };

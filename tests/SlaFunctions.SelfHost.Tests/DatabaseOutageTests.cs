@@ -30,16 +30,28 @@ public sealed class DatabaseOutageTests
         var key = (await sla.Tenants.CreateKeyAsync(tenant)).Token;
         await using var serve = await ServiceHost.StartAsync(database, now, workers: true);
         using var engine = EngineProcess.Start(cluster.ConnectionString);
-        await WaitUntilAsync(async () => await CountAsync(cluster, "select count(*) from pg_stat_activity where query like 'listen %'") == 2, engine);
+        await WaitUntilAsync(
+            async () =>
+                await CountAsync(cluster, "select count(*) from pg_stat_activity where query like 'listen %'") == 2,
+            engine
+        );
         // The 50 % warning of this P1 response (60 minutes, 24x7) falls due 8 seconds from now: during the outage.
         var due = now + Duration.FromSeconds(8);
         var created = due - Duration.FromMinutes(30);
-        var (started, _, _) = await serve.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant}/tickets/T-1/sla", key,
-            $$"""{ "priority": "P1", "createdAt": "{{created}}" }""");
+        var (started, _, _) = await serve.SendAsync(
+            HttpMethod.Post,
+            $"/api/tenants/{tenant}/tickets/T-1/sla",
+            key,
+            $$"""{ "priority": "P1", "createdAt": "{{created}}" }"""
+        );
         Assert.Equal(201, started);
 
         cluster.Restart();
-        await WaitUntilAsync(async () => (await serve.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-1/sla", key)).Status == 200, engine);
+        await WaitUntilAsync(
+            async () =>
+                (await serve.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-1/sla", key)).Status == 200,
+            engine
+        );
 
         cluster.Stop();
         using (var status = await GetAsync(serve, $"/api/tenants/{tenant}/tickets/T-1/sla", key))
@@ -47,7 +59,12 @@ public sealed class DatabaseOutageTests
             await AssertDatabaseUnavailableAsync(status);
         }
 
-        var (commandStatus, command, _) = await serve.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant}/tickets/T-1/sla/respond", key, "{}");
+        var (commandStatus, command, _) = await serve.SendAsync(
+            HttpMethod.Post,
+            $"/api/tenants/{tenant}/tickets/T-1/sla/respond",
+            key,
+            "{}"
+        );
         Assert.Equal((503, Problem.TypeBase + "database-unavailable"), (commandStatus, (string?)command!["type"]));
         Assert.Equal(503, (await serve.SendAsync(HttpMethod.Get, "/api/health", null)).Status);
         while (SystemClock.Instance.GetCurrentInstant() < due + Duration.FromSeconds(2))
@@ -57,16 +74,24 @@ public sealed class DatabaseOutageTests
         }
 
         cluster.Start();
-        await WaitUntilAsync(async () => (await serve.SendAsync(HttpMethod.Get, "/api/health", null)).Status == 200, engine);
-        await WaitUntilAsync(async () => await CountAsync(cluster, "select count(*) from notifications where ticket_id = 'T-1'") == 1, engine);
+        await WaitUntilAsync(
+            async () => (await serve.SendAsync(HttpMethod.Get, "/api/health", null)).Status == 200,
+            engine
+        );
+        await WaitUntilAsync(
+            async () => await CountAsync(cluster, "select count(*) from notifications where ticket_id = 'T-1'") == 1,
+            engine
+        );
 
         serve.Clock.Reset(SystemClock.Instance.GetCurrentInstant()); // the status as of now, after the outage
         var (_, body, _) = await serve.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-1/sla", key);
         var fired = body!["notifications"]!.AsArray().Single()!;
         Assert.Equal(due, NodaTime.Text.InstantPattern.ExtendedIso.Parse((string)fired["dueAt"]!).Value);
         Assert.False(engine.HasExited);
-        Assert.False(serve.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested,
-            "a background service of serve failed and stopped the host");
+        Assert.False(
+            serve.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested,
+            "a background service of serve failed and stopped the host"
+        );
         engine.Kill(entireProcessTree: true);
         await engine.WaitForExitAsync();
         await database.DisposeAsync();

@@ -16,7 +16,11 @@ public class CalendarBenchmarks
     public static readonly Duration Target = Duration.FromHours(30 * 8);
 
     public static readonly Instant[] Created =
-        [.. Enumerable.Range(1, 12).Select(month => Instant.FromUtc(2026, month, 2 + (month % 6), 7 + month, 17 * month % 60))];
+    [
+        .. Enumerable
+            .Range(1, 12)
+            .Select(month => Instant.FromUtc(2026, month, 2 + (month % 6), 7 + month, 17 * month % 60)),
+    ];
 
     private readonly BusinessCalendar calendar;
     private readonly MinuteSteppingCalendar baseline;
@@ -28,8 +32,11 @@ public class CalendarBenchmarks
         var holidays = HolidaysPerYear(2026).Concat(HolidaysPerYear(2027)).ToHashSet();
         calendar = new BusinessCalendar(
             zone,
-            Enumerable.Range(1, 5).Select(d => new OpenInterval((IsoDayOfWeek)d, new LocalTime(9, 0), new LocalTime(17, 0))),
-            holidays.Select(h => new Holiday(h)));
+            Enumerable
+                .Range(1, 5)
+                .Select(d => new OpenInterval((IsoDayOfWeek)d, new LocalTime(9, 0), new LocalTime(17, 0))),
+            holidays.Select(h => new Holiday(h))
+        );
         baseline = new MinuteSteppingCalendar(zone, new LocalTime(9, 0), new LocalTime(17, 0), holidays);
         due = [.. Created.Select(c => calendar.AddBusinessTime(c, Target)!.Value)];
     }
@@ -63,7 +70,25 @@ public class CalendarBenchmarks
     private static IEnumerable<LocalDate> HolidaysPerYear(int year) =>
         new[]
         {
-            (1, 1), (1, 2), (1, 19), (2, 16), (4, 3), (5, 25), (6, 19), (7, 3), (7, 4), (9, 7),
-            (10, 12), (11, 11), (11, 26), (11, 27), (12, 24), (12, 25), (12, 28), (12, 29), (12, 30), (12, 31),
+            (1, 1),
+            (1, 2),
+            (1, 19),
+            (2, 16),
+            (4, 3),
+            (5, 25),
+            (6, 19),
+            (7, 3),
+            (7, 4),
+            (9, 7),
+            (10, 12),
+            (11, 11),
+            (11, 26),
+            (11, 27),
+            (12, 24),
+            (12, 25),
+            (12, 28),
+            (12, 29),
+            (12, 30),
+            (12, 31),
         }.Select(d => new LocalDate(year, d.Item1, d.Item2));
 }

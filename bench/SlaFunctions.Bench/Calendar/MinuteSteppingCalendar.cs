@@ -6,7 +6,12 @@ namespace SlaFunctions.Bench.Calendar;
 /// How the system this product replaces computes business time: one minute at a time, converting each
 /// minute to local time and checking weekday, hours and holidays. The baseline, kept only for comparison.
 /// </summary>
-public sealed class MinuteSteppingCalendar(DateTimeZone zone, LocalTime open, LocalTime close, IReadOnlySet<LocalDate> holidays)
+public sealed class MinuteSteppingCalendar(
+    DateTimeZone zone,
+    LocalTime open,
+    LocalTime close,
+    IReadOnlySet<LocalDate> holidays
+)
 {
     private static readonly Duration Minute = Duration.FromMinutes(1);
 
@@ -15,7 +20,8 @@ public sealed class MinuteSteppingCalendar(DateTimeZone zone, LocalTime open, Lo
         var local = minute.InZone(zone).LocalDateTime;
         return local.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday)
             && !holidays.Contains(local.Date)
-            && local.TimeOfDay >= open && local.TimeOfDay < close;
+            && local.TimeOfDay >= open
+            && local.TimeOfDay < close;
     }
 
     public Instant AddBusinessTime(Instant start, Duration amount)

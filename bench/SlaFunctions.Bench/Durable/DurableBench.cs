@@ -59,8 +59,11 @@ internal static class DurableBench
         var quick = args.Contains("--quick");
         var count = quick ? 200 : 1_000;
         var lead = Duration.FromSeconds(quick ? 45 : 120);
-        var storage = Environment.GetEnvironmentVariable("SLA_BENCH_AZURITE") ?? throw new InvalidOperationException(
-            "SLA_BENCH_AZURITE is not set: run the benchmark through scripts/bench, which starts Azurite.");
+        var storage =
+            Environment.GetEnvironmentVariable("SLA_BENCH_AZURITE")
+            ?? throw new InvalidOperationException(
+                "SLA_BENCH_AZURITE is not set: run the benchmark through scripts/bench, which starts Azurite."
+            );
         var clock = SystemClock.Instance;
         var host = HostJsonPolling.Read();
         var dispatch = new DispatchOptions();
@@ -68,7 +71,12 @@ internal static class DurableBench
 
         await using var durableDb = await BenchDatabase.CreateAsync("bench_durable", clock, Calendar, Policy);
         await using var pollingDb = await BenchDatabase.CreateAsync(
-            "bench_polling", clock, Calendar, Policy, new SlaStoreOptions { Sinks = [FunctionAppSettings.ServiceBusSink] });
+            "bench_polling",
+            clock,
+            Calendar,
+            Policy,
+            new SlaStoreOptions { Sinks = [FunctionAppSettings.ServiceBusSink] }
+        );
 
         var durableTopic = new PublishedMessages();
         var tasks = new AppTasks(durableDb.ConnectionString, durableTopic);
@@ -76,14 +84,24 @@ internal static class DurableBench
         var warnings = new WarningTally();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(warnings).SetMinimumLevel(LogLevel.Warning));
         await using var engine = await SlaEngine.AzureStorageAsync(
-            tasks, storage, "benchdurable", EngineLog.Loggers ?? loggers, requests);
+            tasks,
+            storage,
+            "benchdurable",
+            EngineLog.Loggers ?? loggers,
+            requests
+        );
         var durableService = tasks.Services.GetRequiredService<DurableBackend>().SlaService(engine.Client);
 
         var pollingTopic = new PublishedMessages();
         using var stop = new CancellationTokenSource();
         var pollingRun = Task.Run(() => pollingDb.Engine().RunAsync(stop.Token));
         var dispatcher = new OutboxDispatcher(
-            pollingDb.DataSource, [new ServiceBusSink(pollingTopic)], clock, dispatch, new StderrLogger<OutboxDispatcher>());
+            pollingDb.DataSource,
+            [new ServiceBusSink(pollingTopic)],
+            clock,
+            dispatch,
+            new StderrLogger<OutboxDispatcher>()
+        );
         var dispatching = Task.Run(() => dispatcher.RunAsync(stop.Token));
 
         var idleRate = await IdleRateAsync(requests);
@@ -97,16 +115,22 @@ internal static class DurableBench
         var progress = run.ReportAsync(ProgressEvery, reporting.Token);
         var starts = await Task.WhenAll(
             StartAllAsync(durableService, count, first, interval, run.DurableStarted),
-            StartAllAsync(pollingDb.Service(), count, first, interval, run.PollingStarted));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"started {count:N0} tickets on each engine at once: durable backend in {starts[0].TotalSeconds:F1} s, "
-            + $"polling in {starts[1].TotalSeconds:F1} s"));
+            StartAllAsync(pollingDb.Service(), count, first, interval, run.PollingStarted)
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"started {count:N0} tickets on each engine at once: durable backend in {starts[0].TotalSeconds:F1} s, "
+                    + $"polling in {starts[1].TotalSeconds:F1} s"
+            )
+        );
         if (clock.GetCurrentInstant() >= first)
         {
             await reporting.CancelAsync();
             await stop.CancelAsync();
             Console.Error.WriteLine(
-                $"durable: starting the tickets took longer than the {lead.TotalSeconds} s before the first threshold: the lead is too short");
+                $"durable: starting the tickets took longer than the {lead.TotalSeconds} s before the first threshold: the lead is too short"
+            );
             return 1;
         }
 
@@ -128,8 +152,12 @@ internal static class DurableBench
 
             if (now > last + Stall && run.QuietFor > Stall)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"durable: nothing published for {Stall.TotalSeconds} s, {Stall.TotalSeconds} s after the last due instant: stalled"));
+                Console.Error.WriteLine(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"durable: nothing published for {Stall.TotalSeconds} s, {Stall.TotalSeconds} s after the last due instant: stalled"
+                    )
+                );
                 break;
             }
 
@@ -146,31 +174,53 @@ internal static class DurableBench
         await Quietly(pollingRun);
         await Quietly(dispatching);
 
-        var durable = await Publications.CheckAsync("durable (Azure Storage on Azurite)", durableDb, expected, durableTopic);
+        var durable = await Publications.CheckAsync(
+            "durable (Azure Storage on Azurite)",
+            durableDb,
+            expected,
+            durableTopic
+        );
         var polling = await Publications.CheckAsync("polling (PostgreSQL)", pollingDb, expected, pollingTopic);
-        var history = await HistorySizes.ReadAsync(engine.AzureStorage!, [.. Enumerable.Range(0, count).Select(InstanceId)]);
+        var history = await HistorySizes.ReadAsync(
+            engine.AzureStorage!,
+            [.. Enumerable.Range(0, count).Select(InstanceId)]
+        );
         Console.WriteLine($"load average {Report.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine(
-            $"{"lateness (publish - dueAt)",-34} {"notifications",13} {"min ms",9} {"p50 ms",9} {"p99 ms",9} {"max ms",9}");
+            $"{"lateness (publish - dueAt)", -34} {"notifications", 13} {"min ms", 9} {"p50 ms", 9} {"p99 ms", 9} {"max ms", 9}"
+        );
         Console.WriteLine(durable.Row());
         Console.WriteLine(polling.Row());
         Console.WriteLine();
         PrintHistory(history);
         var net = runRequests.Total - (idleRate * runSpan.TotalSeconds);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"storage requests from the first start to the last durable publish ({runSpan.TotalSeconds:F0} s): "
-            + $"{Describe(runRequests)}; {(double)runRequests.Total / count:F1} per ticket, "
-            + $"net of the idle {idleRate:F1}/s {net / count:F1} per ticket"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"storage requests from the first start to the last durable publish ({runSpan.TotalSeconds:F0} s): "
+                    + $"{Describe(runRequests)}; {(double)runRequests.Total / count:F1} per ticket, "
+                    + $"net of the idle {idleRate:F1}/s {net / count:F1} per ticket"
+            )
+        );
         foreach (var line in warnings.Summary())
         {
             Console.WriteLine($"engine warnings: {line}");
         }
 
-        var faults = durable.Faults.Select(f => $"durable: {f}").Concat(polling.Faults.Select(f => $"polling: {f}")).ToList();
-        if (await durableDb.ScalarAsync("select count(*) from ticket_slas where backend <> 'durable'") is var moved and > 0)
+        var faults = durable
+            .Faults.Select(f => $"durable: {f}")
+            .Concat(polling.Faults.Select(f => $"polling: {f}"))
+            .ToList();
+        if (
+            await durableDb.ScalarAsync("select count(*) from ticket_slas where backend <> 'durable'")
+            is var moved
+                and > 0
+        )
         {
-            faults.Add($"durable: {moved:N0} tickets were moved to the polling engine (their orchestration could not be scheduled)");
+            faults.Add(
+                $"durable: {moved:N0} tickets were moved to the polling engine (their orchestration could not be scheduled)"
+            );
         }
 
         if (history.Missing > 0)
@@ -184,27 +234,48 @@ internal static class DurableBench
             return 1;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"every one of the {expected.Count:N0} notifications on each engine was stored and published exactly once"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"durable: p99 {durable.P(0.99):F0} ms (polling p99 {polling.P(0.99):F0} ms), history max {history.MaxEvents} events"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"every one of the {expected.Count:N0} notifications on each engine was stored and published exactly once"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"durable: p99 {durable.P(0.99):F0} ms (polling p99 {polling.P(0.99):F0} ms), history max {history.MaxEvents} events"
+            )
+        );
         return 0;
     }
 
     private static void PrintSettings(
-        int count, Duration lead, HostJsonPolling host, PollingOptions polling, DispatchOptions dispatch)
+        int count,
+        Duration lead,
+        HostJsonPolling host,
+        PollingOptions polling,
+        DispatchOptions dispatch
+    )
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"durable: {count:N0} tickets on each engine, {Percents.Length} thresholds each "
-            + $"({string.Join("/", Percents)}% of {Target.TotalMinutes:F0} min), the first ones over {Spread.TotalSeconds:F0} s "
-            + $"after a {lead.TotalSeconds:F0} s lead; load average {Report.LoadAverage()}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"durable engine: host.json partitionCount {host.PartitionCount}, "
-            + $"maxQueuePollingInterval {host.MaxQueuePollingInterval.TotalSeconds:F0} s, "
-            + $"maxConcurrentOrchestratorFunctions {host.MaxConcurrentOrchestratorFunctions}, "
-            + $"maxConcurrentActivityFunctions {host.MaxConcurrentActivityFunctions}; "
-            + $"polling engine: batch size {polling.BatchSize}, max sleep {polling.MaxSleep.TotalSeconds:F0} s, "
-            + $"dispatcher idle sleep {dispatch.IdleSleep.TotalSeconds:F0} s"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"durable: {count:N0} tickets on each engine, {Percents.Length} thresholds each "
+                    + $"({string.Join("/", Percents)}% of {Target.TotalMinutes:F0} min), the first ones over {Spread.TotalSeconds:F0} s "
+                    + $"after a {lead.TotalSeconds:F0} s lead; load average {Report.LoadAverage()}"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"durable engine: host.json partitionCount {host.PartitionCount}, "
+                    + $"maxQueuePollingInterval {host.MaxQueuePollingInterval.TotalSeconds:F0} s, "
+                    + $"maxConcurrentOrchestratorFunctions {host.MaxConcurrentOrchestratorFunctions}, "
+                    + $"maxConcurrentActivityFunctions {host.MaxConcurrentActivityFunctions}; "
+                    + $"polling engine: batch size {polling.BatchSize}, max sleep {polling.MaxSleep.TotalSeconds:F0} s, "
+                    + $"dispatcher idle sleep {dispatch.IdleSleep.TotalSeconds:F0} s"
+            )
+        );
     }
 
     /// <summary>Storage requests a second while nothing is scheduled: the provider's queue polling.</summary>
@@ -216,14 +287,23 @@ internal static class DurableBench
         await Task.Delay(IdleBaseline.ToTimeSpan());
         var idle = requests.Counts - from;
         var rate = idle.Total / watch.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"idle, nothing scheduled: {Describe(idle)} storage requests in {watch.Elapsed.TotalSeconds:F1} s ({rate:F1}/s)"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"idle, nothing scheduled: {Describe(idle)} storage requests in {watch.Elapsed.TotalSeconds:F1} s ({rate:F1}/s)"
+            )
+        );
         return rate;
     }
 
     /// <summary>Every notification of the run, by ticket and percent, with its due instant.</summary>
-    private static Dictionary<(string Ticket, decimal Percent), Instant> Expected(int count, Instant first, Duration interval) =>
-        Enumerable.Range(0, count)
+    private static Dictionary<(string Ticket, decimal Percent), Instant> Expected(
+        int count,
+        Instant first,
+        Duration interval
+    ) =>
+        Enumerable
+            .Range(0, count)
             .SelectMany(i => Percents.Select(p => (Key: (Ticket(i), p), DueAt: DueAt(first, interval, i, p))))
             .ToDictionary(e => e.Key, e => e.DueAt);
 
@@ -236,15 +316,24 @@ internal static class DurableBench
         }
 
         var early = executions.Where(e => e.EarlyTimers > 0).ToList();
-        // An execution continues as new only when a signal arrives after its 20th round or a phase change: none is sent.
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"history of each instance's current execution (one each: no signal is sent, so none continues as new): "
-            + $"p50 {Report.Percentile(executions.Select(e => (double)e.Events), 0.5):F0} events, max {history.MaxEvents}; "
-            + $"rounds {executions.Min(e => e.Rounds)} to {executions.Max(e => e.Rounds)}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"timers that fired before their instant (each armed again a second after it, from workflow version 2): "
-            + $"{early.Sum(e => e.EarlyTimers):N0} in {early.Count:N0} instances, "
-            + $"up to {(early.Count == 0 ? 0 : early.Max(e => e.EarlyTimers))} in one"));
+        // An execution continues as new only when a signal arrives after its 20th round or a phase change: none is
+        // sent.
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"history of each instance's current execution (one each: no signal is sent, so none continues as new): "
+                    + $"p50 {Report.Percentile(executions.Select(e => (double)e.Events), 0.5):F0} events, max {history.MaxEvents}; "
+                    + $"rounds {executions.Min(e => e.Rounds)} to {executions.Max(e => e.Rounds)}"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"timers that fired before their instant (each armed again a second after it, from workflow version 2): "
+                    + $"{early.Sum(e => e.EarlyTimers):N0} in {early.Count:N0} instances, "
+                    + $"up to {(early.Count == 0 ? 0 : early.Max(e => e.EarlyTimers))} in one"
+            )
+        );
         Console.WriteLine($"the largest history, {history.Largest}: {history.LargestKinds}");
     }
 
@@ -259,19 +348,29 @@ internal static class DurableBench
         CreatedAt(first, interval, i) + (Target * (double)(percent / 100m));
 
     /// <summary>Backdated so that the first threshold, 80% of the target, falls due at the ticket's slot.</summary>
-    private static Instant CreatedAt(Instant first, Duration interval, int i) => first + (interval * i) - (Target * 0.8);
+    private static Instant CreatedAt(Instant first, Duration interval, int i) =>
+        first + (interval * i) - (Target * 0.8);
 
     private static async Task<TimeSpan> StartAllAsync(
-        ISlaService service, int count, Instant first, Duration interval, Action started)
+        ISlaService service,
+        int count,
+        Instant first,
+        Duration interval,
+        Action started
+    )
     {
         var watch = Stopwatch.StartNew();
         var options = new ParallelOptions { MaxDegreeOfParallelism = 4 };
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), options, async (i, cancellationToken) =>
-        {
-            var request = new StartRequest("P1", BenchDatabase.PolicyId, CreatedAt(first, interval, i));
-            await service.StartAsync(new TicketKey(BenchDatabase.TenantId, Ticket(i)), request, cancellationToken);
-            started();
-        });
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            options,
+            async (i, cancellationToken) =>
+            {
+                var request = new StartRequest("P1", BenchDatabase.PolicyId, CreatedAt(first, interval, i));
+                await service.StartAsync(new TicketKey(BenchDatabase.TenantId, Ticket(i)), request, cancellationToken);
+                started();
+            }
+        );
         return watch.Elapsed;
     }
 
@@ -281,8 +380,6 @@ internal static class DurableBench
         {
             await loop;
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 }

@@ -12,36 +12,47 @@ namespace SlaFunctions.Bench.Durable;
 /// before the timer's fire time, so that the orchestration found nothing due and armed the same timer again.
 /// </summary>
 internal sealed record HistorySizes(
-    IReadOnlyList<HistorySizes.Execution> Executions, int Missing, string Largest, string LargestKinds)
+    IReadOnlyList<HistorySizes.Execution> Executions,
+    int Missing,
+    string Largest,
+    string LargestKinds
+)
 {
     public int MaxEvents => Executions.Count == 0 ? 0 : Executions.Max(e => e.Events);
 
-    public static async Task<HistorySizes> ReadAsync(AzureStorageOrchestrationService storage, IReadOnlyList<string> instanceIds)
+    public static async Task<HistorySizes> ReadAsync(
+        AzureStorageOrchestrationService storage,
+        IReadOnlyList<string> instanceIds
+    )
     {
         var executions = new Execution?[instanceIds.Count];
         var largest = (Events: -1, Id: string.Empty, Json: "[]");
         var gate = new Lock();
         var options = new ParallelOptions { MaxDegreeOfParallelism = 4 };
-        await Parallel.ForEachAsync(Enumerable.Range(0, instanceIds.Count), options, async (i, _) =>
-        {
-            var states = await storage.GetOrchestrationStateAsync(instanceIds[i], allExecutions: false);
-            var state = states.FirstOrDefault();
-            if (state?.OrchestrationInstance is not { } instance)
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, instanceIds.Count),
+            options,
+            async (i, _) =>
             {
-                return;
-            }
-
-            var json = await storage.GetOrchestrationHistoryAsync(instance.InstanceId, instance.ExecutionId);
-            using var history = JsonDocument.Parse(json);
-            executions[i] = Read(history.RootElement);
-            lock (gate)
-            {
-                if (executions[i]!.Events > largest.Events)
+                var states = await storage.GetOrchestrationStateAsync(instanceIds[i], allExecutions: false);
+                var state = states.FirstOrDefault();
+                if (state?.OrchestrationInstance is not { } instance)
                 {
-                    largest = (executions[i]!.Events, instance.InstanceId, json);
+                    return;
+                }
+
+                var json = await storage.GetOrchestrationHistoryAsync(instance.InstanceId, instance.ExecutionId);
+                using var history = JsonDocument.Parse(json);
+                executions[i] = Read(history.RootElement);
+                lock (gate)
+                {
+                    if (executions[i]!.Events > largest.Events)
+                    {
+                        largest = (executions[i]!.Events, instance.InstanceId, json);
+                    }
                 }
             }
-        });
+        );
 
         // SLA_BENCH_HISTORY_DUMP=file: the largest history as the provider returns it, to read its episodes.
         if (Environment.GetEnvironmentVariable("SLA_BENCH_HISTORY_DUMP") is { Length: > 0 } dump)
@@ -50,9 +61,20 @@ internal sealed record HistorySizes(
         }
 
         using var document = JsonDocument.Parse(largest.Json);
-        var kinds = string.Join(", ", document.RootElement.EnumerateArray()
-            .GroupBy(Kind).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
-        return new HistorySizes([.. executions.OfType<Execution>()], executions.Count(e => e is null), largest.Id, kinds);
+        var kinds = string.Join(
+            ", ",
+            document
+                .RootElement.EnumerateArray()
+                .GroupBy(Kind)
+                .OrderByDescending(g => g.Count())
+                .Select(g => $"{g.Key} {g.Count()}")
+        );
+        return new HistorySizes(
+            [.. executions.OfType<Execution>()],
+            executions.Count(e => e is null),
+            largest.Id,
+            kinds
+        );
     }
 
     private static Execution Read(JsonElement history)

@@ -43,9 +43,13 @@ internal sealed class Progress(int tickets, int notifications, PublishedMessages
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             var started = (Durable: Volatile.Read(ref durableStarted), Polling: Volatile.Read(ref pollingStarted));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {watch.Elapsed.TotalSeconds,4:F0} s: started {started.Durable:N0} + {started.Polling:N0} of {tickets:N0} each; "
-                + $"published {DurablePublished:N0} (durable) and {PollingPublished:N0} (polling) of {notifications:N0} each"));
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  {watch.Elapsed.TotalSeconds, 4:F0} s: started {started.Durable:N0} + {started.Polling:N0} of {tickets:N0} each; "
+                        + $"published {DurablePublished:N0} (durable) and {PollingPublished:N0} (polling) of {notifications:N0} each"
+                )
+            );
         }
     }
 }

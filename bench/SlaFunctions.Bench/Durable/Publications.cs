@@ -15,7 +15,8 @@ internal sealed record Publications(string Engine, IReadOnlyList<double> Latenes
         string engine,
         BenchDatabase database,
         IReadOnlyDictionary<(string Ticket, decimal Percent), Instant> expected,
-        PublishedMessages topic)
+        PublishedMessages topic
+    )
     {
         var faults = new List<string>();
         var stored = new Dictionary<string, ((string Ticket, decimal Percent) Key, Instant DueAt)>();
@@ -36,18 +37,36 @@ internal sealed record Publications(string Engine, IReadOnlyList<double> Latenes
             .Where(e => storedKeys.TryGetValue(e.Key, out var s) && (s.Count != 1 || s[0].DueAt != e.Value))
             .ToList();
         var unexpected = stored.Values.Count(s => !expected.ContainsKey(s.Key));
-        Note(faults, missing.Count, "expected notifications not stored", missing.Select(k => $"{k.Ticket}@{k.Percent}%"));
-        Note(faults, wrongDue.Count, "stored more than once or with another due instant",
-            wrongDue.Select(e => $"{e.Key.Ticket}@{e.Key.Percent}%"));
+        Note(
+            faults,
+            missing.Count,
+            "expected notifications not stored",
+            missing.Select(k => $"{k.Ticket}@{k.Percent}%")
+        );
+        Note(
+            faults,
+            wrongDue.Count,
+            "stored more than once or with another due instant",
+            wrongDue.Select(e => $"{e.Key.Ticket}@{e.Key.Percent}%")
+        );
         Note(faults, unexpected, "stored notifications not expected in the window", []);
 
         var sends = topic.Sent.GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.ToList());
         var unsent = stored.Keys.Where(id => !sends.ContainsKey(id)).ToList();
         var repeated = sends.Where(s => s.Value.Count > 1).ToList();
         var unknown = sends.Keys.Count(id => !stored.ContainsKey(id));
-        Note(faults, unsent.Count, "stored notifications never published",
-            unsent.Select(id => $"{stored[id].Key.Ticket}@{stored[id].Key.Percent}%"));
-        Note(faults, repeated.Count, "notifications published more than once", repeated.Select(r => $"{r.Key} x{r.Value.Count}"));
+        Note(
+            faults,
+            unsent.Count,
+            "stored notifications never published",
+            unsent.Select(id => $"{stored[id].Key.Ticket}@{stored[id].Key.Percent}%")
+        );
+        Note(
+            faults,
+            repeated.Count,
+            "notifications published more than once",
+            repeated.Select(r => $"{r.Key} x{r.Value.Count}")
+        );
         Note(faults, unknown, "published messages that are no stored notification", []);
 
         var lateness = sends
@@ -57,10 +76,13 @@ internal sealed record Publications(string Engine, IReadOnlyList<double> Latenes
         return new Publications(engine, lateness, faults);
     }
 
-    public string Row() => Lateness.Count == 0
-        ? $"{Engine,-34} {0,13:N0}"
-        : string.Create(CultureInfo.InvariantCulture,
-            $"{Engine,-34} {Lateness.Count,13:N0} {Lateness.Min(),9:F0} {P(0.5),9:F0} {P(0.99),9:F0} {Lateness.Max(),9:F0}");
+    public string Row() =>
+        Lateness.Count == 0
+            ? $"{Engine, -34} {0, 13:N0}"
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Engine, -34} {Lateness.Count, 13:N0} {Lateness.Min(), 9:F0} {P(0.5), 9:F0} {P(0.99), 9:F0} {Lateness.Max(), 9:F0}"
+            );
 
     public double P(double p) => Report.Percentile(Lateness, p);
 

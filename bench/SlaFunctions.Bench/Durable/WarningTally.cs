@@ -15,13 +15,12 @@ internal sealed class WarningTally : ILoggerProvider
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     /// <summary>One line per kind of warning, the most frequent first, with its first message.</summary>
-    public IEnumerable<string> Summary() => warnings
-        .OrderByDescending(w => w.Value.Count)
-        .Select(w => $"{w.Value.Count:N0} x {w.Key.Category}[{w.Key.Id}], first: {w.Value.First}");
+    public IEnumerable<string> Summary() =>
+        warnings
+            .OrderByDescending(w => w.Value.Count)
+            .Select(w => $"{w.Value.Count:N0} x {w.Key.Category}[{w.Key.Id}], first: {w.Value.First}");
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() { }
 
     private sealed class Logger(WarningTally tally, string category) : ILogger
     {
@@ -31,7 +30,12 @@ internal sealed class WarningTally : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
         public void Log<TState>(
-            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter
+        )
         {
             if (logLevel >= LogLevel.Error)
             {

@@ -19,7 +19,13 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public const string TenantId = "bench";
     public const string PolicyId = "standard";
 
-    private BenchDatabase(string connectionString, NpgsqlDataSource dataSource, IClock clock, int policyVersion, SlaStoreOptions store)
+    private BenchDatabase(
+        string connectionString,
+        NpgsqlDataSource dataSource,
+        IClock clock,
+        int policyVersion,
+        SlaStoreOptions store
+    )
     {
         ConnectionString = connectionString;
         DataSource = dataSource;
@@ -34,7 +40,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>How the service and the engine store tickets: the backend new tickets get, the sinks of the outbox.</summary>
+    /// <summary>How the service and the engine store tickets: the backend new tickets get, the sinks of the
+    /// outbox.</summary>
     public SlaStoreOptions Store { get; }
 
     public IClock Clock { get; }
@@ -46,10 +53,18 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public PolicyCache Policies { get; }
 
     public static async Task<BenchDatabase> CreateAsync(
-        string name, IClock clock, string calendarJson, string policyJson, SlaStoreOptions? store = null)
+        string name,
+        IClock clock,
+        string calendarJson,
+        string policyJson,
+        SlaStoreOptions? store = null
+    )
     {
-        var server = Environment.GetEnvironmentVariable("SLA_BENCH_POSTGRES")
-            ?? throw new InvalidOperationException("SLA_BENCH_POSTGRES is not set: run the benchmark through scripts/bench, which starts PostgreSQL.");
+        var server =
+            Environment.GetEnvironmentVariable("SLA_BENCH_POSTGRES")
+            ?? throw new InvalidOperationException(
+                "SLA_BENCH_POSTGRES is not set: run the benchmark through scripts/bench, which starts PostgreSQL."
+            );
         await using (var admin = SlaDatabase.Open(server))
         {
             await using var drop = admin.CreateCommand($"drop database if exists {name}");

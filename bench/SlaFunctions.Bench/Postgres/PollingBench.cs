@@ -23,8 +23,10 @@ internal static class PollingBench
         }
 
         var measuredRounds = args.Contains("--quick") ? 2 : 5;
-        Console.WriteLine($"polling: one engine, batch size {new PollingOptions().BatchSize}, {DueRows:N0} due rows per round, "
-            + $"{measuredRounds} measured rounds after 1 warm-up; load average {Report.LoadAverage()}");
+        Console.WriteLine(
+            $"polling: one engine, batch size {new PollingOptions().BatchSize}, {DueRows:N0} due rows per round, "
+                + $"{measuredRounds} measured rounds after 1 warm-up; load average {Report.LoadAverage()}"
+        );
 
         var sizes = new List<Size>();
         foreach (var tracked in Sizes)
@@ -48,7 +50,9 @@ internal static class PollingBench
             var queued = await size.Database.ScalarAsync("select count(*) from outbox");
             if (stored != size.FiredInAllRounds || queued != stored)
             {
-                throw new InvalidOperationException($"{size.Tracked} tickets: {stored} notifications and {queued} outbox rows stored, {size.FiredInAllRounds} fired.");
+                throw new InvalidOperationException(
+                    $"{size.Tracked} tickets: {stored} notifications and {queued} outbox rows stored, {size.FiredInAllRounds} fired."
+                );
             }
         }
 
@@ -58,29 +62,48 @@ internal static class PollingBench
         foreach (var size in sizes)
         {
             var b = size.Batches;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{size.Tracked,10:N0} {size.Claimed,10:N0} {size.Fired,7:N0} {size.Throughput,11:N0} {b.Count,8} {b.Average(),14:F1} {Report.Percentile(b, 0.5),6:F1} {Report.Percentile(b, 0.99),6:F1}"));
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{size.Tracked, 10:N0} {size.Claimed, 10:N0} {size.Fired, 7:N0} {size.Throughput, 11:N0} {b.Count, 8} {b.Average(), 14:F1} {Report.Percentile(b, 0.5), 6:F1} {Report.Percentile(b, 0.99), 6:F1}"
+                )
+            );
         }
 
         var small = sizes[0];
         var large = sizes[^1];
         var minimum = sizes.MinBy(s => s.Throughput)!;
         var cost = large.Batches.Average() / small.Batches.Average();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"N is the throughput at {large.Tracked:N0} tracked tickets (the minimum across sizes is {minimum.Throughput:N0}/s at {minimum.Tracked:N0}); "
-            + $"R is the mean time per batch at {large.Tracked:N0} over that at {small.Tracked:N0} (p50: {Report.Percentile(large.Batches, 0.5) / Report.Percentile(small.Batches, 0.5):F2}); "
-            + $"load average {Report.LoadAverage()}"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"N is the throughput at {large.Tracked:N0} tracked tickets (the minimum across sizes is {minimum.Throughput:N0}/s at {minimum.Tracked:N0}); "
+                    + $"R is the mean time per batch at {large.Tracked:N0} over that at {small.Tracked:N0} (p50: {Report.Percentile(large.Batches, 0.5) / Report.Percentile(small.Batches, 0.5):F2}); "
+                    + $"load average {Report.LoadAverage()}"
+            )
+        );
         foreach (var size in sizes)
         {
             await size.Database.DisposeAsync();
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"polling: {large.Throughput:F0} wakeups/s; cost 1M/10k = {cost:F2}"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"polling: {large.Throughput:F0} wakeups/s; cost 1M/10k = {cost:F2}"
+            )
+        );
         return 0;
     }
 
     /// <summary>One database with its tracked tickets, and what its engine did in the measured rounds.</summary>
-    private sealed class Size(int tracked, BenchDatabase database, BenchClock clock, List<SlaRow> due, List<Round> rounds)
+    private sealed class Size(
+        int tracked,
+        BenchDatabase database,
+        BenchClock clock,
+        List<SlaRow> due,
+        List<Round> rounds
+    )
     {
         private readonly PollingEngine engine = database.Engine();
 
@@ -106,7 +129,12 @@ internal static class PollingBench
         public static async Task<Size> SeedAsync(int tracked, int roundCount)
         {
             var clock = new BenchClock(Instant.FromUtc(2026, 6, 10, 13, 0));
-            var database = await BenchDatabase.CreateAsync($"bench_polling_{tracked}", clock, PollingScenario.Calendar, PollingScenario.Policy);
+            var database = await BenchDatabase.CreateAsync(
+                $"bench_polling_{tracked}",
+                clock,
+                PollingScenario.Calendar,
+                PollingScenario.Policy
+            );
             var watch = Stopwatch.StartNew();
             var (due, rounds) = await PollingScenario.SeedAsync(database, tracked, DueRows, roundCount);
             var copied = watch.Elapsed.TotalSeconds;
@@ -114,35 +142,51 @@ internal static class PollingBench
             await database.ExecuteAsync("checkpoint");
             var size = await database.ScalarAsync("select pg_total_relation_size('ticket_slas')");
             var index = await database.ScalarAsync("select pg_relation_size('ticket_slas_due')");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"seeded {tracked,9:N0} tickets by COPY in {copied:F1} s, vacuum analyze and checkpoint in {watch.Elapsed.TotalSeconds - copied:F1} s; "
-                + $"table {size / 1e6:F0} MB, due index {index / 1e6:F1} MB"));
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"seeded {tracked, 9:N0} tickets by COPY in {copied:F1} s, vacuum analyze and checkpoint in {watch.Elapsed.TotalSeconds - copied:F1} s; "
+                        + $"table {size / 1e6:F0} MB, due index {index / 1e6:F1} MB"
+                )
+            );
             return new Size(tracked, database, clock, due, rounds);
         }
 
         public async Task DrainAsync(Round round, bool measured)
         {
             clock.Now = round.At;
-            var dueNow = await Database.ScalarAsync("select count(*) from ticket_slas where next_wake_at <= $1", round.At);
+            var dueNow = await Database.ScalarAsync(
+                "select count(*) from ticket_slas where next_wake_at <= $1",
+                round.At
+            );
             var expected = Enumerable.Range(0, DueRows).Sum(j => (long)round.Fired[j % due.Count]);
             if (dueNow != DueRows)
             {
-                throw new InvalidOperationException($"{dueNow} rows are due at {round.At} in {Tracked} tickets, not {DueRows}.");
+                throw new InvalidOperationException(
+                    $"{dueNow} rows are due at {round.At} in {Tracked} tickets, not {DueRows}."
+                );
             }
 
             var batches = new System.Collections.Concurrent.ConcurrentBag<double>();
             var watch = Stopwatch.StartNew();
             var drained = await engine.DrainAsync(batch => batches.Add(batch.Elapsed.TotalMilliseconds));
             var seconds = watch.Elapsed.TotalSeconds;
-            long claimed = drained.Claimed, fired = drained.Fired;
+            long claimed = drained.Claimed,
+                fired = drained.Fired;
             if (claimed != DueRows || fired != expected)
             {
-                throw new InvalidOperationException($"The engine claimed {claimed} rows and fired {fired} notifications at {round.At}; expected {DueRows} and {expected}.");
+                throw new InvalidOperationException(
+                    $"The engine claimed {claimed} rows and fired {fired} notifications at {round.At}; expected {DueRows} and {expected}."
+                );
             }
 
             FiredInAllRounds += fired;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(measured ? "round" : "warm-up")} at {round.At}: {Tracked,9:N0} tracked, {claimed:N0} wake-ups, {fired:N0} fired in {seconds:F2} s ({claimed / seconds:N0}/s)"));
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{(measured ? "round" : "warm-up")} at {round.At}: {Tracked, 9:N0} tracked, {claimed:N0} wake-ups, {fired:N0} fired in {seconds:F2} s ({claimed / seconds:N0}/s)"
+                )
+            );
             if (measured)
             {
                 Claimed += claimed;

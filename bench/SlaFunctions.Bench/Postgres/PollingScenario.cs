@@ -35,46 +35,78 @@ internal static class PollingScenario
 
     private static readonly Instant Opening = Instant.FromUtc(2026, 6, 10, 13, 0); // 09:00 in New York
 
-    public static SlaPolicy Compile(int version) => new PolicyDefinition(new PolicyRef(BenchDatabase.PolicyId, version), Policy, Calendar).Compile();
+    public static SlaPolicy Compile(int version) =>
+        new PolicyDefinition(new PolicyRef(BenchDatabase.PolicyId, version), Policy, Calendar).Compile();
 
-    /// <summary>Twenty P1 tickets a few seconds apart: some plain, some paused a minute by a status, some by an explicit pause.</summary>
+    /// <summary>Twenty P1 tickets a few seconds apart: some plain, some paused a minute by a status, some by an
+    /// explicit pause.</summary>
     public static List<SlaRow> Due(SlaPolicy policy) =>
-    [
-        .. Enumerable.Range(0, 20).Select(k =>
-        {
-            var created = Opening + Duration.FromMinutes(5) + Duration.FromSeconds(4 * k);
-            var m = (int minutes) => created + Duration.FromMinutes(minutes);
-            TicketEvent[] history = (k % 3) switch
-            {
-                0 => [new TicketCreated(created, "P1") { Id = $"evt-{k}-1" }, new TicketStatusChanged(m(1), "in_progress") { Id = $"evt-{k}-2" }],
-                1 => [new TicketCreated(created, "P1") { Id = $"evt-{k}-1" }, new TicketStatusChanged(m(1), "awaiting_client") { Id = $"evt-{k}-2" },
-                      new TicketStatusChanged(m(2), "in_progress") { Id = $"evt-{k}-3" }],
-                _ => [new TicketCreated(created, "P1") { Id = $"evt-{k}-1" }, new TicketPaused(m(1), "vendor") { Id = $"evt-{k}-2" },
-                      new TicketResumed(m(2), "vendor") { Id = $"evt-{k}-3" }, new TicketStatusChanged(m(3), "in_progress") { Id = $"evt-{k}-4" }],
-            };
-            return SlaRow.Build(policy, m(5), history);
-        }),
-    ];
+        [
+            .. Enumerable
+                .Range(0, 20)
+                .Select(k =>
+                {
+                    var created = Opening + Duration.FromMinutes(5) + Duration.FromSeconds(4 * k);
+                    var m = (int minutes) => created + Duration.FromMinutes(minutes);
+                    TicketEvent[] history = (k % 3) switch
+                    {
+                        0 =>
+                        [
+                            new TicketCreated(created, "P1") { Id = $"evt-{k}-1" },
+                            new TicketStatusChanged(m(1), "in_progress") { Id = $"evt-{k}-2" },
+                        ],
+                        1 =>
+                        [
+                            new TicketCreated(created, "P1") { Id = $"evt-{k}-1" },
+                            new TicketStatusChanged(m(1), "awaiting_client") { Id = $"evt-{k}-2" },
+                            new TicketStatusChanged(m(2), "in_progress") { Id = $"evt-{k}-3" },
+                        ],
+                        _ =>
+                        [
+                            new TicketCreated(created, "P1") { Id = $"evt-{k}-1" },
+                            new TicketPaused(m(1), "vendor") { Id = $"evt-{k}-2" },
+                            new TicketResumed(m(2), "vendor") { Id = $"evt-{k}-3" },
+                            new TicketStatusChanged(m(3), "in_progress") { Id = $"evt-{k}-4" },
+                        ],
+                    };
+                    return SlaRow.Build(policy, m(5), history);
+                }),
+        ];
 
     /// <summary>Twenty P3/P4 tickets of the two days before, responded to or waiting on their resolution.</summary>
     public static List<SlaRow> Idle(SlaPolicy policy) =>
-    [
-        .. Enumerable.Range(0, 20).Select(j =>
-        {
-            var created = Opening - Duration.FromHours(1) - Duration.FromMinutes(137 * j);
-            var m = (int minutes) => created + Duration.FromMinutes(minutes);
-            TicketEvent[] history = (j % 4) switch
-            {
-                0 => [new TicketCreated(created, "P4") { Id = $"idle-{j}-1" }],
-                1 => [new TicketCreated(created, "P3") { Id = $"idle-{j}-1" }, new TicketStatusChanged(m(10), "awaiting_client") { Id = $"idle-{j}-2" },
-                      new TicketStatusChanged(m(40), "in_progress") { Id = $"idle-{j}-3" }, new TicketResponded(m(45)) { Id = $"idle-{j}-4" }],
-                2 => [new TicketCreated(created, "P3") { Id = $"idle-{j}-1" }, new TicketResponded(m(20)) { Id = $"idle-{j}-2" }],
-                _ => [new TicketCreated(created, "P3") { Id = $"idle-{j}-1" }, new TicketResponded(m(15)) { Id = $"idle-{j}-2" },
-                      new TicketPriorityChanged(m(50), "P4") { Id = $"idle-{j}-3" }],
-            };
-            return SlaRow.Build(policy, Opening, history);
-        }),
-    ];
+        [
+            .. Enumerable
+                .Range(0, 20)
+                .Select(j =>
+                {
+                    var created = Opening - Duration.FromHours(1) - Duration.FromMinutes(137 * j);
+                    var m = (int minutes) => created + Duration.FromMinutes(minutes);
+                    TicketEvent[] history = (j % 4) switch
+                    {
+                        0 => [new TicketCreated(created, "P4") { Id = $"idle-{j}-1" }],
+                        1 =>
+                        [
+                            new TicketCreated(created, "P3") { Id = $"idle-{j}-1" },
+                            new TicketStatusChanged(m(10), "awaiting_client") { Id = $"idle-{j}-2" },
+                            new TicketStatusChanged(m(40), "in_progress") { Id = $"idle-{j}-3" },
+                            new TicketResponded(m(45)) { Id = $"idle-{j}-4" },
+                        ],
+                        2 =>
+                        [
+                            new TicketCreated(created, "P3") { Id = $"idle-{j}-1" },
+                            new TicketResponded(m(20)) { Id = $"idle-{j}-2" },
+                        ],
+                        _ =>
+                        [
+                            new TicketCreated(created, "P3") { Id = $"idle-{j}-1" },
+                            new TicketResponded(m(15)) { Id = $"idle-{j}-2" },
+                            new TicketPriorityChanged(m(50), "P4") { Id = $"idle-{j}-3" },
+                        ],
+                    };
+                    return SlaRow.Build(policy, Opening, history);
+                }),
+        ];
 
     /// <summary>
     /// Loads <paramref name="tracked"/> tickets by COPY, of which <paramref name="dueRows"/>, spread evenly
@@ -83,7 +115,12 @@ internal static class PollingScenario
     /// own (which is also after the last round), so that the index holds as many distinct instants as a real
     /// one would. Returns the due templates and the rounds.
     /// </summary>
-    public static async Task<(List<SlaRow> Due, List<Round> Rounds)> SeedAsync(BenchDatabase database, int tracked, int dueRows, int roundCount)
+    public static async Task<(List<SlaRow> Due, List<Round> Rounds)> SeedAsync(
+        BenchDatabase database,
+        int tracked,
+        int dueRows,
+        int roundCount
+    )
     {
         var policy = Compile(database.PolicyVersion);
         var due = Due(policy);
@@ -96,9 +133,14 @@ internal static class PollingScenario
         }
 
         var step = tracked / dueRows;
-        await TicketLoader.CopyAsync(database, tracked, i => i % step == 0
-            ? (due[i / step % due.Count], due[i / step % due.Count].Sla.NextWakeAt!.Value)
-            : (idle[i % idle.Count], idleFrom + Duration.FromSeconds(30L * 86_400 * i / tracked)));
+        await TicketLoader.CopyAsync(
+            database,
+            tracked,
+            i =>
+                i % step == 0
+                    ? (due[i / step % due.Count], due[i / step % due.Count].Sla.NextWakeAt!.Value)
+                    : (idle[i % idle.Count], idleFrom + Duration.FromSeconds(30L * 86_400 * i / tracked))
+        );
         return (due, rounds);
     }
 
@@ -112,7 +154,9 @@ internal static class PollingScenario
         var rounds = new List<Round>();
         for (var r = 0; r < count; r++)
         {
-            var at = slas.Max(s => s.NextWakeAt ?? throw new InvalidOperationException("A due ticket ran out of thresholds."));
+            var at = slas.Max(s =>
+                s.NextWakeAt ?? throw new InvalidOperationException("A due ticket ran out of thresholds.")
+            );
             var fired = new int[slas.Length];
             for (var k = 0; k < slas.Length; k++)
             {

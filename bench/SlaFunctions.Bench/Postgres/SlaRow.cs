@@ -24,14 +24,18 @@ internal sealed record SlaRow(TicketSla Sla, Instant AsOf)
 
     public static string? Outcome(PhaseStatus? phase) => phase is null ? null : WireNames.Of(phase.Outcome);
 
-    /// <summary>Starts a ticket through the Core API, applies its history and fires what is due at <paramref name="asOf"/>.</summary>
+    /// <summary>Starts a ticket through the Core API, applies its history and fires what is due at <paramref
+    /// name="asOf"/>.</summary>
     public static SlaRow Build(SlaPolicy policy, Instant asOf, params TicketEvent[] history)
     {
         var sla = TicketSla.Start(policy, (TicketCreated)history[0]);
         foreach (var e in history.Skip(1))
         {
             var result = sla.Apply(e);
-            sla = result.Effect == EventEffect.Applied ? result.Sla : throw new InvalidOperationException($"{e} was not applied: {result.Reason}");
+            sla =
+                result.Effect == EventEffect.Applied
+                    ? result.Sla
+                    : throw new InvalidOperationException($"{e} was not applied: {result.Reason}");
         }
 
         return new SlaRow(sla.FireDue(asOf).Sla, asOf);

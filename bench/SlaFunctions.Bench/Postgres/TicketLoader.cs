@@ -5,7 +5,8 @@ using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Bench.Postgres;
 
-/// <summary>Loads ticket rows with binary COPY: a million in seconds, where a million starts would take an hour.</summary>
+/// <summary>Loads ticket rows with binary COPY: a million in seconds, where a million starts would take an
+/// hour.</summary>
 internal static class TicketLoader
 {
     private const string Columns = """
@@ -14,10 +15,16 @@ internal static class TicketLoader
         """;
 
     /// <summary>Rows <c>T-0000000</c> … each a template's row with its own wake-up.</summary>
-    public static async Task CopyAsync(BenchDatabase database, int count, Func<int, (SlaRow Template, Instant WakeAt)> row)
+    public static async Task CopyAsync(
+        BenchDatabase database,
+        int count,
+        Func<int, (SlaRow Template, Instant WakeAt)> row
+    )
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var import = await connection.BeginBinaryImportAsync($"copy ticket_slas ({Columns}) from stdin (format binary)");
+        await using var import = await connection.BeginBinaryImportAsync(
+            $"copy ticket_slas ({Columns}) from stdin (format binary)"
+        );
         for (var i = 0; i < count; i++)
         {
             var (template, wakeAt) = row(i);

@@ -1,14 +1,15 @@
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Bench.Query;
 
-/// <summary>Loads every tenant's tickets with binary COPY, with the projection columns a write gives them (as of the scenario's now).</summary>
+/// <summary>Loads every tenant's tickets with binary COPY, with the projection columns a write gives them (as of the
+/// scenario's now).</summary>
 internal static class QueryLoader
 {
     private const string Columns = """
@@ -18,14 +19,30 @@ internal static class QueryLoader
         resolution_target, resolution_completed_at, resolution_stopped_at, resolution_elapsed, open_due_at, breach_at, projected
         """;
 
-    public static async Task CopyAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> tenants, string policyId, IReadOnlyList<(TicketSla Sla, Instant UpdatedAt)> tickets)
+    public static async Task CopyAsync(
+        NpgsqlDataSource dataSource,
+        IReadOnlyList<string> tenants,
+        string policyId,
+        IReadOnlyList<(TicketSla Sla, Instant UpdatedAt)> tickets
+    )
     {
-        var rows = tickets.Select(t => (t.Sla, t.UpdatedAt, Snapshot: SlaJson.Serialize(t.Sla.ToSnapshot()), Row: SlaProjection.Of(t.Sla, QueryScenario.Now))).ToList();
+        var rows = tickets
+            .Select(t =>
+                (
+                    t.Sla,
+                    t.UpdatedAt,
+                    Snapshot: SlaJson.Serialize(t.Sla.ToSnapshot()),
+                    Row: SlaProjection.Of(t.Sla, QueryScenario.Now)
+                )
+            )
+            .ToList();
         await using var connection = await dataSource.OpenConnectionAsync();
         // One COPY per tenant: each commits its 10k rows and their index entries well within any timeout.
         foreach (var tenant in tenants)
         {
-            await using var import = await connection.BeginBinaryImportAsync($"copy ticket_slas ({Columns}) from stdin (format binary)");
+            await using var import = await connection.BeginBinaryImportAsync(
+                $"copy ticket_slas ({Columns}) from stdin (format binary)"
+            );
             import.Timeout = TimeSpan.FromMinutes(10);
             for (var i = 0; i < rows.Count; i++)
             {

@@ -6,7 +6,8 @@ namespace SlaFunctions.Bench.Query;
 
 /// <summary>
 /// One tenant's worth of tickets for the query benchmark, on the polling benchmark's New York calendar and
-/// policy: created over the 45 days before <see cref="Now"/> (three in ten in the last two) with a mix of priorities, most answered and older
+/// policy: created over the 45 days before <see cref="Now"/> (three in ten in the last two) with a mix of priorities,
+/// most answered and older
 /// ones mostly resolved (some late), some waiting on the client, some cancelled, the youngest still open. Every
 /// tenant gets the same histories under the same ticket ids, so the tenants also prove nothing crosses.
 /// </summary>
@@ -24,7 +25,11 @@ internal static class QueryScenario
             // A help desk's open work is mostly recent: three tickets in ten are from the last two days.
             var created = Now - Duration.FromMinutes(random.Next(1, (random.Next(10) < 3 ? 2 : 45) * 24 * 60));
             var roll = random.Next(100);
-            var priority = roll < 10 ? "P1" : roll < 40 ? "P2" : roll < 80 ? "P3" : "P4";
+            var priority =
+                roll < 10 ? "P1"
+                : roll < 40 ? "P2"
+                : roll < 80 ? "P3"
+                : "P4";
             var events = new List<TicketEvent> { new TicketCreated(created, priority) };
             var at = created;
             void Add(Func<Instant, TicketEvent> e, double meanMinutes)

@@ -21,7 +21,8 @@ internal static class AcceptHeader
         return exact > 0 && exact >= Quality(ranges, otherwise);
     }
 
-    /// <summary>The quality of a media type: its most specific matching range's (exact, then type/*, then */*), or 0.</summary>
+    /// <summary>The quality of a media type: its most specific matching range's (exact, then type/*, then */*), or
+    /// 0.</summary>
     private static double Quality(List<(string Type, double Quality)> ranges, string mediaType)
     {
         var major = mediaType.Split('/')[0] + "/*";
@@ -42,10 +43,19 @@ internal static class AcceptHeader
         var quality = 1.0;
         foreach (var parameter in parts.Skip(1))
         {
-            var (name, value) = parameter.Split('=', 2) is [var n, var v] ? (n.Trim(), v.Trim()) : (string.Empty, string.Empty);
+            var (name, value) = parameter.Split('=', 2) is [var n, var v]
+                ? (n.Trim(), v.Trim())
+                : (string.Empty, string.Empty);
             if (name.Equals("q", StringComparison.OrdinalIgnoreCase))
             {
-                quality = double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var q) ? Math.Clamp(q, 0, 1) : 0;
+                quality = double.TryParse(
+                    value,
+                    NumberStyles.AllowDecimalPoint,
+                    CultureInfo.InvariantCulture,
+                    out var q
+                )
+                    ? Math.Clamp(q, 0, 1)
+                    : 0;
             }
         }
 

@@ -12,6 +12,8 @@ public static class ApiFailures
     public static ApiResponse? Unavailable(Exception failure, IFailureClassifier classifier)
     {
         ArgumentNullException.ThrowIfNull(classifier);
-        return classifier.UnavailableDependency(failure) is { } dependency ? Problem.DependencyUnavailable(dependency) : null;
+        return classifier.UnavailableDependency(failure) is { } dependency
+            ? Problem.DependencyUnavailable(dependency)
+            : null;
     }
 }

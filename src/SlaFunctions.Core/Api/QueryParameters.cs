@@ -21,7 +21,10 @@ internal sealed class QueryParameters
         {
             if (!allowed.Contains(name, StringComparer.Ordinal))
             {
-                throw new InvalidInputException(JsonInput.Truncate(name), $"is not a parameter of this route (expected one of {string.Join(", ", allowed)})");
+                throw new InvalidInputException(
+                    JsonInput.Truncate(name),
+                    $"is not a parameter of this route (expected one of {string.Join(", ", allowed)})"
+                );
             }
         }
     }
@@ -45,7 +48,10 @@ internal sealed class QueryParameters
         {
             if (item.Length == 0 || item.Length > maxLength)
             {
-                throw new InvalidInputException(name, $"must list values of 1 to {maxLength} characters, separated by commas");
+                throw new InvalidInputException(
+                    name,
+                    $"must list values of 1 to {maxLength} characters, separated by commas"
+                );
             }
         }
 
@@ -55,11 +61,18 @@ internal sealed class QueryParameters
     public T? Choice<T>(string name, IReadOnlyDictionary<string, T> choices)
         where T : struct =>
         Text(name) is { } text
-            ? choices.TryGetValue(text, out var choice) ? choice : throw Unknown(name, text, choices.Keys)
+            ? choices.TryGetValue(text, out var choice)
+                ? choice
+                : throw Unknown(name, text, choices.Keys)
             : null;
 
     public ImmutableArray<T> Choices<T>(string name, IReadOnlyDictionary<string, T> choices) =>
-        [.. List(name).Select(text => choices.TryGetValue(text, out var choice) ? choice : throw Unknown(name, text, choices.Keys))];
+        [
+            .. List(name)
+                .Select(text =>
+                    choices.TryGetValue(text, out var choice) ? choice : throw Unknown(name, text, choices.Keys)
+                ),
+        ];
 
     public Instant? Instant(string name) => Text(name) is { } text ? ParseInstant(name, text) : null;
 
@@ -74,27 +87,46 @@ internal sealed class QueryParameters
         var parsed = PeriodPattern.NormalizingIso.Parse(text);
         if (!parsed.Success || parsed.Value.Years != 0 || parsed.Value.Months != 0)
         {
-            throw new InvalidInputException(name, $"must be an ISO-8601 duration in days, hours, minutes or seconds, such as PT1H (got '{JsonInput.Truncate(text)}')");
+            throw new InvalidInputException(
+                name,
+                $"must be an ISO-8601 duration in days, hours, minutes or seconds, such as PT1H (got '{JsonInput.Truncate(text)}')"
+            );
         }
 
         var duration = parsed.Value.ToDuration();
-        return duration > NodaTime.Duration.Zero ? duration : throw new InvalidInputException(name, "must be longer than zero");
+        return duration > NodaTime.Duration.Zero
+            ? duration
+            : throw new InvalidInputException(name, "must be longer than zero");
     }
 
-    public bool? Boolean(string name) => Text(name) switch
-    {
-        null => null,
-        "true" => true,
-        "false" => false,
-        var text => throw new InvalidInputException(name, $"must be true or false (got '{JsonInput.Truncate(text)}')"),
-    };
+    public bool? Boolean(string name) =>
+        Text(name) switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            var text => throw new InvalidInputException(
+                name,
+                $"must be true or false (got '{JsonInput.Truncate(text)}')"
+            ),
+        };
 
-    public int Integer(string name, int fallback, int min, int max) => ParseInteger(name, Text(name), fallback, min, max);
+    public int Integer(string name, int fallback, int min, int max) =>
+        ParseInteger(name, Text(name), fallback, min, max);
 
-    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/> when absent.</summary>
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/>
+    /// when absent.</summary>
     public static int ParseInteger(string name, string? text, int fallback, int min, int max) =>
         text is null ? fallback
-        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : int.TryParse(
+            text,
+            System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture,
+            out var n
+        )
+        && n >= min
+        && n <= max
+            ? n
         : throw new InvalidInputException(name, $"must be a whole number from {min} to {max}");
 
     public static Instant ParseInstant(string name, string text)
@@ -102,7 +134,10 @@ internal sealed class QueryParameters
         var parsed = OffsetDateTimePattern.ExtendedIso.Parse(text);
         return parsed.Success && text.Length >= 20
             ? parsed.Value.ToInstant()
-            : throw new InvalidInputException(name, $"must be an ISO-8601 instant with an offset, such as 2026-03-09T14:00:00Z (got '{JsonInput.Truncate(text)}')");
+            : throw new InvalidInputException(
+                name,
+                $"must be an ISO-8601 instant with an offset, such as 2026-03-09T14:00:00Z (got '{JsonInput.Truncate(text)}')"
+            );
     }
 
     private static InvalidInputException Unknown(string name, string text, IEnumerable<string> known) =>

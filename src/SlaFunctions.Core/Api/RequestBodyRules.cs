@@ -20,7 +20,11 @@ public static class RequestBodyRules
     /// chunk past the limit, whatever the Content-Length claimed.
     /// </summary>
     public static async Task<(string? Body, ApiResponse? Refusal)> ReadAsync(
-        string? contentType, long? contentLength, Stream body, CancellationToken cancellationToken = default)
+        string? contentType,
+        long? contentLength,
+        Stream body,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(body);
         if (Refuse(contentType, contentLength) is { } refusal)

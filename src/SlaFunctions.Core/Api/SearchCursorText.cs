@@ -15,9 +15,21 @@ internal static class SearchCursorText
     private const string Version = "1";
 
     public static string Format(SearchCursor cursor) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join('\n', Version, cursor.Sort.ToString(),
-                cursor.Key is { } key ? InstantPattern.ExtendedIso.Format(key) : string.Empty, cursor.TicketId)))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Convert
+            .ToBase64String(
+                Encoding.UTF8.GetBytes(
+                    string.Join(
+                        '\n',
+                        Version,
+                        cursor.Sort.ToString(),
+                        cursor.Key is { } key ? InstantPattern.ExtendedIso.Format(key) : string.Empty,
+                        cursor.TicketId
+                    )
+                )
+            )
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
 
     public static SearchCursor Parse(string text, SlaSort sort)
     {
@@ -25,21 +37,33 @@ internal static class SearchCursorText
         try
         {
             var base64 = text.Replace('-', '+').Replace('_', '/');
-            parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='))).Split('\n');
+            parts = Encoding
+                .UTF8.GetString(
+                    Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='))
+                )
+                .Split('\n');
         }
         catch (FormatException)
         {
             throw Invalid();
         }
 
-        if (parts.Length != 4 || parts[0] != Version || !Enum.TryParse<SlaSort>(parts[1], out var cursorSort) || parts[3].Length == 0)
+        if (
+            parts.Length != 4
+            || parts[0] != Version
+            || !Enum.TryParse<SlaSort>(parts[1], out var cursorSort)
+            || parts[3].Length == 0
+        )
         {
             throw Invalid();
         }
 
         if (cursorSort != sort)
         {
-            throw new InvalidInputException("cursor", "belongs to a search with another sort: pass the same sort as the page it came from");
+            throw new InvalidInputException(
+                "cursor",
+                "belongs to a search with another sort: pass the same sort as the page it came from"
+            );
         }
 
         Instant? key = null;
@@ -52,5 +76,6 @@ internal static class SearchCursorText
         return new SearchCursor(sort, key, parts[3]);
     }
 
-    private static InvalidInputException Invalid() => new("cursor", "is not a cursor this service gave out (pass the 'next' of a page as it is)");
+    private static InvalidInputException Invalid() =>
+        new("cursor", "is not a cursor this service gave out (pass the 'next' of a page as it is)");
 }

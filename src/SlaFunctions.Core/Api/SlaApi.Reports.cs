@@ -16,8 +16,10 @@ public sealed partial class SlaApi
     /// <summary>The query parameters of <c>GET …/reports/compliance</c>.</summary>
     public static readonly ImmutableArray<string> ComplianceParameters = ["from", "to", "zone", "groupBy"];
 
-    private static readonly ImmutableDictionary<string, ComplianceGroupBy> GroupByNames = ImmutableDictionary.CreateRange(
-        Enum.GetValues<ComplianceGroupBy>().Select(g => KeyValuePair.Create(g.ToString().ToLowerInvariant(), g)));
+    private static readonly ImmutableDictionary<string, ComplianceGroupBy> GroupByNames =
+        ImmutableDictionary.CreateRange(
+            Enum.GetValues<ComplianceGroupBy>().Select(g => KeyValuePair.Create(g.ToString().ToLowerInvariant(), g))
+        );
 
     /// <summary>
     /// <c>GET /api/tenants/{tenant}/reports/compliance?from=&amp;to=&amp;zone=&amp;groupBy=</c>: met, breached,
@@ -26,18 +28,31 @@ public sealed partial class SlaApi
     /// CSV when the caller accepts <c>text/csv</c> and not JSON.
     /// </summary>
     public Task<ApiResponse> ComplianceAsync(
-        string? authorization, string tenant, IEnumerable<KeyValuePair<string, string>> query, string? accept, CancellationToken cancellationToken = default) =>
-        AsTenant(authorization, tenant, async () =>
-        {
-            var report = ReadCompliance(new QueryParameters(query, [.. ComplianceParameters]));
-            var groups = await queries.ComplianceAsync(tenant, report, Now, cancellationToken);
-            return WantsCsv(accept) ? ComplianceCsv(report, groups) : ComplianceJson(report, groups);
-        });
+        string? authorization,
+        string tenant,
+        IEnumerable<KeyValuePair<string, string>> query,
+        string? accept,
+        CancellationToken cancellationToken = default
+    ) =>
+        AsTenant(
+            authorization,
+            tenant,
+            async () =>
+            {
+                var report = ReadCompliance(new QueryParameters(query, [.. ComplianceParameters]));
+                var groups = await queries.ComplianceAsync(tenant, report, Now, cancellationToken);
+                return WantsCsv(accept) ? ComplianceCsv(report, groups) : ComplianceJson(report, groups);
+            }
+        );
 
     private static ComplianceQuery ReadCompliance(QueryParameters query)
     {
         var zone = query.Text("zone") is { } id
-            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new InvalidInputException("zone", $"'{JsonInput.Truncate(id)}' is not an IANA time zone, such as Europe/London")
+            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)
+                ?? throw new InvalidInputException(
+                    "zone",
+                    $"'{JsonInput.Truncate(id)}' is not an IANA time zone, such as Europe/London"
+                )
             : DateTimeZone.Utc;
         var from = Bound(query, "from", zone);
         var to = Bound(query, "to", zone);
@@ -47,80 +62,114 @@ public sealed partial class SlaApi
             throw new InvalidInputException("groupBy", "must name each grouping once");
         }
 
-        return from < to ? new ComplianceQuery(from, to, zone, groupBy) : throw new InvalidInputException("to", "must be later than from");
+        return from < to
+            ? new ComplianceQuery(from, to, zone, groupBy)
+            : throw new InvalidInputException("to", "must be later than from");
     }
 
     /// <summary>An instant, or a local date meaning its first instant in the report's zone.</summary>
     private static Instant Bound(QueryParameters query, string name, DateTimeZone zone)
     {
-        var text = query.Text(name) ?? throw new InvalidInputException(name, "is required: an instant such as 2026-11-01T00:00:00Z, or a date such as 2026-11-01");
+        var text =
+            query.Text(name)
+            ?? throw new InvalidInputException(
+                name,
+                "is required: an instant such as 2026-11-01T00:00:00Z, or a date such as 2026-11-01"
+            );
         var date = LocalDatePattern.Iso.Parse(text);
         return date.Success ? zone.AtStartOfDay(date.Value).ToInstant() : QueryParameters.ParseInstant(name, text);
     }
 
     private static bool WantsCsv(string? accept) =>
-        accept is not null && accept.Contains(Csv, StringComparison.OrdinalIgnoreCase) && !accept.Contains(ApiResponse.Json, StringComparison.OrdinalIgnoreCase);
+        accept is not null
+        && accept.Contains(Csv, StringComparison.OrdinalIgnoreCase)
+        && !accept.Contains(ApiResponse.Json, StringComparison.OrdinalIgnoreCase);
 
-    private static ApiResponse ComplianceJson(ComplianceQuery report, ImmutableArray<ComplianceGroup> groups) => ApiResponse.Ok(json =>
-    {
-        json.WriteStartObject();
-        json.WriteString("from", IsoText.Format(report.From));
-        json.WriteString("to", IsoText.Format(report.To));
-        json.WriteString("zone", report.Zone.Id);
-        json.WriteStartArray("groupBy");
-        foreach (var by in report.GroupBy)
-        {
-            json.WriteStringValue(by.ToString().ToLowerInvariant());
-        }
-
-        json.WriteEndArray();
-        json.WriteStartArray("groups");
-        foreach (var group in groups)
+    private static ApiResponse ComplianceJson(ComplianceQuery report, ImmutableArray<ComplianceGroup> groups) =>
+        ApiResponse.Ok(json =>
         {
             json.WriteStartObject();
-            for (var i = 0; i < report.GroupBy.Length; i++)
+            json.WriteString("from", IsoText.Format(report.From));
+            json.WriteString("to", IsoText.Format(report.To));
+            json.WriteString("zone", report.Zone.Id);
+            json.WriteStartArray("groupBy");
+            foreach (var by in report.GroupBy)
             {
-                json.WriteString(report.GroupBy[i].ToString().ToLowerInvariant(), group.Keys[i]);
+                json.WriteStringValue(by.ToString().ToLowerInvariant());
             }
 
-            json.WriteNumber("met", group.Met);
-            json.WriteNumber("breached", group.Breached);
-            json.WriteNumber("cancelled", group.Cancelled);
-            json.WriteNumber("running", group.Running);
-            if (group.AchievementRate is { } rate)
+            json.WriteEndArray();
+            json.WriteStartArray("groups");
+            foreach (var group in groups)
             {
-                json.WriteNumber("achievementRate", Math.Round(rate, 4));
-            }
-            else
-            {
-                json.WriteNull("achievementRate");
+                json.WriteStartObject();
+                for (var i = 0; i < report.GroupBy.Length; i++)
+                {
+                    json.WriteString(report.GroupBy[i].ToString().ToLowerInvariant(), group.Keys[i]);
+                }
+
+                json.WriteNumber("met", group.Met);
+                json.WriteNumber("breached", group.Breached);
+                json.WriteNumber("cancelled", group.Cancelled);
+                json.WriteNumber("running", group.Running);
+                if (group.AchievementRate is { } rate)
+                {
+                    json.WriteNumber("achievementRate", Math.Round(rate, 4));
+                }
+                else
+                {
+                    json.WriteNull("achievementRate");
+                }
+
+                json.WriteDuration("elapsedP50", group.ElapsedP50);
+                json.WriteDuration("elapsedP90", group.ElapsedP90);
+                json.WriteString("overTarget", IsoText.Format(group.OverTarget));
+                json.WriteEndObject();
             }
 
-            json.WriteDuration("elapsedP50", group.ElapsedP50);
-            json.WriteDuration("elapsedP90", group.ElapsedP90);
-            json.WriteString("overTarget", IsoText.Format(group.OverTarget));
+            json.WriteEndArray();
             json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    });
+        });
 
     /// <summary>One row per group; durations in seconds, which a spreadsheet can sum and chart.</summary>
     private static ApiResponse ComplianceCsv(ComplianceQuery report, ImmutableArray<ComplianceGroup> groups)
     {
         var csv = new StringBuilder();
-        csv.AppendJoin(',', report.GroupBy.Select(g => g.ToString().ToLowerInvariant())
-            .Concat(["met", "breached", "cancelled", "running", "achievementRate", "elapsedP50Seconds", "elapsedP90Seconds", "overTargetSeconds"]));
+        csv.AppendJoin(
+            ',',
+            report
+                .GroupBy.Select(g => g.ToString().ToLowerInvariant())
+                .Concat([
+                    "met",
+                    "breached",
+                    "cancelled",
+                    "running",
+                    "achievementRate",
+                    "elapsedP50Seconds",
+                    "elapsedP90Seconds",
+                    "overTargetSeconds",
+                ])
+        );
         csv.Append("\r\n");
         foreach (var group in groups)
         {
-            csv.AppendJoin(',', group.Keys.Select(k => CsvField(k ?? string.Empty)).Concat(
-            [
-                Number(group.Met), Number(group.Breached), Number(group.Cancelled), Number(group.Running),
-                group.AchievementRate is { } rate ? Math.Round(rate, 4).ToString(CultureInfo.InvariantCulture) : string.Empty,
-                Seconds(group.ElapsedP50), Seconds(group.ElapsedP90), Seconds(group.OverTarget),
-            ]));
+            csv.AppendJoin(
+                ',',
+                group
+                    .Keys.Select(k => CsvField(k ?? string.Empty))
+                    .Concat([
+                        Number(group.Met),
+                        Number(group.Breached),
+                        Number(group.Cancelled),
+                        Number(group.Running),
+                        group.AchievementRate is { } rate
+                            ? Math.Round(rate, 4).ToString(CultureInfo.InvariantCulture)
+                            : string.Empty,
+                        Seconds(group.ElapsedP50),
+                        Seconds(group.ElapsedP90),
+                        Seconds(group.OverTarget),
+                    ])
+            );
             csv.Append("\r\n");
         }
 
@@ -136,6 +185,8 @@ public sealed partial class SlaApi
     private static string CsvField(string value)
     {
         var safe = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{safe.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : safe;
+        return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0
+            ? $"\"{safe.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+            : safe;
     }
 }

@@ -15,54 +15,84 @@ public sealed partial class SlaApi
     /// <summary>The query parameters of <c>GET …/slas</c>.</summary>
     public static readonly ImmutableArray<string> SearchParameters =
     [
-        "phase", "state", "breachesWithin", "remainingBelow", "dueBefore", "dueAfter", "everBreached", "priority", "policyId",
-        "clientId", "boardId", "createdBefore", "createdAfter", "updatedSince", "sort", "cursor", "limit",
+        "phase",
+        "state",
+        "breachesWithin",
+        "remainingBelow",
+        "dueBefore",
+        "dueAfter",
+        "everBreached",
+        "priority",
+        "policyId",
+        "clientId",
+        "boardId",
+        "createdBefore",
+        "createdAfter",
+        "updatedSince",
+        "sort",
+        "cursor",
+        "limit",
     ];
 
-    private static readonly ImmutableDictionary<string, SlaPhase> PhaseNames = WireNames.Table<SlaPhase>(WireNames.Of).ToImmutableDictionary();
+    private static readonly ImmutableDictionary<string, SlaPhase> PhaseNames = WireNames
+        .Table<SlaPhase>(WireNames.Of)
+        .ToImmutableDictionary();
 
-    private static readonly ImmutableDictionary<string, PhaseOutcome> StateNames = WireNames.Table<PhaseOutcome>(WireNames.Of).ToImmutableDictionary();
+    private static readonly ImmutableDictionary<string, PhaseOutcome> StateNames = WireNames
+        .Table<PhaseOutcome>(WireNames.Of)
+        .ToImmutableDictionary();
 
-    private static readonly ImmutableDictionary<string, SlaSort> SortNames = ImmutableDictionary.CreateRange(
-    [
-        KeyValuePair.Create("dueAt", SlaSort.DueAt), KeyValuePair.Create("-dueAt", SlaSort.DueAtDescending),
-        KeyValuePair.Create("createdAt", SlaSort.CreatedAt), KeyValuePair.Create("-createdAt", SlaSort.CreatedAtDescending),
-        KeyValuePair.Create("updatedAt", SlaSort.UpdatedAt), KeyValuePair.Create("-updatedAt", SlaSort.UpdatedAtDescending),
+    private static readonly ImmutableDictionary<string, SlaSort> SortNames = ImmutableDictionary.CreateRange([
+        KeyValuePair.Create("dueAt", SlaSort.DueAt),
+        KeyValuePair.Create("-dueAt", SlaSort.DueAtDescending),
+        KeyValuePair.Create("createdAt", SlaSort.CreatedAt),
+        KeyValuePair.Create("-createdAt", SlaSort.CreatedAtDescending),
+        KeyValuePair.Create("updatedAt", SlaSort.UpdatedAt),
+        KeyValuePair.Create("-updatedAt", SlaSort.UpdatedAtDescending),
     ]);
 
     /// <summary>
     /// <c>GET /api/tenants/{tenant}/slas</c>: the tenant's ticket SLAs matching the filters, one keyset page in
     /// the given order, each with its phases as of now (<see cref="SlaSearch"/> says how the filters combine).
     /// </summary>
-    public Task<ApiResponse> SearchAsync(string? authorization, string tenant, IEnumerable<KeyValuePair<string, string>> query, CancellationToken cancellationToken = default) =>
-        AsTenant(authorization, tenant, async () =>
-        {
-            var search = ReadSearch(new QueryParameters(query, [.. SearchParameters]));
-            var now = Now;
-            var page = await queries.SearchAsync(tenant, search, now, cancellationToken);
-            return ApiResponse.Ok(json =>
+    public Task<ApiResponse> SearchAsync(
+        string? authorization,
+        string tenant,
+        IEnumerable<KeyValuePair<string, string>> query,
+        CancellationToken cancellationToken = default
+    ) =>
+        AsTenant(
+            authorization,
+            tenant,
+            async () =>
             {
-                json.WriteStartObject();
-                json.WriteString("asOf", IsoText.Format(now));
-                json.WriteStartArray("items");
-                foreach (var item in page.Items)
+                var search = ReadSearch(new QueryParameters(query, [.. SearchParameters]));
+                var now = Now;
+                var page = await queries.SearchAsync(tenant, search, now, cancellationToken);
+                return ApiResponse.Ok(json =>
                 {
-                    WriteItem(json, item, now);
-                }
+                    json.WriteStartObject();
+                    json.WriteString("asOf", IsoText.Format(now));
+                    json.WriteStartArray("items");
+                    foreach (var item in page.Items)
+                    {
+                        WriteItem(json, item, now);
+                    }
 
-                json.WriteEndArray();
-                if (page.Next is { } next)
-                {
-                    json.WriteString("next", SearchCursorText.Format(next));
-                }
-                else
-                {
-                    json.WriteNull("next");
-                }
+                    json.WriteEndArray();
+                    if (page.Next is { } next)
+                    {
+                        json.WriteString("next", SearchCursorText.Format(next));
+                    }
+                    else
+                    {
+                        json.WriteNull("next");
+                    }
 
-                json.WriteEndObject();
-            });
-        });
+                    json.WriteEndObject();
+                });
+            }
+        );
 
     private static SlaSearch ReadSearch(QueryParameters query)
     {
@@ -92,7 +122,9 @@ public sealed partial class SlaApi
             throw new InvalidInputException("dueBefore", "must be later than dueAfter");
         }
 
-        return search.CreatedAfter >= search.CreatedBefore ? throw new InvalidInputException("createdBefore", "must be later than createdAfter") : search;
+        return search.CreatedAfter >= search.CreatedBefore
+            ? throw new InvalidInputException("createdBefore", "must be later than createdAfter")
+            : search;
     }
 
     private static void WriteItem(Utf8JsonWriter json, SlaSearchItem item, Instant now)

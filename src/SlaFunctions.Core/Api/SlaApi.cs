@@ -11,15 +11,27 @@ namespace SlaFunctions.Core.Api;
 /// Every tenant route needs that tenant's API key (<c>Authorization: Bearer …</c>).
 /// </summary>
 public sealed partial class SlaApi(
-    ITenantDirectory tenants, IDefinitionStore definitions, ISlaService slas, IEventIngestion events, IHealthProbe health, IClock clock,
+    ITenantDirectory tenants,
+    IDefinitionStore definitions,
+    ISlaService slas,
+    IEventIngestion events,
+    IHealthProbe health,
+    IClock clock,
     IDeadDeliveries deliveries,
-    ISlaQueries queries)
+    ISlaQueries queries
+)
 {
     /// <summary>The largest body accepted: a full batch of 500 events with room to spare.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>Authenticates the caller for the route's tenant, then runs the handler; input errors become problems.</summary>
-    private async Task<ApiResponse> AsTenant(string? authorization, string tenant, Func<Task<ApiResponse>> handle, params (string Field, string? Value)[] routeIds)
+    /// <summary>Authenticates the caller for the route's tenant, then runs the handler; input errors become
+    /// problems.</summary>
+    private async Task<ApiResponse> AsTenant(
+        string? authorization,
+        string tenant,
+        Func<Task<ApiResponse>> handle,
+        params (string Field, string? Value)[] routeIds
+    )
     {
         if (string.IsNullOrWhiteSpace(authorization))
         {
@@ -42,7 +54,9 @@ public sealed partial class SlaApi(
             Identifiers.Require(tenant, "tenant");
             if (!string.Equals(keyTenant, tenant, StringComparison.Ordinal))
             {
-                return Problem.Forbidden($"the API key belongs to another tenant than '{Json.JsonInput.Truncate(tenant)}'");
+                return Problem.Forbidden(
+                    $"the API key belongs to another tenant than '{Json.JsonInput.Truncate(tenant)}'"
+                );
             }
 
             foreach (var (field, value) in routeIds)
@@ -58,7 +72,10 @@ public sealed partial class SlaApi(
         }
         catch (SlaNotFoundException e)
         {
-            return Problem.NotFound("ticket", $"ticket '{Json.JsonInput.Truncate(e.Ticket.TicketId)}' has no SLA (start it with POST …/sla)");
+            return Problem.NotFound(
+                "ticket",
+                $"ticket '{Json.JsonInput.Truncate(e.Ticket.TicketId)}' has no SLA (start it with POST …/sla)"
+            );
         }
     }
 

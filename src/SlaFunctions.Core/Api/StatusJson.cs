@@ -65,12 +65,14 @@ internal static class StatusJson
         json.WriteEndObject();
     }
 
-    /// <summary>A phase's <c>remaining</c> as of <paramref name="now"/>; null once it completed or was cancelled.</summary>
-    internal static Duration? Remaining(PhaseStatus phase, SlaStatus status, Instant now) => phase.Outcome switch
-    {
-        PhaseOutcome.Met or PhaseOutcome.Cancelled => null,
-        _ when phase.CompletedAt is not null => null,
-        _ when phase.DueAt is { } due => due - (now > status.AsOf ? now : status.AsOf),
-        _ => phase.Target - phase.Elapsed,
-    };
+    /// <summary>A phase's <c>remaining</c> as of <paramref name="now"/>; null once it completed or was
+    /// cancelled.</summary>
+    internal static Duration? Remaining(PhaseStatus phase, SlaStatus status, Instant now) =>
+        phase.Outcome switch
+        {
+            PhaseOutcome.Met or PhaseOutcome.Cancelled => null,
+            _ when phase.CompletedAt is not null => null,
+            _ when phase.DueAt is { } due => due - (now > status.AsOf ? now : status.AsOf),
+            _ => phase.Target - phase.Elapsed,
+        };
 }

@@ -7,9 +7,7 @@ internal sealed class AlwaysOpenClock : IBusinessClock
 {
     public static AlwaysOpenClock Instance { get; } = new();
 
-    private AlwaysOpenClock()
-    {
-    }
+    private AlwaysOpenClock() { }
 
     public Duration BusinessTimeBetween(Instant start, Instant until) => until > start ? until - start : Duration.Zero;
 

@@ -23,11 +23,17 @@ public sealed class BusinessCalendar : IBusinessClock
     private readonly LocalPiece[][] piecesByIsoDay;
     private readonly HolidaySet holidaySet;
 
-    /// <summary>The open time of each ISO day (index 1..7), and of a whole week, on days without an offset change.</summary>
+    /// <summary>The open time of each ISO day (index 1..7), and of a whole week, on days without an offset
+    /// change.</summary>
     private readonly Duration[] dailyOpen;
     private readonly Duration weeklyOpen;
 
-    public BusinessCalendar(DateTimeZone zone, IEnumerable<OpenInterval> hours, IEnumerable<Holiday> holidays, bool is24x7 = false)
+    public BusinessCalendar(
+        DateTimeZone zone,
+        IEnumerable<OpenInterval> hours,
+        IEnumerable<Holiday> holidays,
+        bool is24x7 = false
+    )
     {
         ArgumentNullException.ThrowIfNull(zone);
         Zone = zone;
@@ -186,7 +192,12 @@ public sealed class BusinessCalendar : IBusinessClock
             }
 
             var map = walk.Map();
-            if (map.Start >= start && remaining > weeklyOpen && walk.UniformWeekOpen(map) is { } weekOpen && remaining > weekOpen)
+            if (
+                map.Start >= start
+                && remaining > weeklyOpen
+                && walk.UniformWeekOpen(map) is { } weekOpen
+                && remaining > weekOpen
+            )
             {
                 remaining -= weekOpen;
                 walk.Advance(7);
@@ -249,13 +260,16 @@ public sealed class BusinessCalendar : IBusinessClock
 
     private int LocalDayNumber(Instant instant)
     {
-        var localTicks = instant.ToUnixTimeTicks() + (Zone.GetUtcOffset(instant).Seconds * NodaConstants.TicksPerSecond);
+        var localTicks =
+            instant.ToUnixTimeTicks() + (Zone.GetUtcOffset(instant).Seconds * NodaConstants.TicksPerSecond);
         var days = localTicks / NodaConstants.TicksPerDay;
         return (int)(localTicks % NodaConstants.TicksPerDay < 0 ? days - 1 : days) + UnixEpochDayNumber;
     }
 
     private Instant Resolve(int dayNumber, long nanosecondOfDay) =>
-        MapLocal(LocalDate.FromDateOnly(DateOnly.FromDayNumber(dayNumber)).AtMidnight().PlusNanoseconds(nanosecondOfDay)).At;
+        MapLocal(
+            LocalDate.FromDateOnly(DateOnly.FromDayNumber(dayNumber)).AtMidnight().PlusNanoseconds(nanosecondOfDay)
+        ).At;
 
     /// <summary>
     /// SPEC §2: a local time that does not exist maps to the end of the gap, an ambiguous one to the
@@ -331,7 +345,6 @@ public sealed class BusinessCalendar : IBusinessClock
 
             return open;
         }
-
     }
 
     private readonly record struct LocalPiece(long Start, long End);

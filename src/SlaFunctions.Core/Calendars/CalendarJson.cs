@@ -11,15 +11,21 @@ public static class CalendarJson
 
     private static readonly IsoDayOfWeek[] Days =
     [
-        IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday,
-        IsoDayOfWeek.Friday, IsoDayOfWeek.Saturday, IsoDayOfWeek.Sunday,
+        IsoDayOfWeek.Monday,
+        IsoDayOfWeek.Tuesday,
+        IsoDayOfWeek.Wednesday,
+        IsoDayOfWeek.Thursday,
+        IsoDayOfWeek.Friday,
+        IsoDayOfWeek.Saturday,
+        IsoDayOfWeek.Sunday,
     ];
 
     public static BusinessCalendar Read(JsonInput input)
     {
         input.AllowOnly("timeZone", "is24x7", "hours", "holidays");
         var is24x7 = input.Optional("is24x7")?.AsFlag() ?? false;
-        var zone = is24x7 && input.Optional("timeZone") is null ? DateTimeZone.Utc : ReadZone(input.Required("timeZone"));
+        var zone =
+            is24x7 && input.Optional("timeZone") is null ? DateTimeZone.Utc : ReadZone(input.Required("timeZone"));
         var items = (is24x7 ? input.Optional("hours") : input.Required("hours"))?.Items().ToList() ?? [];
         if (!is24x7 && items.Count == 0)
         {
@@ -101,7 +107,9 @@ public static class CalendarJson
             : new OpenInterval(day, start!.Value, end.Value);
         if (interval.WallLength == Duration.Zero)
         {
-            throw endInput.Error("equals the start: an interval must not be empty (use 00:00 to 24:00 for a whole day)");
+            throw endInput.Error(
+                "equals the start: an interval must not be empty (use 00:00 to 24:00 for a whole day)"
+            );
         }
 
         return interval;
@@ -119,7 +127,9 @@ public static class CalendarJson
         var parsed = HourMinute.Parse(text);
         if (text.Length != 5 || !parsed.Success)
         {
-            throw input.Error($"must be a time as HH:mm{(allowMidnightEnd ? " or 24:00" : string.Empty)} (got '{JsonInput.Truncate(text)}')");
+            throw input.Error(
+                $"must be a time as HH:mm{(allowMidnightEnd ? " or 24:00" : string.Empty)} (got '{JsonInput.Truncate(text)}')"
+            );
         }
 
         return parsed.Value;
@@ -131,7 +141,8 @@ public static class CalendarJson
         return new Holiday(
             input.Required("date").AsDate(),
             input.Optional("recurring")?.AsFlag() ?? false,
-            input.Optional("name")?.AsName());
+            input.Optional("name")?.AsName()
+        );
     }
 
     private static string Describe(OpenInterval interval) =>

@@ -41,14 +41,17 @@ internal sealed class HolidaySet
         return int.MaxValue;
     }
 
-    private int[] DaysOf(int year) => daysByYear.TryGetValue(year, out var days) ? days : daysByYear.GetOrAdd(year, Expand(year));
+    private int[] DaysOf(int year) =>
+        daysByYear.TryGetValue(year, out var days) ? days : daysByYear.GetOrAdd(year, Expand(year));
 
     private int[] Expand(int y) =>
-    [
-        .. holidays
-            .Where(h => h.Recurring ? h.Date.Month != 2 || h.Date.Day != 29 || DateTime.IsLeapYear(y) : h.Date.Year == y)
-            .Select(h => new DateOnly(y, h.Date.Month, h.Date.Day).DayNumber)
-            .Distinct()
-            .Order(),
-    ];
+        [
+            .. holidays
+                .Where(h =>
+                    h.Recurring ? h.Date.Month != 2 || h.Date.Day != 29 || DateTime.IsLeapYear(y) : h.Date.Year == y
+                )
+                .Select(h => new DateOnly(y, h.Date.Month, h.Date.Day).DayNumber)
+                .Distinct()
+                .Order(),
+        ];
 }

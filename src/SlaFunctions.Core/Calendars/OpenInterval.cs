@@ -12,7 +12,8 @@ public sealed record OpenInterval(IsoDayOfWeek Day, LocalTime Start, LocalTime E
 
     public bool RunsOvernight => !EndsAtMidnight && End < Start;
 
-    /// <summary>Length in local wall-clock time (DST ignored); zero for an interval whose end equals its start.</summary>
+    /// <summary>Length in local wall-clock time (DST ignored); zero for an interval whose end equals its
+    /// start.</summary>
     public Duration WallLength =>
         EndsAtMidnight ? Duration.FromDays(1) - Duration.FromNanoseconds(Start.NanosecondOfDay)
         : RunsOvernight ? Duration.FromDays(1) - Duration.FromNanoseconds(Start.NanosecondOfDay - End.NanosecondOfDay)
@@ -48,5 +49,6 @@ public sealed record OpenInterval(IsoDayOfWeek Day, LocalTime Start, LocalTime E
     private (long Start, long Length) WeekSpan() =>
         ((((int)Day - 1) * NodaConstants.NanosecondsPerDay) + Start.NanosecondOfDay, (long)WallLength.TotalNanoseconds);
 
-    private static long Mod(long nanoseconds) => ((nanoseconds % NanosecondsPerWeek) + NanosecondsPerWeek) % NanosecondsPerWeek;
+    private static long Mod(long nanoseconds) =>
+        ((nanoseconds % NanosecondsPerWeek) + NanosecondsPerWeek) % NanosecondsPerWeek;
 }

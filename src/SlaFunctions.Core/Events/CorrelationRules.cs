@@ -3,7 +3,8 @@ using System.Globalization;
 
 namespace SlaFunctions.Core.Events;
 
-/// <summary>Where to find the correlation key of events whose type matches <see cref="Pattern"/>, tried in order.</summary>
+/// <summary>Where to find the correlation key of events whose type matches <see cref="Pattern"/>, tried in
+/// order.</summary>
 internal sealed record CorrelationRule(EventTypePattern Pattern, ImmutableArray<PayloadPath> Paths);
 
 /// <summary>
@@ -26,8 +27,12 @@ public sealed class CorrelationRules
     /// <summary>The rules, most specific first.</summary>
     internal ImmutableArray<CorrelationRule> Rules { get; }
 
-    /// <summary>Service Bus: <c>CorrelationId</c>, else the application property <c>correlationKey</c> (a string or an integer).</summary>
-    public static string? TransportKey(string? correlationId, IReadOnlyDictionary<string, object>? applicationProperties)
+    /// <summary>Service Bus: <c>CorrelationId</c>, else the application property <c>correlationKey</c> (a string or an
+    /// integer).</summary>
+    public static string? TransportKey(
+        string? correlationId,
+        IReadOnlyDictionary<string, object>? applicationProperties
+    )
     {
         if (!string.IsNullOrWhiteSpace(correlationId))
         {
@@ -55,7 +60,8 @@ public sealed class CorrelationRules
         Rules.FirstOrDefault(r => r.Pattern.Matches(eventType))?.Paths ?? [];
 
     /// <summary>The correlation key, or null when it cannot be resolved.</summary>
-    /// <param name="transportKey">The message's key from the transport (see <see cref="TransportKey"/>); blank means none.</param>
+    /// <param name="transportKey">The message's key from the transport (see <see cref="TransportKey"/>); blank means
+    /// none.</param>
     public string? Resolve(EventEnvelope envelope, string? transportKey = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);

@@ -23,7 +23,8 @@ internal sealed record BatchItem
 
     public int Index { get; }
 
-    /// <summary>The item's JSON path, <c>$[i]</c>, for placing later rejections (<see cref="Rejection.Under"/>).</summary>
+    /// <summary>The item's JSON path, <c>$[i]</c>, for placing later rejections (<see
+    /// cref="Rejection.Under"/>).</summary>
     public string Path => $"$[{Index}]";
 
     public EventEnvelope? Envelope { get; }
@@ -89,10 +90,15 @@ internal static class EventBatch
             var envelope = EventEnvelopeJson.Read(item);
             return envelope.TenantId == tenantId
                 ? BatchItem.Accepted(index, envelope)
-                : Rejected(item, index, new Rejection(
-                    DeadLetterReason.InvalidEnvelope,
-                    $"{item.Path}.{EventEnvelopeJson.TenantProperty(item)}",
-                    $"is tenant '{JsonInput.Truncate(envelope.TenantId)}', not the route's tenant '{JsonInput.Truncate(tenantId)}'"));
+                : Rejected(
+                    item,
+                    index,
+                    new Rejection(
+                        DeadLetterReason.InvalidEnvelope,
+                        $"{item.Path}.{EventEnvelopeJson.TenantProperty(item)}",
+                        $"is tenant '{JsonInput.Truncate(envelope.TenantId)}', not the route's tenant '{JsonInput.Truncate(tenantId)}'"
+                    )
+                );
         }
         catch (InvalidInputException e)
         {

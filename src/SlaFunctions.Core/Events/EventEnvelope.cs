@@ -18,7 +18,14 @@ namespace SlaFunctions.Core.Events;
 public sealed record EventEnvelope
 {
     [JsonConstructor]
-    public EventEnvelope(string eventId, string eventType, string tenantId, Instant occurredAt, JsonElement payload, string? correlationKey = null)
+    public EventEnvelope(
+        string eventId,
+        string eventType,
+        string tenantId,
+        Instant occurredAt,
+        JsonElement payload,
+        string? correlationKey = null
+    )
     {
         if (payload.ValueKind != JsonValueKind.Object)
         {
@@ -58,17 +65,18 @@ public sealed record EventEnvelope
     /// The digest of the event's content (<see cref="JsonDigest"/>) without its id, the same for its plain and
     /// CloudEvents forms: a resend with the same id and digest is a retry, with another digest a reuse of the id.
     /// </summary>
-    public string ContentDigest() => JsonDigest.Of(json =>
-    {
-        json.WriteStartObject();
-        json.WriteString("eventType", EventType);
-        json.WriteString("tenantId", TenantId);
-        json.WriteString("occurredAt", IsoText.Format(OccurredAt));
-        json.WriteString("correlationKey", CorrelationKey);
-        json.WritePropertyName("payload");
-        json.WriteCanonical(Payload);
-        json.WriteEndObject();
-    });
+    public string ContentDigest() =>
+        JsonDigest.Of(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("eventType", EventType);
+            json.WriteString("tenantId", TenantId);
+            json.WriteString("occurredAt", IsoText.Format(OccurredAt));
+            json.WriteString("correlationKey", CorrelationKey);
+            json.WritePropertyName("payload");
+            json.WriteCanonical(Payload);
+            json.WriteEndObject();
+        });
 
     /// <summary>Payloads are compared by content, not by the document that holds them.</summary>
     public bool Equals(EventEnvelope? other) =>

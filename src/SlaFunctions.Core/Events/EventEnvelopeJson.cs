@@ -39,7 +39,9 @@ public static class EventEnvelopeJson
         var type = ReadId(input);
         return EventTypePattern.IsEventType(type)
             ? type
-            : throw input.Error($"must be an event type in SCREAMING_SNAKE_CASE, such as TICKET_CREATED (got '{JsonInput.Truncate(type)}')");
+            : throw input.Error(
+                $"must be an event type in SCREAMING_SNAKE_CASE, such as TICKET_CREATED (got '{JsonInput.Truncate(type)}')"
+            );
     }
 
     private static EventEnvelope ReadPlain(JsonInput input) =>
@@ -49,14 +51,17 @@ public static class EventEnvelopeJson
             ReadId(input.Required("tenantId")),
             input.Required("occurredAt").AsInstant(),
             ReadPayload(input.Required("payload")),
-            input.Optional("correlationKey") is { } key ? ReadId(key) : null);
+            input.Optional("correlationKey") is { } key ? ReadId(key) : null
+        );
 
     private static EventEnvelope ReadCloudEvent(JsonInput input)
     {
         var version = input.Required("specversion");
         if (version.AsText() != SpecVersion)
         {
-            throw version.Error($"CloudEvents version '{JsonInput.Truncate(version.AsText())}' is not supported (expected {SpecVersion})");
+            throw version.Error(
+                $"CloudEvents version '{JsonInput.Truncate(version.AsText())}' is not supported (expected {SpecVersion})"
+            );
         }
 
         foreach (var (name, value) in input.Properties())
@@ -68,7 +73,9 @@ public static class EventEnvelopeJson
 
             if (!IsAttributeName(name))
             {
-                throw value.Error("is not a CloudEvents attribute name (lower-case letters and digits only, for example tenantid)");
+                throw value.Error(
+                    "is not a CloudEvents attribute name (lower-case letters and digits only, for example tenantid)"
+                );
             }
         }
 
@@ -81,7 +88,9 @@ public static class EventEnvelopeJson
         _ = input.Optional("dataschema")?.AsName(MaxSourceLength);
         if (input.Optional("datacontenttype") is { } contentType && !IsJsonMediaType(contentType.AsText()))
         {
-            throw contentType.Error($"must be a JSON media type such as application/json (got '{JsonInput.Truncate(contentType.AsText())}')");
+            throw contentType.Error(
+                $"must be a JSON media type such as application/json (got '{JsonInput.Truncate(contentType.AsText())}')"
+            );
         }
 
         var data = ReadPayload(input.Required("data"));
@@ -102,6 +111,9 @@ public static class EventEnvelopeJson
         var type = mediaType.Split(';')[0].Trim();
         return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || type.Equals("text/json", StringComparison.OrdinalIgnoreCase)
-            || (type.EndsWith("+json", StringComparison.OrdinalIgnoreCase) && type.Contains('/', StringComparison.Ordinal));
+            || (
+                type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+                && type.Contains('/', StringComparison.Ordinal)
+            );
     }
 }

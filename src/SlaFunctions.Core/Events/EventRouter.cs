@@ -23,14 +23,19 @@ public sealed class EventRouter(EventSettings settings)
     /// correlation key; an ignored event needs no key. To deliver a parked event, pass the key it was parked
     /// under as <paramref name="transportKey"/>.
     /// </summary>
-    /// <param name="transportKey">The message's explicit key from the transport (<see cref="CorrelationRules.TransportKey"/>).</param>
+    /// <param name="transportKey">The message's explicit key from the transport (<see
+    /// cref="CorrelationRules.TransportKey"/>).</param>
     public EventOutcome Route(EventEnvelope envelope, string? transportKey = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         if (!Settings.Commands.TryGetValue(envelope.EventType, out var rule))
         {
             var known = string.Join(", ", Settings.Commands.Keys.Order(StringComparer.Ordinal));
-            return Reject(DeadLetterReason.UnknownEventType, "$.eventType", $"'{envelope.EventType}' is not a mapped event type (mapped: {known})");
+            return Reject(
+                DeadLetterReason.UnknownEventType,
+                "$.eventType",
+                $"'{envelope.EventType}' is not a mapped event type (mapped: {known})"
+            );
         }
 
         if (rule.Command == CommandKind.Ignore)
@@ -43,9 +48,13 @@ public sealed class EventRouter(EventSettings settings)
             if (rule.Command == CommandKind.Start)
             {
                 var ticketId = rule.PathOf("ticketId").Required(envelope);
-                var ticket = new TicketKey(envelope.TenantId, Identifiers.RequireTicketId(PayloadValue.ReadKey(ticketId), ticketId.Path));
+                var ticket = new TicketKey(
+                    envelope.TenantId,
+                    Identifiers.RequireTicketId(PayloadValue.ReadKey(ticketId), ticketId.Path)
+                );
                 var request = ReadStart(rule, envelope);
-                return Unmet(rule, envelope) ?? Correlate(envelope, transportKey, key => new StartSla(key, ticket, request));
+                return Unmet(rule, envelope)
+                    ?? Correlate(envelope, transportKey, key => new StartSla(key, ticket, request));
             }
 
             var ticketEvent = ReadEvent(rule, envelope);
@@ -61,7 +70,11 @@ public sealed class EventRouter(EventSettings settings)
     {
         if (!string.IsNullOrWhiteSpace(transportKey) && !PayloadValue.IsId(transportKey))
         {
-            return Reject(DeadLetterReason.InvalidEnvelope, "message.correlationKey", $"must be at most {EventEnvelopeJson.MaxIdLength} characters without control characters");
+            return Reject(
+                DeadLetterReason.InvalidEnvelope,
+                "message.correlationKey",
+                $"must be at most {EventEnvelopeJson.MaxIdLength} characters without control characters"
+            );
         }
 
         return Settings.Correlation.Resolve(envelope, transportKey) is { } key ? outcome(key) : Unresolved(envelope);
@@ -73,14 +86,23 @@ public sealed class EventRouter(EventSettings settings)
             OptionalKey(rule, "policyId", e),
             e.OccurredAt,
             OptionalKey(rule, "clientId", e),
-            OptionalKey(rule, "boardId", e))
+            OptionalKey(rule, "boardId", e)
+        )
         {
             CorrelationKeys = ReadKeys(rule.PathOf("correlationKeys").Optional(e)),
             Id = e.EventId,
         };
 
     private static TicketEvent ReadEvent(CommandRule rule, EventEnvelope e) =>
-        CommandRule.EventOf(rule.Command, e.OccurredAt, name => PayloadValue.ReadKey(rule.PathOf(name).Required(e))) with { Id = e.EventId, Digest = e.ContentDigest() };
+        CommandRule.EventOf(
+            rule.Command,
+            e.OccurredAt,
+            name => PayloadValue.ReadKey(rule.PathOf(name).Required(e))
+        ) with
+        {
+            Id = e.EventId,
+            Digest = e.ContentDigest(),
+        };
 
     /// <summary>The event ignored with the first condition it fails, or null when every condition holds.</summary>
     private static IgnoredEvent? Unmet(CommandRule rule, EventEnvelope e)
@@ -90,7 +112,9 @@ public sealed class EventRouter(EventSettings settings)
             var value = PayloadValue.ReadScalar(condition.Path.Required(e));
             if (!condition.Values.Contains(value, StringComparer.OrdinalIgnoreCase))
             {
-                return new IgnoredEvent($"{condition.Path} is '{JsonInput.Truncate(value)}', not one of {string.Join(", ", condition.Values)}");
+                return new IgnoredEvent(
+                    $"{condition.Path} is '{JsonInput.Truncate(value)}', not one of {string.Join(", ", condition.Values)}"
+                );
             }
         }
 
@@ -108,18 +132,24 @@ public sealed class EventRouter(EventSettings settings)
         }
 
         var keys = list.Items().Select(PayloadValue.ReadKey).ToImmutableArray();
-        return keys.Length <= MaxCorrelationKeys ? keys : throw list.Error($"must have at most {MaxCorrelationKeys} keys");
+        return keys.Length <= MaxCorrelationKeys
+            ? keys
+            : throw list.Error($"must have at most {MaxCorrelationKeys} keys");
     }
 
     private RejectedEvent Unresolved(EventEnvelope e)
     {
         var paths = Settings.Correlation.PathsFor(e.EventType);
-        var tried = paths.IsEmpty ? "no path is configured for this event type" : $"no string or integer at {string.Join(", ", paths)}";
+        var tried = paths.IsEmpty
+            ? "no path is configured for this event type"
+            : $"no string or integer at {string.Join(", ", paths)}";
         return Reject(
             DeadLetterReason.CorrelationUnresolved,
             paths.IsEmpty ? "$.correlationKey" : "$." + paths[0],
-            $"no correlation key: the message and the envelope carry none, and {tried}");
+            $"no correlation key: the message and the envelope carry none, and {tried}"
+        );
     }
 
-    private static RejectedEvent Reject(string reason, string path, string problem) => new(new Rejection(reason, path, problem));
+    private static RejectedEvent Reject(string reason, string path, string problem) =>
+        new(new Rejection(reason, path, problem));
 }

@@ -36,7 +36,9 @@ public static class EventSettingsJson
         var defaults = EventSettings.Default;
         var window = input.Optional("parkingWindow") is { } w ? ReadWindow(w) : defaults.ParkingWindow;
         var correlation = input.Optional("correlation") is { } c
-            ? defaults.Correlation.With(Distinct(c.Items().Select(ReadCorrelationRule), r => r.Rule.Pattern.Text, "pattern"))
+            ? defaults.Correlation.With(
+                Distinct(c.Items().Select(ReadCorrelationRule), r => r.Rule.Pattern.Text, "pattern")
+            )
             : defaults.Correlation;
         var commands = defaults.Commands;
         if (input.Optional("commands") is { } list)
@@ -53,10 +55,15 @@ public static class EventSettingsJson
     private static Duration ReadWindow(JsonInput input)
     {
         var text = input.AsText();
-        if (!TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span)
-            || Duration.FromTimeSpan(span) < MinParkingWindow || Duration.FromTimeSpan(span) > MaxParkingWindow)
+        if (
+            !TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span)
+            || Duration.FromTimeSpan(span) < MinParkingWindow
+            || Duration.FromTimeSpan(span) > MaxParkingWindow
+        )
         {
-            throw input.Error($"must be a duration as [d.]hh:mm:ss from 00:01:00 to 365.00:00:00 (got '{JsonInput.Truncate(text)}')");
+            throw input.Error(
+                $"must be a duration as [d.]hh:mm:ss from 00:01:00 to 365.00:00:00 (got '{JsonInput.Truncate(text)}')"
+            );
         }
 
         return Duration.FromTimeSpan(span);
@@ -78,9 +85,13 @@ public static class EventSettingsJson
         var type = EventEnvelopeJson.ReadEventType(input.Required("eventType"));
         var commandInput = input.Required("command");
         var name = commandInput.AsText();
-        var command = Enum.GetValues<CommandKind>().Cast<CommandKind?>()
-            .FirstOrDefault(k => k.ToString()!.Equals(name, StringComparison.OrdinalIgnoreCase))
-            ?? throw commandInput.Error($"'{JsonInput.Truncate(name)}' is not a command (expected one of {string.Join(", ", Enum.GetNames<CommandKind>().Select(n => n.ToLowerInvariant()))})");
+        var command =
+            Enum.GetValues<CommandKind>()
+                .Cast<CommandKind?>()
+                .FirstOrDefault(k => k.ToString()!.Equals(name, StringComparison.OrdinalIgnoreCase))
+            ?? throw commandInput.Error(
+                $"'{JsonInput.Truncate(name)}' is not a command (expected one of {string.Join(", ", Enum.GetNames<CommandKind>().Select(n => n.ToLowerInvariant()))})"
+            );
 
         var arguments = CommandRule.ArgumentsOf(command);
         var fields = ImmutableDictionary.CreateBuilder<string, PayloadPath>(StringComparer.Ordinal);
@@ -88,7 +99,9 @@ public static class EventSettingsJson
         {
             if (!arguments.Contains(argument, StringComparer.Ordinal))
             {
-                throw value.Error($"is not an argument of {name} (expected {(arguments.IsEmpty ? "none" : string.Join(", ", arguments))})");
+                throw value.Error(
+                    $"is not an argument of {name} (expected {(arguments.IsEmpty ? "none" : string.Join(", ", arguments))})"
+                );
             }
 
             fields[argument] = ReadPath(value);
@@ -103,7 +116,9 @@ public static class EventSettingsJson
         input.AllowOnly("path", "values");
         var path = ReadPath(input.Required("path"));
         var values = input.Required("values").Items().Select(PayloadValue.ReadScalar).ToImmutableArray();
-        return values.IsEmpty ? throw input.Required("values").Error("must list at least one value") : new EventCondition(path, values);
+        return values.IsEmpty
+            ? throw input.Required("values").Error("must list at least one value")
+            : new EventCondition(path, values);
     }
 
     private static EventTypePattern ReadPattern(JsonInput input)
@@ -111,7 +126,9 @@ public static class EventSettingsJson
         var text = input.AsText();
         return EventTypePattern.IsValid(text)
             ? EventTypePattern.Parse(text)
-            : throw input.Error($"must be an event type or a pattern with * such as TICKET_* (got '{JsonInput.Truncate(text)}')");
+            : throw input.Error(
+                $"must be an event type or a pattern with * such as TICKET_* (got '{JsonInput.Truncate(text)}')"
+            );
     }
 
     private static PayloadPath ReadPath(JsonInput input)
@@ -121,7 +138,11 @@ public static class EventSettingsJson
     }
 
     /// <summary>The rules, refusing a second rule for the same pattern or event type at its path.</summary>
-    private static IEnumerable<T> Distinct<T>(IEnumerable<(JsonInput Input, T Rule)> rules, Func<(JsonInput Input, T Rule), string> key, string what)
+    private static IEnumerable<T> Distinct<T>(
+        IEnumerable<(JsonInput Input, T Rule)> rules,
+        Func<(JsonInput Input, T Rule), string> key,
+        string what
+    )
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rule in rules)

@@ -25,11 +25,14 @@ internal sealed record EventTypePattern
         && text.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c is '_' or '*');
 
     public static EventTypePattern Parse(string text) =>
-        IsValid(text) ? new EventTypePattern(text) : throw new ArgumentException($"'{text}' is not an event type pattern.", nameof(text));
+        IsValid(text)
+            ? new EventTypePattern(text)
+            : throw new ArgumentException($"'{text}' is not an event type pattern.", nameof(text));
 
     public bool Matches(string eventType) => Matches(Text, eventType);
 
-    /// <summary>Orders patterns from the most specific: exact types first, then longer patterns before shorter.</summary>
+    /// <summary>Orders patterns from the most specific: exact types first, then longer patterns before
+    /// shorter.</summary>
     public int Specificity => IsExact ? int.MaxValue : Text.Length;
 
     public override string ToString() => Text;
@@ -37,7 +40,10 @@ internal sealed record EventTypePattern
     private static bool Matches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
     {
         // Glob matching with backtracking to the last star only: linear in practice, no recursion.
-        int p = 0, t = 0, star = -1, resume = 0;
+        int p = 0,
+            t = 0,
+            star = -1,
+            resume = 0;
         while (t < text.Length)
         {
             if (p < pattern.Length && pattern[p] == '*')

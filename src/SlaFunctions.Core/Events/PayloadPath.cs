@@ -31,7 +31,9 @@ public sealed record PayloadPath
     }
 
     public static PayloadPath Parse(string text) =>
-        Problem(text) is { } problem ? throw new ArgumentException($"'{text}' {problem}.", nameof(text)) : new PayloadPath(text);
+        Problem(text) is { } problem
+            ? throw new ArgumentException($"'{text}' {problem}.", nameof(text))
+            : new PayloadPath(text);
 
     /// <summary>The value at this path, or null when a step is missing, null or not an object.</summary>
     public JsonElement? Find(EventEnvelope envelope)
@@ -62,7 +64,8 @@ public sealed record PayloadPath
         return current;
     }
 
-    /// <summary>The value at this path; a missing step is an error naming its JSON path (<c>$.payload.ticketId: is required</c>).</summary>
+    /// <summary>The value at this path; a missing step is an error naming its JSON path (<c>$.payload.ticketId: is
+    /// required</c>).</summary>
     public JsonInput Required(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);

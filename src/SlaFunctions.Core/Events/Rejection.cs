@@ -15,6 +15,5 @@ public sealed record Rejection(string Reason, string Path, string Problem)
     public string Description => $"{Path}: {Problem}";
 
     /// <summary>The same rejection with its path placed under an item of a batch, such as <c>$[3]</c>.</summary>
-    public Rejection Under(string itemPath) =>
-        Path.StartsWith('$') ? this with { Path = itemPath + Path[1..] } : this;
+    public Rejection Under(string itemPath) => Path.StartsWith('$') ? this with { Path = itemPath + Path[1..] } : this;
 }

@@ -18,9 +18,13 @@ public static class EventIdReuse
     public static Rejection Rejection(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return new(DeadLetterReason.ReusedEventId, "$.eventId",
-            $"'{Json.JsonInput.Truncate(envelope.EventId)}' was already used by an event with different content; send it with a new id");
+        return new(
+            DeadLetterReason.ReusedEventId,
+            "$.eventId",
+            $"'{Json.JsonInput.Truncate(envelope.EventId)}' was already used by an event with different content; send it with a new id"
+        );
     }
 
-    public static IngestResult Duplicate { get; } = new(IngestStatus.Duplicate, "an event with this id was already processed");
+    public static IngestResult Duplicate { get; } =
+        new(IngestStatus.Duplicate, "an event with this id was already processed");
 }

@@ -12,5 +12,10 @@ public interface IDeadLetters
 {
     Task RecordAsync(DeadLetterRequest letter, CancellationToken cancellationToken = default);
 
-    Task<ImmutableArray<DeadLetter>> ListAsync(string tenantId, long? after, int limit, CancellationToken cancellationToken = default);
+    Task<ImmutableArray<DeadLetter>> ListAsync(
+        string tenantId,
+        long? after,
+        int limit,
+        CancellationToken cancellationToken = default
+    );
 }

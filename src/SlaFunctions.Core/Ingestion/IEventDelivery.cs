@@ -4,14 +4,23 @@ using SlaFunctions.Core.Service;
 
 namespace SlaFunctions.Core.Ingestion;
 
-/// <summary>A backend's half of the ingestion: gets an event to the tickets of its correlation key, or parks it.</summary>
+/// <summary>A backend's half of the ingestion: gets an event to the tickets of its correlation key, or parks
+/// it.</summary>
 public interface IEventDelivery
 {
     /// <summary>Applies the event to the tickets subscribed to its key, or parks it there until one starts.</summary>
-    Task<Delivery> DeliverAsync(EventEnvelope envelope, ApplyEvent apply, CancellationToken cancellationToken = default);
+    Task<Delivery> DeliverAsync(
+        EventEnvelope envelope,
+        ApplyEvent apply,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Subscribes a started ticket to its keys and applies to it what is parked there, in order.</summary>
-    Task SubscribeAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default);
+    Task SubscribeAsync(
+        TicketKey ticket,
+        IEnumerable<string> correlationKeys,
+        CancellationToken cancellationToken = default
+    );
 }
 
 public enum DeliveryStatus

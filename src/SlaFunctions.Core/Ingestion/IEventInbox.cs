@@ -6,7 +6,10 @@ namespace SlaFunctions.Core.Ingestion;
 public interface IEventInbox
 {
     /// <summary>Whether the event's id was processed, and if so whether this is a retry of the same content.</summary>
-    Task<(bool Processed, bool IsRetry)> LookUpAsync(EventEnvelope envelope, CancellationToken cancellationToken = default);
+    Task<(bool Processed, bool IsRetry)> LookUpAsync(
+        EventEnvelope envelope,
+        CancellationToken cancellationToken = default
+    );
 
     Task MarkProcessedAsync(EventEnvelope envelope, CancellationToken cancellationToken = default);
 }

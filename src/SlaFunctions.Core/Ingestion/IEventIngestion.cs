@@ -13,13 +13,20 @@ namespace SlaFunctions.Core.Ingestion;
 public interface IEventIngestion
 {
     /// <param name="transportKey">The message's explicit correlation key from the transport, if any.</param>
-    Task<IngestResult> IngestAsync(EventEnvelope envelope, string? transportKey = null, CancellationToken cancellationToken = default);
+    Task<IngestResult> IngestAsync(
+        EventEnvelope envelope,
+        string? transportKey = null,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>
     /// A batch of events, with a result per event in the same order. The outcome is that of ingesting them one
     /// by one; a store may do it in fewer transactions.
     /// </summary>
-    async Task<ImmutableArray<IngestResult>> IngestBatchAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
+    async Task<ImmutableArray<IngestResult>> IngestBatchAsync(
+        IReadOnlyList<EventEnvelope> envelopes,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(envelopes);
         var results = ImmutableArray.CreateBuilder<IngestResult>(envelopes.Count);
@@ -31,13 +38,24 @@ public interface IEventIngestion
         return results.MoveToImmutable();
     }
 
-    /// <summary>Records input that could not be used, with the reason and the original text, in the audit log too.</summary>
+    /// <summary>Records input that could not be used, with the reason and the original text, in the audit log
+    /// too.</summary>
     Task DeadLetterAsync(DeadLetterRequest letter, CancellationToken cancellationToken = default);
 
-    /// <summary>Subscribes a ticket whose SLA has started to its keys; what was parked there is applied to it, in order.</summary>
-    Task SubscribeAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default);
+    /// <summary>Subscribes a ticket whose SLA has started to its keys; what was parked there is applied to it, in
+    /// order.</summary>
+    Task SubscribeAsync(
+        TicketKey ticket,
+        IEnumerable<string> correlationKeys,
+        CancellationToken cancellationToken = default
+    );
 
-    Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(string tenantId, long? after, int limit, CancellationToken cancellationToken = default);
+    Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(
+        string tenantId,
+        long? after,
+        int limit,
+        CancellationToken cancellationToken = default
+    );
 }
 
 public enum IngestStatus
@@ -75,12 +93,23 @@ public sealed record IngestResult(IngestStatus Status, string? Reason = null, st
     /// </summary>
     public bool UsesEventId => Status is IngestStatus.Applied or IngestStatus.Accepted or IngestStatus.Parked;
 
-    /// <summary>Dead-lettered: the reason is <c>{DeadLetterReason}: {problem}</c>, the field the JSON path at fault.</summary>
+    /// <summary>Dead-lettered: the reason is <c>{DeadLetterReason}: {problem}</c>, the field the JSON path at
+    /// fault.</summary>
     public static IngestResult DeadLettered(Rejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);
-        return new(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path) { Rejection = rejection };
+        return new(IngestStatus.DeadLettered, $"{rejection.Reason}: {rejection.Problem}", rejection.Path)
+        {
+            Rejection = rejection,
+        };
     }
 }
 
-public sealed record DeadLetter(long Id, string? EventId, string Reason, string Description, string? Payload, Instant At);
+public sealed record DeadLetter(
+    long Id,
+    string? EventId,
+    string Reason,
+    string Description,
+    string? Payload,
+    Instant At
+);

@@ -14,7 +14,10 @@ public sealed class IsoInstantConverter : JsonConverter<Instant>
 {
     public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("An instant must be a string.");
+        var text =
+            reader.TokenType == JsonTokenType.String
+                ? reader.GetString()!
+                : throw new JsonException("An instant must be a string.");
         var parsed = InstantPattern.ExtendedIso.Parse(text);
         return parsed.Success ? parsed.Value : throw new JsonException($"'{text}' is not an ISO-8601 instant in UTC.");
     }

@@ -31,7 +31,12 @@ internal static class JsonDigest
         {
             case JsonValueKind.Object:
                 json.WriteStartObject();
-                foreach (var property in value.EnumerateObject().Where(p => !without.Contains(p.Name, StringComparer.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal))
+                foreach (
+                    var property in value
+                        .EnumerateObject()
+                        .Where(p => !without.Contains(p.Name, StringComparer.Ordinal))
+                        .OrderBy(p => p.Name, StringComparer.Ordinal)
+                )
                 {
                     json.WritePropertyName(property.Name);
                     json.WriteCanonical(property.Value);

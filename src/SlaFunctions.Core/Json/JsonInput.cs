@@ -34,7 +34,10 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         }
         catch (JsonException e)
         {
-            throw new InvalidInputException("$", $"malformed JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})");
+            throw new InvalidInputException(
+                "$",
+                $"malformed JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})"
+            );
         }
 
         using (document)
@@ -100,7 +103,10 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         }
         catch (InvalidOperationException)
         {
-            throw new InvalidInputException(path, $"{what} is not valid Unicode (an unpaired surrogate such as \\ud800)");
+            throw new InvalidInputException(
+                path,
+                $"{what} is not valid Unicode (an unpaired surrogate such as \\ud800)"
+            );
         }
 
         return text.Contains('\0', StringComparison.Ordinal)
@@ -115,7 +121,9 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         var mantissa = raw.Split('e', 'E')[0];
         if (!double.IsFinite(value) || (value == 0 && mantissa.Any(c => c is >= '1' and <= '9')))
         {
-            throw Error($"is a number out of range (at most about ±1.7e308, at least about ±5e-324 unless zero; got {Truncate(raw)})");
+            throw Error(
+                $"is a number out of range (at most about ±1.7e308, at least about ±5e-324 unless zero; got {Truncate(raw)})"
+            );
         }
     }
 
@@ -168,7 +176,8 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         return Element.GetString()!;
     }
 
-    /// <summary>A string with at least one visible character and at most <paramref name="maxLength"/> characters.</summary>
+    /// <summary>A string with at least one visible character and at most <paramref name="maxLength"/>
+    /// characters.</summary>
     public string AsName(int maxLength = 200)
     {
         var value = AsText();
@@ -190,12 +199,13 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         return value;
     }
 
-    public bool AsFlag() => Element.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw Error("must be true or false"),
-    };
+    public bool AsFlag() =>
+        Element.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Error("must be true or false"),
+        };
 
     public int AsWholeNumber(int min, int max)
     {
@@ -208,7 +218,8 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         return value;
     }
 
-    /// <summary>A number in (<paramref name="exclusiveMin"/>, <paramref name="max"/>], without trailing zeros.</summary>
+    /// <summary>A number in (<paramref name="exclusiveMin"/>, <paramref name="max"/>], without trailing
+    /// zeros.</summary>
     public decimal AsNumber(decimal exclusiveMin, decimal max)
     {
         RequireKind(JsonValueKind.Number, "a number");
@@ -230,13 +241,18 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         var parsed = OffsetDateTimePattern.ExtendedIso.Parse(text);
         if (!parsed.Success || text.Length < 20)
         {
-            throw Error($"must be an ISO-8601 instant with an offset, such as 2026-03-09T14:00:00Z (got '{Truncate(text)}')");
+            throw Error(
+                $"must be an ISO-8601 instant with an offset, such as 2026-03-09T14:00:00Z (got '{Truncate(text)}')"
+            );
         }
 
         // The year is checked before the offset is applied, which near the ends of NodaTime's range could overflow.
         var local = parsed.Value;
-        if (local.Year < AcceptedInstants.FirstYear - 1 || local.Year > AcceptedInstants.EndYear
-            || !AcceptedInstants.Contains(local.ToInstant()))
+        if (
+            local.Year < AcceptedInstants.FirstYear - 1
+            || local.Year > AcceptedInstants.EndYear
+            || !AcceptedInstants.Contains(local.ToInstant())
+        )
         {
             throw Error($"must be an instant {AcceptedInstants.Description} (got '{Truncate(text)}')");
         }
@@ -256,7 +272,9 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
 
         return AcceptedInstants.Contains(parsed.Value)
             ? parsed.Value
-            : throw Error($"must be a date in the years {AcceptedInstants.FirstYear} to {AcceptedInstants.EndYear - 1} (got '{Truncate(text)}')");
+            : throw Error(
+                $"must be a date in the years {AcceptedInstants.FirstYear} to {AcceptedInstants.EndYear - 1} (got '{Truncate(text)}')"
+            );
     }
 
     /// <summary>
@@ -270,11 +288,13 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         for (var i = 0; i < shown.Length; i++)
         {
             var c = shown[i];
-            var paired = char.IsHighSurrogate(c) ? i + 1 < shown.Length && char.IsLowSurrogate(shown[i + 1])
+            var paired = char.IsHighSurrogate(c)
+                ? i + 1 < shown.Length && char.IsLowSurrogate(shown[i + 1])
                 : !char.IsLowSurrogate(c) || (i > 0 && char.IsHighSurrogate(shown[i - 1]));
-            _ = char.IsControl(c) || !paired
-                ? safe.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}")
-                : safe.Append(c);
+            _ =
+                char.IsControl(c) || !paired
+                    ? safe.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}")
+                    : safe.Append(c);
         }
 
         return text.Length <= 40 ? safe.ToString() : safe.Append('…').ToString();

@@ -10,49 +10,54 @@ namespace SlaFunctions.Core.Json;
 /// </summary>
 public static class WireNames
 {
-    public static string Of(SlaPhase phase) => phase switch
-    {
-        SlaPhase.Response => "response",
-        SlaPhase.Resolution => "resolution",
-        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
-    };
+    public static string Of(SlaPhase phase) =>
+        phase switch
+        {
+            SlaPhase.Response => "response",
+            SlaPhase.Resolution => "resolution",
+            _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
+        };
 
-    public static string Of(NotificationKind kind) => kind switch
-    {
-        NotificationKind.Warning => "warning",
-        NotificationKind.Breach => "breach",
-        NotificationKind.Escalation => "escalation",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+    public static string Of(NotificationKind kind) =>
+        kind switch
+        {
+            NotificationKind.Warning => "warning",
+            NotificationKind.Breach => "breach",
+            NotificationKind.Escalation => "escalation",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
 
-    public static string Of(PhaseOutcome outcome) => outcome switch
-    {
-        PhaseOutcome.Running => "running",
-        PhaseOutcome.Paused => "paused",
-        PhaseOutcome.Met => "met",
-        PhaseOutcome.Breached => "breached",
-        PhaseOutcome.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
+    public static string Of(PhaseOutcome outcome) =>
+        outcome switch
+        {
+            PhaseOutcome.Running => "running",
+            PhaseOutcome.Paused => "paused",
+            PhaseOutcome.Met => "met",
+            PhaseOutcome.Breached => "breached",
+            PhaseOutcome.Cancelled => "cancelled",
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+        };
 
-    public static string Of(IngestStatus status) => status switch
-    {
-        IngestStatus.Applied => "applied",
-        IngestStatus.Duplicate => "duplicate",
-        IngestStatus.Parked => "parked",
-        IngestStatus.Accepted => "accepted",
-        IngestStatus.Ignored => "ignored",
-        IngestStatus.DeadLettered => "dead-lettered",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
+    public static string Of(IngestStatus status) =>
+        status switch
+        {
+            IngestStatus.Applied => "applied",
+            IngestStatus.Duplicate => "duplicate",
+            IngestStatus.Parked => "parked",
+            IngestStatus.Accepted => "accepted",
+            IngestStatus.Ignored => "ignored",
+            IngestStatus.DeadLettered => "dead-lettered",
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+        };
 
-    public static string Of(EventEffect effect) => effect switch
-    {
-        EventEffect.Applied => "applied",
-        EventEffect.Duplicate => "duplicate",
-        EventEffect.Ignored => "ignored",
-        _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, null),
-    };
+    public static string Of(EventEffect effect) =>
+        effect switch
+        {
+            EventEffect.Applied => "applied",
+            EventEffect.Duplicate => "duplicate",
+            EventEffect.Ignored => "ignored",
+            _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, null),
+        };
 
     /// <summary>The value of each wire name, for readers of query parameters.</summary>
     public static IReadOnlyDictionary<string, T> Table<T>(Func<T, string> of)

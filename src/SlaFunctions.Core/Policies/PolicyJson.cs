@@ -20,16 +20,22 @@ internal static class PolicyJson
         input.AllowOnly("calendar", "targets", "thresholds", "pauseStatuses");
         var calendarInput = input.Required("calendar");
         var calendarId = calendarInput.AsName();
-        var calendar = calendars(calendarId) ?? throw calendarInput.Error($"'{JsonInput.Truncate(calendarId)}' is not a known calendar");
+        var calendar =
+            calendars(calendarId)
+            ?? throw calendarInput.Error($"'{JsonInput.Truncate(calendarId)}' is not a known calendar");
 
         var targetsInput = input.Required("targets");
-        var targets = targetsInput.Properties().ToDictionary(p => ReadPriority(p.Name, p.Value), p => ReadTarget(p.Value), StringComparer.Ordinal);
+        var targets = targetsInput
+            .Properties()
+            .ToDictionary(p => ReadPriority(p.Name, p.Value), p => ReadTarget(p.Value), StringComparer.Ordinal);
         if (targets.Count == 0)
         {
             throw targetsInput.Error("must name at least one priority");
         }
 
-        var thresholds = input.Optional("thresholds") is { } thresholdsInput ? ReadThresholds(thresholdsInput) : Threshold.Defaults;
+        var thresholds = input.Optional("thresholds") is { } thresholdsInput
+            ? ReadThresholds(thresholdsInput)
+            : Threshold.Defaults;
         var pauseStatuses = input.Optional("pauseStatuses")?.Items().Select(i => i.AsName()).ToList() ?? [];
         return new SlaPolicy(reference, calendar, targets, thresholds, pauseStatuses);
     }
@@ -94,12 +100,17 @@ internal static class PolicyJson
     private static SlaTarget ReadTarget(JsonInput input)
     {
         input.AllowOnly("responseMinutes", "resolutionMinutes", "is24x7", "escalations");
-        var escalations = input.Optional("escalations")?.Items().Select(i => i.AsNumber(0, MaxPercent)).ToImmutableArray() ?? [];
+        var escalations =
+            input.Optional("escalations")?.Items().Select(i => i.AsNumber(0, MaxPercent)).ToImmutableArray() ?? [];
         for (var i = 1; i < escalations.Length; i++)
         {
             if (escalations[i] <= escalations[i - 1])
             {
-                throw input.Required("escalations").Items().ElementAt(i).Error("escalation percents must increase: levels are numbered by position");
+                throw input
+                    .Required("escalations")
+                    .Items()
+                    .ElementAt(i)
+                    .Error("escalation percents must increase: levels are numbered by position");
             }
         }
 
@@ -107,7 +118,8 @@ internal static class PolicyJson
             ReadMinutes(input.Optional("responseMinutes")),
             ReadMinutes(input.Optional("resolutionMinutes")),
             input.Optional("is24x7")?.AsFlag() ?? false,
-            escalations);
+            escalations
+        );
     }
 
     private static Duration? ReadMinutes(JsonInput? input) =>
@@ -118,9 +130,10 @@ internal static class PolicyJson
         var thresholds = new List<Threshold>();
         foreach (var item in input.Items())
         {
-            var threshold = item.Element.ValueKind == System.Text.Json.JsonValueKind.Object
-                ? ReadThresholdObject(item)
-                : new Threshold(item.AsNumber(0, MaxPercent), [], []);
+            var threshold =
+                item.Element.ValueKind == System.Text.Json.JsonValueKind.Object
+                    ? ReadThresholdObject(item)
+                    : new Threshold(item.AsNumber(0, MaxPercent), [], []);
             if (thresholds.Any(t => t.Percent == threshold.Percent))
             {
                 throw item.Error($"repeats the threshold {threshold.Percent}");
@@ -138,6 +151,7 @@ internal static class PolicyJson
         return new Threshold(
             input.Required("percent").AsNumber(0, MaxPercent),
             input.Optional("notify")?.Items().Select(i => i.AsName()).ToImmutableArray() ?? [],
-            input.Optional("channels")?.Items().Select(i => i.AsName()).ToImmutableArray() ?? []);
+            input.Optional("channels")?.Items().Select(i => i.AsName()).ToImmutableArray() ?? []
+        );
     }
 }

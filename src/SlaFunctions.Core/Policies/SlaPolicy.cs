@@ -16,7 +16,8 @@ public sealed class SlaPolicy
         BusinessCalendar calendar,
         IReadOnlyDictionary<string, SlaTarget> targets,
         IEnumerable<Threshold>? thresholds = null,
-        IEnumerable<string>? pauseStatuses = null)
+        IEnumerable<string>? pauseStatuses = null
+    )
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(calendar);

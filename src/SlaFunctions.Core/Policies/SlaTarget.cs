@@ -7,7 +7,12 @@ namespace SlaFunctions.Core.Policies;
 /// The targets of one priority. A phase without a target is not tracked. Escalation levels are
 /// numbered by their position: the first percent is level 1.
 /// </summary>
-public sealed record SlaTarget(Duration? Response, Duration? Resolution, bool Is24x7, ImmutableArray<decimal> Escalations)
+public sealed record SlaTarget(
+    Duration? Response,
+    Duration? Resolution,
+    bool Is24x7,
+    ImmutableArray<decimal> Escalations
+)
 {
     public Duration? For(SlaPhase phase) => phase == SlaPhase.Response ? Response : Resolution;
 }

@@ -6,7 +6,7 @@ namespace SlaFunctions.Core.Policies;
 public sealed record Threshold(decimal Percent, ImmutableArray<string> Notify, ImmutableArray<string> Channels)
 {
     public static ImmutableArray<Threshold> Defaults { get; } =
-        [.. new[] { 50m, 75m, 90m, 100m }.Select(p => new Threshold(p, [], []))];
+    [.. new[] { 50m, 75m, 90m, 100m }.Select(p => new Threshold(p, [], []))];
 
     /// <summary>Below 100 percent a threshold warns; at and above it reports a breach.</summary>
     public NotificationKind Kind => Percent < 100 ? NotificationKind.Warning : NotificationKind.Breach;

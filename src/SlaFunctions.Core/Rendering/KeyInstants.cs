@@ -15,7 +15,8 @@ internal static class KeyInstants
     private const double LineHeight = 15;
     private const int NotificationColumns = 3;
 
-    public static double Height(SlaStatus status) => Lines(status).Sum(section => 8 + (LineHeight * (1 + Rows(section))));
+    public static double Height(SlaStatus status) =>
+        Lines(status).Sum(section => 8 + (LineHeight * (1 + Rows(section))));
 
     public static void Draw(SvgWriter svg, SlaStatus status, LocalText local, double left, double top, double width)
     {
@@ -30,7 +31,12 @@ internal static class KeyInstants
             for (var i = 0; i < section.Lines.Count; i++)
             {
                 var (row, column) = (i / section.Columns, i % section.Columns);
-                svg.Text("text", section.Lines[i], ("x", left + (column * columnWidth)), ("y", y + ((row + 1) * LineHeight)));
+                svg.Text(
+                    "text",
+                    section.Lines[i],
+                    ("x", left + (column * columnWidth)),
+                    ("y", y + ((row + 1) * LineHeight))
+                );
             }
 
             y += Rows(section) * LineHeight;
@@ -49,33 +55,59 @@ internal static class KeyInstants
         string At(NodaTime.Instant at) => local?.Moment(at) ?? string.Empty;
         var sections = new List<Section>
         {
-            new($"Phases, as of {At(status.AsOf)}", 1, [.. status.Phases.Select(p => string.Join(" · ", new[]
-            {
-                PhaseLane.Name(p),
-                $"{DurationText.Format(p.Target)} target",
-                $"started {At(p.StartedAt)}",
-                p.DueAt is { } due ? $"due {At(due)}" : "due: none while paused",
-                p.CompletedAt is { } completed ? $"completed {At(completed)}" : null,
-                $"elapsed {DurationText.Format(p.Elapsed)}",
-                WireNames.Of(p.Outcome),
-            }.OfType<string>()))]),
+            new(
+                $"Phases, as of {At(status.AsOf)}",
+                1,
+                [
+                    .. status.Phases.Select(p =>
+                        string.Join(
+                            " · ",
+                            new[]
+                            {
+                                PhaseLane.Name(p),
+                                $"{DurationText.Format(p.Target)} target",
+                                $"started {At(p.StartedAt)}",
+                                p.DueAt is { } due ? $"due {At(due)}" : "due: none while paused",
+                                p.CompletedAt is { } completed ? $"completed {At(completed)}" : null,
+                                $"elapsed {DurationText.Format(p.Elapsed)}",
+                                WireNames.Of(p.Outcome),
+                            }.OfType<string>()
+                        )
+                    ),
+                ]
+            ),
         };
         if (!status.Pauses.IsEmpty)
         {
-            sections.Add(new("Pauses", 1, [.. status.Pauses.Select(p =>
-                $"{p.Reason} ({(p.Source == PauseSource.Status ? "status" : "explicit")}): {At(p.From)} → {(p.To is { } to ? At(to) : "still paused")}")]));
+            sections.Add(
+                new(
+                    "Pauses",
+                    1,
+                    [
+                        .. status.Pauses.Select(p =>
+                            $"{p.Reason} ({(p.Source == PauseSource.Status ? "status" : "explicit")}): {At(p.From)} → {(p.To is { } to ? At(to) : "still paused")}"
+                        ),
+                    ]
+                )
+            );
         }
 
         var notifications = SimulationJson.Ordered(status.Notifications).ToList();
         if (notifications.Count > 0)
         {
-            var lines = notifications.Take(MaxNotifications).Select(n =>
-                $"{At(n.FiredAt)}  {WireNames.Of(n.Phase)}{(n.Cycle > 1 ? $" #{n.Cycle.ToString(CultureInfo.InvariantCulture)}" : string.Empty)} "
-                + $"{WireNames.Of(n.Kind)} {(n.Level is { } level ? $"L{level.ToString(CultureInfo.InvariantCulture)} at " : string.Empty)}"
-                + $"{n.Percent.ToString(CultureInfo.InvariantCulture)}%").ToList();
+            var lines = notifications
+                .Take(MaxNotifications)
+                .Select(n =>
+                    $"{At(n.FiredAt)}  {WireNames.Of(n.Phase)}{(n.Cycle > 1 ? $" #{n.Cycle.ToString(CultureInfo.InvariantCulture)}" : string.Empty)} "
+                    + $"{WireNames.Of(n.Kind)} {(n.Level is { } level ? $"L{level.ToString(CultureInfo.InvariantCulture)} at " : string.Empty)}"
+                    + $"{n.Percent.ToString(CultureInfo.InvariantCulture)}%"
+                )
+                .ToList();
             if (notifications.Count > MaxNotifications)
             {
-                lines.Add($"… and {(notifications.Count - MaxNotifications).ToString(CultureInfo.InvariantCulture)} more (see the JSON)");
+                lines.Add(
+                    $"… and {(notifications.Count - MaxNotifications).ToString(CultureInfo.InvariantCulture)} more (see the JSON)"
+                );
             }
 
             sections.Add(new("Notifications", NotificationColumns, lines));

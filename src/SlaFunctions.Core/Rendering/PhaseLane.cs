@@ -22,7 +22,14 @@ internal sealed class PhaseLane
     private readonly ImmutableArray<FiredNotification> marks;
     private readonly ImmutableArray<LabelGroup> labels;
 
-    private PhaseLane(PhaseStatus phase, Instant asOf, ImmutableArray<FiredNotification> marks, ImmutableArray<LabelGroup> labels, int rowCount, double top)
+    private PhaseLane(
+        PhaseStatus phase,
+        Instant asOf,
+        ImmutableArray<FiredNotification> marks,
+        ImmutableArray<LabelGroup> labels,
+        int rowCount,
+        double top
+    )
     {
         Phase = phase;
         AsOf = asOf;
@@ -50,7 +57,8 @@ internal sealed class PhaseLane
         ArgumentNullException.ThrowIfNull(phase);
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(scale);
-        var marks = SimulationJson.Ordered(status.Notifications)
+        var marks = SimulationJson
+            .Ordered(status.Notifications)
             .Where(n => n.Phase == phase.Phase && n.Cycle == phase.Cycle && scale.Contains(n.FiredAt))
             .ToImmutableArray();
         // What happens at one instant shares one label ("90% L2", "breach due"): fewer rows for a burst of marks.
@@ -61,12 +69,18 @@ internal sealed class PhaseLane
         }
 
         var groups = parts.GroupBy(p => p.At).OrderBy(g => g.Key).ToList();
-        var (rows, count) = LabelRows.Place([.. groups.Select(g => Text(g))
-            .Select((text, i) => (LabelRows.StartOf(scale.X(groups[i].Key), text, scale.Right), text))]);
-        var labels = groups.Select((g, i) => new LabelGroup(g.Key, [.. g.Select(p => (p.Text, p.Colour))], rows[i])).ToImmutableArray();
+        var (rows, count) = LabelRows.Place([
+            .. groups
+                .Select(g => Text(g))
+                .Select((text, i) => (LabelRows.StartOf(scale.X(groups[i].Key), text, scale.Right), text)),
+        ]);
+        var labels = groups
+            .Select((g, i) => new LabelGroup(g.Key, [.. g.Select(p => (p.Text, p.Colour))], rows[i]))
+            .ToImmutableArray();
         return new PhaseLane(phase, status.AsOf, marks, labels, count, top);
 
-        static string Text(IEnumerable<(Instant At, string Text, string Colour)> group) => string.Join(' ', group.Select(p => p.Text));
+        static string Text(IEnumerable<(Instant At, string Text, string Colour)> group) =>
+            string.Join(' ', group.Select(p => p.Text));
     }
 
     public static string Name(PhaseStatus phase)
@@ -81,11 +95,30 @@ internal sealed class PhaseLane
     {
         ArgumentNullException.ThrowIfNull(svg);
         ArgumentNullException.ThrowIfNull(scale);
-        svg.Start("g", ("class", "lane"), ("sla:phase", WireNames.Of(Phase.Phase)), ("sla:cycle", Phase.Cycle),
-            ("sla:outcome", WireNames.Of(Phase.Outcome)));
-        svg.Text("text", Name(Phase), ("x", 12), ("y", BarTop + 2), ("font-size", 12), ("font-weight", "bold"), ("fill", Palette.Text));
-        svg.Text("text", $"{DurationText.Format(Phase.Target)} target · {WireNames.Of(Phase.Outcome)}",
-            ("x", 12), ("y", BarTop + 15), ("font-size", 11), ("fill", Palette.MutedText));
+        svg.Start(
+            "g",
+            ("class", "lane"),
+            ("sla:phase", WireNames.Of(Phase.Phase)),
+            ("sla:cycle", Phase.Cycle),
+            ("sla:outcome", WireNames.Of(Phase.Outcome))
+        );
+        svg.Text(
+            "text",
+            Name(Phase),
+            ("x", 12),
+            ("y", BarTop + 2),
+            ("font-size", 12),
+            ("font-weight", "bold"),
+            ("fill", Palette.Text)
+        );
+        svg.Text(
+            "text",
+            $"{DurationText.Format(Phase.Target)} target · {WireNames.Of(Phase.Outcome)}",
+            ("x", 12),
+            ("y", BarTop + 15),
+            ("font-size", 11),
+            ("fill", Palette.MutedText)
+        );
         DrawBar(svg, scale, local);
         DrawDue(svg, scale, local);
         foreach (var mark in marks)
@@ -106,15 +139,26 @@ internal sealed class PhaseLane
 
     private int RowOf(Instant at) => labels.First(l => l.At == at).Row;
 
-    private static string DueColour(PhaseStatus phase) => phase.Outcome == PhaseOutcome.Breached ? Palette.Breach : Palette.Text;
+    private static string DueColour(PhaseStatus phase) =>
+        phase.Outcome == PhaseOutcome.Breached ? Palette.Breach : Palette.Text;
 
     private void DrawLabel(SvgWriter svg, TimeScale scale, LabelGroup label)
     {
         var text = string.Join(' ', label.Parts.Select(p => p.Text));
-        svg.Start("text", ("x", LabelRows.StartOf(scale.X(label.At), text, scale.Right)), ("y", LabelBaseline(label.Row)), ("font-size", 10), ("font-weight", "bold"));
+        svg.Start(
+            "text",
+            ("x", LabelRows.StartOf(scale.X(label.At), text, scale.Right)),
+            ("y", LabelBaseline(label.Row)),
+            ("font-size", 10),
+            ("font-weight", "bold")
+        );
         for (var i = 0; i < label.Parts.Length; i++)
         {
-            svg.Text("tspan", i + 1 < label.Parts.Length ? label.Parts[i].Text + " " : label.Parts[i].Text, ("fill", label.Parts[i].Colour));
+            svg.Text(
+                "tspan",
+                i + 1 < label.Parts.Length ? label.Parts[i].Text + " " : label.Parts[i].Text,
+                ("fill", label.Parts[i].Colour)
+            );
         }
 
         svg.End();
@@ -126,13 +170,35 @@ internal sealed class PhaseLane
         var end = scale.X(BarEnd);
         var colour = Phase.Outcome == PhaseOutcome.Cancelled ? Palette.Cancelled : Palette.Bar;
         var due = Phase.DueAt is { } d && d < BarEnd ? scale.X(d) : end;
-        svg.Start("rect", ("class", "bar"), ("sla:from", IsoText.Format(Phase.StartedAt)), ("sla:to", IsoText.Format(BarEnd)),
-            ("x", start), ("y", BarTop), ("width", Math.Max(due - start, 1)), ("height", BarHeight), ("fill", colour), ("fill-opacity", 0.8));
-        svg.Text("title", $"{Name(Phase)}: from {local.Moment(Phase.StartedAt)} to {local.Moment(BarEnd)}, elapsed {DurationText.Format(Phase.Elapsed)}, paused {DurationText.Format(Phase.Paused)}");
+        svg.Start(
+            "rect",
+            ("class", "bar"),
+            ("sla:from", IsoText.Format(Phase.StartedAt)),
+            ("sla:to", IsoText.Format(BarEnd)),
+            ("x", start),
+            ("y", BarTop),
+            ("width", Math.Max(due - start, 1)),
+            ("height", BarHeight),
+            ("fill", colour),
+            ("fill-opacity", 0.8)
+        );
+        svg.Text(
+            "title",
+            $"{Name(Phase)}: from {local.Moment(Phase.StartedAt)} to {local.Moment(BarEnd)}, elapsed {DurationText.Format(Phase.Elapsed)}, paused {DurationText.Format(Phase.Paused)}"
+        );
         svg.End();
         if (due < end)
         {
-            svg.Start("rect", ("class", "overdue"), ("x", due), ("y", BarTop), ("width", end - due), ("height", BarHeight), ("fill", Palette.Overdue), ("fill-opacity", 0.85));
+            svg.Start(
+                "rect",
+                ("class", "overdue"),
+                ("x", due),
+                ("y", BarTop),
+                ("width", end - due),
+                ("height", BarHeight),
+                ("fill", Palette.Overdue),
+                ("fill-opacity", 0.85)
+            );
             svg.Text("title", $"{Name(Phase)}: overdue from {local.Moment(Phase.DueAt!.Value)}");
             svg.End();
         }
@@ -140,8 +206,17 @@ internal sealed class PhaseLane
         if (Phase.CompletedAt is null && Phase.DueAt is { } ahead && ahead > BarEnd)
         {
             // What is left until the due instant, if nothing else happens.
-            svg.Empty("rect", ("class", "remaining"), ("x", end), ("y", BarTop + 2), ("width", Math.Max(scale.X(ahead) - end, 0)),
-                ("height", BarHeight - 4), ("fill", "none"), ("stroke", colour), ("stroke-dasharray", "3 2"));
+            svg.Empty(
+                "rect",
+                ("class", "remaining"),
+                ("x", end),
+                ("y", BarTop + 2),
+                ("width", Math.Max(scale.X(ahead) - end, 0)),
+                ("height", BarHeight - 4),
+                ("fill", "none"),
+                ("stroke", colour),
+                ("stroke-dasharray", "3 2")
+            );
         }
     }
 
@@ -154,8 +229,20 @@ internal sealed class PhaseLane
 
         var x = scale.X(due);
         var colour = DueColour(Phase);
-        svg.Start("line", ("class", "due"), ("sla:at", IsoText.Format(due)), ("sla:phase", WireNames.Of(Phase.Phase)), ("sla:cycle", Phase.Cycle),
-            ("x1", x), ("x2", x), ("y1", LabelBaseline(RowOf(due)) + 3), ("y2", BarTop + BarHeight + 4), ("stroke", colour), ("stroke-width", 2), ("stroke-dasharray", "4 2"));
+        svg.Start(
+            "line",
+            ("class", "due"),
+            ("sla:at", IsoText.Format(due)),
+            ("sla:phase", WireNames.Of(Phase.Phase)),
+            ("sla:cycle", Phase.Cycle),
+            ("x1", x),
+            ("x2", x),
+            ("y1", LabelBaseline(RowOf(due)) + 3),
+            ("y2", BarTop + BarHeight + 4),
+            ("stroke", colour),
+            ("stroke-width", 2),
+            ("stroke-dasharray", "4 2")
+        );
         svg.Text("title", $"{Name(Phase)} due {local.Moment(due)}");
         svg.End();
     }
@@ -165,11 +252,34 @@ internal sealed class PhaseLane
         var x = scale.X(n.FiredAt);
         var colour = MarkColour(n.Kind);
         var kind = WireNames.Of(n.Kind);
-        svg.Start("g", ("class", "mark"), ("sla:kind", kind), ("sla:at", IsoText.Format(n.FiredAt)), ("sla:percent", n.Percent),
-            ("sla:level", n.Level?.ToString(CultureInfo.InvariantCulture) ?? string.Empty));
-        svg.Text("title", $"{Name(Phase)} {MarkLabel(n)} ({kind} at {n.Percent.ToString(CultureInfo.InvariantCulture)}%) {local.Moment(n.FiredAt)}");
-        svg.Empty("line", ("x1", x), ("x2", x), ("y1", LabelBaseline(RowOf(n.FiredAt)) + 3), ("y2", BarTop + BarHeight), ("stroke", colour), ("stroke-width", 1.5));
-        svg.Empty("polygon", ("points", Symbol(n.Kind, x, BarTop)), ("fill", colour), ("stroke", Palette.Background), ("stroke-width", 1));
+        svg.Start(
+            "g",
+            ("class", "mark"),
+            ("sla:kind", kind),
+            ("sla:at", IsoText.Format(n.FiredAt)),
+            ("sla:percent", n.Percent),
+            ("sla:level", n.Level?.ToString(CultureInfo.InvariantCulture) ?? string.Empty)
+        );
+        svg.Text(
+            "title",
+            $"{Name(Phase)} {MarkLabel(n)} ({kind} at {n.Percent.ToString(CultureInfo.InvariantCulture)}%) {local.Moment(n.FiredAt)}"
+        );
+        svg.Empty(
+            "line",
+            ("x1", x),
+            ("x2", x),
+            ("y1", LabelBaseline(RowOf(n.FiredAt)) + 3),
+            ("y2", BarTop + BarHeight),
+            ("stroke", colour),
+            ("stroke-width", 1.5)
+        );
+        svg.Empty(
+            "polygon",
+            ("points", Symbol(n.Kind, x, BarTop)),
+            ("fill", colour),
+            ("stroke", Palette.Background),
+            ("stroke-width", 1)
+        );
         svg.End();
     }
 
@@ -181,8 +291,17 @@ internal sealed class PhaseLane
         }
 
         var met = Phase.Outcome == PhaseOutcome.Met;
-        svg.Start("circle", ("class", "completed"), ("sla:at", IsoText.Format(completed)), ("cx", scale.X(completed)), ("cy", BarTop + (BarHeight / 2)),
-            ("r", 5.5), ("fill", met ? Palette.Met : Palette.Overdue), ("stroke", Palette.Background), ("stroke-width", 1.5));
+        svg.Start(
+            "circle",
+            ("class", "completed"),
+            ("sla:at", IsoText.Format(completed)),
+            ("cx", scale.X(completed)),
+            ("cy", BarTop + (BarHeight / 2)),
+            ("r", 5.5),
+            ("fill", met ? Palette.Met : Palette.Overdue),
+            ("stroke", Palette.Background),
+            ("stroke-width", 1.5)
+        );
         svg.Text("title", $"{Name(Phase)} completed {local.Moment(completed)}: {WireNames.Of(Phase.Outcome)}");
         svg.End();
     }
@@ -199,21 +318,25 @@ internal sealed class PhaseLane
         };
     }
 
-    /// <summary>The shape of a notification's mark around (x, y): a triangle warns, a diamond breaches, a square escalates.</summary>
-    public static string Symbol(NotificationKind kind, double x, double y) => kind switch
-    {
-        NotificationKind.Warning => SvgWriter.Points((x - 5, y - 4), (x + 5, y - 4), (x, y + 5)),
-        NotificationKind.Breach => SvgWriter.Points((x, y - 6), (x + 5, y), (x, y + 6), (x - 5, y)),
-        _ => SvgWriter.Points((x - 4, y - 4), (x + 4, y - 4), (x + 4, y + 4), (x - 4, y + 4)),
-    };
+    /// <summary>The shape of a notification's mark around (x, y): a triangle warns, a diamond breaches, a square
+    /// escalates.</summary>
+    public static string Symbol(NotificationKind kind, double x, double y) =>
+        kind switch
+        {
+            NotificationKind.Warning => SvgWriter.Points((x - 5, y - 4), (x + 5, y - 4), (x, y + 5)),
+            NotificationKind.Breach => SvgWriter.Points((x, y - 6), (x + 5, y), (x, y + 6), (x - 5, y)),
+            _ => SvgWriter.Points((x - 4, y - 4), (x + 4, y - 4), (x + 4, y + 4), (x - 4, y + 4)),
+        };
 
-    public static string MarkColour(NotificationKind kind) => kind switch
-    {
-        NotificationKind.Warning => Palette.Warning,
-        NotificationKind.Breach => Palette.Breach,
-        _ => Palette.Escalation,
-    };
+    public static string MarkColour(NotificationKind kind) =>
+        kind switch
+        {
+            NotificationKind.Warning => Palette.Warning,
+            NotificationKind.Breach => Palette.Breach,
+            _ => Palette.Escalation,
+        };
 }
 
-/// <summary>The labels of what happens at one instant in a lane, each part in its own colour, and the row they take.</summary>
+/// <summary>The labels of what happens at one instant in a lane, each part in its own colour, and the row they
+/// take.</summary>
 internal sealed record LabelGroup(Instant At, ImmutableArray<(string Text, string Colour)> Parts, int Row);

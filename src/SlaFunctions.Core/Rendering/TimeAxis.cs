@@ -12,7 +12,8 @@ internal static class TimeAxis
     private const double CharWidth = 6.4;
     private static readonly int[] HourSteps = [1, 2, 3, 4, 6, 12];
 
-    /// <summary>The local midnights inside the span, as instants (a midnight that DST skips is the day's first instant).</summary>
+    /// <summary>The local midnights inside the span, as instants (a midnight that DST skips is the day's first
+    /// instant).</summary>
     public static IEnumerable<Instant> DayStarts(TimeScale scale, LocalText local)
     {
         ArgumentNullException.ThrowIfNull(scale);
@@ -40,17 +41,45 @@ internal static class TimeAxis
         for (var i = 0; i < days.Count; i++)
         {
             var x = scale.X(days[i]);
-            svg.Empty("line", ("class", "day"), ("sla:at", Json.IsoText.Format(days[i])),
-                ("x1", x), ("x2", x), ("y1", top + 12), ("y2", top + Height), ("stroke", Palette.DayLine), ("stroke-width", 1));
-            svg.Empty("line", ("x1", x), ("x2", x), ("y1", top + Height), ("y2", lanesBottom), ("stroke", Palette.DayLine), ("stroke-width", 0.5), ("stroke-opacity", 0.6));
+            svg.Empty(
+                "line",
+                ("class", "day"),
+                ("sla:at", Json.IsoText.Format(days[i])),
+                ("x1", x),
+                ("x2", x),
+                ("y1", top + 12),
+                ("y2", top + Height),
+                ("stroke", Palette.DayLine),
+                ("stroke-width", 1)
+            );
+            svg.Empty(
+                "line",
+                ("x1", x),
+                ("x2", x),
+                ("y1", top + Height),
+                ("y2", lanesBottom),
+                ("stroke", Palette.DayLine),
+                ("stroke-width", 0.5),
+                ("stroke-opacity", 0.6)
+            );
             if (i + 1 < days.Count)
             {
                 var name = LocalText.DayName(local.DateOf(days[i]));
                 var room = scale.X(days[i + 1]) - x;
-                var label = room >= (name.Length * CharWidth) + 6 ? name : room >= 20 ? local.DateOf(days[i]).Day.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+                var label =
+                    room >= (name.Length * CharWidth) + 6 ? name
+                    : room >= 20 ? local.DateOf(days[i]).Day.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
                 if (label is not null)
                 {
-                    svg.Text("text", label, ("x", x + (room / 2)), ("y", top + 26), ("text-anchor", "middle"), ("font-weight", "bold"));
+                    svg.Text(
+                        "text",
+                        label,
+                        ("x", x + (room / 2)),
+                        ("y", top + 26),
+                        ("text-anchor", "middle"),
+                        ("font-weight", "bold")
+                    );
                 }
             }
         }
@@ -80,7 +109,15 @@ internal static class TimeAxis
                 svg.Empty("line", ("x1", x), ("x2", x), ("y1", y + 3), ("y2", y + 8), ("stroke", Palette.MutedText));
                 if (localHour % step == 0 && x - lastLabel >= 36 && x >= scale.Left + 14 && x <= scale.Right - 14)
                 {
-                    svg.Text("text", local.TimeOf(hour), ("x", x), ("y", y), ("text-anchor", "middle"), ("fill", Palette.MutedText), ("font-size", 10));
+                    svg.Text(
+                        "text",
+                        local.TimeOf(hour),
+                        ("x", x),
+                        ("y", y),
+                        ("text-anchor", "middle"),
+                        ("fill", Palette.MutedText),
+                        ("font-size", 10)
+                    );
                     lastLabel = x;
                 }
             }
@@ -92,7 +129,11 @@ internal static class TimeAxis
     {
         // Offsets move by whole or half hours; stepping UTC hours and keeping the local whole ones finds them all
         // for whole-hour offsets, and half-hour zones are stepped at half hours.
-        for (var at = Instant.FromUnixTimeSeconds((long)Math.Ceiling(from.ToUnixTimeSeconds() / 1800.0) * 1800); at <= to; at += Duration.FromMinutes(30))
+        for (
+            var at = Instant.FromUnixTimeSeconds((long)Math.Ceiling(from.ToUnixTimeSeconds() / 1800.0) * 1800);
+            at <= to;
+            at += Duration.FromMinutes(30)
+        )
         {
             var local = at.InZone(zone);
             if (local.Minute == 0 && local.Second == 0)
@@ -102,18 +143,37 @@ internal static class TimeAxis
         }
     }
 
-    /// <summary>A dashed marker where the zone's offset changes, labelled with the abbreviations on either side.</summary>
-    private static void DrawOffsetChanges(SvgWriter svg, TimeScale scale, LocalText local, double top, double lanesBottom)
+    /// <summary>A dashed marker where the zone's offset changes, labelled with the abbreviations on either
+    /// side.</summary>
+    private static void DrawOffsetChanges(
+        SvgWriter svg,
+        TimeScale scale,
+        LocalText local,
+        double top,
+        double lanesBottom
+    )
     {
         var intervals = local.Zone.GetZoneIntervals(scale.Start, scale.End).ToList();
-        foreach (var (before, interval) in intervals.Zip(intervals.Skip(1)).Where(p => p.First.WallOffset != p.Second.WallOffset))
+        foreach (
+            var (before, interval) in intervals
+                .Zip(intervals.Skip(1))
+                .Where(p => p.First.WallOffset != p.Second.WallOffset)
+        )
         {
             var at = interval.Start;
             var x = scale.X(at);
             var label = $"{local.Abbreviation(before.End - Duration.Epsilon)}→{local.Abbreviation(at)}";
             svg.Start("g", ("class", "offset-change"), ("sla:at", Json.IsoText.Format(at)));
             svg.Text("title", $"The offset changes at {local.Moment(at)} ({Json.IsoText.Format(at)})");
-            svg.Empty("line", ("x1", x), ("x2", x), ("y1", top + 2), ("y2", lanesBottom), ("stroke", Palette.Dst), ("stroke-dasharray", "2 3"));
+            svg.Empty(
+                "line",
+                ("x1", x),
+                ("x2", x),
+                ("y1", top + 2),
+                ("y2", lanesBottom),
+                ("stroke", Palette.Dst),
+                ("stroke-dasharray", "2 3")
+            );
             svg.Text("text", label, ("x", x + 3), ("y", top + 9), ("fill", Palette.Dst), ("font-size", 9));
             svg.End();
         }

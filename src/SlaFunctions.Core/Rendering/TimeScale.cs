@@ -13,7 +13,14 @@ internal sealed class TimeScale
 {
     public const double MaxClosedShare = 0.2;
 
-    private TimeScale(Instant start, Instant end, double left, double width, ImmutableArray<TimeSegment> segments, double compression)
+    private TimeScale(
+        Instant start,
+        Instant end,
+        double left,
+        double width,
+        ImmutableArray<TimeSegment> segments,
+        double compression
+    )
     {
         Start = start;
         End = end;
@@ -69,9 +76,10 @@ internal sealed class TimeScale
         var openSeconds = pieces.Where(p => p.Open).Sum(p => (p.To - p.From).TotalSeconds);
         var closedSeconds = pieces.Where(p => !p.Open).Sum(p => (p.To - p.From).TotalSeconds);
         var linear = width / (openSeconds + closedSeconds);
-        var (openRate, closedRate) = openSeconds > 0 && closedSeconds / (openSeconds + closedSeconds) > MaxClosedShare
-            ? (width * (1 - MaxClosedShare) / openSeconds, width * MaxClosedShare / closedSeconds)
-            : (linear, linear);
+        var (openRate, closedRate) =
+            openSeconds > 0 && closedSeconds / (openSeconds + closedSeconds) > MaxClosedShare
+                ? (width * (1 - MaxClosedShare) / openSeconds, width * MaxClosedShare / closedSeconds)
+                : (linear, linear);
 
         var segments = ImmutableArray.CreateBuilder<TimeSegment>(pieces.Count);
         var x = left;
@@ -106,7 +114,8 @@ internal sealed class TimeScale
         }
 
         var segment = Segments[low];
-        return segment.X0 + ((segment.X1 - segment.X0) * (at - segment.From).TotalSeconds / (segment.To - segment.From).TotalSeconds);
+        return segment.X0
+            + ((segment.X1 - segment.X0) * (at - segment.From).TotalSeconds / (segment.To - segment.From).TotalSeconds);
     }
 
     public bool Contains(Instant at) => at >= Start && at <= End;

@@ -9,7 +9,12 @@ namespace SlaFunctions.Core.Service;
 /// window. A phase counts at its completion; a breached phase that has not completed at its due instant; a
 /// cancelled one at its cancellation. Days, weeks (ISO, from Monday) and months are those of <see cref="Zone"/>.
 /// </summary>
-public sealed record ComplianceQuery(Instant From, Instant To, DateTimeZone Zone, ImmutableArray<ComplianceGroupBy> GroupBy);
+public sealed record ComplianceQuery(
+    Instant From,
+    Instant To,
+    DateTimeZone Zone,
+    ImmutableArray<ComplianceGroupBy> GroupBy
+);
 
 public enum ComplianceGroupBy
 {
@@ -37,7 +42,8 @@ public sealed record ComplianceGroup(
     long Running,
     Duration? ElapsedP50,
     Duration? ElapsedP90,
-    Duration OverTarget)
+    Duration OverTarget
+)
 {
     /// <summary>Met over met and breached; null when neither.</summary>
     public double? AchievementRate => Met + Breached == 0 ? null : (double)Met / (Met + Breached);

@@ -10,8 +10,18 @@ namespace SlaFunctions.Core.Service;
 public interface ISlaQueries
 {
     /// <summary>One page of the tenant's ticket SLAs matching the search, in its order.</summary>
-    Task<SlaSearchPage> SearchAsync(string tenantId, SlaSearch search, Instant now, CancellationToken cancellationToken = default);
+    Task<SlaSearchPage> SearchAsync(
+        string tenantId,
+        SlaSearch search,
+        Instant now,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>The compliance figures per group, ordered by the group's values.</summary>
-    Task<ImmutableArray<ComplianceGroup>> ComplianceAsync(string tenantId, ComplianceQuery query, Instant now, CancellationToken cancellationToken = default);
+    Task<ImmutableArray<ComplianceGroup>> ComplianceAsync(
+        string tenantId,
+        ComplianceQuery query,
+        Instant now,
+        CancellationToken cancellationToken = default
+    );
 }

@@ -19,7 +19,8 @@ public sealed record NotificationMessage(
     decimal Percent,
     int? Level,
     Instant DueAt,
-    Instant FiredAt)
+    Instant FiredAt
+)
 {
     public static NotificationMessage From(TicketKey ticket, FiredNotification fired)
     {
@@ -35,7 +36,8 @@ public sealed record NotificationMessage(
             fired.Percent,
             fired.Level,
             fired.DueAt,
-            fired.FiredAt);
+            fired.FiredAt
+        );
     }
 
     /// <summary>
@@ -45,7 +47,15 @@ public sealed record NotificationMessage(
     public static Guid IdOf(TicketKey ticket, NotificationSlot slot)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var name = string.Join('\u001f', ticket.TenantId, ticket.TicketId, slot.Cycle, slot.Phase, slot.Kind, slot.Ordinal.ToString("G29", System.Globalization.CultureInfo.InvariantCulture));
+        var name = string.Join(
+            '\u001f',
+            ticket.TenantId,
+            ticket.TicketId,
+            slot.Cycle,
+            slot.Phase,
+            slot.Kind,
+            slot.Ordinal.ToString("G29", System.Globalization.CultureInfo.InvariantCulture)
+        );
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: name-based, custom hash
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant

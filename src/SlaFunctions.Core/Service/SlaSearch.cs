@@ -83,6 +83,9 @@ public sealed record SlaSearchItem(string TicketId, string PolicyId, SlaStatus S
     public static (PhaseStatus? Response, PhaseStatus? Resolution) CurrentPhases(SlaStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        return (status.Phases.FirstOrDefault(p => p.Phase == SlaPhase.Response), status.Phases.LastOrDefault(p => p.Phase == SlaPhase.Resolution));
+        return (
+            status.Phases.FirstOrDefault(p => p.Phase == SlaPhase.Response),
+            status.Phases.LastOrDefault(p => p.Phase == SlaPhase.Resolution)
+        );
     }
 }

@@ -12,7 +12,8 @@ public sealed record StartRequest(
     string? PolicyId = null,
     Instant? CreatedAt = null,
     string? ClientId = null,
-    string? BoardId = null)
+    string? BoardId = null
+)
 {
     /// <summary>Further keys that domain events about this ticket may carry (SPEC §5).</summary>
     public ImmutableArray<string> CorrelationKeys { get; init; } = [];

@@ -12,7 +12,17 @@ public static class ScenarioJson
     public static readonly PolicyRef ScenarioPolicy = new("scenario", 1);
 
     private static readonly string[] EventTypes =
-        ["created", "status", "pause", "resume", "responded", "priority", "resolved", "reopened", "cancelled"];
+    [
+        "created",
+        "status",
+        "pause",
+        "resume",
+        "responded",
+        "priority",
+        "resolved",
+        "reopened",
+        "cancelled",
+    ];
 
     public static Scenario Read(string json) => JsonInput.Read(json, Read);
 
@@ -20,7 +30,9 @@ public static class ScenarioJson
     {
         input.AllowOnly("calendars", "policy", "events", "until");
         CheckSize(input);
-        var calendars = input.Required("calendars").Properties()
+        var calendars = input
+            .Required("calendars")
+            .Properties()
             .ToDictionary(c => c.Name, c => CalendarJson.Read(c.Value), StringComparer.Ordinal);
         var policy = PolicyJson.Read(input.Required("policy"), ScenarioPolicy, calendars.GetValueOrDefault);
 
@@ -52,8 +64,9 @@ public static class ScenarioJson
         if (asOf - history[0].At > ScenarioLimits.MaxSpan)
         {
             throw (input.Optional("until") ?? events[^1].Required("at")).Error(
-                $"is more than {ScenarioLimits.MaxSpan.Days:N0} days after the ticket was created: the longest span a scenario may cover " +
-                "(see docs/operations.md, \"Limits of simulate\")");
+                $"is more than {ScenarioLimits.MaxSpan.Days:N0} days after the ticket was created: the longest span a scenario may cover "
+                    + "(see docs/operations.md, \"Limits of simulate\")"
+            );
         }
 
         return new Scenario(policy, history.MoveToImmutable(), until);
@@ -74,7 +87,11 @@ public static class ScenarioJson
         {
             ScenarioLimits.AtMost(policy.Optional("targets"), ScenarioLimits.MaxTargets, "targets");
             ScenarioLimits.AtMost(policy.Optional("thresholds"), ScenarioLimits.MaxThresholds, "thresholds");
-            ScenarioLimits.AtMost(policy.Optional("pauseStatuses"), ScenarioLimits.MaxPauseStatuses, "pausing statuses");
+            ScenarioLimits.AtMost(
+                policy.Optional("pauseStatuses"),
+                ScenarioLimits.MaxPauseStatuses,
+                "pausing statuses"
+            );
             foreach (var (_, target) in policy.Optional("targets")?.Properties() ?? [])
             {
                 ScenarioLimits.AtMost(target.Optional("escalations"), ScenarioLimits.MaxThresholds, "escalations");
@@ -88,12 +105,16 @@ public static class ScenarioJson
         var type = typeInput.AsText();
         if (!EventTypes.Contains(type, StringComparer.Ordinal))
         {
-            throw typeInput.Error($"'{JsonInput.Truncate(type)}' is not an event type (expected one of {string.Join(", ", EventTypes)})");
+            throw typeInput.Error(
+                $"'{JsonInput.Truncate(type)}' is not an event type (expected one of {string.Join(", ", EventTypes)})"
+            );
         }
 
         if (first != (type == "created"))
         {
-            throw typeInput.Error(first ? "the first event must be 'created'" : "a ticket is created only once, by the first event");
+            throw typeInput.Error(
+                first ? "the first event must be 'created'" : "a ticket is created only once, by the first event"
+            );
         }
 
         var fields = type switch

@@ -30,19 +30,23 @@ public static class ScenarioLimits
     /// <summary>From the creation to the instant the result describes (<c>until</c>, or the last event).</summary>
     public static Duration MaxSpan { get; } = Duration.FromDays(3_660);
 
-    /// <summary>Refuses an input whose array or object at <paramref name="input"/> has more than <paramref name="max"/> entries.</summary>
+    /// <summary>Refuses an input whose array or object at <paramref name="input"/> has more than <paramref name="max"/>
+    /// entries.</summary>
     internal static void AtMost(JsonInput? input, int max, string what)
     {
         if (input is { } present && Count(present) > max)
         {
-            throw present.Error($"has more than {max:N0} {what}: the most a scenario may have (see docs/operations.md, \"Limits of simulate\")");
+            throw present.Error(
+                $"has more than {max:N0} {what}: the most a scenario may have (see docs/operations.md, \"Limits of simulate\")"
+            );
         }
     }
 
-    private static int Count(JsonInput input) => input.Element.ValueKind switch
-    {
-        System.Text.Json.JsonValueKind.Array => input.Element.GetArrayLength(),
-        System.Text.Json.JsonValueKind.Object => input.Element.EnumerateObject().Count(),
-        _ => 0,
-    };
+    private static int Count(JsonInput input) =>
+        input.Element.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.Array => input.Element.GetArrayLength(),
+            System.Text.Json.JsonValueKind.Object => input.Element.EnumerateObject().Count(),
+            _ => 0,
+        };
 }

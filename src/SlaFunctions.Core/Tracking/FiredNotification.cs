@@ -9,7 +9,14 @@ namespace SlaFunctions.Core.Tracking;
 /// reached; <see cref="FiredAt"/> is when it was emitted, later than due after downtime or a priority change.
 /// </summary>
 public sealed record FiredNotification(
-    SlaPhase Phase, int Cycle, NotificationKind Kind, decimal Percent, int? Level, Instant DueAt, Instant FiredAt)
+    SlaPhase Phase,
+    int Cycle,
+    NotificationKind Kind,
+    decimal Percent,
+    int? Level,
+    Instant DueAt,
+    Instant FiredAt
+)
 {
     [JsonIgnore]
     public NotificationSlot Slot => NotificationSlot.Of(Phase, Cycle, Kind, Percent, Level);
@@ -28,6 +35,8 @@ public readonly record struct NotificationSlot(SlaPhase Phase, int Cycle, Notifi
     /// The order notifications fire and are listed in: by instant, then phase (response first), cycle and
     /// percent; a warning or breach before an escalation.
     /// </summary>
-    public (Instant At, SlaPhase Phase, int Cycle, decimal Percent, bool Escalation) FiringOrder(Instant at, decimal percent) =>
-        (at, Phase, Cycle, percent, Kind == NotificationKind.Escalation);
+    public (Instant At, SlaPhase Phase, int Cycle, decimal Percent, bool Escalation) FiringOrder(
+        Instant at,
+        decimal percent
+    ) => (at, Phase, Cycle, percent, Kind == NotificationKind.Escalation);
 }

@@ -72,15 +72,21 @@ internal sealed class PhaseTrack
         stoppedDue = other.stoppedDue;
     }
 
-    /// <summary>The phase as a checkpoint left it; <paramref name="segment"/> gives the open segment its target and clock.</summary>
+    /// <summary>The phase as a checkpoint left it; <paramref name="segment"/> gives the open segment its target and
+    /// clock.</summary>
     public PhaseTrack(
-        PhaseCheckpoint checkpoint, Instant at, IBusinessClock calendar,
-        Func<string, (Duration Target, IBusinessClock Clock, ImmutableArray<decimal> Escalations)> segment)
+        PhaseCheckpoint checkpoint,
+        Instant at,
+        IBusinessClock calendar,
+        Func<string, (Duration Target, IBusinessClock Clock, ImmutableArray<decimal> Escalations)> segment
+    )
         : this(checkpoint.Phase, checkpoint.Cycle, checkpoint.StartedAt)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(segment);
-        compactedClock = checkpoint.LastClockIs24x7 is { } is24x7 ? (is24x7 ? AlwaysOpenClock.Instance : calendar) : null;
+        compactedClock = checkpoint.LastClockIs24x7 is { } is24x7
+            ? (is24x7 ? AlwaysOpenClock.Instance : calendar)
+            : null;
         CompletedAt = checkpoint.CompletedAt;
         CancelledAt = checkpoint.CancelledAt;
         StoppedUntracked = checkpoint.StoppedUntracked;
@@ -94,7 +100,16 @@ internal sealed class PhaseTrack
             reachedBefore[reached.Amount] = reached.At;
         }
 
-        closedSchedule = [.. checkpoint.Scheduled.Select(n => new ScheduledNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt))];
+        closedSchedule =
+        [
+            .. checkpoint.Scheduled.Select(n => new ScheduledNotification(
+                n.Slot,
+                n.Percent,
+                n.Level,
+                n.DueAt,
+                n.FireAt
+            )),
+        ];
         closedSlots = [.. checkpoint.Scheduled.Select(n => n.Slot)];
 
         if (checkpoint.Segment is { } open)
@@ -110,20 +125,39 @@ internal sealed class PhaseTrack
     /// is split there, and of the closed segments only what they fixed is kept. <paramref name="amounts"/> are the
     /// amounts of business time the policy can ask about (each target, and each threshold and escalation of it).
     /// </summary>
-    public PhaseCheckpoint ToCheckpoint(Instant at, IEnumerable<Duration> amounts, ImmutableArray<Threshold> thresholds, string priority)
+    public PhaseCheckpoint ToCheckpoint(
+        Instant at,
+        IEnumerable<Duration> amounts,
+        ImmutableArray<Threshold> thresholds,
+        string priority
+    )
     {
         var due = Due();
         Schedule(thresholds); // fixes what the closed segments scheduled
         var running = ElapsedAt(at);
         return new PhaseCheckpoint(
-            Phase, Cycle, StartedAt, CompletedAt, CancelledAt, StoppedUntracked, running, PausedAt(at),
+            Phase,
+            Cycle,
+            StartedAt,
+            CompletedAt,
+            CancelledAt,
+            StoppedUntracked,
+            running,
+            PausedAt(at),
             HasSegments ? LastTarget : null,
             spans.Count > 0 ? spans[^1].Clock is AlwaysOpenClock : null,
             fixedDue,
             StoppedAt is null ? null : due,
-            [.. amounts.Distinct().Where(a => a <= running && Reach(a) is not null).Order().Select(a => new ReachedAmount(a, Reach(a)!.Value))],
+            [
+                .. amounts
+                    .Distinct()
+                    .Where(a => a <= running && Reach(a) is not null)
+                    .Order()
+                    .Select(a => new ReachedAmount(a, Reach(a)!.Value)),
+            ],
             [.. closedSchedule.Select(n => new CompactedNotification(n.Slot, n.Percent, n.Level, n.DueAt, n.FireAt))],
-            IsTracked ? new OpenSegment(segments[^1].From, priority, spans[^1].Running) : null);
+            IsTracked ? new OpenSegment(segments[^1].From, priority, spans[^1].Running) : null
+        );
     }
 
     public SlaPhase Phase { get; }
@@ -138,7 +172,8 @@ internal sealed class PhaseTrack
 
     public Instant? StoppedAt => CompletedAt ?? CancelledAt;
 
-    /// <summary>The phase stopped while it had no target: it stays out of sight unless it had already breached.</summary>
+    /// <summary>The phase stopped while it had no target: it stays out of sight unless it had already
+    /// breached.</summary>
     public bool StoppedUntracked { get; private set; }
 
     public bool IsTracked => segments.Count > 0 && segments[^1].Until is null;
@@ -154,7 +189,13 @@ internal sealed class PhaseTrack
     /// <summary>A copy to build on, leaving this one as it is.</summary>
     public PhaseTrack Clone() => new(this);
 
-    public void Track(Instant at, Duration target, IBusinessClock clock, ImmutableArray<decimal> escalations, bool paused)
+    public void Track(
+        Instant at,
+        Duration target,
+        IBusinessClock clock,
+        ImmutableArray<decimal> escalations,
+        bool paused
+    )
     {
         CloseAt(at);
         segments = segments.Add(new TargetSegment(at, null, target, clock, escalations));
@@ -275,15 +316,25 @@ internal sealed class PhaseTrack
             : closedSchedule.ToList();
     }
 
-    /// <summary>The amount of business time at which a percent of a target is reached, rounded up to the nanosecond.</summary>
+    /// <summary>The amount of business time at which a percent of a target is reached, rounded up to the
+    /// nanosecond.</summary>
     internal static Duration PercentOf(Duration target, decimal percent) =>
         Duration.FromNanoseconds((long)decimal.Ceiling(target.ToInt64Nanoseconds() * percent / 100m));
 
-    private List<ScheduledNotification> ScheduleOf(TargetSegment segment, ImmutableArray<Threshold> thresholds, HashSet<NotificationSlot> taken)
+    private List<ScheduledNotification> ScheduleOf(
+        TargetSegment segment,
+        ImmutableArray<Threshold> thresholds,
+        HashSet<NotificationSlot> taken
+    )
     {
         var scheduled = new List<ScheduledNotification>();
-        var candidates = thresholds.Select(t => (t.Kind, t.Percent, Level: (int?)null))
-            .Concat(segment.Escalations.Select((percent, i) => (Kind: NotificationKind.Escalation, Percent: percent, Level: (int?)(i + 1))));
+        var candidates = thresholds
+            .Select(t => (t.Kind, t.Percent, Level: (int?)null))
+            .Concat(
+                segment.Escalations.Select(
+                    (percent, i) => (Kind: NotificationKind.Escalation, Percent: percent, Level: (int?)(i + 1))
+                )
+            );
         foreach (var (kind, percent, level) in candidates)
         {
             var slot = NotificationSlot.Of(Phase, Cycle, kind, percent, level);
@@ -302,7 +353,8 @@ internal sealed class PhaseTrack
         return scheduled;
     }
 
-    /// <summary>The first closed span by whose end the running time reaches a positive amount (it is a running span).</summary>
+    /// <summary>The first closed span by whose end the running time reaches a positive amount (it is a running
+    /// span).</summary>
     private int FirstClosedReaching(Duration amount)
     {
         var (low, high) = (0, runningBefore.Count - 2);
@@ -377,7 +429,13 @@ internal sealed class PhaseTrack
 }
 
 /// <summary>The part of a phase during which one target applies.</summary>
-internal sealed record TargetSegment(Instant From, Instant? Until, Duration Target, IBusinessClock Clock, ImmutableArray<decimal> Escalations)
+internal sealed record TargetSegment(
+    Instant From,
+    Instant? Until,
+    Duration Target,
+    IBusinessClock Clock,
+    ImmutableArray<decimal> Escalations
+)
 {
     /// <summary>
     /// When something reached at <paramref name="reached"/> under this segment's target takes effect: then,
@@ -391,4 +449,10 @@ internal sealed record TargetSegment(Instant From, Instant? Until, Duration Targ
     }
 }
 
-internal sealed record ScheduledNotification(NotificationSlot Slot, decimal Percent, int? Level, Instant DueAt, Instant FireAt);
+internal sealed record ScheduledNotification(
+    NotificationSlot Slot,
+    decimal Percent,
+    int? Level,
+    Instant DueAt,
+    Instant FireAt
+);

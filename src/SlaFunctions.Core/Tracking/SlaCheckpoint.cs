@@ -20,7 +20,8 @@ public sealed record SlaCheckpoint(
     ImmutableArray<PauseRecord> Pauses,
     int OmittedPauses,
     int CompactedEvents,
-    ImmutableArray<PhaseCheckpoint> Phases);
+    ImmutableArray<PhaseCheckpoint> Phases
+);
 
 /// <summary>
 /// One phase cycle at the checkpoint: the running and paused time counted before it, the instants at which
@@ -42,12 +43,20 @@ public sealed record PhaseCheckpoint(
     Instant? StoppedDue,
     ImmutableArray<ReachedAmount> Reached,
     ImmutableArray<CompactedNotification> Scheduled,
-    OpenSegment? Segment);
+    OpenSegment? Segment
+);
 
 public sealed record ReachedAmount(Duration Amount, Instant At);
 
 /// <summary>A notification a closed target segment scheduled (fired or not, it no longer moves).</summary>
-public sealed record CompactedNotification(NotificationSlot Slot, decimal Percent, int? Level, Instant DueAt, Instant FireAt);
+public sealed record CompactedNotification(
+    NotificationSlot Slot,
+    decimal Percent,
+    int? Level,
+    Instant DueAt,
+    Instant FireAt
+);
 
-/// <summary>The target segment in force at the checkpoint (of <see cref="Priority"/>), and whether its clock ran then.</summary>
+/// <summary>The target segment in force at the checkpoint (of <see cref="Priority"/>), and whether its clock ran
+/// then.</summary>
 public sealed record OpenSegment(Instant From, string Priority, bool Running);

@@ -10,7 +10,8 @@ public sealed record SlaStatus(
     string Priority,
     ImmutableArray<PhaseStatus> Phases,
     ImmutableArray<PauseRecord> Pauses,
-    ImmutableArray<FiredNotification> Notifications);
+    ImmutableArray<FiredNotification> Notifications
+);
 
 /// <summary>
 /// One phase cycle. <see cref="DueAt"/> is null only while a phase that has not breached is paused;
@@ -25,4 +26,5 @@ public sealed record PhaseStatus(
     Instant? CompletedAt,
     PhaseOutcome Outcome,
     Duration Elapsed,
-    Duration Paused);
+    Duration Paused
+);

@@ -16,7 +16,9 @@ internal sealed class SlaTimeline
     private ImmutableList<PauseRecord> pauses = [];
     private readonly Dictionary<(PauseSource, string), int> openPauses = [];
     private readonly HashSet<string> explicitReasons = new(StringComparer.OrdinalIgnoreCase);
-    private ImmutableDictionary<TicketEvent, string> ignored = ImmutableDictionary.Create<TicketEvent, string>(ReferenceEqualityComparer.Instance);
+    private ImmutableDictionary<TicketEvent, string> ignored = ImmutableDictionary.Create<TicketEvent, string>(
+        ReferenceEqualityComparer.Instance
+    );
     private ImmutableArray<ScheduledNotification>? schedule;
 
     private SlaTimeline(SlaPolicy policy, TicketCreated created)
@@ -58,10 +60,12 @@ internal sealed class SlaTimeline
     public IReadOnlyList<PauseRecord> Pauses => pauses;
 
     /// <summary>Every notification the history implies, ordered as they fire.</summary>
-    public ImmutableArray<ScheduledNotification> Schedule => schedule ??=
-    [
-        .. phases.SelectMany(p => p.Schedule(policy.Thresholds)).OrderBy(n => n.Slot.FiringOrder(n.FireAt, n.Percent)),
-    ];
+    public ImmutableArray<ScheduledNotification> Schedule =>
+        schedule ??= [
+            .. phases
+                .SelectMany(p => p.Schedule(policy.Thresholds))
+                .OrderBy(n => n.Slot.FiringOrder(n.FireAt, n.Percent)),
+        ];
 
     private PhaseTrack Response => phases[0];
 
@@ -121,11 +125,18 @@ internal sealed class SlaTimeline
             pauses = pauses.Add(pause);
         }
 
-        phases.AddRange(checkpoint.Phases.Select(p => new PhaseTrack(p, checkpoint.At, policy.Calendar, priority =>
-        {
-            var target = policy.TargetOf(priority);
-            return (target.For(p.Phase)!.Value, policy.ClockFor(target), target.Escalations);
-        })));
+        phases.AddRange(
+            checkpoint.Phases.Select(p => new PhaseTrack(
+                p,
+                checkpoint.At,
+                policy.Calendar,
+                priority =>
+                {
+                    var target = policy.TargetOf(priority);
+                    return (target.For(p.Phase)!.Value, policy.ClockFor(target), target.Escalations);
+                }
+            ))
+        );
     }
 
     /// <summary>
@@ -148,7 +159,8 @@ internal sealed class SlaTimeline
             [.. pauses.Where((_, i) => !dropped.Contains(i))],
             OmittedPauses + dropped.Count,
             compactedEvents,
-            [.. phases.Select(p => p.ToCheckpoint(at, AmountsOf(p.Phase), policy.Thresholds, Priority))]);
+            [.. phases.Select(p => p.ToCheckpoint(at, AmountsOf(p.Phase), policy.Thresholds, Priority))]
+        );
     }
 
     /// <summary>Closed pauses a checkpoint keeps in the ledger; the status shows these and counts the rest.</summary>
@@ -157,11 +169,18 @@ internal sealed class SlaTimeline
     /// <summary>Closed pauses compacted out of the ledger (counted, no longer listed).</summary>
     public int OmittedPauses { get; }
 
-    /// <summary>Every amount of business time the policy can ask a phase about: each target, and its thresholds and escalations.</summary>
+    /// <summary>Every amount of business time the policy can ask a phase about: each target, and its thresholds and
+    /// escalations.</summary>
     private IEnumerable<Duration> AmountsOf(SlaPhase phase) =>
-        policy.Targets.Values.SelectMany(target => target.For(phase) is { } t
-            ? policy.Thresholds.Select(h => h.Percent).Concat(target.Escalations).Select(p => PhaseTrack.PercentOf(t, p)).Append(t)
-            : []);
+        policy.Targets.Values.SelectMany(target =>
+            target.For(phase) is { } t
+                ? policy
+                    .Thresholds.Select(h => h.Percent)
+                    .Concat(target.Escalations)
+                    .Select(p => PhaseTrack.PercentOf(t, p))
+                    .Append(t)
+                : []
+        );
 
     /// <summary>
     /// This history with an event appended that is at or after every event in it: the same as building the
@@ -181,19 +200,22 @@ internal sealed class SlaTimeline
     /// <summary>Why the event changed nothing, or null when it applied.</summary>
     public string? IgnoredReason(TicketEvent e) => ignored.GetValueOrDefault(e);
 
-    private string? Apply(TicketEvent e) => IsCancelled ? "the SLA was cancelled" : e switch
-    {
-        TicketCreated => "the SLA has already started",
-        TicketStatusChanged s => ChangeStatus(s.At, s.Status),
-        TicketPaused p => Pause(p.At, p.Reason),
-        TicketResumed r => Resume(r.At, r.Reason),
-        TicketResponded r => Respond(r.At),
-        TicketResolved r => Resolve(r.At),
-        TicketReopened r => Reopen(r.At),
-        TicketPriorityChanged p => ChangePriority(p.At, p.Priority),
-        TicketCancelled c => Cancel(c.At),
-        _ => throw new ArgumentException($"Unknown event {e.GetType().Name}.", nameof(e)),
-    };
+    private string? Apply(TicketEvent e) =>
+        IsCancelled
+            ? "the SLA was cancelled"
+            : e switch
+            {
+                TicketCreated => "the SLA has already started",
+                TicketStatusChanged s => ChangeStatus(s.At, s.Status),
+                TicketPaused p => Pause(p.At, p.Reason),
+                TicketResumed r => Resume(r.At, r.Reason),
+                TicketResponded r => Respond(r.At),
+                TicketResolved r => Resolve(r.At),
+                TicketReopened r => Reopen(r.At),
+                TicketPriorityChanged p => ChangePriority(p.At, p.Priority),
+                TicketCancelled c => Cancel(c.At),
+                _ => throw new ArgumentException($"Unknown event {e.GetType().Name}.", nameof(e)),
+            };
 
     private string? ChangeStatus(Instant at, string status)
     {
@@ -329,8 +351,7 @@ internal sealed class SlaTimeline
         }
     }
 
-    private IEnumerable<PhaseTrack> LivePhases() =>
-        new[] { Response, Resolution }.Where(p => p.StoppedAt is null);
+    private IEnumerable<PhaseTrack> LivePhases() => new[] { Response, Resolution }.Where(p => p.StoppedAt is null);
 
     private void UpdatePaused(Instant at)
     {

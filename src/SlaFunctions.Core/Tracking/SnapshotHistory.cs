@@ -18,8 +18,10 @@ public static class SnapshotHistory
     {
         ArgumentNullException.ThrowIfNull(newer);
         ArgumentNullException.ThrowIfNull(older);
-        if (newer.Policy != older.Policy
-            || (older.Checkpoint is { } was && (newer.Checkpoint is not { } now || now.At < was.At)))
+        if (
+            newer.Policy != older.Policy
+            || (older.Checkpoint is { } was && (newer.Checkpoint is not { } now || now.At < was.At))
+        )
         {
             return false;
         }

@@ -17,8 +17,12 @@ public sealed class TicketSla
     private readonly HashSet<NotificationSlot> firedSlots;
 
     private TicketSla(
-        SlaPolicy policy, ImmutableArray<TicketEvent> events, ImmutableArray<FiredNotification> fired, SlaTimeline? timeline = null,
-        SlaCheckpoint? checkpoint = null)
+        SlaPolicy policy,
+        ImmutableArray<TicketEvent> events,
+        ImmutableArray<FiredNotification> fired,
+        SlaTimeline? timeline = null,
+        SlaCheckpoint? checkpoint = null
+    )
     {
         Policy = policy;
         Events = events;
@@ -28,7 +32,8 @@ public sealed class TicketSla
         firedSlots = [.. fired.Select(f => f.Slot)];
     }
 
-    /// <summary>The history before <see cref="SlaCheckpoint.At"/>, folded (docs/decisions/0007); null when nothing is compacted.</summary>
+    /// <summary>The history before <see cref="SlaCheckpoint.At"/>, folded (docs/decisions/0007); null when nothing is
+    /// compacted.</summary>
     public SlaCheckpoint? Checkpoint { get; }
 
     /// <summary>The instant of the last event, or of the checkpoint when no event came after it.</summary>
@@ -66,20 +71,34 @@ public sealed class TicketSla
         ArgumentNullException.ThrowIfNull(snapshot);
         if (policy.Ref != snapshot.Policy)
         {
-            throw new ArgumentException($"The snapshot is bound to policy {snapshot.Policy}, not {policy.Ref}.", nameof(policy));
+            throw new ArgumentException(
+                $"The snapshot is bound to policy {snapshot.Policy}, not {policy.Ref}.",
+                nameof(policy)
+            );
         }
 
         var events = snapshot.Events.IsDefault ? [] : snapshot.Events;
         var (first, rest) = snapshot.Checkpoint is { } checkpoint
             ? (events.IsEmpty || events[0].At >= checkpoint.At, events)
             : (!events.IsEmpty && events[0] is TicketCreated, events.IsEmpty ? events : events[1..]);
-        if (!first || rest.Any(e => e is TicketCreated) || events.Zip(events.Skip(1)).Any(pair => pair.Second.At < pair.First.At))
+        if (
+            !first
+            || rest.Any(e => e is TicketCreated)
+            || events.Zip(events.Skip(1)).Any(pair => pair.Second.At < pair.First.At)
+        )
         {
             throw new ArgumentException(
-                "A snapshot's events start with the creation (or at its checkpoint) and are ordered by instant.", nameof(snapshot));
+                "A snapshot's events start with the creation (or at its checkpoint) and are ordered by instant.",
+                nameof(snapshot)
+            );
         }
 
-        return new TicketSla(policy, events, snapshot.Fired.IsDefault ? [] : snapshot.Fired, checkpoint: snapshot.Checkpoint);
+        return new TicketSla(
+            policy,
+            events,
+            snapshot.Fired.IsDefault ? [] : snapshot.Fired,
+            checkpoint: snapshot.Checkpoint
+        );
     }
 
     public SlaSnapshot ToSnapshot() => new(Policy.Ref, Events, Fired, Checkpoint);
@@ -100,7 +119,8 @@ public sealed class TicketSla
             return this;
         }
 
-        var checkpoint = Fold(Policy, Checkpoint, folded).Checkpoint(at, Created, (Checkpoint?.CompactedEvents ?? 0) + count);
+        var checkpoint = Fold(Policy, Checkpoint, folded)
+            .Checkpoint(at, Created, (Checkpoint?.CompactedEvents ?? 0) + count);
         return new TicketSla(Policy, Events[folded.Count..], Fired, checkpoint: checkpoint);
     }
 
@@ -118,7 +138,10 @@ public sealed class TicketSla
         {
             return same.Digest is null || e.Digest is null || same.Digest == e.Digest
                 ? new EventResult(this, EventEffect.Duplicate, "an event with this id was already applied")
-                : throw InvalidInputException.Conflict("id", $"'{Json.JsonInput.Truncate(e.Id)}' was already used for a different command or event");
+                : throw InvalidInputException.Conflict(
+                    "id",
+                    $"'{Json.JsonInput.Truncate(e.Id)}' was already used for a different command or event"
+                );
         }
 
         if (e is TicketCreated)
@@ -133,7 +156,10 @@ public sealed class TicketSla
 
         if (Checkpoint is { } checkpoint && e.At < checkpoint.At)
         {
-            throw new InvalidInputException("at", $"is before {checkpoint.At}, up to which this ticket's history is settled and compacted");
+            throw new InvalidInputException(
+                "at",
+                $"is before {checkpoint.At}, up to which this ticket's history is settled and compacted"
+            );
         }
 
         if (e is TicketPriorityChanged change)
@@ -149,13 +175,20 @@ public sealed class TicketSla
 
         // Kept even when it changes nothing where it stands: a resume that overtook its pause takes
         // effect once the pause arrives and lands before it.
-        var next = new TicketSla(Policy, Events.Insert(position, e), Fired, position == Events.Length ? timeline.Extend(e) : null, Checkpoint);
+        var next = new TicketSla(
+            Policy,
+            Events.Insert(position, e),
+            Fired,
+            position == Events.Length ? timeline.Extend(e) : null,
+            Checkpoint
+        );
         return next.timeline.IgnoredReason(e) is { } reason
             ? new EventResult(next, EventEffect.Ignored, reason)
             : new EventResult(next, EventEffect.Applied, null);
     }
 
-    /// <summary>Fires every pending notification due at or before <paramref name="now"/>, in order, stamped with <paramref name="now"/>.</summary>
+    /// <summary>Fires every pending notification due at or before <paramref name="now"/>, in order, stamped with
+    /// <paramref name="now"/>.</summary>
     public FiringResult FireDue(Instant now) => Fire(n => n.FireAt <= now, now);
 
     /// <summary>
@@ -169,14 +202,23 @@ public sealed class TicketSla
     {
         var due = Pending()
             .TakeWhile(isDue)
-            .Select(n => new FiredNotification(n.Slot.Phase, n.Slot.Cycle, n.Slot.Kind, n.Percent, n.Level, n.DueAt, now))
+            .Select(n => new FiredNotification(
+                n.Slot.Phase,
+                n.Slot.Cycle,
+                n.Slot.Kind,
+                n.Percent,
+                n.Level,
+                n.DueAt,
+                now
+            ))
             .ToImmutableArray();
         return due.IsEmpty
             ? new FiringResult(this, due)
             : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(due), timeline, Checkpoint), due);
     }
 
-    /// <summary>The status as of now, or as of the last event when that is later (an event stamped ahead of the clock).</summary>
+    /// <summary>The status as of now, or as of the last event when that is later (an event stamped ahead of the
+    /// clock).</summary>
     public SlaStatus StatusNow(Instant now) => StatusAt(now > LastAt ? now : LastAt);
 
     /// <summary>The phases, pauses and fired notifications as of an instant; events after it are left out.</summary>
@@ -184,7 +226,11 @@ public sealed class TicketSla
     {
         if (Checkpoint is { } checkpoint && asOf < checkpoint.At)
         {
-            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"The history before {checkpoint.At} is compacted.");
+            throw new ArgumentOutOfRangeException(
+                nameof(asOf),
+                asOf,
+                $"The history before {checkpoint.At} is compacted."
+            );
         }
 
         var view = LastAt <= asOf ? timeline : Fold(Policy, Checkpoint, [.. Events.TakeWhile(e => e.At <= asOf)]);
@@ -193,7 +239,8 @@ public sealed class TicketSla
             view.Priority,
             [.. view.Phases.Select(p => Describe(p, asOf)).OfType<PhaseStatus>()],
             [.. view.Pauses.Where(p => p.From <= asOf)],
-            [.. Fired.Where(f => f.FiredAt <= asOf)]);
+            [.. Fired.Where(f => f.FiredAt <= asOf)]
+        );
     }
 
     private static PhaseStatus? Describe(PhaseTrack phase, Instant asOf)
@@ -240,14 +287,18 @@ public sealed class TicketSla
             phase.CompletedAt,
             outcome,
             phase.ElapsedAt(asOf),
-            phase.PausedAt(asOf));
+            phase.PausedAt(asOf)
+        );
     }
 
     private static void RequireTargets(SlaPolicy policy, string priority)
     {
         if (!policy.Targets.ContainsKey(priority))
         {
-            throw new InvalidInputException("priority", $"'{priority}' is not a priority of policy {policy.Ref.Id} (known: {string.Join(", ", policy.Targets.Keys.Order(StringComparer.Ordinal))})");
+            throw new InvalidInputException(
+                "priority",
+                $"'{priority}' is not a priority of policy {policy.Ref.Id} (known: {string.Join(", ", policy.Targets.Keys.Order(StringComparer.Ordinal))})"
+            );
         }
     }
 

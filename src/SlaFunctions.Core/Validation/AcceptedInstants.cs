@@ -21,7 +21,8 @@ internal static class AcceptedInstants
     /// <summary>The first instant not accepted.</summary>
     public static Instant End { get; } = Instant.FromUtc(EndYear, 1, 1, 0, 0);
 
-    public static string Description { get; } = $"from {IsoText.Format(Earliest)} up to (not including) {IsoText.Format(End)}";
+    public static string Description { get; } =
+        $"from {IsoText.Format(Earliest)} up to (not including) {IsoText.Format(End)}";
 
     public static bool Contains(Instant instant) => instant >= Earliest && instant < End;
 

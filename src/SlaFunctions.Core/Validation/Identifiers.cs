@@ -27,11 +27,15 @@ public static class Identifiers
     public static string RequireTicketId(string? id, string field)
     {
         var ticket = Require(id, field);
-        var wrong = ticket.FirstOrDefault(c => !char.IsAsciiLetterOrDigit(c) && !TicketIdPunctuation.Contains(c, StringComparison.Ordinal));
+        var wrong = ticket.FirstOrDefault(c =>
+            !char.IsAsciiLetterOrDigit(c) && !TicketIdPunctuation.Contains(c, StringComparison.Ordinal)
+        );
         return wrong != default
-            ? throw new InvalidInputException(field, $"must hold only {TicketIdAlphabet} (got '{Json.JsonInput.Truncate(wrong.ToString())}')")
-            : ticket is "." or ".."
-                ? throw new InvalidInputException(field, "must not be '.' or '..'")
-                : ticket;
+                ? throw new InvalidInputException(
+                    field,
+                    $"must hold only {TicketIdAlphabet} (got '{Json.JsonInput.Truncate(wrong.ToString())}')"
+                )
+            : ticket is "." or ".." ? throw new InvalidInputException(field, "must not be '.' or '..'")
+            : ticket;
     }
 }

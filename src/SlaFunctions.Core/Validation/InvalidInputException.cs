@@ -11,14 +11,10 @@ public sealed class InvalidInputException : Exception
     }
 
     public InvalidInputException()
-        : this("$", "invalid input")
-    {
-    }
+        : this("$", "invalid input") { }
 
     public InvalidInputException(string message)
-        : this("$", message)
-    {
-    }
+        : this("$", message) { }
 
     public InvalidInputException(string message, Exception innerException)
         : base(message, innerException)
@@ -35,11 +31,20 @@ public sealed class InvalidInputException : Exception
     /// </summary>
     public bool IsConflict { get; private init; }
 
-    public static InvalidInputException Conflict(string path, string problem) => new(path, problem) { IsConflict = true };
+    public static InvalidInputException Conflict(string path, string problem) =>
+        new(path, problem) { IsConflict = true };
 
     public string Problem { get; }
 
     /// <summary>The same problem, with its path placed under <paramref name="parent"/>.</summary>
     public InvalidInputException Under(string parent) =>
-        new(Path == "$" ? parent : Path.StartsWith('[') ? parent + Path : $"{parent}.{Path}", Problem) { IsConflict = IsConflict };
+        new(
+            Path == "$" ? parent
+                : Path.StartsWith('[') ? parent + Path
+                : $"{parent}.{Path}",
+            Problem
+        )
+        {
+            IsConflict = IsConflict,
+        };
 }

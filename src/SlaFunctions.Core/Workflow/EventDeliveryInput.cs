@@ -11,7 +11,10 @@ namespace SlaFunctions.Core.Workflow;
 /// Work a correlation entity (or the HTTP API) hands to <see cref="EventDeliveryWorkflow"/>: events that cannot
 /// be used, to dead-letter, and signals to deliver to tickets, in order.
 /// </summary>
-public sealed record EventDeliveryInput(ImmutableArray<DeadLetterRequest> DeadLetters, ImmutableArray<DeliverSignalRequest> Signals)
+public sealed record EventDeliveryInput(
+    ImmutableArray<DeadLetterRequest> DeadLetters,
+    ImmutableArray<DeliverSignalRequest> Signals
+)
 {
     public bool IsEmpty => DeadLetters.IsDefaultOrEmpty && Signals.IsDefaultOrEmpty;
 }
@@ -19,18 +22,32 @@ public sealed record EventDeliveryInput(ImmutableArray<DeadLetterRequest> DeadLe
 /// <summary>One signal for one ticket.</summary>
 public sealed record DeliverSignalRequest(TicketKey Ticket, SlaSignal Signal);
 
-/// <summary>A domain event filed as a dead letter (row and audit entry), with the reason and the original envelope.</summary>
-public sealed record DeadLetterRequest(string TenantId, string? EventId, string Reason, string Description, string? Payload)
+/// <summary>A domain event filed as a dead letter (row and audit entry), with the reason and the original
+/// envelope.</summary>
+public sealed record DeadLetterRequest(
+    string TenantId,
+    string? EventId,
+    string Reason,
+    string Description,
+    string? Payload
+)
 {
     /// <summary>
     /// A ticket event its SLA refused, after it was handed on (so the envelope is not at hand): reason
-    /// <see cref="Events.DeadLetterReason.InvalidEvent"/>, the refusal (<c>{path}: {problem}</c>), the event as payload.
+    /// <see cref="Events.DeadLetterReason.InvalidEvent"/>, the refusal (<c>{path}: {problem}</c>), the event as
+    /// payload.
     /// </summary>
     public static DeadLetterRequest Refused(TicketKey ticket, TicketEvent e, string refusal)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(e);
-        return new(ticket.TenantId, e.Id, Events.DeadLetterReason.InvalidEvent, refusal, JsonSerializer.Serialize(e, SlaJson.Options));
+        return new(
+            ticket.TenantId,
+            e.Id,
+            Events.DeadLetterReason.InvalidEvent,
+            refusal,
+            JsonSerializer.Serialize(e, SlaJson.Options)
+        );
     }
 }
 

@@ -10,7 +10,8 @@ namespace SlaFunctions.Core.Workflow;
 public interface ISlaOrchestrationContext
 {
     /// <summary>
-    /// <c>CurrentUtcDateTime</c> as an instant (<c>Instant.FromDateTimeUtc(DateTime.SpecifyKind(…, DateTimeKind.Utc))</c>):
+    /// <c>CurrentUtcDateTime</c> as an instant (<c>Instant.FromDateTimeUtc(DateTime.SpecifyKind(…,
+    /// DateTimeKind.Utc))</c>):
     /// the replay-safe now, the same on every replay.
     /// </summary>
     Instant CurrentInstant { get; }
@@ -33,6 +34,7 @@ public interface ISlaOrchestrationContext
     Task<TOutput> CallActivityAsync<TInput, TOutput>(SlaActivity<TInput, TOutput> activity, TInput input)
         where TInput : notnull;
 
-    /// <summary><c>ContinueAsNew(newInput, preserveUnprocessedEvents: true)</c>; the workflow returns right after.</summary>
+    /// <summary><c>ContinueAsNew(newInput, preserveUnprocessedEvents: true)</c>; the workflow returns right
+    /// after.</summary>
     void ContinueAsNew(TicketSlaInput newInput);
 }

@@ -14,7 +14,8 @@ public sealed record PersistSlaRequest(
     Instant At,
     SlaSnapshot Snapshot,
     ImmutableArray<FiredNotification> Fired,
-    SignalRecord? Signal);
+    SignalRecord? Signal
+);
 
 /// <summary>A signal and what became of it.</summary>
 public sealed record SignalRecord(TicketEvent Event, SignalOutcome Outcome, string? Reason);

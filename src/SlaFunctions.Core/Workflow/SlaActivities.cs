@@ -1,7 +1,8 @@
 namespace SlaFunctions.Core.Workflow;
 
 /// <summary>
-/// An activity the workflows call, typed by its input and output: <see cref="ISlaOrchestrationContext.CallActivityAsync{TInput, TOutput}"/>
+/// An activity the workflows call, typed by its input and output: <see
+/// cref="ISlaOrchestrationContext.CallActivityAsync{TInput, TOutput}"/>
 /// takes it, so the compiler checks both at every call. The name is recorded in every orchestration history.
 /// </summary>
 public sealed record SlaActivity<TInput, TOutput>(string Name)
@@ -30,7 +31,8 @@ public static class SlaActivities
     /// </summary>
     public static SlaActivity<PersistSlaRequest, int> Persist { get; } = new(PersistName);
 
-    /// <summary>The messages sent. At least once: a notification's id is derived from its slot, so consumers recognise a repeat.</summary>
+    /// <summary>The messages sent. At least once: a notification's id is derived from its slot, so consumers recognise
+    /// a repeat.</summary>
     public static SlaActivity<PublishNotificationsRequest, int> Publish { get; } = new(PublishName);
 
     /// <summary>Apply, raise or restart (<c>SignalRouting.Deliver</c>).</summary>

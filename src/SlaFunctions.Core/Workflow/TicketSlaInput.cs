@@ -19,9 +19,15 @@ namespace SlaFunctions.Core.Workflow;
 /// <see cref="Compaction"/> travels for the same reason: the orchestration folds its settled history with it,
 /// and a replay must fold exactly as the first run did, whatever the host's configuration has become since.
 /// </remarks>
-public sealed record TicketSlaInput(TicketKey Ticket, PolicyDefinition Policy, SlaSnapshot Snapshot, ImmutableArray<SlaSignal> Signals)
+public sealed record TicketSlaInput(
+    TicketKey Ticket,
+    PolicyDefinition Policy,
+    SlaSnapshot Snapshot,
+    ImmutableArray<SlaSignal> Signals
+)
 {
-    /// <summary>What <see cref="Version"/> reads as in an input written before versions existed (it has no such field).</summary>
+    /// <summary>What <see cref="Version"/> reads as in an input written before versions existed (it has no such
+    /// field).</summary>
     public const int VersionWhenAbsent = 1;
 
     public ImmutableArray<FiredNotification> Unpublished { get; init; } = [];

@@ -56,7 +56,8 @@ public static class TicketSlaWorkflow
     /// <c>if (input.Version &gt;= 2) { publish; persist; } else { persist; publish; }</c>, and executions of version 1
     /// replay as they ran until their next ContinueAsNew. Changes to activity inputs or pure computation need no bump.
     /// </summary>
-    /// <remarks>Version 2: a timer that fired before its instant is armed again <see cref="EarlyTimerRetry"/> after it.</remarks>
+    /// <remarks>Version 2: a timer that fired before its instant is armed again <see cref="EarlyTimerRetry"/> after
+    /// it.</remarks>
     public const int CurrentVersion = 2;
 
     /// <summary>
@@ -76,10 +77,12 @@ public static class TicketSlaWorkflow
         ArgumentNullException.ThrowIfNull(input);
         if (input.Version is < TicketSlaInput.VersionWhenAbsent or > CurrentVersion)
         {
-            // A version above ours means a rollback below a version already in flight: fail rather than guess its sequence.
+            // A version above ours means a rollback below a version already in flight: fail rather than guess its
+            // sequence.
             throw new InvalidOperationException(
                 $"{input.Ticket}: the input is of workflow version {input.Version}; this code runs versions "
-                + $"{TicketSlaInput.VersionWhenAbsent} to {CurrentVersion}.");
+                    + $"{TicketSlaInput.VersionWhenAbsent} to {CurrentVersion}."
+            );
         }
 
         var sla = TicketSla.Restore(input.Policy.Compile(), input.Snapshot);
@@ -87,7 +90,10 @@ public static class TicketSlaWorkflow
         var waiter = context.WaitForSignal();
         if (!input.Unpublished.IsDefaultOrEmpty)
         {
-            await context.CallActivityAsync(SlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, input.Unpublished));
+            await context.CallActivityAsync(
+                SlaActivities.Publish,
+                new PublishNotificationsRequest(input.Ticket, input.Unpublished)
+            );
         }
 
         var rounds = 0;
@@ -100,14 +106,16 @@ public static class TicketSlaWorkflow
                 signal = await waiter;
                 if (restartDue)
                 {
-                    context.ContinueAsNew(input with
-                    {
-                        Snapshot = sla.ToSnapshot(),
-                        Signals = await DrainAsync(context, signal),
-                        Unpublished = [],
-                        Compaction = input.Compaction ?? HistoryCompaction.Default,
-                        Version = CurrentVersion,
-                    });
+                    context.ContinueAsNew(
+                        input with
+                        {
+                            Snapshot = sla.ToSnapshot(),
+                            Signals = await DrainAsync(context, signal),
+                            Unpublished = [],
+                            Compaction = input.Compaction ?? HistoryCompaction.Default,
+                            Version = CurrentVersion,
+                        }
+                    );
                     return;
                 }
 
@@ -130,15 +138,20 @@ public static class TicketSlaWorkflow
                 var firing = sla.FireDue(context.CurrentInstant);
                 sla = Compacted(context, input, firing.Sla);
                 await PersistAsync(context, input.Ticket, sla, firing.Fired, null);
-                await context.CallActivityAsync(SlaActivities.Publish, new PublishNotificationsRequest(input.Ticket, firing.Fired));
+                await context.CallActivityAsync(
+                    SlaActivities.Publish,
+                    new PublishNotificationsRequest(input.Ticket, firing.Fired)
+                );
                 restartDue |= ++rounds >= RoundsPerExecution;
             }
             else
             {
-                var wake = wokeEarly && input.Version >= 2 && sla.NextWakeAt is { } armFor
-                    ? armFor + EarlyTimerRetry
-                    : sla.NextWakeAt;
-                wokeEarly = await SleepAsync(context, waiter, wake) is { } firedFor && context.CurrentInstant < firedFor;
+                var wake =
+                    wokeEarly && input.Version >= 2 && sla.NextWakeAt is { } armFor
+                        ? armFor + EarlyTimerRetry
+                        : sla.NextWakeAt;
+                wokeEarly =
+                    await SleepAsync(context, waiter, wake) is { } firedFor && context.CurrentInstant < firedFor;
             }
         }
     }
@@ -166,7 +179,11 @@ public static class TicketSlaWorkflow
     /// Returns when a signal has arrived or <paramref name="wake"/> has come; never leaves the timer running. Returns
     /// the instant the timer was armed for when it was the timer that ended the sleep.
     /// </summary>
-    private static async Task<Instant?> SleepAsync(ISlaOrchestrationContext context, Task<SlaSignal> waiter, Instant? wake)
+    private static async Task<Instant?> SleepAsync(
+        ISlaOrchestrationContext context,
+        Task<SlaSignal> waiter,
+        Instant? wake
+    )
     {
         if (wake is not { } fireAt)
         {
@@ -209,11 +226,22 @@ public static class TicketSlaWorkflow
 
     private static bool ChangesPhase(SignalRecord record) =>
         record.Outcome == SignalOutcome.Applied
-        && record.Event is TicketResponded or TicketResolved or TicketReopened or TicketPriorityChanged or TicketCancelled;
+        && record.Event
+            is TicketResponded
+                or TicketResolved
+                or TicketReopened
+                or TicketPriorityChanged
+                or TicketCancelled;
 
     private static Task<int> PersistAsync(
-        ISlaOrchestrationContext context, TicketKey ticket, TicketSla sla, ImmutableArray<FiredNotification> fired, SignalRecord? signal) =>
+        ISlaOrchestrationContext context,
+        TicketKey ticket,
+        TicketSla sla,
+        ImmutableArray<FiredNotification> fired,
+        SignalRecord? signal
+    ) =>
         context.CallActivityAsync(
             SlaActivities.Persist,
-            new PersistSlaRequest(ticket, context.CurrentInstant, sla.ToSnapshot(), fired, signal));
+            new PersistSlaRequest(ticket, context.CurrentInstant, sla.ToSnapshot(), fired, signal)
+        );
 }

@@ -11,7 +11,11 @@ namespace SlaFunctions.Durable.Activities;
 /// invocation's Durable client, which the host's binding hands in.
 /// </summary>
 public sealed class SlaActivityHandlers(
-    DurableSlaStore store, NotificationPublisher publisher, IDeadLetters deadLetters, DurableBackend backend)
+    DurableSlaStore store,
+    NotificationPublisher publisher,
+    IDeadLetters deadLetters,
+    DurableBackend backend
+)
 {
     public Task<int> PersistAsync(PersistSlaRequest request, CancellationToken cancellationToken) =>
         store.PersistAsync(request, cancellationToken);
@@ -19,11 +23,17 @@ public sealed class SlaActivityHandlers(
     public Task<int> PublishAsync(PublishNotificationsRequest request, CancellationToken cancellationToken) =>
         publisher.PublishAsync(request, cancellationToken);
 
-    public Task<DeliveryReceipt> DeliverAsync(DeliverSignalRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
-        backend.Delivery(client).DeliverAsync(request, confirming: false, cancellationToken);
+    public Task<DeliveryReceipt> DeliverAsync(
+        DeliverSignalRequest request,
+        DurableTaskClient client,
+        CancellationToken cancellationToken
+    ) => backend.Delivery(client).DeliverAsync(request, confirming: false, cancellationToken);
 
-    public Task<DeliveryReceipt> ConfirmAsync(DeliverSignalRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
-        backend.Delivery(client).DeliverAsync(request, confirming: true, cancellationToken);
+    public Task<DeliveryReceipt> ConfirmAsync(
+        DeliverSignalRequest request,
+        DurableTaskClient client,
+        CancellationToken cancellationToken
+    ) => backend.Delivery(client).DeliverAsync(request, confirming: true, cancellationToken);
 
     public async Task<bool> DeadLetterAsync(DeadLetterRequest request, CancellationToken cancellationToken)
     {

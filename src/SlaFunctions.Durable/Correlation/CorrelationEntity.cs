@@ -18,7 +18,8 @@ public sealed class CorrelationEntity(EventRouter router, IClock clock) : TaskEn
     public static EntityInstanceId Id(string tenantId, string correlationKey) =>
         new(Name, CorrelationEntityKey.For(Name, tenantId, correlationKey));
 
-    public void Receive(CorrelatedEvent input) => Carry(CorrelationEntityOps.Receive(State, input, clock.GetCurrentInstant(), router));
+    public void Receive(CorrelatedEvent input) =>
+        Carry(CorrelationEntityOps.Receive(State, input, clock.GetCurrentInstant(), router));
 
     public void Subscribe(Subscription input) => Carry(CorrelationEntityOps.Subscribe(State, input, router));
 
@@ -36,7 +37,12 @@ public sealed class CorrelationEntity(EventRouter router, IClock clock) : TaskEn
 
         if (step.ExpireAt is { } expireAt)
         {
-            Context.SignalEntity(Context.Id, nameof(Expire), null, new SignalEntityOptions { SignalTime = DurableTime.ToDateTimeOffset(expireAt) });
+            Context.SignalEntity(
+                Context.Id,
+                nameof(Expire),
+                null,
+                new SignalEntityOptions { SignalTime = DurableTime.ToDateTimeOffset(expireAt) }
+            );
         }
     }
 }

@@ -33,12 +33,20 @@ public static class CorrelationEntityKey
             return readable;
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{tenantId.Length}:{tenantId}{correlationKey}"))));
+        var hash = Convert.ToHexStringLower(
+            SHA256.HashData(
+                Encoding.UTF8.GetBytes(
+                    string.Create(CultureInfo.InvariantCulture, $"{tenantId.Length}:{tenantId}{correlationKey}")
+                )
+            )
+        );
         var scoped = $"{tenantId}/#{hash}";
         var key = tenantIsReadable && scoped.Length <= limit ? scoped : "#" + hash;
         return key.Length <= limit
             ? key
-            : throw new ArgumentException($"The entity name leaves no room for a key of {key.Length} characters.", nameof(entityName));
+            : throw new ArgumentException(
+                $"The entity name leaves no room for a key of {key.Length} characters.",
+                nameof(entityName)
+            );
     }
 }

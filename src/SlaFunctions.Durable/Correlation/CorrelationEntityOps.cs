@@ -37,7 +37,10 @@ public static class CorrelationEntityOps
         if (deliverTo.IsEmpty)
         {
             // Expiries only grow with a fixed window; a shorter window starts a second, earlier chain.
-            var expireAt = next.NextExpiry is { } expiry && (index.NextExpiry is not { } current || expiry < current) ? expiry : (Instant?)null;
+            var expireAt =
+                next.NextExpiry is { } expiry && (index.NextExpiry is not { } current || expiry < current)
+                    ? expiry
+                    : (Instant?)null;
             return new EntityStep(next, null, expireAt);
         }
 
@@ -50,7 +53,11 @@ public static class CorrelationEntityOps
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(router);
         var (next, parked) = index.Subscribe(input.Ticket);
-        return new EntityStep(next, parked.IsEmpty ? null : Work(input.CorrelationKey, parked, [input.Ticket], router), null);
+        return new EntityStep(
+            next,
+            parked.IsEmpty ? null : Work(input.CorrelationKey, parked, [input.Ticket], router),
+            null
+        );
     }
 
     /// <summary>
@@ -67,12 +74,21 @@ public static class CorrelationEntityOps
         }
 
         var letters = expired.Select(e => new DeadLetterRequest(
-            e.TenantId, e.EventId, DeadLetterReason.ParkingExpired,
-            $"no SLA started for correlation entity '{entityKey}' within the parking window", Payload(e)));
+            e.TenantId,
+            e.EventId,
+            DeadLetterReason.ParkingExpired,
+            $"no SLA started for correlation entity '{entityKey}' within the parking window",
+            Payload(e)
+        ));
         return new EntityStep(next, new EventDeliveryInput([.. letters], []), next.NextExpiry);
     }
 
-    private static EventDeliveryInput? Work(string key, ImmutableArray<EventEnvelope> envelopes, ImmutableArray<TicketKey> tickets, EventRouter router)
+    private static EventDeliveryInput? Work(
+        string key,
+        ImmutableArray<EventEnvelope> envelopes,
+        ImmutableArray<TicketKey> tickets,
+        EventRouter router
+    )
     {
         var letters = ImmutableArray.CreateBuilder<DeadLetterRequest>();
         var signals = ImmutableArray.CreateBuilder<DeliverSignalRequest>();
@@ -84,7 +100,15 @@ public static class CorrelationEntityOps
                     signals.AddRange(tickets.Select(t => new DeliverSignalRequest(t, new SlaSignal(apply.Event))));
                     break;
                 case RejectedEvent rejected:
-                    letters.Add(new DeadLetterRequest(envelope.TenantId, envelope.EventId, rejected.Rejection.Reason, rejected.Rejection.Description, Payload(envelope)));
+                    letters.Add(
+                        new DeadLetterRequest(
+                            envelope.TenantId,
+                            envelope.EventId,
+                            rejected.Rejection.Reason,
+                            rejected.Rejection.Description,
+                            Payload(envelope)
+                        )
+                    );
                     break;
                 default:
                     break; // ignored, or a start: nothing for a ticket to apply

@@ -11,7 +11,8 @@ namespace SlaFunctions.Durable.Correlation;
 /// <summary>An event waiting for an SLA to start on its correlation key, until <see cref="ExpiresAt"/>.</summary>
 public sealed record ParkedEvent(
     [property: JsonPropertyName("envelope")] EventEnvelope Envelope,
-    [property: JsonPropertyName("expiresAt"), JsonConverter(typeof(IsoInstantConverter))] Instant ExpiresAt);
+    [property: JsonPropertyName("expiresAt"), JsonConverter(typeof(IsoInstantConverter))] Instant ExpiresAt
+);
 
 /// <summary>
 /// What the durable entity of one correlation key holds: the tickets subscribed to the key, and events
@@ -21,9 +22,7 @@ public sealed record ParkedEvent(
 public sealed record CorrelationIndex
 {
     public CorrelationIndex()
-        : this([], [])
-    {
-    }
+        : this([], []) { }
 
     [JsonConstructor]
     public CorrelationIndex(ImmutableArray<TicketKey> subscribers, ImmutableArray<ParkedEvent> parked)
@@ -66,10 +65,14 @@ public sealed record CorrelationIndex
     /// An incoming event: with subscribers, the tickets to deliver it to (state unchanged); without, it is
     /// parked and there is nobody to deliver to.
     /// </summary>
-    public (CorrelationIndex Index, ImmutableArray<TicketKey> DeliverTo) Receive(EventEnvelope envelope, Instant now, Duration window) =>
-        Subscribers.IsEmpty ? (Park(envelope, now, window), []) : (this, Subscribers);
+    public (CorrelationIndex Index, ImmutableArray<TicketKey> DeliverTo) Receive(
+        EventEnvelope envelope,
+        Instant now,
+        Duration window
+    ) => Subscribers.IsEmpty ? (Park(envelope, now, window), []) : (this, Subscribers);
 
-    /// <summary>Parks the event until <paramref name="now"/> + <paramref name="window"/>; an event id already parked is parked once.</summary>
+    /// <summary>Parks the event until <paramref name="now"/> + <paramref name="window"/>; an event id already parked is
+    /// parked once.</summary>
     public CorrelationIndex Park(EventEnvelope envelope, Instant now, Duration window)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -79,7 +82,8 @@ public sealed record CorrelationIndex
             : new CorrelationIndex(Subscribers, Parked.Add(new ParkedEvent(envelope, now + window)));
     }
 
-    /// <summary>Removes and returns the events whose expiry is at or before <paramref name="now"/>, for dead-lettering with <see cref="DeadLetterReason.ParkingExpired"/>.</summary>
+    /// <summary>Removes and returns the events whose expiry is at or before <paramref name="now"/>, for dead-lettering
+    /// with <see cref="DeadLetterReason.ParkingExpired"/>.</summary>
     public (CorrelationIndex Index, ImmutableArray<EventEnvelope> Expired) Expire(Instant now)
     {
         var expired = Parked.Where(p => p.ExpiresAt <= now).ToImmutableArray();

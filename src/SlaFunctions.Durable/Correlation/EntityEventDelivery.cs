@@ -12,23 +12,40 @@ namespace SlaFunctions.Durable.Correlation;
 /// </summary>
 public sealed class EntityEventDelivery(DurableTaskClient client) : IEventDelivery
 {
-    public async Task<Delivery> DeliverAsync(EventEnvelope envelope, ApplyEvent apply, CancellationToken cancellationToken = default)
+    public async Task<Delivery> DeliverAsync(
+        EventEnvelope envelope,
+        ApplyEvent apply,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(apply);
         await client.Entities.SignalEntityAsync(
-            CorrelationEntity.Id(envelope.TenantId, apply.CorrelationKey), nameof(CorrelationEntity.Receive),
-            new CorrelatedEvent(apply.CorrelationKey, envelope), null, cancellationToken);
+            CorrelationEntity.Id(envelope.TenantId, apply.CorrelationKey),
+            nameof(CorrelationEntity.Receive),
+            new CorrelatedEvent(apply.CorrelationKey, envelope),
+            null,
+            cancellationToken
+        );
         return Delivery.Accepted;
     }
 
-    public async Task SubscribeAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default)
+    public async Task SubscribeAsync(
+        TicketKey ticket,
+        IEnumerable<string> correlationKeys,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(ticket);
         foreach (var key in correlationKeys.Distinct(StringComparer.Ordinal))
         {
             await client.Entities.SignalEntityAsync(
-                CorrelationEntity.Id(ticket.TenantId, key), nameof(CorrelationEntity.Subscribe), new Subscription(key, ticket), null, cancellationToken);
+                CorrelationEntity.Id(ticket.TenantId, key),
+                nameof(CorrelationEntity.Subscribe),
+                new Subscription(key, ticket),
+                null,
+                cancellationToken
+            );
         }
     }
 }

@@ -18,5 +18,6 @@ public enum InstanceState
 public static class InstanceStates
 {
     /// <summary>The instance will still process events raised to it.</summary>
-    public static bool IsAlive(this InstanceState state) => state is InstanceState.Pending or InstanceState.Running or InstanceState.Suspended;
+    public static bool IsAlive(this InstanceState state) =>
+        state is InstanceState.Pending or InstanceState.Running or InstanceState.Suspended;
 }

@@ -36,7 +36,10 @@ public static class SlaInstanceId
             return readable;
         }
 
-        var name = string.Create(CultureInfo.InvariantCulture, $"{ticket.TenantId.Length}:{ticket.TenantId}{ticket.TicketId}");
+        var name = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{ticket.TenantId.Length}:{ticket.TenantId}{ticket.TicketId}"
+        );
         return Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
     }
 
@@ -48,11 +51,15 @@ public static class SlaInstanceId
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentException.ThrowIfNullOrEmpty(eventId);
-        var name = string.Create(CultureInfo.InvariantCulture, $"{ticket.TenantId.Length}:{ticket.TenantId}{ticket.TicketId.Length}:{ticket.TicketId}{eventId}");
+        var name = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{ticket.TenantId.Length}:{ticket.TenantId}{ticket.TicketId.Length}:{ticket.TicketId}{eventId}"
+        );
         return DeliveryPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
     }
 
-    /// <summary>Whether an id can be used as an instance id as it is: what <see cref="For"/> produces always is.</summary>
+    /// <summary>Whether an id can be used as an instance id as it is: what <see cref="For"/> produces always
+    /// is.</summary>
     public static bool IsValid(string? instanceId) =>
         instanceId is { Length: > 0 and <= MaxLength }
         && instanceId.StartsWith(Prefix, StringComparison.Ordinal)

@@ -5,4 +5,9 @@ namespace SlaFunctions.Durable.Messages;
 /// from the broker's received message.
 /// </summary>
 public sealed record DomainEventMessage(
-    string Body, string? MessageId, string? CorrelationId, int DeliveryCount, IReadOnlyDictionary<string, object>? ApplicationProperties);
+    string Body,
+    string? MessageId,
+    string? CorrelationId,
+    int DeliveryCount,
+    IReadOnlyDictionary<string, object>? ApplicationProperties
+);

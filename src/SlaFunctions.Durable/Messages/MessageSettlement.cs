@@ -1,5 +1,5 @@
-using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 
 namespace SlaFunctions.Durable.Messages;
@@ -7,25 +7,29 @@ namespace SlaFunctions.Durable.Messages;
 /// <summary>How the Service Bus trigger settles a message: one of complete, dead-letter or abandon.</summary>
 public abstract record MessageSettlement
 {
-    /// <summary>The dead-letter reason of a message whose processing failed for a reason a retry will not cure.</summary>
+    /// <summary>The dead-letter reason of a message whose processing failed for a reason a retry will not
+    /// cure.</summary>
     public const string ProcessingFailed = nameof(ProcessingFailed);
 
-    private protected MessageSettlement()
-    {
-    }
+    private protected MessageSettlement() { }
 
     public static MessageSettlement Complete { get; } = new CompleteMessage();
 
-    /// <summary>Dead-lettered with the event's rejection, or else used up: applied, accepted, parked, ignored, or a duplicate.</summary>
+    /// <summary>Dead-lettered with the event's rejection, or else used up: applied, accepted, parked, ignored, or a
+    /// duplicate.</summary>
     public static MessageSettlement For(IngestResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.Status != IngestStatus.DeadLettered
             ? Complete
-            : For(result.Rejection ?? throw new ArgumentException("A dead-lettered result carries its rejection.", nameof(result)));
+            : For(
+                result.Rejection
+                    ?? throw new ArgumentException("A dead-lettered result carries its rejection.", nameof(result))
+            );
     }
 
-    /// <summary>The event was refused, or the body is not an envelope, or the message's correlation key is invalid.</summary>
+    /// <summary>The event was refused, or the body is not an envelope, or the message's correlation key is
+    /// invalid.</summary>
     public static MessageSettlement For(Rejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);
@@ -43,7 +47,8 @@ public abstract record MessageSettlement
 
 public sealed record CompleteMessage : MessageSettlement;
 
-/// <summary>Dead-letter with the reason (a <see cref="DeadLetterReason"/> or <see cref="MessageSettlement.ProcessingFailed"/>) and a description.</summary>
+/// <summary>Dead-letter with the reason (a <see cref="DeadLetterReason"/> or <see
+/// cref="MessageSettlement.ProcessingFailed"/>) and a description.</summary>
 public sealed record DeadLetterMessage(string Reason, string Description) : MessageSettlement
 {
     /// <summary>Service Bus caps the reason and the description at 4 KB each; keep well under.</summary>

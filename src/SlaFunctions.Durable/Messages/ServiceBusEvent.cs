@@ -10,12 +10,22 @@ namespace SlaFunctions.Durable.Messages;
 /// and its explicit correlation key, or why it cannot be used, with the tenant and event id it seems to carry
 /// so that the dead-letter row is filed under them.
 /// </summary>
-public sealed record ServiceBusEvent(EventEnvelope? Envelope, string? TransportKey, Rejection? Rejection, string TenantId, string? EventId)
+public sealed record ServiceBusEvent(
+    EventEnvelope? Envelope,
+    string? TransportKey,
+    Rejection? Rejection,
+    string TenantId,
+    string? EventId
+)
 {
     /// <summary>The tenant a dead-letter row is filed under when the body names none.</summary>
     public const string UnknownTenant = "(unknown)";
 
-    public static ServiceBusEvent Read(string body, string? correlationId, IReadOnlyDictionary<string, object>? applicationProperties)
+    public static ServiceBusEvent Read(
+        string body,
+        string? correlationId,
+        IReadOnlyDictionary<string, object>? applicationProperties
+    )
     {
         ArgumentNullException.ThrowIfNull(body);
         var key = CorrelationRules.TransportKey(correlationId, applicationProperties);
@@ -27,7 +37,13 @@ public sealed record ServiceBusEvent(EventEnvelope? Envelope, string? TransportK
         catch (InvalidInputException e)
         {
             var (tenant, eventId) = Guess(body);
-            return new ServiceBusEvent(null, key, Rejection.From(DeadLetterReason.InvalidEnvelope, e), tenant ?? UnknownTenant, eventId);
+            return new ServiceBusEvent(
+                null,
+                key,
+                Rejection.From(DeadLetterReason.InvalidEnvelope, e),
+                tenant ?? UnknownTenant,
+                eventId
+            );
         }
     }
 

@@ -10,5 +10,8 @@ public interface INotificationTopic
     /// <summary>The outbox sink whose rows this topic delivers.</summary>
     string Sink { get; }
 
-    Task SendAsync(IReadOnlyList<(Guid NotificationId, string Payload)> notifications, CancellationToken cancellationToken);
+    Task SendAsync(
+        IReadOnlyList<(Guid NotificationId, string Payload)> notifications,
+        CancellationToken cancellationToken
+    );
 }

@@ -16,7 +16,10 @@ public static class DurableJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(SlaJson.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+        var options = new JsonSerializerOptions(SlaJson.Options)
+        {
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        };
         options.MakeReadOnly();
         return options;
     }

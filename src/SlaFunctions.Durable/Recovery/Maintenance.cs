@@ -16,8 +16,16 @@ namespace SlaFunctions.Durable.Recovery;
 /// the next one still runs.
 /// </summary>
 public sealed class Maintenance(
-    PollingEngine engine, PollingOptions polling, OutboxDispatcher dispatcher, DispatchOptions dispatch,
-    PostgresParking parking, Reconciler reconciler, DurableBackend backend, IClock clock, ILogger<Maintenance> logger)
+    PollingEngine engine,
+    PollingOptions polling,
+    OutboxDispatcher dispatcher,
+    DispatchOptions dispatch,
+    PostgresParking parking,
+    Reconciler reconciler,
+    DurableBackend backend,
+    IClock clock,
+    ILogger<Maintenance> logger
+)
 {
     /// <summary>Under the minute between runs, so runs do not queue up behind each other.</summary>
     public static Duration Budget { get; } = Duration.FromSeconds(50);
@@ -29,21 +37,27 @@ public sealed class Maintenance(
     public async Task RunAsync(DurableInstances? instances, CancellationToken cancellationToken)
     {
         var deadline = clock.GetCurrentInstant() + Budget;
-        await StepAsync("polling", async () =>
-        {
-            PollResult result;
-            do
+        await StepAsync(
+            "polling",
+            async () =>
             {
-                result = await engine.PollOnceAsync(cancellationToken);
+                PollResult result;
+                do
+                {
+                    result = await engine.PollOnceAsync(cancellationToken);
+                } while (result.Claimed == polling.BatchSize && clock.GetCurrentInstant() < deadline);
             }
-            while (result.Claimed == polling.BatchSize && clock.GetCurrentInstant() < deadline);
-        });
-        await StepAsync("outbox", async () =>
-        {
-            while (await dispatcher.DispatchOnceAsync(cancellationToken) == dispatch.BatchSize && clock.GetCurrentInstant() < deadline)
+        );
+        await StepAsync(
+            "outbox",
+            async () =>
             {
+                while (
+                    await dispatcher.DispatchOnceAsync(cancellationToken) == dispatch.BatchSize
+                    && clock.GetCurrentInstant() < deadline
+                ) { }
             }
-        });
+        );
         await StepAsync("parking", () => parking.ExpireParkedAsync(cancellationToken));
         if (instances is not null)
         {

@@ -39,18 +39,37 @@ public sealed class Reconciler(DurableSlaStore store, SlaStoreOptions options, I
                     try
                     {
                         await instances.StartTicketAsync(ticket.Input([], options.Compaction), cancellationToken);
-                        logger.LogWarning("Restarted {InstanceId} from its snapshot: its orchestration was {State} while a wake-up was overdue", instanceId, state);
+                        logger.LogWarning(
+                            "Restarted {InstanceId} from its snapshot: its orchestration was {State} while a wake-up was overdue",
+                            instanceId,
+                            state
+                        );
                     }
-                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    catch (Exception e)
+                        when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        logger.LogWarning(e, "Restarting {InstanceId} failed; the polling engine drives ticket {Ticket} instead", instanceId, key);
-                        await store.MoveToPollingAsync(key, $"restarting its {state} orchestration failed: {e.GetType().Name}: {e.Message}", cancellationToken);
+                        logger.LogWarning(
+                            e,
+                            "Restarting {InstanceId} failed; the polling engine drives ticket {Ticket} instead",
+                            instanceId,
+                            key
+                        );
+                        await store.MoveToPollingAsync(
+                            key,
+                            $"restarting its {state} orchestration failed: {e.GetType().Name}: {e.Message}",
+                            cancellationToken
+                        );
                     }
 
                     break;
                 case ReconcileAction.MoveToPolling:
                     acted++;
-                    logger.LogWarning("The orchestration {InstanceId} is {State}; the polling engine drives ticket {Ticket} instead", instanceId, state, key);
+                    logger.LogWarning(
+                        "The orchestration {InstanceId} is {State}; the polling engine drives ticket {Ticket} instead",
+                        instanceId,
+                        state,
+                        key
+                    );
                     await store.MoveToPollingAsync(key, $"its orchestration is {state}", cancellationToken);
                     break;
                 default:

@@ -22,11 +22,12 @@ public enum ReconcileAction
 /// </summary>
 public static class Reconciliation
 {
-    public static ReconcileAction Decide(InstanceState state, bool slaHasEnded) => state switch
-    {
-        _ when state.IsAlive() => ReconcileAction.None,
-        InstanceState.Completed when slaHasEnded => ReconcileAction.None,
-        InstanceState.Missing or InstanceState.Completed => ReconcileAction.Restart,
-        _ => ReconcileAction.MoveToPolling,
-    };
+    public static ReconcileAction Decide(InstanceState state, bool slaHasEnded) =>
+        state switch
+        {
+            _ when state.IsAlive() => ReconcileAction.None,
+            InstanceState.Completed when slaHasEnded => ReconcileAction.None,
+            InstanceState.Missing or InstanceState.Completed => ReconcileAction.Restart,
+            _ => ReconcileAction.MoveToPolling,
+        };
 }

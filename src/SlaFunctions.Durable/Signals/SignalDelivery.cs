@@ -14,12 +14,19 @@ namespace SlaFunctions.Durable.Signals;
 
 /// <summary>
 /// Gets a signal to the SLA that owns its ticket, as <see cref="SignalRouting"/> decides from the row and the
-/// instance: apply it to a polling row, raise it, wait for an instance that has not started or is completing, or restart the
+/// instance: apply it to a polling row, raise it, wait for an instance that has not started or is completing, or
+/// restart the
 /// instance from the snapshot with it. Each decision is taken again on a fresh read when the world moved
 /// (the instance completed between the read and the raise, or another start won).
 /// </summary>
 public sealed class SignalDelivery(
-    DurableSlaStore store, PostgresSlaService rows, IDeadLetters deadLetters, SlaStoreOptions options, DurableInstances instances, ILogger logger)
+    DurableSlaStore store,
+    PostgresSlaService rows,
+    IDeadLetters deadLetters,
+    SlaStoreOptions options,
+    DurableInstances instances,
+    ILogger logger
+)
 {
     public const int MaxRounds = 4;
 
@@ -27,7 +34,11 @@ public sealed class SignalDelivery(
     public static Duration RoundWait { get; } = Duration.FromSeconds(20);
 
     /// <param name="confirming">A later check of a raise: done if the stored history has the event.</param>
-    public async Task<DeliveryReceipt> DeliverAsync(DeliverSignalRequest request, bool confirming, CancellationToken cancellationToken)
+    public async Task<DeliveryReceipt> DeliverAsync(
+        DeliverSignalRequest request,
+        bool confirming,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
         var e = request.Signal.Event;
@@ -41,9 +52,17 @@ public sealed class SignalDelivery(
                 return DeliveryReceipt.NoSla;
             }
 
-            var state = ticket.Backend == SlaBackend.Polling ? InstanceState.Missing : await instances.StateAsync(instanceId, cancellationToken);
+            var state =
+                ticket.Backend == SlaBackend.Polling
+                    ? InstanceState.Missing
+                    : await instances.StateAsync(instanceId, cancellationToken);
             var action = confirming
-                ? SignalRouting.Confirm(SnapshotHistory.Contains(ticket.Sla.ToSnapshot(), e), ticket.Backend, ticket.Sla.HasEnded, state)
+                ? SignalRouting.Confirm(
+                    SnapshotHistory.Contains(ticket.Sla.ToSnapshot(), e),
+                    ticket.Backend,
+                    ticket.Sla.HasEnded,
+                    state
+                )
                 : SignalRouting.Deliver(ticket.Backend, ticket.Sla.HasEnded, state);
             if (action == SignalAction.Confirmed)
             {
@@ -69,15 +88,27 @@ public sealed class SignalDelivery(
             {
                 await instances.AwaitCompletionAsync(instanceId, RoundWait, cancellationToken);
             }
-            else if (action == SignalAction.Restart
-                && await instances.StartTicketAsync(ticket.Input([request.Signal], options.Compaction), cancellationToken))
+            else if (
+                action == SignalAction.Restart
+                && await instances.StartTicketAsync(
+                    ticket.Input([request.Signal], options.Compaction),
+                    cancellationToken
+                )
+            )
             {
-                logger.LogInformation("Restarted {InstanceId} from its snapshot ({State}) with event {EventId}", instanceId, state, e.Id);
+                logger.LogInformation(
+                    "Restarted {InstanceId} from its snapshot ({State}) with event {EventId}",
+                    instanceId,
+                    state,
+                    e.Id
+                );
                 return DeliveryReceipt.Restarted;
             }
         }
 
-        throw new TimeoutException($"The SLA of ticket {request.Ticket} did not settle enough to take event {e.Id} after {MaxRounds} rounds.");
+        throw new TimeoutException(
+            $"The SLA of ticket {request.Ticket} did not settle enough to take event {e.Id} after {MaxRounds} rounds."
+        );
     }
 
     private async Task ApplyAsync(DeliverSignalRequest request, CancellationToken cancellationToken)
@@ -89,7 +120,10 @@ public sealed class SignalDelivery(
         catch (InvalidInputException error)
         {
             // Refused like the orchestration refuses it, and dead-lettered like it (DurableSlaStore.Refused).
-            await deadLetters.RecordAsync(DeadLetterRequest.Refused(request.Ticket, request.Signal.Event, error.Message), cancellationToken);
+            await deadLetters.RecordAsync(
+                DeadLetterRequest.Refused(request.Ticket, request.Signal.Event, error.Message),
+                cancellationToken
+            );
         }
     }
 
@@ -103,7 +137,11 @@ public sealed class SignalDelivery(
         }
         catch (RpcException e) when (!TransientFailures.Shared.IsTransient(e))
         {
-            logger.LogInformation("Raising on {InstanceId} was refused ({Status}); deciding again", instanceId, e.StatusCode);
+            logger.LogInformation(
+                "Raising on {InstanceId} was refused ({Status}); deciding again",
+                instanceId,
+                e.StatusCode
+            );
             return false;
         }
     }

@@ -55,7 +55,12 @@ public static class SignalRouting
     /// A while after a raise: the signal is confirmed once the stored history holds it, or while a live
     /// orchestration with a running SLA still has it queued; otherwise it was dropped and is delivered again.
     /// </summary>
-    public static SignalAction Confirm(bool historyHasEvent, SlaBackend backend, bool slaHasEnded, InstanceState state) =>
+    public static SignalAction Confirm(
+        bool historyHasEvent,
+        SlaBackend backend,
+        bool slaHasEnded,
+        InstanceState state
+    ) =>
         historyHasEvent ? SignalAction.Confirmed
         : Deliver(backend, slaHasEnded, state) is var action && action == SignalAction.Raise ? SignalAction.Confirmed
         : action;

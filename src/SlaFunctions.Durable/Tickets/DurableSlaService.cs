@@ -17,9 +17,19 @@ namespace SlaFunctions.Durable.Tickets;
 /// confirms it; the status is computed from the stored snapshot at request time.
 /// </summary>
 public sealed class DurableSlaService(
-    PostgresSlaService rows, DurableSlaStore store, DurableInstances instances, IClock clock, SlaStoreOptions options, ILogger logger) : ISlaService
+    PostgresSlaService rows,
+    DurableSlaStore store,
+    DurableInstances instances,
+    IClock clock,
+    SlaStoreOptions options,
+    ILogger logger
+) : ISlaService
 {
-    public async Task<SlaChange> StartAsync(TicketKey ticket, StartRequest request, CancellationToken cancellationToken = default)
+    public async Task<SlaChange> StartAsync(
+        TicketKey ticket,
+        StartRequest request,
+        CancellationToken cancellationToken = default
+    )
     {
         var change = await rows.StartAsync(ticket, request, cancellationToken);
         var created = change.Effect == EventEffect.Applied;
@@ -35,18 +45,36 @@ public sealed class DurableSlaService(
         try
         {
             // What the start fired (due before it) is stored; the orchestration publishes it first.
-            await instances.StartTicketAsync(row.Input([], options.Compaction) with { Unpublished = row.Sla.Fired }, cancellationToken);
+            await instances.StartTicketAsync(
+                row.Input([], options.Compaction) with
+                {
+                    Unpublished = row.Sla.Fired,
+                },
+                cancellationToken
+            );
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "The orchestration of ticket {Ticket} could not be scheduled; the polling engine drives it instead", ticket);
-            await store.MoveToPollingAsync(ticket, $"the orchestration could not be scheduled: {e.GetType().Name}: {e.Message}", cancellationToken);
+            logger.LogWarning(
+                e,
+                "The orchestration of ticket {Ticket} could not be scheduled; the polling engine drives it instead",
+                ticket
+            );
+            await store.MoveToPollingAsync(
+                ticket,
+                $"the orchestration could not be scheduled: {e.GetType().Name}: {e.Message}",
+                cancellationToken
+            );
         }
 
         return change;
     }
 
-    public async Task<SlaChange> ApplyAsync(TicketKey ticket, TicketEvent e, CancellationToken cancellationToken = default)
+    public async Task<SlaChange> ApplyAsync(
+        TicketKey ticket,
+        TicketEvent e,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(e);
         var row = await store.LoadAsync(ticket, cancellationToken) ?? throw new SlaNotFoundException(ticket);
@@ -59,7 +87,11 @@ public sealed class DurableSlaService(
         if (change.Effect != EventEffect.Duplicate)
         {
             var delivery = new EventDeliveryInput([], [new DeliverSignalRequest(ticket, new SlaSignal(e))]);
-            await instances.ScheduleDeliveryAsync(delivery, e.Id is { } id ? SlaInstanceId.ForDelivery(ticket, id) : null, cancellationToken);
+            await instances.ScheduleDeliveryAsync(
+                delivery,
+                e.Id is { } id ? SlaInstanceId.ForDelivery(ticket, id) : null,
+                cancellationToken
+            );
         }
 
         return change;

@@ -19,7 +19,10 @@ public static class SignalPrediction
         ArgumentNullException.ThrowIfNull(e);
         if (e.At > now + futureTolerance)
         {
-            throw new InvalidInputException("at", $"is in the future ({IsoText.Format(e.At)}; now is {IsoText.Format(now)})");
+            throw new InvalidInputException(
+                "at",
+                $"is in the future ({IsoText.Format(e.At)}; now is {IsoText.Format(now)})"
+            );
         }
 
         var result = sla.Apply(e);

@@ -16,7 +16,9 @@ public static class SlaFunctionApp
 
         // Orchestration inputs, activity payloads, external events and entity state: the engine's JSON (NodaTime,
         // polymorphic ticket events). Durable serializes with the worker's serializer.
-        builder.Services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(DurableJson.Options));
+        builder.Services.Configure<WorkerOptions>(options =>
+            options.Serializer = new JsonObjectSerializer(DurableJson.Options)
+        );
         builder.Services.AddSlaFunctions(builder.Configuration);
         return builder;
     }

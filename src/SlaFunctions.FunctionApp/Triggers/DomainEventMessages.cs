@@ -9,6 +9,12 @@ public static class DomainEventMessages
     public static DomainEventMessage ToDomainEvent(this ServiceBusReceivedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new(message.Body.ToString(), message.MessageId, message.CorrelationId, message.DeliveryCount, message.ApplicationProperties);
+        return new(
+            message.Body.ToString(),
+            message.MessageId,
+            message.CorrelationId,
+            message.DeliveryCount,
+            message.ApplicationProperties
+        );
     }
 }

@@ -15,14 +15,25 @@ public sealed class DomainEventsFunction(DurableBackend backend, DomainEventProc
 {
     [Function("DomainEvents")]
     public Task DomainEvents(
-        [ServiceBusTrigger(FunctionAppSettings.DomainEventsQueue, Connection = FunctionAppSettings.ServiceBusConnection, AutoCompleteMessages = false)]
-        ServiceBusReceivedMessage message,
+        [ServiceBusTrigger(
+            FunctionAppSettings.DomainEventsQueue,
+            Connection = FunctionAppSettings.ServiceBusConnection,
+            AutoCompleteMessages = false
+        )]
+            ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) =>
-        handler.HandleAsync(message.ToDomainEvent(), new ActionsSettler(message, actions), backend.Ingestion(client), cancellationToken);
+        CancellationToken cancellationToken
+    ) =>
+        handler.HandleAsync(
+            message.ToDomainEvent(),
+            new ActionsSettler(message, actions),
+            backend.Ingestion(client),
+            cancellationToken
+        );
 
-    private sealed class ActionsSettler(ServiceBusReceivedMessage message, ServiceBusMessageActions actions) : IMessageSettler
+    private sealed class ActionsSettler(ServiceBusReceivedMessage message, ServiceBusMessageActions actions)
+        : IMessageSettler
     {
         public Task CompleteAsync(CancellationToken cancellationToken) =>
             actions.CompleteMessageAsync(message, cancellationToken);

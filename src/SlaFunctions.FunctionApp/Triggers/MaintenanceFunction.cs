@@ -11,6 +11,6 @@ public sealed class MaintenanceFunction(Maintenance maintenance)
     public Task Run(
         [TimerTrigger("0 */1 * * * *", RunOnStartup = false)] TimerInfo timer,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) =>
-        maintenance.RunAsync(client, cancellationToken);
+        CancellationToken cancellationToken
+    ) => maintenance.RunAsync(client, cancellationToken);
 }

@@ -9,10 +9,14 @@ namespace SlaFunctions.FunctionApp.Triggers;
 public static class OrchestrationFunctions
 {
     [Function(SlaOrchestrations.TicketSla)]
-    public static Task TicketSlaOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context, TicketSlaInput? input) =>
-        SlaOrchestrations.RunTicketSlaAsync(context, input);
+    public static Task TicketSlaOrchestrator(
+        [OrchestrationTrigger] TaskOrchestrationContext context,
+        TicketSlaInput? input
+    ) => SlaOrchestrations.RunTicketSlaAsync(context, input);
 
     [Function(SlaOrchestrations.EventDelivery)]
-    public static Task EventDeliveryOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context, EventDeliveryInput? input) =>
-        SlaOrchestrations.RunEventDeliveryAsync(context, input);
+    public static Task EventDeliveryOrchestrator(
+        [OrchestrationTrigger] TaskOrchestrationContext context,
+        EventDeliveryInput? input
+    ) => SlaOrchestrations.RunEventDeliveryAsync(context, input);
 }

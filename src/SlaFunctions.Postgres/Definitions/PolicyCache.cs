@@ -11,27 +11,40 @@ public sealed class PolicyCache(DefinitionStore definitions)
 {
     private readonly ConcurrentDictionary<(string TenantId, PolicyRef Policy), Version> versions = new();
 
-    public async ValueTask<SlaPolicy> GetAsync(string tenantId, PolicyRef policy, CancellationToken cancellationToken = default) =>
-        (await VersionAsync(tenantId, policy, cancellationToken)).Compiled;
+    public async ValueTask<SlaPolicy> GetAsync(
+        string tenantId,
+        PolicyRef policy,
+        CancellationToken cancellationToken = default
+    ) => (await VersionAsync(tenantId, policy, cancellationToken)).Compiled;
 
-    public async ValueTask<PolicyDefinition> GetDefinitionAsync(string tenantId, PolicyRef policy, CancellationToken cancellationToken = default) =>
-        (await VersionAsync(tenantId, policy, cancellationToken)).Definition;
+    public async ValueTask<PolicyDefinition> GetDefinitionAsync(
+        string tenantId,
+        PolicyRef policy,
+        CancellationToken cancellationToken = default
+    ) => (await VersionAsync(tenantId, policy, cancellationToken)).Definition;
 
     /// <summary>The compiled form of a definition just read (a start), kept so that it is not read again.</summary>
     public SlaPolicy Compile(string tenantId, PolicyDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return versions.GetOrAdd((tenantId, definition.Ref), _ => new Version(definition, definition.Compile())).Compiled;
+        return versions
+            .GetOrAdd((tenantId, definition.Ref), _ => new Version(definition, definition.Compile()))
+            .Compiled;
     }
 
-    private async ValueTask<Version> VersionAsync(string tenantId, PolicyRef policy, CancellationToken cancellationToken)
+    private async ValueTask<Version> VersionAsync(
+        string tenantId,
+        PolicyRef policy,
+        CancellationToken cancellationToken
+    )
     {
         if (versions.TryGetValue((tenantId, policy), out var found))
         {
             return found;
         }
 
-        var definition = await definitions.GetPolicyAsync(tenantId, policy, cancellationToken)
+        var definition =
+            await definitions.GetPolicyAsync(tenantId, policy, cancellationToken)
             ?? throw new InvalidOperationException($"Policy {policy} of tenant {tenantId} does not exist.");
         return versions.GetOrAdd((tenantId, policy), new Version(definition, definition.Compile()));
     }

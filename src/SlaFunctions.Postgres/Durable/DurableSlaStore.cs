@@ -16,7 +16,11 @@ namespace SlaFunctions.Postgres.Durable;
 /// route a signal or restart an execution, and the reconciler's candidates.
 /// </summary>
 public sealed class DurableSlaStore(
-    NpgsqlDataSource dataSource, PolicyCache policies, IClock clock, DurableStoreOptions options)
+    NpgsqlDataSource dataSource,
+    PolicyCache policies,
+    IClock clock,
+    DurableStoreOptions options
+)
 {
     /// <summary>
     /// The persist activity: snapshot, projections and wake-up, the fired notifications (once per slot, with
@@ -28,20 +32,31 @@ public sealed class DurableSlaStore(
     public async Task<int> PersistAsync(PersistSlaRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var sla = TicketSla.Restore(await policies.GetAsync(request.Ticket.TenantId, request.Snapshot.Policy, cancellationToken), request.Snapshot);
+        var sla = TicketSla.Restore(
+            await policies.GetAsync(request.Ticket.TenantId, request.Snapshot.Policy, cancellationToken),
+            request.Snapshot
+        );
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var (version, stored) = await ReadAsync(connection, request.Ticket, cancellationToken)
+            var (version, stored) =
+                await ReadAsync(connection, request.Ticket, cancellationToken)
                 ?? throw new SlaNotFoundException(request.Ticket);
 
             await using var batch = new NpgsqlBatch(connection);
-            var guard = SnapshotHistory.Covers(request.Snapshot, stored) && !SnapshotHistory.Same(request.Snapshot, stored)
-                ? TicketSlaWrites.Update(batch, request.Ticket, sla, version, request.At)
-                : Guard(batch, request.Ticket, version);
+            var guard =
+                SnapshotHistory.Covers(request.Snapshot, stored) && !SnapshotHistory.Same(request.Snapshot, stored)
+                    ? TicketSlaWrites.Update(batch, request.Ticket, sla, version, request.At)
+                    : Guard(batch, request.Ticket, version);
             // The outbox rows wait out the grace: the publish activity sends them first.
-            var notifications = TicketSlaWrites.Fired(batch, request.Ticket, request.Fired, options.Sinks, request.At + options.PublishGrace);
+            var notifications = TicketSlaWrites.Fired(
+                batch,
+                request.Ticket,
+                request.Fired,
+                options.Sinks,
+                request.At + options.PublishGrace
+            );
             AuditOnce(batch, request);
             if (Refused(request) is { } letter)
             {
@@ -58,7 +73,9 @@ public sealed class DurableSlaStore(
             await transaction.RollbackAsync(cancellationToken);
             if (attempt >= options.MaxConflicts)
             {
-                throw new InvalidOperationException($"Ticket {request.Ticket} kept changing while its SLA was persisted ({attempt} attempts).");
+                throw new InvalidOperationException(
+                    $"Ticket {request.Ticket} kept changing while its SLA was persisted ({attempt} attempts)."
+                );
             }
         }
     }
@@ -83,16 +100,27 @@ public sealed class DurableSlaStore(
     /// terminated): the backend is recorded on the row with an audit entry, and polling engines are woken.
     /// Returns false when the row was not durable (any more).
     /// </summary>
-    public async Task<bool> MoveToPollingAsync(TicketKey ticket, string reason, CancellationToken cancellationToken = default)
+    public async Task<bool> MoveToPollingAsync(
+        TicketKey ticket,
+        string reason,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var now = clock.GetCurrentInstant();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var moved = await Sql.ExecuteAsync(connection, """
+        var moved = await Sql.ExecuteAsync(
+            connection,
+            """
             update ticket_slas set backend = 'polling', version = version + 1, updated_at = $3
             where tenant_id = $1 and ticket_id = $2 and backend = 'durable'
-            """, cancellationToken, ticket.TenantId, ticket.TicketId, now);
+            """,
+            cancellationToken,
+            ticket.TenantId,
+            ticket.TicketId,
+            now
+        );
         if (moved == 0)
         {
             return false;
@@ -109,15 +137,25 @@ public sealed class DurableSlaStore(
         return true;
     }
 
-    /// <summary>Durable tickets whose wake-up is at or before <paramref name="dueBefore"/>, most overdue first.</summary>
-    public async Task<ImmutableArray<TicketKey>> OverdueAsync(Instant dueBefore, int limit, CancellationToken cancellationToken = default)
+    /// <summary>Durable tickets whose wake-up is at or before <paramref name="dueBefore"/>, most overdue
+    /// first.</summary>
+    public async Task<ImmutableArray<TicketKey>> OverdueAsync(
+        Instant dueBefore,
+        int limit,
+        CancellationToken cancellationToken = default
+    )
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var select = Sql.Command(connection, """
+        await using var select = Sql.Command(
+            connection,
+            """
             select tenant_id, ticket_id from ticket_slas
             where backend = 'durable' and next_wake_at <= $1
             order by next_wake_at limit $2
-            """, dueBefore, limit);
+            """,
+            dueBefore,
+            limit
+        );
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         var tickets = ImmutableArray.CreateBuilder<TicketKey>();
         while (await reader.ReadAsync(cancellationToken))
@@ -128,22 +166,34 @@ public sealed class DurableSlaStore(
         return tickets.ToImmutable();
     }
 
-    private static async Task<(long Version, SlaSnapshot Snapshot)?> ReadAsync(NpgsqlConnection connection, TicketKey ticket, CancellationToken cancellationToken)
+    private static async Task<(long Version, SlaSnapshot Snapshot)?> ReadAsync(
+        NpgsqlConnection connection,
+        TicketKey ticket,
+        CancellationToken cancellationToken
+    )
     {
-        await using var select = Sql.Command(connection,
-            "select version, snapshot::text from ticket_slas where tenant_id = $1 and ticket_id = $2", ticket.TenantId, ticket.TicketId);
+        await using var select = Sql.Command(
+            connection,
+            "select version, snapshot::text from ticket_slas where tenant_id = $1 and ticket_id = $2",
+            ticket.TenantId,
+            ticket.TicketId
+        );
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? (reader.GetInt64(0), SlaJson.DeserializeSnapshot(reader.GetString(1)))
             : null;
     }
 
-    /// <summary>Holds the row and checks its version without changing it: the write happens only if nobody wrote since the read.</summary>
+    /// <summary>Holds the row and checks its version without changing it: the write happens only if nobody wrote since
+    /// the read.</summary>
     private static NpgsqlBatchCommand Guard(NpgsqlBatch batch, TicketKey ticket, long version)
     {
         var command = Sql.BatchCommand(
             "update ticket_slas set version = version where tenant_id = $1 and ticket_id = $2 and version = $3",
-            ticket.TenantId, ticket.TicketId, version);
+            ticket.TenantId,
+            ticket.TicketId,
+            version
+        );
         batch.BatchCommands.Add(command);
         return command;
     }
@@ -157,21 +207,42 @@ public sealed class DurableSlaStore(
             ? DeadLetterRequest.Refused(request.Ticket, signal.Event, signal.Reason ?? "$: refused")
             : null;
 
-    /// <summary>A round's audit entry, unless a run of the same activity wrote it already (same instant, same detail).</summary>
+    /// <summary>A round's audit entry, unless a run of the same activity wrote it already (same instant, same
+    /// detail).</summary>
     private static void AuditOnce(NpgsqlBatch batch, PersistSlaRequest request)
     {
         var (action, detail) = request.Signal is { } signal
-            ? (PostgresSlaService.EventName(signal.Event), (object)new { @event = signal.Event, outcome = signal.Outcome, reason = signal.Reason, fired = request.Fired.Length, backend = SlaBackend.Durable.Name() })
+            ? (
+                PostgresSlaService.EventName(signal.Event),
+                (object)
+                    new
+                    {
+                        @event = signal.Event,
+                        outcome = signal.Outcome,
+                        reason = signal.Reason,
+                        fired = request.Fired.Length,
+                        backend = SlaBackend.Durable.Name(),
+                    }
+            )
             : ("fired", request.Fired);
         if (request.Signal is null && request.Fired.IsDefaultOrEmpty)
         {
             return;
         }
 
-        batch.BatchCommands.Add(Sql.BatchCommand("""
-            insert into audit_log (tenant_id, ticket_id, at, action, detail)
-            select $1, $2, $3, $4, $5::jsonb
-            where not exists (select 1 from audit_log where tenant_id = $1 and ticket_id = $2 and at = $3 and action = $4 and detail = $5::jsonb)
-            """, request.Ticket.TenantId, request.Ticket.TicketId, request.At, action, System.Text.Json.JsonSerializer.Serialize(detail, SlaJson.Options)));
+        batch.BatchCommands.Add(
+            Sql.BatchCommand(
+                """
+                insert into audit_log (tenant_id, ticket_id, at, action, detail)
+                select $1, $2, $3, $4, $5::jsonb
+                where not exists (select 1 from audit_log where tenant_id = $1 and ticket_id = $2 and at = $3 and action = $4 and detail = $5::jsonb)
+                """,
+                request.Ticket.TenantId,
+                request.Ticket.TicketId,
+                request.At,
+                action,
+                System.Text.Json.JsonSerializer.Serialize(detail, SlaJson.Options)
+            )
+        );
     }
 }

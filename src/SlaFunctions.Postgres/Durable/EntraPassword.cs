@@ -14,10 +14,17 @@ public static class EntraPassword
 
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
 
-    public static NpgsqlDataSourceBuilder UseTokens(this NpgsqlDataSourceBuilder builder, Func<CancellationToken, ValueTask<string>> token)
+    public static NpgsqlDataSourceBuilder UseTokens(
+        this NpgsqlDataSourceBuilder builder,
+        Func<CancellationToken, ValueTask<string>> token
+    )
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(token);
-        return builder.UsePeriodicPasswordProvider((_, cancellationToken) => token(cancellationToken), Refresh, RetryAfterFailure);
+        return builder.UsePeriodicPasswordProvider(
+            (_, cancellationToken) => token(cancellationToken),
+            Refresh,
+            RetryAfterFailure
+        );
     }
 }

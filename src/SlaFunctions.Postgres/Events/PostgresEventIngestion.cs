@@ -15,12 +15,20 @@ namespace SlaFunctions.Postgres.Events;
 /// this backend's inbox, dead letters and parking; a batch with the same outcome in fewer transactions.
 /// </summary>
 public sealed class PostgresEventIngestion(
-    EventInbox inbox, PostgresDeadLetters deadLetters, PostgresParking parking, PostgresSlaService slas, EventRouter router) : IEventIngestion
+    EventInbox inbox,
+    PostgresDeadLetters deadLetters,
+    PostgresParking parking,
+    PostgresSlaService slas,
+    EventRouter router
+) : IEventIngestion
 {
     private readonly EventIngestion single = new(router, inbox, deadLetters, parking, slas);
 
-    public Task<IngestResult> IngestAsync(EventEnvelope envelope, string? transportKey = null, CancellationToken cancellationToken = default) =>
-        single.IngestAsync(envelope, transportKey, cancellationToken);
+    public Task<IngestResult> IngestAsync(
+        EventEnvelope envelope,
+        string? transportKey = null,
+        CancellationToken cancellationToken = default
+    ) => single.IngestAsync(envelope, transportKey, cancellationToken);
 
     /// <summary>
     /// A batch in few transactions: one inbox read; the SLAs it starts; then, per correlation key, each ticket's
@@ -31,7 +39,10 @@ public sealed class PostgresEventIngestion(
     /// mid-batch leaves no event acknowledged by a ticket without its inbox row, nor marked processed before
     /// every ticket has it (a redelivery then applies it where it is missing and is a duplicate elsewhere).
     /// </summary>
-    public async Task<ImmutableArray<IngestResult>> IngestBatchAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
+    public async Task<ImmutableArray<IngestResult>> IngestBatchAsync(
+        IReadOnlyList<EventEnvelope> envelopes,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(envelopes);
         using var trace = SlaTelemetry.Traces.StartActivity("sla.events.ingest_batch");
@@ -77,22 +88,41 @@ public sealed class PostgresEventIngestion(
         foreach (var (index, start) in starts)
         {
             var keys = start.SubscriptionKeys.Add(start.Ticket.TicketId);
-            var following = applies.Where(a => envelopes[a.Index].TenantId == start.Ticket.TenantId && keys.Contains(a.Apply.CorrelationKey)).ToList();
-            var processedHere = new Dictionary<string, string?>(StringComparer.Ordinal) { [envelopes[index].EventId] = envelopes[index].ContentDigest() };
+            var following = applies
+                .Where(a =>
+                    envelopes[a.Index].TenantId == start.Ticket.TenantId && keys.Contains(a.Apply.CorrelationKey)
+                )
+                .ToList();
+            var processedHere = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                [envelopes[index].EventId] = envelopes[index].ContentDigest(),
+            };
             foreach (var f in following)
             {
                 // Recorded here only when no other ticket will take the event after this start.
-                if ((await parking.TicketsOfAsync(start.Ticket.TenantId, f.Apply.CorrelationKey, cancellationToken)).All(t => t == start.Ticket.TicketId))
+                if (
+                    (
+                        await parking.TicketsOfAsync(start.Ticket.TenantId, f.Apply.CorrelationKey, cancellationToken)
+                    ).All(t => t == start.Ticket.TicketId)
+                )
                 {
                     processedHere[envelopes[f.Index].EventId] = envelopes[f.Index].ContentDigest();
                 }
             }
 
-            var (result, applied) = await StartAsync(envelopes[index], start, [.. following.Select(f => f.Apply.Event)], processedHere, cancellationToken);
+            var (result, applied) = await StartAsync(
+                envelopes[index],
+                start,
+                [.. following.Select(f => f.Apply.Event)],
+                processedHere,
+                cancellationToken
+            );
             results[index] = result;
             for (var i = 0; i < applied.Length; i++)
             {
-                (merged.TryGetValue(following[i].Index, out var list) ? list : merged[following[i].Index] = []).Add((start.Ticket.TicketId, applied[i]));
+                (merged.TryGetValue(following[i].Index, out var list) ? list : merged[following[i].Index] = []).Add(
+                    (start.Ticket.TicketId, applied[i])
+                );
             }
         }
 
@@ -107,26 +137,52 @@ public sealed class PostgresEventIngestion(
     public Task DeadLetterAsync(DeadLetterRequest letter, CancellationToken cancellationToken = default) =>
         deadLetters.RecordAsync(letter, cancellationToken);
 
-    public Task SubscribeAsync(TicketKey ticket, IEnumerable<string> correlationKeys, CancellationToken cancellationToken = default) =>
-        parking.SubscribeAsync(ticket, correlationKeys, cancellationToken);
+    public Task SubscribeAsync(
+        TicketKey ticket,
+        IEnumerable<string> correlationKeys,
+        CancellationToken cancellationToken = default
+    ) => parking.SubscribeAsync(ticket, correlationKeys, cancellationToken);
 
-    public Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(string tenantId, long? after, int limit, CancellationToken cancellationToken = default) =>
-        deadLetters.ListAsync(tenantId, after, limit, cancellationToken);
+    public Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(
+        string tenantId,
+        long? after,
+        int limit,
+        CancellationToken cancellationToken = default
+    ) => deadLetters.ListAsync(tenantId, after, limit, cancellationToken);
 
     private async Task<(IngestResult Result, ImmutableArray<AppliedEvent> Following)> StartAsync(
-        EventEnvelope envelope, StartSla start, IReadOnlyList<TicketEvent> following, IReadOnlyDictionary<string, string?> processed,
-        CancellationToken cancellationToken)
+        EventEnvelope envelope,
+        StartSla start,
+        IReadOnlyList<TicketEvent> following,
+        IReadOnlyDictionary<string, string?> processed,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
             var (change, applied) = await slas.StartWithAsync(
-                start.Ticket, start.Request with { CorrelationKeys = start.SubscriptionKeys }, following, processed, cancellationToken);
-            await parking.SubscribeAsync(start.Ticket, start.SubscriptionKeys.Add(start.Ticket.TicketId), cancellationToken);
+                start.Ticket,
+                start.Request with
+                {
+                    CorrelationKeys = start.SubscriptionKeys,
+                },
+                following,
+                processed,
+                cancellationToken
+            );
+            await parking.SubscribeAsync(
+                start.Ticket,
+                start.SubscriptionKeys.Add(start.Ticket.TicketId),
+                cancellationToken
+            );
             return (EventIngestion.Started(start, change), applied);
         }
         catch (InvalidInputException e)
         {
-            return (await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken), []);
+            return (
+                await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken),
+                []
+            );
         }
     }
 
@@ -135,8 +191,12 @@ public sealed class PostgresEventIngestion(
     /// a ticket that took them when it started), or parked when there is none.
     /// </summary>
     private async Task ApplyGroupAsync(
-        IReadOnlyList<EventEnvelope> envelopes, List<(int Index, ApplyEvent Apply)> group,
-        Dictionary<int, List<(string TicketId, AppliedEvent Applied)>> merged, IngestResult?[] results, CancellationToken cancellationToken)
+        IReadOnlyList<EventEnvelope> envelopes,
+        List<(int Index, ApplyEvent Apply)> group,
+        Dictionary<int, List<(string TicketId, AppliedEvent Applied)>> merged,
+        IngestResult?[] results,
+        CancellationToken cancellationToken
+    )
     {
         var (tenant, key) = (envelopes[group[0].Index].TenantId, group[0].Apply.CorrelationKey);
         var tickets = await parking.TicketsOfAsync(tenant, key, cancellationToken);
@@ -145,14 +205,22 @@ public sealed class PostgresEventIngestion(
             foreach (var (index, apply) in group)
             {
                 results[index] = await EventIngestion.ResultAsync(
-                    await parking.ParkAsync(envelopes[index], apply, cancellationToken), envelopes[index], apply, deadLetters, cancellationToken);
+                    await parking.ParkAsync(envelopes[index], apply, cancellationToken),
+                    envelopes[index],
+                    apply,
+                    deadLetters,
+                    cancellationToken
+                );
             }
 
             return;
         }
 
-        var effects = group.Select(g => merged.GetValueOrDefault(g.Index)?.Select(m => m.Applied).ToList() ?? []).ToList();
-        bool IsPending(int i, string ticketId) => merged.GetValueOrDefault(group[i].Index)?.Any(m => m.TicketId == ticketId) != true;
+        var effects = group
+            .Select(g => merged.GetValueOrDefault(g.Index)?.Select(m => m.Applied).ToList() ?? [])
+            .ToList();
+        bool IsPending(int i, string ticketId) =>
+            merged.GetValueOrDefault(group[i].Index)?.Any(m => m.TicketId == ticketId) != true;
         foreach (var ticketId in tickets)
         {
             var pending = Enumerable.Range(0, group.Count).Where(i => IsPending(i, ticketId)).ToList();
@@ -161,10 +229,17 @@ public sealed class PostgresEventIngestion(
                 continue;
             }
 
-            var processed = pending.Where(i => tickets.Last(t => IsPending(i, t)) == ticketId)
-                .Select(i => envelopes[group[i].Index]).DistinctBy(e => e.EventId, StringComparer.Ordinal)
+            var processed = pending
+                .Where(i => tickets.Last(t => IsPending(i, t)) == ticketId)
+                .Select(i => envelopes[group[i].Index])
+                .DistinctBy(e => e.EventId, StringComparer.Ordinal)
                 .ToDictionary(e => e.EventId, e => (string?)e.ContentDigest(), StringComparer.Ordinal);
-            var (applied, _) = await slas.ApplyAllAsync(new TicketKey(tenant, ticketId), [.. pending.Select(i => group[i].Apply.Event)], processed, cancellationToken);
+            var (applied, _) = await slas.ApplyAllAsync(
+                new TicketKey(tenant, ticketId),
+                [.. pending.Select(i => group[i].Apply.Event)],
+                processed,
+                cancellationToken
+            );
             for (var j = 0; j < pending.Count; j++)
             {
                 effects[pending[j]].Add(applied[j]);
@@ -175,12 +250,30 @@ public sealed class PostgresEventIngestion(
         {
             var index = group[i].Index;
             var delivered = effects[i].FirstOrDefault(e => e.Error is not null)?.Error is { } error
-                ? new Delivery(DeliveryStatus.Refused, [.. tickets], Rejection.From(DeadLetterReason.InvalidEvent, error))
-                : new Delivery(effects[i].All(e => e.Effect == EventEffect.Duplicate) ? DeliveryStatus.Duplicate : DeliveryStatus.Applied, [.. tickets]);
-            results[index] = await EventIngestion.ResultAsync(delivered, envelopes[index], group[i].Apply, deadLetters, cancellationToken);
+                ? new Delivery(
+                    DeliveryStatus.Refused,
+                    [.. tickets],
+                    Rejection.From(DeadLetterReason.InvalidEvent, error)
+                )
+                : new Delivery(
+                    effects[i].All(e => e.Effect == EventEffect.Duplicate)
+                        ? DeliveryStatus.Duplicate
+                        : DeliveryStatus.Applied,
+                    [.. tickets]
+                );
+            results[index] = await EventIngestion.ResultAsync(
+                delivered,
+                envelopes[index],
+                group[i].Apply,
+                deadLetters,
+                cancellationToken
+            );
         }
     }
 
-    private Task<IngestResult> DeadLetterAsync(EventEnvelope envelope, Rejection rejection, CancellationToken cancellationToken) =>
-        EventIngestion.DeadLetterAsync(deadLetters, envelope, rejection, cancellationToken);
+    private Task<IngestResult> DeadLetterAsync(
+        EventEnvelope envelope,
+        Rejection rejection,
+        CancellationToken cancellationToken
+    ) => EventIngestion.DeadLetterAsync(deadLetters, envelope, rejection, cancellationToken);
 }

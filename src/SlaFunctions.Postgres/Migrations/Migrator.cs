@@ -21,7 +21,11 @@ public static class Migrator
     /// logged and retried after a wait that doubles from 2 s up to a minute; anything else is thrown.
     /// </summary>
     public static async Task MigrateWhenReachableAsync(
-        NpgsqlDataSource dataSource, Func<Exception, bool> isTransient, ILogger logger, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource,
+        Func<Exception, bool> isTransient,
+        ILogger logger,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(isTransient);
         ArgumentNullException.ThrowIfNull(logger);
@@ -43,19 +47,26 @@ public static class Migrator
         }
     }
 
-    public static async Task<IReadOnlyList<string>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<string>> MigrateAsync(
+        NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Execute(connection, $"select pg_advisory_xact_lock({LockKey})", cancellationToken);
-        await Execute(connection, """
+        await Execute(
+            connection,
+            """
             create table if not exists schema_migrations (
                 version     integer primary key,
                 name        text not null,
                 checksum    text not null,
                 applied_at  timestamptz not null default now())
-            """, cancellationToken);
+            """,
+            cancellationToken
+        );
 
         var applied = new Dictionary<int, string>();
         await using (var query = new NpgsqlCommand("select version, checksum from schema_migrations", connection))
@@ -81,9 +92,17 @@ public static class Migrator
             }
 
             await Execute(connection, migration.Sql, cancellationToken);
-            await using var record = new NpgsqlCommand("insert into schema_migrations (version, name, checksum) values ($1, $2, $3)", connection)
+            await using var record = new NpgsqlCommand(
+                "insert into schema_migrations (version, name, checksum) values ($1, $2, $3)",
+                connection
+            )
             {
-                Parameters = { new() { Value = migration.Version }, new() { Value = migration.Name }, new() { Value = migration.Checksum } },
+                Parameters =
+                {
+                    new() { Value = migration.Version },
+                    new() { Value = migration.Name },
+                    new() { Value = migration.Checksum },
+                },
             };
             await record.ExecuteNonQueryAsync(cancellationToken);
             newlyApplied.Add(migration.Name);
@@ -96,8 +115,11 @@ public static class Migrator
     private static IEnumerable<Migration> Embedded()
     {
         var assembly = typeof(Migrator).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+        return assembly
+            .GetManifestResourceNames()
+            .Where(n =>
+                n.StartsWith("Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)
+            )
             .Select(n => Load(assembly, n))
             .OrderBy(m => m.Version);
     }
@@ -108,8 +130,16 @@ public static class Migrator
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var sql = reader.ReadToEnd();
         var name = resource["Migrations.".Length..^".sql".Length];
-        var version = int.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-        return new Migration(version, name, sql, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n")))));
+        var version = int.Parse(
+            name[..name.IndexOf('_', StringComparison.Ordinal)],
+            System.Globalization.CultureInfo.InvariantCulture
+        );
+        return new Migration(
+            version,
+            name,
+            sql,
+            Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n"))))
+        );
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -26,7 +26,11 @@ public sealed class WebhookSink(HttpClient http, Uri url, string secret) : INoti
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+            throw new HttpRequestException(
+                $"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}.",
+                null,
+                response.StatusCode
+            );
         }
     }
 }

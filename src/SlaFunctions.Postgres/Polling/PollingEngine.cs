@@ -17,7 +17,13 @@ namespace SlaFunctions.Postgres.Polling;
 /// exactly once even if an engine dies mid-batch, because its transaction then never commits.
 /// </summary>
 public sealed class PollingEngine(
-    NpgsqlDataSource dataSource, PolicyCache policies, IClock clock, SlaStoreOptions store, PollingOptions options, ILogger<PollingEngine> logger)
+    NpgsqlDataSource dataSource,
+    PolicyCache policies,
+    IClock clock,
+    SlaStoreOptions store,
+    PollingOptions options,
+    ILogger<PollingEngine> logger
+)
 {
     /// <summary>Claims and processes one batch of due rows; returns how many it processed.</summary>
     public async Task<PollResult> PollOnceAsync(CancellationToken cancellationToken = default)
@@ -28,13 +34,20 @@ public sealed class PollingEngine(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = new List<StoredSla.Row>();
-        await using (var claim = Sql.Command(connection, $"""
-            select {StoredSla.Columns} from ticket_slas
-            where backend = 'polling' and next_wake_at <= $1
-            order by next_wake_at
-            limit $2
-            for update skip locked
-            """, now, options.BatchSize))
+        await using (
+            var claim = Sql.Command(
+                connection,
+                $"""
+                select {StoredSla.Columns} from ticket_slas
+                where backend = 'polling' and next_wake_at <= $1
+                order by next_wake_at
+                limit $2
+                for update skip locked
+                """,
+                now,
+                options.BatchSize
+            )
+        )
         await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -72,7 +85,9 @@ public sealed class PollingEngine(
         if (update.RecordsAffected != rows.Count)
         {
             // The rows are locked since the claim; only a writer ignoring the lock could have changed them.
-            throw new InvalidOperationException($"{rows.Count - update.RecordsAffected} claimed tickets changed while locked.");
+            throw new InvalidOperationException(
+                $"{rows.Count - update.RecordsAffected} claimed tickets changed while locked."
+            );
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -84,7 +99,12 @@ public sealed class PollingEngine(
             SlaTelemetry.EngineLag.Record((now - earliest).TotalMilliseconds);
         }
 
-        logger.LogDebug("Processed {Rows} due tickets, fired {Fired} notifications in {Elapsed}", rows.Count, fired.Count, elapsed);
+        logger.LogDebug(
+            "Processed {Rows} due tickets, fired {Fired} notifications in {Elapsed}",
+            rows.Count,
+            fired.Count,
+            elapsed
+        );
         return new PollResult(rows.Count, fired.Count, elapsed, earliestDue is { } due ? now - due : null);
     }
 
@@ -93,25 +113,31 @@ public sealed class PollingEngine(
     /// own transaction; SKIP LOCKED keeps them apart), until a poll finds nothing more; returns the totals.
     /// </summary>
     /// <param name="onBatch">Told of each batch that claimed rows, as it completes.</param>
-    public async Task<PollResult> DrainAsync(Action<PollResult>? onBatch = null, CancellationToken cancellationToken = default)
+    public async Task<PollResult> DrainAsync(
+        Action<PollResult>? onBatch = null,
+        CancellationToken cancellationToken = default
+    )
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, options.Parallelism).Select(async _ =>
-        {
-            var total = new PollResult(0, 0, Duration.Zero, null);
-            PollResult result;
-            do
-            {
-                result = await PollOnceAsync(cancellationToken);
-                total = total.Add(result);
-                if (result.Claimed > 0)
+        var results = await Task.WhenAll(
+            Enumerable
+                .Range(0, options.Parallelism)
+                .Select(async _ =>
                 {
-                    onBatch?.Invoke(result);
-                }
-            }
-            while (result.Claimed == options.BatchSize);
+                    var total = new PollResult(0, 0, Duration.Zero, null);
+                    PollResult result;
+                    do
+                    {
+                        result = await PollOnceAsync(cancellationToken);
+                        total = total.Add(result);
+                        if (result.Claimed > 0)
+                        {
+                            onBatch?.Invoke(result);
+                        }
+                    } while (result.Claimed == options.BatchSize);
 
-            return total;
-        }));
+                    return total;
+                })
+        );
         return results.Aggregate((a, b) => a.Add(b));
     }
 
@@ -119,8 +145,11 @@ public sealed class PollingEngine(
     public async Task<Instant?> NextWakeAtAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Sql.ScalarAsync<Instant?>(connection,
-            "select min(next_wake_at) from ticket_slas where backend = 'polling' and next_wake_at is not null", cancellationToken);
+        return await Sql.ScalarAsync<Instant?>(
+            connection,
+            "select min(next_wake_at) from ticket_slas where backend = 'polling' and next_wake_at is not null",
+            cancellationToken
+        );
     }
 
     /// <summary>
@@ -135,27 +164,30 @@ public sealed class PollingEngine(
         var loop = new ResilientLoop("The polling engine", dataSource, logger);
         try
         {
-            await loop.RunAsync(async ct =>
-            {
-                try
+            await loop.RunAsync(
+                async ct =>
                 {
-                    listener ??= await WakeListener.OpenAsync(dataSource, ct);
-                    var drained = await DrainAsync(cancellationToken: ct);
-                    var sleep = SleepFor(await NextWakeAtAsync(ct), drained.Claimed);
-                    loop.Succeeded();
-                    if (sleep > Duration.Zero)
+                    try
                     {
-                        await listener.WaitAsync(sleep, ct);
+                        listener ??= await WakeListener.OpenAsync(dataSource, ct);
+                        var drained = await DrainAsync(cancellationToken: ct);
+                        var sleep = SleepFor(await NextWakeAtAsync(ct), drained.Claimed);
+                        loop.Succeeded();
+                        if (sleep > Duration.Zero)
+                        {
+                            await listener.WaitAsync(sleep, ct);
+                        }
                     }
-                }
-                catch when (!ct.IsCancellationRequested)
-                {
-                    // The listening connection may be the one the database dropped: listen again on a new one.
-                    await DisposeQuietlyAsync(listener);
-                    listener = null;
-                    throw;
-                }
-            }, cancellationToken);
+                    catch when (!ct.IsCancellationRequested)
+                    {
+                        // The listening connection may be the one the database dropped: listen again on a new one.
+                        await DisposeQuietlyAsync(listener);
+                        listener = null;
+                        throw;
+                    }
+                },
+                cancellationToken
+            );
         }
         finally
         {
@@ -204,6 +236,11 @@ public sealed record PollResult(int Claimed, int Fired, Duration Elapsed, Durati
     public PollResult Add(PollResult other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new(Claimed + other.Claimed, Fired + other.Fired, Elapsed + other.Elapsed, Lag is { } a && other.Lag is { } b ? (a > b ? a : b) : Lag ?? other.Lag);
+        return new(
+            Claimed + other.Claimed,
+            Fired + other.Fired,
+            Elapsed + other.Elapsed,
+            Lag is { } a && other.Lag is { } b ? (a > b ? a : b) : Lag ?? other.Lag
+        );
     }
 }

@@ -15,7 +15,10 @@ internal sealed class WakeListener : IAsyncDisposable
 
     private WakeListener(NpgsqlConnection connection) => this.connection = connection;
 
-    public static async Task<WakeListener> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    public static async Task<WakeListener> OpenAsync(
+        NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -29,7 +32,10 @@ internal sealed class WakeListener : IAsyncDisposable
     /// still wait at least one, or the engine would sleep until the next NOTIFY.
     /// </remarks>
     public Task<bool> WaitAsync(Duration timeout, CancellationToken cancellationToken = default) =>
-        connection.WaitAsync(Math.Max(1, (int)Math.Ceiling(Math.Min(timeout.TotalMilliseconds, int.MaxValue))), cancellationToken);
+        connection.WaitAsync(
+            Math.Max(1, (int)Math.Ceiling(Math.Min(timeout.TotalMilliseconds, int.MaxValue))),
+            cancellationToken
+        );
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 }

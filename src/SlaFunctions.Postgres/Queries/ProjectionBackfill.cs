@@ -15,7 +15,12 @@ internal static class ProjectionBackfill
     private const int BatchSize = 500;
 
     /// <summary>Returns how many rows it filled.</summary>
-    public static async Task<int> RunAsync(NpgsqlDataSource dataSource, PolicyCache policies, Instant now, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(
+        NpgsqlDataSource dataSource,
+        PolicyCache policies,
+        Instant now,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(policies);
@@ -24,8 +29,13 @@ internal static class ProjectionBackfill
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var rows = new List<StoredSla.Row>();
-            await using (var select = Sql.Command(connection,
-                $"select {StoredSla.Columns} from ticket_slas where projected = 0 order by tenant_id, ticket_id limit $1", BatchSize))
+            await using (
+                var select = Sql.Command(
+                    connection,
+                    $"select {StoredSla.Columns} from ticket_slas where projected = 0 order by tenant_id, ticket_id limit $1",
+                    BatchSize
+                )
+            )
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))

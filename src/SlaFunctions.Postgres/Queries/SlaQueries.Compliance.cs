@@ -8,7 +8,12 @@ namespace SlaFunctions.Postgres.Queries;
 public sealed partial class SlaQueries
 {
     private static async Task<ImmutableArray<ComplianceGroup>> ComplianceAsync(
-        NpgsqlConnection connection, string tenantId, ComplianceQuery query, Instant now, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        string tenantId,
+        ComplianceQuery query,
+        Instant now,
+        CancellationToken cancellationToken
+    )
     {
         var args = new SqlArguments();
         var tenant = args.Add(tenantId);
@@ -18,7 +23,10 @@ public sealed partial class SlaQueries
         var zone = args.Add(query.Zone.Id, "text");
         var keys = query.GroupBy.Select(g => GroupKey(g, zone)).ToList();
         var selected = keys.Count == 0 ? string.Empty : string.Join(", ", keys) + ", ";
-        var grouping = keys.Count == 0 ? string.Empty : $"group by {string.Join(", ", Enumerable.Range(1, keys.Count))} order by {string.Join(", ", Enumerable.Range(1, keys.Count))}";
+        var grouping =
+            keys.Count == 0
+                ? string.Empty
+                : $"group by {string.Join(", ", Enumerable.Range(1, keys.Count))} order by {string.Join(", ", Enumerable.Range(1, keys.Count))}";
         // Each ticket row carries two phases; they are judged as of the request (a running phase whose due instant
         // has come is breached) and counted at the instant that settled them.
         var sql = $"""
@@ -58,10 +66,20 @@ public sealed partial class SlaQueries
         var n = keys.Count;
         while (await reader.ReadAsync(cancellationToken))
         {
-            var values = Enumerable.Range(0, n).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToImmutableArray();
-            var group = new ComplianceGroup(values, reader.GetInt64(n), reader.GetInt64(n + 1), reader.GetInt64(n + 2), reader.GetInt64(n + 3),
-                Seconds(reader.IsDBNull(n + 4) ? null : reader.GetDouble(n + 4)), Seconds(reader.IsDBNull(n + 5) ? null : reader.GetDouble(n + 5)),
-                Seconds((double)reader.GetDecimal(n + 6))!.Value);
+            var values = Enumerable
+                .Range(0, n)
+                .Select(i => reader.IsDBNull(i) ? null : reader.GetString(i))
+                .ToImmutableArray();
+            var group = new ComplianceGroup(
+                values,
+                reader.GetInt64(n),
+                reader.GetInt64(n + 1),
+                reader.GetInt64(n + 2),
+                reader.GetInt64(n + 3),
+                Seconds(reader.IsDBNull(n + 4) ? null : reader.GetDouble(n + 4)),
+                Seconds(reader.IsDBNull(n + 5) ? null : reader.GetDouble(n + 5)),
+                Seconds((double)reader.GetDecimal(n + 6))!.Value
+            );
             // Without grouping the aggregate answers one row even over nothing: an empty window has no groups.
             if (n > 0 || group.Met + group.Breached + group.Cancelled > 0)
             {
@@ -72,17 +90,18 @@ public sealed partial class SlaQueries
         return groups.ToImmutable();
     }
 
-    private static string GroupKey(ComplianceGroupBy by, string zone) => by switch
-    {
-        ComplianceGroupBy.Phase => "phase",
-        ComplianceGroupBy.Priority => "priority",
-        ComplianceGroupBy.Policy => "policy_id",
-        ComplianceGroupBy.Client => "client_id",
-        ComplianceGroupBy.Board => "board_id",
-        ComplianceGroupBy.Day => $"to_char(counted_at at time zone {zone}, 'YYYY-MM-DD')",
-        ComplianceGroupBy.Week => $"to_char(counted_at at time zone {zone}, 'IYYY-\"W\"IW')",
-        _ => $"to_char(counted_at at time zone {zone}, 'YYYY-MM')",
-    };
+    private static string GroupKey(ComplianceGroupBy by, string zone) =>
+        by switch
+        {
+            ComplianceGroupBy.Phase => "phase",
+            ComplianceGroupBy.Priority => "priority",
+            ComplianceGroupBy.Policy => "policy_id",
+            ComplianceGroupBy.Client => "client_id",
+            ComplianceGroupBy.Board => "board_id",
+            ComplianceGroupBy.Day => $"to_char(counted_at at time zone {zone}, 'YYYY-MM-DD')",
+            ComplianceGroupBy.Week => $"to_char(counted_at at time zone {zone}, 'IYYY-\"W\"IW')",
+            _ => $"to_char(counted_at at time zone {zone}, 'YYYY-MM')",
+        };
 
     // Business times are stored to the microsecond; a percentile may fall between two of them.
     private static Duration? Seconds(double? seconds) =>

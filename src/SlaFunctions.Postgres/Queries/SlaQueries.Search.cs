@@ -13,7 +13,13 @@ public sealed partial class SlaQueries
 {
     private static readonly string[] AllPhases = [.. Enum.GetValues<SlaPhase>().Select(WireNames.Of)];
 
-    private async Task<SlaSearchPage> SearchAsync(NpgsqlConnection connection, string tenantId, SlaSearch search, Instant now, CancellationToken cancellationToken)
+    private async Task<SlaSearchPage> SearchAsync(
+        NpgsqlConnection connection,
+        string tenantId,
+        SlaSearch search,
+        Instant now,
+        CancellationToken cancellationToken
+    )
     {
         var args = new SqlArguments();
         var conditions = new List<string> { $"t.tenant_id = {args.Add(tenantId)}" };
@@ -34,7 +40,12 @@ public sealed partial class SlaQueries
 
         // Implied by the phase conditions, stated so that the breach index can narrow the rows first. A window of
         // running phases needs no such help: each phase's running index holds exactly its candidates.
-        if (horizon is null && search.RemainingBelow is null && !search.States.IsEmpty && search.States.All(s => s == PhaseOutcome.Breached))
+        if (
+            horizon is null
+            && search.RemainingBelow is null
+            && !search.States.IsEmpty
+            && search.States.All(s => s == PhaseOutcome.Breached)
+        )
         {
             conditions.Add($"t.breach_at <= {at}");
         }
@@ -47,7 +58,11 @@ public sealed partial class SlaQueries
 
         if (search.EverBreached is { } ever)
         {
-            conditions.Add(ever ? $"(t.breached or t.breach_at <= {at})" : $"(not t.breached and (t.breach_at is null or t.breach_at > {at}))");
+            conditions.Add(
+                ever
+                    ? $"(t.breached or t.breach_at <= {at})"
+                    : $"(not t.breached and (t.breach_at is null or t.breach_at > {at}))"
+            );
         }
 
         AddAny(conditions, "t.priority", search.Priorities, args);
@@ -65,7 +80,9 @@ public sealed partial class SlaQueries
             var cursorKey = search.Sort is SlaSort.DueAt or SlaSort.DueAtDescending
                 ? $"coalesce({args.Add(after.Key, "timestamptz")}, 'infinity'::timestamptz)"
                 : args.Add(after.Key, "timestamptz");
-            conditions.Add($"({key}, t.ticket_id) {(descending ? "<" : ">")} ({cursorKey}, {args.Add(after.TicketId)})");
+            conditions.Add(
+                $"({key}, t.ticket_id) {(descending ? "<" : ">")} ({cursorKey}, {args.Add(after.TicketId)})"
+            );
         }
 
         var sql = $"""
@@ -87,8 +104,14 @@ public sealed partial class SlaQueries
                     SlaSort.CreatedAt or SlaSort.CreatedAtDescending => 5,
                     _ => 6,
                 };
-                rows.Add((reader.GetString(0), new PolicyRef(reader.GetString(1), reader.GetInt32(2)), reader.GetString(3),
-                    reader.IsDBNull(keyColumn) ? null : reader.GetFieldValue<Instant>(keyColumn)));
+                rows.Add(
+                    (
+                        reader.GetString(0),
+                        new PolicyRef(reader.GetString(1), reader.GetInt32(2)),
+                        reader.GetString(3),
+                        reader.IsDBNull(keyColumn) ? null : reader.GetFieldValue<Instant>(keyColumn)
+                    )
+                );
             }
         }
 
@@ -101,7 +124,10 @@ public sealed partial class SlaQueries
         }
 
         var last = rows.Count > search.Limit ? rows[search.Limit - 1] : default;
-        return new SlaSearchPage(items.MoveToImmutable(), rows.Count > search.Limit ? new SearchCursor(search.Sort, last.Key, last.TicketId) : null);
+        return new SlaSearchPage(
+            items.MoveToImmutable(),
+            rows.Count > search.Limit ? new SearchCursor(search.Sort, last.Key, last.TicketId) : null
+        );
     }
 
     /// <summary>The conditions one phase must meet together; null when the search puts none on phases.</summary>
@@ -120,7 +146,9 @@ public sealed partial class SlaQueries
 
         if (search.RemainingBelow is not null)
         {
-            all.Add($"t.{p}_outcome = 'running' and t.{p}_due_at > {at} and t.{p}_due_at < coalesce(r.reach, 'infinity'::timestamptz)");
+            all.Add(
+                $"t.{p}_outcome = 'running' and t.{p}_due_at > {at} and t.{p}_due_at < coalesce(r.reach, 'infinity'::timestamptz)"
+            );
         }
 
         if (search.Phase is not null)
@@ -134,32 +162,48 @@ public sealed partial class SlaQueries
     }
 
     /// <summary>A phase's state as of the request: a running phase whose due instant has come is breached.</summary>
-    private static string State(string p, PhaseOutcome state, string at) => state switch
-    {
-        PhaseOutcome.Running => $"(t.{p}_outcome = 'running' and t.{p}_due_at > {at})",
-        PhaseOutcome.Breached => $"(t.{p}_outcome = 'breached' or (t.{p}_outcome = 'running' and t.{p}_due_at <= {at}))",
-        _ => $"t.{p}_outcome = '{WireNames.Of(state)}'",
-    };
+    private static string State(string p, PhaseOutcome state, string at) =>
+        state switch
+        {
+            PhaseOutcome.Running => $"(t.{p}_outcome = 'running' and t.{p}_due_at > {at})",
+            PhaseOutcome.Breached =>
+                $"(t.{p}_outcome = 'breached' or (t.{p}_outcome = 'running' and t.{p}_due_at <= {at}))",
+            _ => $"t.{p}_outcome = '{WireNames.Of(state)}'",
+        };
 
-    private static (string Key, bool Descending) SortKey(SlaSort sort) => sort switch
-    {
-        SlaSort.DueAt => ("coalesce(t.open_due_at, 'infinity'::timestamptz)", false),
-        SlaSort.DueAtDescending => ("coalesce(t.open_due_at, 'infinity'::timestamptz)", true),
-        SlaSort.CreatedAt => ("t.ticket_created_at", false),
-        SlaSort.CreatedAtDescending => ("t.ticket_created_at", true),
-        SlaSort.UpdatedAt => ("t.updated_at", false),
-        _ => ("t.updated_at", true),
-    };
+    private static (string Key, bool Descending) SortKey(SlaSort sort) =>
+        sort switch
+        {
+            SlaSort.DueAt => ("coalesce(t.open_due_at, 'infinity'::timestamptz)", false),
+            SlaSort.DueAtDescending => ("coalesce(t.open_due_at, 'infinity'::timestamptz)", true),
+            SlaSort.CreatedAt => ("t.ticket_created_at", false),
+            SlaSort.CreatedAtDescending => ("t.ticket_created_at", true),
+            SlaSort.UpdatedAt => ("t.updated_at", false),
+            _ => ("t.updated_at", true),
+        };
 
     /// <summary>
     /// For a remaining-business-time bound, each policy version's and priority's instant at which that much
     /// business time will have passed from now on its clock: a running phase has less left exactly when it is
     /// due before that instant.
     /// </summary>
-    private async Task<string> RemainingJoinAsync(NpgsqlConnection connection, string tenantId, Instant now, Duration below, SqlArguments args, CancellationToken cancellationToken)
+    private async Task<string> RemainingJoinAsync(
+        NpgsqlConnection connection,
+        string tenantId,
+        Instant now,
+        Duration below,
+        SqlArguments args,
+        CancellationToken cancellationToken
+    )
     {
         var versions = new List<PolicyRef>();
-        await using (var command = Sql.Command(connection, "select policy_id, version from policies where tenant_id = $1", tenantId))
+        await using (
+            var command = Sql.Command(
+                connection,
+                "select policy_id, version from policies where tenant_id = $1",
+                tenantId
+            )
+        )
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -172,19 +216,35 @@ public sealed partial class SlaQueries
         foreach (var version in versions)
         {
             var policy = await policies.GetAsync(tenantId, version, cancellationToken);
-            reaches.AddRange(policy.Targets.Select(t => (version.Id, version.Version, t.Key, policy.ClockFor(t.Value).AddBusinessTime(now, below))));
+            reaches.AddRange(
+                policy.Targets.Select(t =>
+                    (version.Id, version.Version, t.Key, policy.ClockFor(t.Value).AddBusinessTime(now, below))
+                )
+            );
         }
 
         return $"""
 
-            left join unnest({args.Add(reaches.Select(r => r.PolicyId).ToArray(), "text[]")}, {args.Add(reaches.Select(r => r.Version).ToArray(), "int[]")},
-                {args.Add(reaches.Select(r => r.Priority).ToArray(), "text[]")}, {args.Add(reaches.Select(r => r.Reach).ToArray(), "timestamptz[]")})
+            left join unnest({args.Add(reaches.Select(r => r.PolicyId).ToArray(), "text[]")}, {args.Add(
+                reaches.Select(r => r.Version).ToArray(),
+                "int[]"
+            )},
+                {args.Add(reaches.Select(r => r.Priority).ToArray(), "text[]")}, {args.Add(
+                reaches.Select(r => r.Reach).ToArray(),
+                "timestamptz[]"
+            )})
                 as r(policy_id, policy_version, priority, reach)
                 on r.policy_id = t.policy_id and r.policy_version = t.policy_version and r.priority = t.priority
             """;
     }
 
-    private static void AddBound(List<string> conditions, string column, string comparison, Instant? bound, SqlArguments args)
+    private static void AddBound(
+        List<string> conditions,
+        string column,
+        string comparison,
+        Instant? bound,
+        SqlArguments args
+    )
     {
         if (bound is { } value)
         {

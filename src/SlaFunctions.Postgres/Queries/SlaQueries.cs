@@ -17,7 +17,12 @@ public sealed partial class SlaQueries(NpgsqlDataSource dataSource, PolicyCache 
     private readonly Lock gate = new();
     private Task? backfill;
 
-    public async Task<SlaSearchPage> SearchAsync(string tenantId, SlaSearch search, Instant now, CancellationToken cancellationToken = default)
+    public async Task<SlaSearchPage> SearchAsync(
+        string tenantId,
+        SlaSearch search,
+        Instant now,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(search);
         await BackfillOnceAsync(now, cancellationToken);
@@ -25,7 +30,12 @@ public sealed partial class SlaQueries(NpgsqlDataSource dataSource, PolicyCache 
         return await SearchAsync(connection, tenantId, search, now, cancellationToken);
     }
 
-    public async Task<ImmutableArray<ComplianceGroup>> ComplianceAsync(string tenantId, ComplianceQuery query, Instant now, CancellationToken cancellationToken = default)
+    public async Task<ImmutableArray<ComplianceGroup>> ComplianceAsync(
+        string tenantId,
+        ComplianceQuery query,
+        Instant now,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(query);
         await BackfillOnceAsync(now, cancellationToken);
@@ -33,7 +43,8 @@ public sealed partial class SlaQueries(NpgsqlDataSource dataSource, PolicyCache 
         return await ComplianceAsync(connection, tenantId, query, now, cancellationToken);
     }
 
-    /// <summary>One backfill per process, shared by the requests that arrive while it runs; a failed one is tried again.</summary>
+    /// <summary>One backfill per process, shared by the requests that arrive while it runs; a failed one is tried
+    /// again.</summary>
     private Task BackfillOnceAsync(Instant now, CancellationToken cancellationToken)
     {
         lock (gate)

@@ -14,7 +14,11 @@ public sealed record ApiKey(string TenantId, string KeyId, string Secret)
     public string Token => $"{Prefix}{KeyId}_{Secret}";
 
     public static ApiKey Create(string tenantId) =>
-        new(tenantId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+        new(
+            tenantId,
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)),
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))
+        );
 
     /// <summary>Splits a presented token into key id and secret; null when it is not shaped like one.</summary>
     public static (string KeyId, string Secret)? Parse(string token)

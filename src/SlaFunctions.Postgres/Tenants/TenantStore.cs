@@ -15,9 +15,14 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITe
     {
         Identifiers.Require(tenantId, "tenantId");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var inserted = await Sql.ExecuteAsync(connection,
+        var inserted = await Sql.ExecuteAsync(
+            connection,
             "insert into tenants (tenant_id, name, created_at) values ($1, $2, $3) on conflict do nothing",
-            cancellationToken, tenantId, name, clock.GetCurrentInstant());
+            cancellationToken,
+            tenantId,
+            name,
+            clock.GetCurrentInstant()
+        );
         if (inserted == 0)
         {
             throw new InvalidInputException("tenantId", $"tenant '{tenantId}' already exists");
@@ -27,7 +32,12 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITe
     public async Task<bool> ExistsAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Sql.ScalarAsync<bool>(connection, "select exists (select 1 from tenants where tenant_id = $1)", cancellationToken, tenantId);
+        return await Sql.ScalarAsync<bool>(
+            connection,
+            "select exists (select 1 from tenants where tenant_id = $1)",
+            cancellationToken,
+            tenantId
+        );
     }
 
     public async Task<ApiKey> CreateKeyAsync(string tenantId, CancellationToken cancellationToken = default)
@@ -39,18 +49,29 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITe
 
         var key = ApiKey.Create(tenantId);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Sql.ExecuteAsync(connection,
+        await Sql.ExecuteAsync(
+            connection,
             "insert into api_keys (tenant_id, key_id, key_hash, created_at) values ($1, $2, $3, $4)",
-            cancellationToken, tenantId, key.KeyId, ApiKey.Hash(key.Secret), clock.GetCurrentInstant());
+            cancellationToken,
+            tenantId,
+            key.KeyId,
+            ApiKey.Hash(key.Secret),
+            clock.GetCurrentInstant()
+        );
         return key;
     }
 
     public async Task<bool> RevokeKeyAsync(string tenantId, string keyId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Sql.ExecuteAsync(connection,
-            "update api_keys set revoked_at = $3 where tenant_id = $1 and key_id = $2 and revoked_at is null",
-            cancellationToken, tenantId, keyId, clock.GetCurrentInstant()) == 1;
+        return await Sql.ExecuteAsync(
+                connection,
+                "update api_keys set revoked_at = $3 where tenant_id = $1 and key_id = $2 and revoked_at is null",
+                cancellationToken,
+                tenantId,
+                keyId,
+                clock.GetCurrentInstant()
+            ) == 1;
     }
 
     /// <summary>The tenant a presented key belongs to, or null for a malformed, unknown or revoked key.</summary>
@@ -62,8 +83,11 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITe
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Sql.Command(connection,
-            "select tenant_id, key_hash from api_keys where key_id = $1 and revoked_at is null", keyId);
+        await using var command = Sql.Command(
+            connection,
+            "select tenant_id, key_hash from api_keys where key_id = $1 and revoked_at is null",
+            keyId
+        );
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var found = await reader.ReadAsync(cancellationToken);
         var stored = found ? (byte[])reader[1] : NoSuchKey;

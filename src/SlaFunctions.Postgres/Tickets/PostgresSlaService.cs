@@ -16,10 +16,18 @@ namespace SlaFunctions.Postgres.Tickets;
 /// apply, fire what is due now, store snapshot, projections, wake-up, notifications and audit.
 /// </summary>
 public sealed class PostgresSlaService(
-    NpgsqlDataSource dataSource, DefinitionStore definitions, PolicyCache policies, IClock clock, SlaStoreOptions options) : ISlaService
+    NpgsqlDataSource dataSource,
+    DefinitionStore definitions,
+    PolicyCache policies,
+    IClock clock,
+    SlaStoreOptions options
+) : ISlaService
 {
-    public async Task<SlaChange> StartAsync(TicketKey ticket, StartRequest request, CancellationToken cancellationToken = default) =>
-        (await StartWithAsync(ticket, request, [], cancellationToken: cancellationToken)).Change;
+    public async Task<SlaChange> StartAsync(
+        TicketKey ticket,
+        StartRequest request,
+        CancellationToken cancellationToken = default
+    ) => (await StartWithAsync(ticket, request, [], cancellationToken: cancellationToken)).Change;
 
     /// <summary>
     /// Starts the SLA with events that follow its creation (from the same batch) applied in the same
@@ -28,8 +36,12 @@ public sealed class PostgresSlaService(
     /// in that transaction, each only if its event was accepted.
     /// </summary>
     internal async Task<(SlaChange Change, ImmutableArray<AppliedEvent> Events)> StartWithAsync(
-        TicketKey ticket, StartRequest request, IReadOnlyList<TicketEvent> following, IReadOnlyDictionary<string, string?>? inbox = null,
-        CancellationToken cancellationToken = default)
+        TicketKey ticket,
+        StartRequest request,
+        IReadOnlyList<TicketEvent> following,
+        IReadOnlyDictionary<string, string?>? inbox = null,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(request);
@@ -37,9 +49,19 @@ public sealed class PostgresSlaService(
         Identifiers.RequireTicketId(ticket.TicketId, "ticketId");
         var now = clock.GetCurrentInstant();
         var createdAt = NotInFuture(request.CreatedAt ?? now, now, "createdAt");
-        var definition = await definitions.ResolveLatestPolicyAsync(ticket.TenantId, request.PolicyId, request.ClientId, request.BoardId, cancellationToken);
+        var definition = await definitions.ResolveLatestPolicyAsync(
+            ticket.TenantId,
+            request.PolicyId,
+            request.ClientId,
+            request.BoardId,
+            cancellationToken
+        );
         var policy = policies.Compile(ticket.TenantId, definition);
-        var (sla, applied) = Fold(TicketSla.Start(policy, new TicketCreated(createdAt, request.Priority) { Id = request.Id }), following, now);
+        var (sla, applied) = Fold(
+            TicketSla.Start(policy, new TicketCreated(createdAt, request.Priority) { Id = request.Id }),
+            following,
+            now
+        );
         var firing = sla.FireDueBefore(now);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -50,8 +72,22 @@ public sealed class PostgresSlaService(
             await insert.ExecuteNonQueryAsync(cancellationToken);
             if (insert.BatchCommands[0].RecordsAffected == 0)
             {
-                var existing = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-                return (new SlaChange(EventEffect.Duplicate, "the SLA has already started", existing!.Sla.StatusNow(now), []), []);
+                var existing = await StoredSla.LoadAsync(
+                    connection,
+                    policies,
+                    ticket,
+                    forUpdate: false,
+                    cancellationToken
+                );
+                return (
+                    new SlaChange(
+                        EventEffect.Duplicate,
+                        "the SLA has already started",
+                        existing!.Sla.StatusNow(now),
+                        []
+                    ),
+                    []
+                );
             }
         }
 
@@ -59,17 +95,36 @@ public sealed class PostgresSlaService(
         {
             foreach (var key in request.CorrelationKeys.Prepend(ticket.TicketId).Distinct(StringComparer.Ordinal))
             {
-                batch.BatchCommands.Add(Sql.BatchCommand("insert into correlation_keys (tenant_id, correlation_key, ticket_id) values ($1, $2, $3) on conflict do nothing",
-                    ticket.TenantId, Identifiers.Require(key, "correlationKeys"), ticket.TicketId));
+                batch.BatchCommands.Add(
+                    Sql.BatchCommand(
+                        "insert into correlation_keys (tenant_id, correlation_key, ticket_id) values ($1, $2, $3) on conflict do nothing",
+                        ticket.TenantId,
+                        Identifiers.Require(key, "correlationKeys"),
+                        ticket.TicketId
+                    )
+                );
             }
 
             TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
             EventInbox.Record(batch, ticket.TenantId, Accepted(inbox, applied, request.Id), now);
-            TicketSlaWrites.Audit(batch,
-            [
-                (ticket, "started", new { policy = definition.Ref, request.Priority, createdAt, request.Id }),
-                .. Audited(ticket, applied),
-            ], now);
+            TicketSlaWrites.Audit(
+                batch,
+                [
+                    (
+                        ticket,
+                        "started",
+                        new
+                        {
+                            policy = definition.Ref,
+                            request.Priority,
+                            createdAt,
+                            request.Id,
+                        }
+                    ),
+                    .. Audited(ticket, applied),
+                ],
+                now
+            );
             if (firing.Sla.NextWakeAt is not null)
             {
                 TicketSlaWrites.WakeEngines(batch);
@@ -82,11 +137,21 @@ public sealed class PostgresSlaService(
         return (new SlaChange(EventEffect.Applied, null, firing.Sla.StatusNow(now), firing.Fired), applied);
     }
 
-    public async Task<SlaChange> ApplyAsync(TicketKey ticket, TicketEvent e, CancellationToken cancellationToken = default)
+    public async Task<SlaChange> ApplyAsync(
+        TicketKey ticket,
+        TicketEvent e,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(e);
         var (events, change) = await ApplyAllAsync(ticket, [e], cancellationToken: cancellationToken);
-        return events[0].Error is { } error ? throw error : change with { Effect = events[0].Effect!.Value, Reason = events[0].Reason };
+        return events[0].Error is { } error
+            ? throw error
+            : change with
+            {
+                Effect = events[0].Effect!.Value,
+                Reason = events[0].Reason,
+            };
     }
 
     /// <summary>
@@ -94,21 +159,30 @@ public sealed class PostgresSlaService(
     /// due is fired once, with the whole history known. Each event's own outcome is reported; an event that
     /// cannot be accepted (in the future, before the creation, an unknown priority) is refused alone.
     /// </summary>
-    /// <param name="inbox">Ids of these events to record as processed in the same transaction, each only if accepted.</param>
+    /// <param name="inbox">Ids of these events to record as processed in the same transaction, each only if
+    /// accepted.</param>
     /// <exception cref="SlaNotFoundException">The ticket has no SLA.</exception>
     internal async Task<(ImmutableArray<AppliedEvent> Events, SlaChange Change)> ApplyAllAsync(
-        TicketKey ticket, IReadOnlyList<TicketEvent> events, IReadOnlyDictionary<string, string?>? inbox = null, CancellationToken cancellationToken = default)
+        TicketKey ticket,
+        IReadOnlyList<TicketEvent> events,
+        IReadOnlyDictionary<string, string?>? inbox = null,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(events);
         var now = clock.GetCurrentInstant();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: true, cancellationToken)
+        var stored =
+            await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: true, cancellationToken)
             ?? throw new SlaNotFoundException(ticket);
         var (sla, applied) = Fold(stored.Sla, events, now);
         var changed = applied.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored).ToList();
-        var overall = applied.Any(a => a.Effect == EventEffect.Applied) ? EventEffect.Applied : changed.Count > 0 ? EventEffect.Ignored : EventEffect.Duplicate;
+        var overall =
+            applied.Any(a => a.Effect == EventEffect.Applied) ? EventEffect.Applied
+            : changed.Count > 0 ? EventEffect.Ignored
+            : EventEffect.Duplicate;
         var processed = Accepted(inbox, applied, null);
         if (changed.Count == 0)
         {
@@ -131,7 +205,10 @@ public sealed class PostgresSlaService(
         TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
         EventInbox.Record(batch, ticket.TenantId, processed, now);
         TicketSlaWrites.Audit(batch, [.. Audited(ticket, applied)], now);
-        if (firing.Sla.NextWakeAt < stored.NextWakeAt || (stored.NextWakeAt is null && firing.Sla.NextWakeAt is not null))
+        if (
+            firing.Sla.NextWakeAt < stored.NextWakeAt
+            || (stored.NextWakeAt is null && firing.Sla.NextWakeAt is not null)
+        )
         {
             TicketSlaWrites.WakeEngines(batch);
         }
@@ -166,7 +243,11 @@ public sealed class PostgresSlaService(
         backend == SlaBackend.Polling ? options.Compaction.Compact(sla, now) : sla;
 
     /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
-    private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(TicketSla sla, IReadOnlyList<TicketEvent> events, Instant now)
+    private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(
+        TicketSla sla,
+        IReadOnlyList<TicketEvent> events,
+        Instant now
+    )
     {
         var applied = ImmutableArray.CreateBuilder<AppliedEvent>(events.Count);
         foreach (var e in events)
@@ -187,17 +268,44 @@ public sealed class PostgresSlaService(
         return (sla, applied.MoveToImmutable());
     }
 
-    /// <summary>The ids in <paramref name="inbox"/> of the start (its id) and of the events that were not refused.</summary>
-    private static Dictionary<string, string?> Accepted(IReadOnlyDictionary<string, string?>? inbox, IEnumerable<AppliedEvent> events, string? startId) =>
+    /// <summary>The ids in <paramref name="inbox"/> of the start (its id) and of the events that were not
+    /// refused.</summary>
+    private static Dictionary<string, string?> Accepted(
+        IReadOnlyDictionary<string, string?>? inbox,
+        IEnumerable<AppliedEvent> events,
+        string? startId
+    ) =>
         inbox is null
             ? []
-            : events.Where(a => a.Error is null).Select(a => a.Event.Id).Prepend(startId).OfType<string>().Where(inbox.ContainsKey)
-                .Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => inbox[id], StringComparer.Ordinal);
+            : events
+                .Where(a => a.Error is null)
+                .Select(a => a.Event.Id)
+                .Prepend(startId)
+                .OfType<string>()
+                .Where(inbox.ContainsKey)
+                .Distinct(StringComparer.Ordinal)
+                .ToDictionary(id => id, id => inbox[id], StringComparer.Ordinal);
 
     /// <summary>The audit rows of the events that went into the history (applied, or kept though ignored).</summary>
-    private static IEnumerable<(TicketKey, string, object)> Audited(TicketKey ticket, IEnumerable<AppliedEvent> events) =>
-        events.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored)
-            .Select(a => (ticket, EventName(a.Event), (object)new { @event = a.Event, effect = a.Effect, a.Reason }));
+    private static IEnumerable<(TicketKey, string, object)> Audited(
+        TicketKey ticket,
+        IEnumerable<AppliedEvent> events
+    ) =>
+        events
+            .Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored)
+            .Select(a =>
+                (
+                    ticket,
+                    EventName(a.Event),
+                    (object)
+                        new
+                        {
+                            @event = a.Event,
+                            effect = a.Effect,
+                            a.Reason,
+                        }
+                )
+            );
 
     internal static string EventName(TicketEvent e) =>
         JsonSerializerNames.TryGetValue(e.GetType(), out var name) ? name : e.GetType().Name;
@@ -208,5 +316,10 @@ public sealed class PostgresSlaService(
         .ToImmutableDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
     private Instant NotInFuture(Instant at, Instant now, string field) =>
-        at <= now + options.FutureTolerance ? at : throw new InvalidInputException(field, $"is in the future ({IsoText.Format(at)}; now is {IsoText.Format(now)})");
+        at <= now + options.FutureTolerance
+            ? at
+            : throw new InvalidInputException(
+                field,
+                $"is in the future ({IsoText.Format(at)}; now is {IsoText.Format(now)})"
+            );
 }

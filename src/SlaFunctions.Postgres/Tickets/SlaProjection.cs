@@ -19,7 +19,8 @@ internal sealed record SlaProjection(
     bool Breached,
     Instant TicketCreatedAt,
     Instant? OpenDueAt,
-    Instant? BreachAt)
+    Instant? BreachAt
+)
 {
     public static SlaProjection Of(TicketSla sla, Instant now)
     {
@@ -27,7 +28,11 @@ internal sealed record SlaProjection(
         var status = sla.StatusNow(now);
         var cancelledAt = sla.Events.OfType<TicketCancelled>().FirstOrDefault()?.At;
         var (response, resolution) = SlaSearchItem.CurrentPhases(status);
-        PhaseProjection?[] phases = [PhaseProjection.Of(response, cancelledAt), PhaseProjection.Of(resolution, cancelledAt)];
+        PhaseProjection?[] phases =
+        [
+            PhaseProjection.Of(response, cancelledAt),
+            PhaseProjection.Of(resolution, cancelledAt),
+        ];
         return new SlaProjection(
             phases[0],
             phases[1],
@@ -35,12 +40,21 @@ internal sealed record SlaProjection(
             status.Phases.Any(p => p.Outcome == PhaseOutcome.Breached),
             sla.Created.At,
             phases.Where(p => p is { StoppedAt: null, DueAt: not null }).Min(p => p!.DueAt),
-            phases.Where(p => p is { Outcome: "running" or "breached" }).Min(p => p!.DueAt));
+            phases.Where(p => p is { Outcome: "running" or "breached" }).Min(p => p!.DueAt)
+        );
     }
 }
 
-/// <summary>One phase's columns: <see cref="Elapsed"/> only once the phase has stopped, when it no longer changes.</summary>
-internal sealed record PhaseProjection(string Outcome, Duration Target, Instant? DueAt, Instant? CompletedAt, Instant? StoppedAt, Duration? Elapsed)
+/// <summary>One phase's columns: <see cref="Elapsed"/> only once the phase has stopped, when it no longer
+/// changes.</summary>
+internal sealed record PhaseProjection(
+    string Outcome,
+    Duration Target,
+    Instant? DueAt,
+    Instant? CompletedAt,
+    Instant? StoppedAt,
+    Duration? Elapsed
+)
 {
     public static PhaseProjection? Of(PhaseStatus? phase, Instant? cancelledAt)
     {
@@ -52,6 +66,12 @@ internal sealed record PhaseProjection(string Outcome, Duration Target, Instant?
         // A phase that had not completed when the SLA was cancelled stopped then (its status has no completion).
         var stoppedAt = phase.CompletedAt ?? cancelledAt;
         return new PhaseProjection(
-            WireNames.Of(phase.Outcome), phase.Target, phase.DueAt, phase.CompletedAt, stoppedAt, stoppedAt is null ? null : phase.Elapsed);
+            WireNames.Of(phase.Outcome),
+            phase.Target,
+            phase.DueAt,
+            phase.CompletedAt,
+            stoppedAt,
+            stoppedAt is null ? null : phase.Elapsed
+        );
     }
 }

@@ -11,13 +11,23 @@ namespace SlaFunctions.Postgres.Tickets;
 /// <summary>A ticket's SLA as read from its row, with the row version it was read at.</summary>
 internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, Instant? NextWakeAt, SlaBackend Backend)
 {
-    public const string Columns = "tenant_id, ticket_id, policy_id, policy_version, snapshot::text, version, next_wake_at, backend";
+    public const string Columns =
+        "tenant_id, ticket_id, policy_id, policy_version, snapshot::text, version, next_wake_at, backend";
 
-    public static async Task<StoredSla?> LoadAsync(NpgsqlConnection connection, PolicyCache policies, TicketKey ticket, bool forUpdate, CancellationToken cancellationToken)
+    public static async Task<StoredSla?> LoadAsync(
+        NpgsqlConnection connection,
+        PolicyCache policies,
+        TicketKey ticket,
+        bool forUpdate,
+        CancellationToken cancellationToken
+    )
     {
-        await using var command = Sql.Command(connection,
+        await using var command = Sql.Command(
+            connection,
             $"select {Columns} from ticket_slas where tenant_id = $1 and ticket_id = $2{(forUpdate ? " for update" : string.Empty)}",
-            ticket.TenantId, ticket.TicketId);
+            ticket.TenantId,
+            ticket.TicketId
+        );
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -29,21 +39,36 @@ internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, 
         return await row.RestoreAsync(policies, cancellationToken);
     }
 
-    public static Row Read(NpgsqlDataReader reader) => new(
-        new TicketKey(reader.GetString(0), reader.GetString(1)),
-        new PolicyRef(reader.GetString(2), reader.GetInt32(3)),
-        reader.GetString(4),
-        reader.GetInt64(5),
-        reader.IsDBNull(6) ? null : reader.GetFieldValue<Instant>(6),
-        SlaBackendNames.Parse(reader.GetString(7)));
+    public static Row Read(NpgsqlDataReader reader) =>
+        new(
+            new TicketKey(reader.GetString(0), reader.GetString(1)),
+            new PolicyRef(reader.GetString(2), reader.GetInt32(3)),
+            reader.GetString(4),
+            reader.GetInt64(5),
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<Instant>(6),
+            SlaBackendNames.Parse(reader.GetString(7))
+        );
 
     /// <summary>The raw row, before its policy is compiled and its snapshot restored.</summary>
-    public sealed record Row(TicketKey Ticket, PolicyRef Policy, string Snapshot, long Version, Instant? NextWakeAt, SlaBackend Backend)
+    public sealed record Row(
+        TicketKey Ticket,
+        PolicyRef Policy,
+        string Snapshot,
+        long Version,
+        Instant? NextWakeAt,
+        SlaBackend Backend
+    )
     {
         public async Task<StoredSla> RestoreAsync(PolicyCache policies, CancellationToken cancellationToken)
         {
             var policy = await policies.GetAsync(Ticket.TenantId, Policy, cancellationToken);
-            return new StoredSla(Ticket, TicketSla.Restore(policy, SlaJson.DeserializeSnapshot(Snapshot)), Version, NextWakeAt, Backend);
+            return new StoredSla(
+                Ticket,
+                TicketSla.Restore(policy, SlaJson.DeserializeSnapshot(Snapshot)),
+                Version,
+                NextWakeAt,
+                Backend
+            );
         }
     }
 }

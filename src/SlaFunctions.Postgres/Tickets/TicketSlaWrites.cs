@@ -15,10 +15,20 @@ namespace SlaFunctions.Postgres.Tickets;
 /// </summary>
 internal static class TicketSlaWrites
 {
-    public static void Insert(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, SlaBackend backend, Instant now, string? clientId = null, string? boardId = null)
+    public static void Insert(
+        NpgsqlBatch batch,
+        TicketKey ticket,
+        TicketSla sla,
+        SlaBackend backend,
+        Instant now,
+        string? clientId = null,
+        string? boardId = null
+    )
     {
         var row = SlaProjection.Of(sla, now);
-        Add(batch, """
+        Add(
+            batch,
+            """
             insert into ticket_slas (tenant_id, ticket_id, policy_id, policy_version, snapshot, priority,
                 response_outcome, response_due_at, resolution_outcome, resolution_due_at, resolution_cycle, breached,
                 next_wake_at, backend, version, created_at, updated_at, client_id, board_id, ticket_created_at,
@@ -28,16 +38,46 @@ internal static class TicketSlaWrites
                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, 1)
             on conflict do nothing
             """,
-            ticket.TenantId, ticket.TicketId, sla.Policy.Ref.Id, sla.Policy.Ref.Version, SlaJson.Serialize(sla.ToSnapshot()), sla.Priority,
-            row.Response?.Outcome, row.Response?.DueAt, row.Resolution?.Outcome, row.Resolution?.DueAt, row.ResolutionCycle, row.Breached,
-            sla.NextWakeAt, backend.Name(), now, clientId, boardId, row.TicketCreatedAt,
-            row.Response?.Target, row.Response?.CompletedAt, row.Response?.StoppedAt, row.Response?.Elapsed,
-            row.Resolution?.Target, row.Resolution?.CompletedAt, row.Resolution?.StoppedAt, row.Resolution?.Elapsed, row.OpenDueAt, row.BreachAt);
+            ticket.TenantId,
+            ticket.TicketId,
+            sla.Policy.Ref.Id,
+            sla.Policy.Ref.Version,
+            SlaJson.Serialize(sla.ToSnapshot()),
+            sla.Priority,
+            row.Response?.Outcome,
+            row.Response?.DueAt,
+            row.Resolution?.Outcome,
+            row.Resolution?.DueAt,
+            row.ResolutionCycle,
+            row.Breached,
+            sla.NextWakeAt,
+            backend.Name(),
+            now,
+            clientId,
+            boardId,
+            row.TicketCreatedAt,
+            row.Response?.Target,
+            row.Response?.CompletedAt,
+            row.Response?.StoppedAt,
+            row.Response?.Elapsed,
+            row.Resolution?.Target,
+            row.Resolution?.CompletedAt,
+            row.Resolution?.StoppedAt,
+            row.Resolution?.Elapsed,
+            row.OpenDueAt,
+            row.BreachAt
+        );
     }
 
-    /// <summary>Stores the new state if the row is still at <paramref name="expectedVersion"/> (affects 0 rows otherwise).</summary>
-    public static NpgsqlBatchCommand Update(NpgsqlBatch batch, TicketKey ticket, TicketSla sla, long expectedVersion, Instant now) =>
-        Update(batch, [new SlaUpdate(ticket, sla, expectedVersion)], now);
+    /// <summary>Stores the new state if the row is still at <paramref name="expectedVersion"/> (affects 0 rows
+    /// otherwise).</summary>
+    public static NpgsqlBatchCommand Update(
+        NpgsqlBatch batch,
+        TicketKey ticket,
+        TicketSla sla,
+        long expectedVersion,
+        Instant now
+    ) => Update(batch, [new SlaUpdate(ticket, sla, expectedVersion)], now);
 
     /// <summary>
     /// Stores the new state of each ticket whose row is still at its expected version, in one statement; the
@@ -46,7 +86,9 @@ internal static class TicketSlaWrites
     public static NpgsqlBatchCommand Update(NpgsqlBatch batch, IReadOnlyList<SlaUpdate> updates, Instant now)
     {
         var rows = updates.Select(u => (Update: u, Row: SlaProjection.Of(u.Sla, now))).ToList();
-        return Add(batch, """
+        return Add(
+            batch,
+            """
             update ticket_slas t set snapshot = u.snapshot::jsonb, priority = u.priority, response_outcome = u.response_outcome,
                 response_due_at = u.response_due_at, resolution_outcome = u.resolution_outcome, resolution_due_at = u.resolution_due_at,
                 resolution_cycle = u.resolution_cycle, breached = u.breached, next_wake_at = u.next_wake_at, version = t.version + 1, updated_at = $13,
@@ -64,35 +106,66 @@ internal static class TicketSlaWrites
                     resolution_elapsed, open_due_at, breach_at)
             where t.tenant_id = u.tenant_id and t.ticket_id = u.ticket_id and t.version = u.version
             """,
-            Column(rows, r => r.Update.Ticket.TenantId), Column(rows, r => r.Update.Ticket.TicketId),
-            Column(rows, r => SlaJson.Serialize(r.Update.Sla.ToSnapshot())), Column(rows, r => r.Update.Sla.Priority),
-            Column(rows, r => r.Row.Response?.Outcome), Column(rows, r => r.Row.Response?.DueAt), Column(rows, r => r.Row.Resolution?.Outcome),
-            Column(rows, r => r.Row.Resolution?.DueAt), Column(rows, r => r.Row.ResolutionCycle), Column(rows, r => r.Row.Breached),
-            Column(rows, r => r.Update.Sla.NextWakeAt), Column(rows, r => r.Update.ExpectedVersion), now,
-            Column(rows, r => r.Row.TicketCreatedAt), Column(rows, r => r.Row.Response?.Target), Column(rows, r => r.Row.Response?.CompletedAt),
-            Column(rows, r => r.Row.Response?.StoppedAt), Column(rows, r => r.Row.Response?.Elapsed), Column(rows, r => r.Row.Resolution?.Target),
-            Column(rows, r => r.Row.Resolution?.CompletedAt), Column(rows, r => r.Row.Resolution?.StoppedAt),
-            Column(rows, r => r.Row.Resolution?.Elapsed), Column(rows, r => r.Row.OpenDueAt), Column(rows, r => r.Row.BreachAt));
+            Column(rows, r => r.Update.Ticket.TenantId),
+            Column(rows, r => r.Update.Ticket.TicketId),
+            Column(rows, r => SlaJson.Serialize(r.Update.Sla.ToSnapshot())),
+            Column(rows, r => r.Update.Sla.Priority),
+            Column(rows, r => r.Row.Response?.Outcome),
+            Column(rows, r => r.Row.Response?.DueAt),
+            Column(rows, r => r.Row.Resolution?.Outcome),
+            Column(rows, r => r.Row.Resolution?.DueAt),
+            Column(rows, r => r.Row.ResolutionCycle),
+            Column(rows, r => r.Row.Breached),
+            Column(rows, r => r.Update.Sla.NextWakeAt),
+            Column(rows, r => r.Update.ExpectedVersion),
+            now,
+            Column(rows, r => r.Row.TicketCreatedAt),
+            Column(rows, r => r.Row.Response?.Target),
+            Column(rows, r => r.Row.Response?.CompletedAt),
+            Column(rows, r => r.Row.Response?.StoppedAt),
+            Column(rows, r => r.Row.Response?.Elapsed),
+            Column(rows, r => r.Row.Resolution?.Target),
+            Column(rows, r => r.Row.Resolution?.CompletedAt),
+            Column(rows, r => r.Row.Resolution?.StoppedAt),
+            Column(rows, r => r.Row.Resolution?.Elapsed),
+            Column(rows, r => r.Row.OpenDueAt),
+            Column(rows, r => r.Row.BreachAt)
+        );
     }
 
-    /// <summary>Each notification once (its slot is unique), and for each newly stored one an outbox row per sink.</summary>
-    public static NpgsqlBatchCommand? Fired(NpgsqlBatch batch, TicketKey ticket, IEnumerable<FiredNotification> fired, IReadOnlyList<string> sinks, Instant now) =>
-        Fired(batch, [.. fired.Select(n => (ticket, n))], sinks, now);
+    /// <summary>Each notification once (its slot is unique), and for each newly stored one an outbox row per
+    /// sink.</summary>
+    public static NpgsqlBatchCommand? Fired(
+        NpgsqlBatch batch,
+        TicketKey ticket,
+        IEnumerable<FiredNotification> fired,
+        IReadOnlyList<string> sinks,
+        Instant now
+    ) => Fired(batch, [.. fired.Select(n => (ticket, n))], sinks, now);
 
     /// <summary>
     /// Notifications of several tickets in one statement: each stored once (its slot is unique), and for each
     /// newly stored one an outbox row per sink, first attempted at <paramref name="publishFrom"/>. The command's
     /// RecordsAffected counts outbox rows: newly stored notifications times sinks. Null when nothing fired.
     /// </summary>
-    public static NpgsqlBatchCommand? Fired(NpgsqlBatch batch, IReadOnlyList<(TicketKey Ticket, FiredNotification Notification)> fired, IReadOnlyList<string> sinks, Instant publishFrom)
+    public static NpgsqlBatchCommand? Fired(
+        NpgsqlBatch batch,
+        IReadOnlyList<(TicketKey Ticket, FiredNotification Notification)> fired,
+        IReadOnlyList<string> sinks,
+        Instant publishFrom
+    )
     {
         if (fired.Count == 0)
         {
             return null;
         }
 
-        var messages = fired.Select(f => (Message: NotificationMessage.From(f.Ticket, f.Notification), f.Notification.Slot.Ordinal)).ToList();
-        return Add(batch, """
+        var messages = fired
+            .Select(f => (Message: NotificationMessage.From(f.Ticket, f.Notification), f.Notification.Slot.Ordinal))
+            .ToList();
+        return Add(
+            batch,
+            """
             with input as (
                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::numeric[], $8::int[],
                     $9::numeric[], $10::timestamptz[], $11::timestamptz[], $12::text[])
@@ -106,31 +179,52 @@ internal static class TicketSlaWrites
             select input.notification_id, sink, input.tenant_id, input.payload::json, 'pending', 0, $13
             from stored join input using (notification_id) cross join unnest($14::text[]) as sinks(sink)
             """,
-            Column(messages, m => m.Message.NotificationId), Column(messages, m => m.Message.TenantId), Column(messages, m => m.Message.TicketId),
-            Column(messages, m => m.Message.Cycle), Column(messages, m => m.Message.Phase), Column(messages, m => m.Message.Kind),
-            Column(messages, m => m.Message.Percent), Column(messages, m => m.Message.Level), Column(messages, m => m.Ordinal),
-            Column(messages, m => m.Message.DueAt), Column(messages, m => m.Message.FiredAt),
-            Column(messages, m => JsonSerializer.Serialize(m.Message, SlaJson.Options)), publishFrom, sinks.ToArray());
+            Column(messages, m => m.Message.NotificationId),
+            Column(messages, m => m.Message.TenantId),
+            Column(messages, m => m.Message.TicketId),
+            Column(messages, m => m.Message.Cycle),
+            Column(messages, m => m.Message.Phase),
+            Column(messages, m => m.Message.Kind),
+            Column(messages, m => m.Message.Percent),
+            Column(messages, m => m.Message.Level),
+            Column(messages, m => m.Ordinal),
+            Column(messages, m => m.Message.DueAt),
+            Column(messages, m => m.Message.FiredAt),
+            Column(messages, m => JsonSerializer.Serialize(m.Message, SlaJson.Options)),
+            publishFrom,
+            sinks.ToArray()
+        );
     }
 
     public static void Audit(NpgsqlBatch batch, TicketKey ticket, Instant at, string action, object detail) =>
         Audit(batch, [(ticket, action, detail)], at);
 
     /// <summary>Audit rows of several tickets in one statement.</summary>
-    public static void Audit(NpgsqlBatch batch, IReadOnlyList<(TicketKey Ticket, string Action, object Detail)> entries, Instant at)
+    public static void Audit(
+        NpgsqlBatch batch,
+        IReadOnlyList<(TicketKey Ticket, string Action, object Detail)> entries,
+        Instant at
+    )
     {
         if (entries.Count > 0)
         {
-            Add(batch, """
+            Add(
+                batch,
+                """
                 insert into audit_log (tenant_id, ticket_id, at, action, detail)
                 select tenant_id, ticket_id, $3, action, detail::jsonb from unnest($1::text[], $2::text[], $4::text[], $5::text[]) as u(tenant_id, ticket_id, action, detail)
                 """,
-                Column(entries, e => e.Ticket.TenantId), Column(entries, e => e.Ticket.TicketId), at,
-                Column(entries, e => e.Action), Column(entries, e => JsonSerializer.Serialize(e.Detail, SlaJson.Options)));
+                Column(entries, e => e.Ticket.TenantId),
+                Column(entries, e => e.Ticket.TicketId),
+                at,
+                Column(entries, e => e.Action),
+                Column(entries, e => JsonSerializer.Serialize(e.Detail, SlaJson.Options))
+            );
         }
     }
 
-    public static void WakeEngines(NpgsqlBatch batch) => Add(batch, $"select pg_notify('{Polling.WakeListener.Channel}', '')");
+    public static void WakeEngines(NpgsqlBatch batch) =>
+        Add(batch, $"select pg_notify('{Polling.WakeListener.Channel}', '')");
 
     private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] parameters)
     {

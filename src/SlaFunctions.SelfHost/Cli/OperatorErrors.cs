@@ -12,12 +12,13 @@ internal static class OperatorErrors
 {
     public const int ExitCode = 1;
 
-    public static string? Describe(Exception error) => error switch
-    {
-        SettingsException or InvalidInputException => error.Message,
-        NpgsqlException or ArgumentException { Source: "Npgsql" } =>
-            $"cannot use the database of Sla__Database__ConnectionString (or --connection): {error.Message}",
-        IOException => error.Message,
-        _ => null,
-    };
+    public static string? Describe(Exception error) =>
+        error switch
+        {
+            SettingsException or InvalidInputException => error.Message,
+            NpgsqlException or ArgumentException { Source: "Npgsql" } =>
+                $"cannot use the database of Sla__Database__ConnectionString (or --connection): {error.Message}",
+            IOException => error.Message,
+            _ => null,
+        };
 }

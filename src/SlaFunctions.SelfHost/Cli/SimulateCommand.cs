@@ -14,9 +14,23 @@ public static class SimulateCommand
 
     public static Command Create(TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        var file = new Argument<string>("FILE") { Description = "The scenario JSON file, or - to read standard input." };
-        var format = new Option<string>("--format") { Description = $"The output: {SimulationOutput.FormatNames} (the timeline as SVG).", DefaultValueFactory = _ => "json" };
-        var command = new Command("simulate", "Run a scenario through the SLA engine and print the result as JSON or as an SVG timeline.") { file, format };
+        var file = new Argument<string>("FILE")
+        {
+            Description = "The scenario JSON file, or - to read standard input.",
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = $"The output: {SimulationOutput.FormatNames} (the timeline as SVG).",
+            DefaultValueFactory = _ => "json",
+        };
+        var command = new Command(
+            "simulate",
+            "Run a scenario through the SLA engine and print the result as JSON or as an SVG timeline."
+        )
+        {
+            file,
+            format,
+        };
         command.SetAction(parsed => Run(parsed.GetValue(file)!, stdin, stdout, stderr, parsed.GetValue(format)!));
         return command;
     }
@@ -28,7 +42,9 @@ public static class SimulateCommand
         ArgumentNullException.ThrowIfNull(stderr);
         if (SimulationOutput.ParseFormat(format) is not { } output)
         {
-            stderr.WriteLine($"simulate: --format '{format}' is not a format (expected {SimulationOutput.FormatNames})");
+            stderr.WriteLine(
+                $"simulate: --format '{format}' is not a format (expected {SimulationOutput.FormatNames})"
+            );
             return InvalidInput;
         }
 

@@ -16,11 +16,19 @@ public static class TenantCommands
         var id = new Argument<string>("TENANT") { Description = "The tenant id used in API routes." };
         var name = new Option<string?>("--name") { Description = "A display name (default: the id)." };
         var add = new Command("add", "Add a tenant.") { id, name, connection };
-        add.SetAction((parsed, ct) => Run(parsed.GetValue(connection), stderr, async store =>
-        {
-            await store.AddAsync(parsed.GetValue(id)!, parsed.GetValue(name) ?? parsed.GetValue(id)!, ct);
-            stdout.WriteLine($"tenants: added {parsed.GetValue(id)}");
-        }, ct));
+        add.SetAction(
+            (parsed, ct) =>
+                Run(
+                    parsed.GetValue(connection),
+                    stderr,
+                    async store =>
+                    {
+                        await store.AddAsync(parsed.GetValue(id)!, parsed.GetValue(name) ?? parsed.GetValue(id)!, ct);
+                        stdout.WriteLine($"tenants: added {parsed.GetValue(id)}");
+                    },
+                    ct
+                )
+        );
         return new Command("tenants", "Manage tenants.") { add };
     }
 
@@ -29,29 +37,59 @@ public static class TenantCommands
         var connection = DatabaseCommands.ConnectionOption();
         var tenant = new Argument<string>("TENANT");
         var create = new Command("create", "Create an API key for a tenant; it is shown once.") { tenant, connection };
-        create.SetAction((parsed, ct) => Run(parsed.GetValue(connection), stderr, async store =>
-        {
-            var key = await store.CreateKeyAsync(parsed.GetValue(tenant)!, ct);
-            stdout.WriteLine($"keys: created {key.KeyId} for {key.TenantId}; the key (shown only now): {key.Token}");
-        }, ct));
+        create.SetAction(
+            (parsed, ct) =>
+                Run(
+                    parsed.GetValue(connection),
+                    stderr,
+                    async store =>
+                    {
+                        var key = await store.CreateKeyAsync(parsed.GetValue(tenant)!, ct);
+                        stdout.WriteLine(
+                            $"keys: created {key.KeyId} for {key.TenantId}; the key (shown only now): {key.Token}"
+                        );
+                    },
+                    ct
+                )
+        );
 
         var revokeTenant = new Argument<string>("TENANT");
         var keyId = new Argument<string>("KEY_ID") { Description = "The key id shown when the key was created." };
         var revoke = new Command("revoke", "Revoke a tenant's API key.") { revokeTenant, keyId, connection };
-        revoke.SetAction((parsed, ct) => Run(parsed.GetValue(connection), stderr, async store =>
-        {
-            var revoked = await store.RevokeKeyAsync(parsed.GetValue(revokeTenant)!, parsed.GetValue(keyId)!, ct);
-            if (!revoked)
-            {
-                throw new InvalidInputException("KEY_ID", $"{parsed.GetValue(revokeTenant)} has no active key {parsed.GetValue(keyId)}");
-            }
+        revoke.SetAction(
+            (parsed, ct) =>
+                Run(
+                    parsed.GetValue(connection),
+                    stderr,
+                    async store =>
+                    {
+                        var revoked = await store.RevokeKeyAsync(
+                            parsed.GetValue(revokeTenant)!,
+                            parsed.GetValue(keyId)!,
+                            ct
+                        );
+                        if (!revoked)
+                        {
+                            throw new InvalidInputException(
+                                "KEY_ID",
+                                $"{parsed.GetValue(revokeTenant)} has no active key {parsed.GetValue(keyId)}"
+                            );
+                        }
 
-            stdout.WriteLine($"keys: revoked {parsed.GetValue(keyId)}");
-        }, ct));
+                        stdout.WriteLine($"keys: revoked {parsed.GetValue(keyId)}");
+                    },
+                    ct
+                )
+        );
         return new Command("keys", "Manage tenants' API keys.") { create, revoke };
     }
 
-    private static async Task<int> Run(string? connection, TextWriter stderr, Func<TenantStore, Task> action, CancellationToken cancellationToken)
+    private static async Task<int> Run(
+        string? connection,
+        TextWriter stderr,
+        Func<TenantStore, Task> action,
+        CancellationToken cancellationToken
+    )
     {
         var settings = DatabaseCommands.Settings(connection);
         await using var dataSource = SlaDatabase.Open(settings.ConnectionString);

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
-using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Api;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres;
 using SlaFunctions.Postgres.Events;
@@ -15,24 +15,44 @@ namespace SlaFunctions.SelfHost.Hosting;
 /// <summary>Wires the PostgreSQL layer, the polling engine and the dispatcher for the self-host.</summary>
 public static class SlaServices
 {
-    public static IServiceCollection AddSla(this IServiceCollection services, SlaSettings settings, IClock? clock = null)
+    public static IServiceCollection AddSla(
+        this IServiceCollection services,
+        SlaSettings settings,
+        IClock? clock = null
+    )
     {
         ArgumentNullException.ThrowIfNull(settings);
-        services.AddSlaPostgres(_ => SlaDatabase.Open(settings.ConnectionString), clock ?? SystemClock.Instance, settings.Events, settings.Polling, settings.Dispatch);
+        services.AddSlaPostgres(
+            _ => SlaDatabase.Open(settings.ConnectionString),
+            clock ?? SystemClock.Instance,
+            settings.Events,
+            settings.Polling,
+            settings.Dispatch
+        );
         services.AddSingleton(settings);
         services.AddSingleton<IEventIngestion>(sp => sp.GetRequiredService<PostgresEventIngestion>());
         services.AddSingleton<ISlaService>(sp => sp.GetRequiredService<PostgresSlaService>());
         services.AddSingleton<IFailureClassifier, DatabaseFailures>();
         services.AddSingleton<SlaApi>();
         // Each notification is queued once per registered sink, so the outbox and the dispatcher agree on the names.
-        services.AddSingleton(sp => new SlaStoreOptions { Backend = SlaBackend.Polling, Sinks = [.. sp.GetServices<INotificationSink>().Select(s => s.Name)] });
+        services.AddSingleton(sp => new SlaStoreOptions
+        {
+            Backend = SlaBackend.Polling,
+            Sinks = [.. sp.GetServices<INotificationSink>().Select(s => s.Name)],
+        });
         services.AddSingleton<INotificationSink, LogSink>();
         if (settings.WebhookUrl is { } url)
         {
             // The dispatcher gives each delivery its own timeout; the client's only catches what that would miss.
-            services.AddHttpClient(nameof(WebhookSink), http => http.Timeout = settings.Dispatch.DeliveryTimeout.ToTimeSpan() * 2);
-            services.AddSingleton<INotificationSink>(sp =>
-                new WebhookSink(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSink)), url, settings.WebhookSecret!));
+            services.AddHttpClient(
+                nameof(WebhookSink),
+                http => http.Timeout = settings.Dispatch.DeliveryTimeout.ToTimeSpan() * 2
+            );
+            services.AddSingleton<INotificationSink>(sp => new WebhookSink(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSink)),
+                url,
+                settings.WebhookSecret!
+            ));
         }
 
         return services;
@@ -49,18 +69,21 @@ public static class SlaServices
 
     private sealed class PollingWorker(PollingEngine engine) : BackgroundService
     {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Quietly(engine.RunAsync(stoppingToken));
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            Quietly(engine.RunAsync(stoppingToken));
     }
 
     private sealed class DispatchWorker(OutboxDispatcher dispatcher) : BackgroundService
     {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Quietly(dispatcher.RunAsync(stoppingToken));
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            Quietly(dispatcher.RunAsync(stoppingToken));
     }
 
     /// <summary>Dead-letters parked events whose window has passed, once a minute.</summary>
     private sealed class ParkingWorker(PostgresParking parking) : BackgroundService
     {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Quietly(parking.RunExpiryAsync(stoppingToken));
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            Quietly(parking.RunExpiryAsync(stoppingToken));
     }
 
     /// <summary>Stopping the host cancels the loop; that is how it ends, not a failure.</summary>
@@ -70,8 +93,6 @@ public static class SlaServices
         {
             await loop;
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 }

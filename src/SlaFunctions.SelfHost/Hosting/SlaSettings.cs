@@ -13,7 +13,8 @@ public sealed record SlaSettings(
     DispatchOptions Dispatch,
     Uri? WebhookUrl,
     string? WebhookSecret,
-    EventSettings Events)
+    EventSettings Events
+)
 {
     public static SlaSettings From(IConfiguration configuration)
     {
@@ -22,14 +23,18 @@ public sealed record SlaSettings(
         var connection = section["Database:ConnectionString"];
         if (string.IsNullOrWhiteSpace(connection))
         {
-            throw new SettingsException("Sla:Database:ConnectionString is not set (environment variable Sla__Database__ConnectionString).");
+            throw new SettingsException(
+                "Sla:Database:ConnectionString is not set (environment variable Sla__Database__ConnectionString)."
+            );
         }
 
         var webhook = section["Webhooks:Url"];
         var secret = section["Webhooks:Secret"];
         if (webhook is not null && string.IsNullOrEmpty(secret))
         {
-            throw new SettingsException("Sla:Webhooks:Url is set but Sla:Webhooks:Secret is not: webhooks are always signed.");
+            throw new SettingsException(
+                "Sla:Webhooks:Url is set but Sla:Webhooks:Secret is not: webhooks are always signed."
+            );
         }
 
         return new SlaSettings(
@@ -42,10 +47,12 @@ public sealed record SlaSettings(
             ReadDispatch(section.GetSection("Dispatch")),
             webhook is null ? null : new Uri(webhook),
             secret,
-            ReadEvents(section.GetSection("Events")));
+            ReadEvents(section.GetSection("Events"))
+        );
     }
 
-    /// <summary>The outbox dispatcher's attempts, backoff and timeout from <c>Sla:Dispatch</c>, over the defaults.</summary>
+    /// <summary>The outbox dispatcher's attempts, backoff and timeout from <c>Sla:Dispatch</c>, over the
+    /// defaults.</summary>
     private static DispatchOptions ReadDispatch(IConfigurationSection section)
     {
         var defaults = new DispatchOptions();
@@ -54,16 +61,24 @@ public sealed record SlaSettings(
             MaxAttempts = section.GetValue("MaxAttempts", defaults.MaxAttempts),
             FirstBackoff = Duration.FromTimeSpan(section.GetValue("FirstBackoff", defaults.FirstBackoff.ToTimeSpan())),
             MaxBackoff = Duration.FromTimeSpan(section.GetValue("MaxBackoff", defaults.MaxBackoff.ToTimeSpan())),
-            DeliveryTimeout = Duration.FromTimeSpan(section.GetValue("DeliveryTimeout", defaults.DeliveryTimeout.ToTimeSpan())),
+            DeliveryTimeout = Duration.FromTimeSpan(
+                section.GetValue("DeliveryTimeout", defaults.DeliveryTimeout.ToTimeSpan())
+            ),
         };
         if (options.MaxAttempts < 1)
         {
             throw new SettingsException("Sla:Dispatch:MaxAttempts must be 1 or more.");
         }
 
-        if (options.FirstBackoff <= Duration.Zero || options.MaxBackoff < options.FirstBackoff || options.DeliveryTimeout <= Duration.Zero)
+        if (
+            options.FirstBackoff <= Duration.Zero
+            || options.MaxBackoff < options.FirstBackoff
+            || options.DeliveryTimeout <= Duration.Zero
+        )
         {
-            throw new SettingsException("Sla:Dispatch: FirstBackoff and DeliveryTimeout must be positive, and MaxBackoff at least FirstBackoff.");
+            throw new SettingsException(
+                "Sla:Dispatch: FirstBackoff and DeliveryTimeout must be positive, and MaxBackoff at least FirstBackoff."
+            );
         }
 
         return options;
@@ -75,7 +90,14 @@ public sealed record SlaSettings(
     /// </summary>
     private static EventSettings ReadEvents(IConfigurationSection section)
     {
-        var settings = section["Mapping"] is { Length: > 0 } mapping ? EventSettingsJson.Read(mapping) : EventSettings.Default;
-        return section.GetValue<TimeSpan?>("ParkingWindow") is { } window ? settings with { ParkingWindow = Duration.FromTimeSpan(window) } : settings;
+        var settings = section["Mapping"] is { Length: > 0 } mapping
+            ? EventSettingsJson.Read(mapping)
+            : EventSettings.Default;
+        return section.GetValue<TimeSpan?>("ParkingWindow") is { } window
+            ? settings with
+            {
+                ParkingWindow = Duration.FromTimeSpan(window),
+            }
+            : settings;
     }
 }

@@ -10,7 +10,8 @@ using SlaFunctions.SelfHost.Http;
 
 namespace SlaFunctions.SelfHost.Hosting;
 
-/// <summary>The self-hosted service: the HTTP API with the polling engine, the dispatcher and parking expiry inside.</summary>
+/// <summary>The self-hosted service: the HTTP API with the polling engine, the dispatcher and parking expiry
+/// inside.</summary>
 public static class WebApp
 {
     public const string DefaultUrl = "http://localhost:7071";
@@ -18,7 +19,10 @@ public static class WebApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        if (
+            string.IsNullOrEmpty(builder.Configuration["urls"])
+            && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"])
+        )
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
@@ -34,13 +38,17 @@ public static class WebApp
         AddTelemetry(builder);
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(async http =>
-        {
-            var failure = http.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var trace = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
-            var classifier = http.RequestServices.GetRequiredService<IFailureClassifier>();
-            await new ApiResult((failure is null ? null : ApiFailures.Unavailable(failure, classifier)) ?? Problem.Internal(trace)).ExecuteAsync(http);
-        }));
+        app.UseExceptionHandler(errors =>
+            errors.Run(async http =>
+            {
+                var failure = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var trace = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
+                var classifier = http.RequestServices.GetRequiredService<IFailureClassifier>();
+                await new ApiResult(
+                    (failure is null ? null : ApiFailures.Unavailable(failure, classifier)) ?? Problem.Internal(trace)
+                ).ExecuteAsync(http);
+            })
+        );
         app.UseStatusCodePages(async status =>
         {
             // Whatever the framework refuses before a handler runs answers problem details too, never an empty body.
@@ -48,9 +56,27 @@ public static class WebApp
             var code = http.Response.StatusCode;
             var problem = code switch
             {
-                404 => Problem.Of(404, "not-found", "No such route.", $"{http.Request.Method} {http.Request.Path} is not a route of this API", "path"),
-                405 => Problem.Of(405, "method-not-allowed", "Method not allowed.", $"{http.Request.Path} does not answer {http.Request.Method}", "method"),
-                _ => Problem.Of(code, "http-" + code, "The request was refused.", $"{http.Request.Method} {http.Request.Path} was refused with {code}", "request"),
+                404 => Problem.Of(
+                    404,
+                    "not-found",
+                    "No such route.",
+                    $"{http.Request.Method} {http.Request.Path} is not a route of this API",
+                    "path"
+                ),
+                405 => Problem.Of(
+                    405,
+                    "method-not-allowed",
+                    "Method not allowed.",
+                    $"{http.Request.Path} does not answer {http.Request.Method}",
+                    "method"
+                ),
+                _ => Problem.Of(
+                    code,
+                    "http-" + code,
+                    "The request was refused.",
+                    $"{http.Request.Method} {http.Request.Path} was refused with {code}",
+                    "request"
+                ),
             };
             await new ApiResult(problem).ExecuteAsync(http);
         });
@@ -82,7 +108,8 @@ public static class WebApp
             return;
         }
 
-        builder.Services.AddOpenTelemetry()
+        builder
+            .Services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {
                 tracing.AddSource(SlaTelemetry.Name).AddAspNetCoreInstrumentation();

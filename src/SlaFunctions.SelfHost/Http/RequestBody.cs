@@ -3,7 +3,8 @@ using SlaFunctions.Core.Api;
 
 namespace SlaFunctions.SelfHost.Http;
 
-/// <summary>A request body through <see cref="RequestBodyRules"/>, with Kestrel's own limit set to the same size.</summary>
+/// <summary>A request body through <see cref="RequestBodyRules"/>, with Kestrel's own limit set to the same
+/// size.</summary>
 public static class RequestBody
 {
     public static async Task<(string? Body, ApiResponse? Refusal)> ReadAsync(HttpRequest request)
@@ -16,7 +17,12 @@ public static class RequestBody
 
         try
         {
-            return await RequestBodyRules.ReadAsync(request.ContentType, request.ContentLength, request.Body, request.HttpContext.RequestAborted);
+            return await RequestBodyRules.ReadAsync(
+                request.ContentType,
+                request.ContentLength,
+                request.Body,
+                request.HttpContext.RequestAborted
+            );
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -18,15 +18,35 @@ public static class Schemas
 
     public sealed record Target(int? ResponseMinutes, int? ResolutionMinutes, bool? Is24x7, decimal[]? Escalations);
 
-    public sealed record Policy(string Calendar, Dictionary<string, Target> Targets, JsonElement[]? Thresholds, string[]? PauseStatuses);
+    public sealed record Policy(
+        string Calendar,
+        Dictionary<string, Target> Targets,
+        JsonElement[]? Thresholds,
+        string[]? PauseStatuses
+    );
 
     public sealed record Assignment(string? PolicyId);
 
-    public sealed record Start(string Priority, string? PolicyId, string? CreatedAt, string? ClientId, string? BoardId, string[]? CorrelationKeys, string? IdempotencyKey);
+    public sealed record Start(
+        string Priority,
+        string? PolicyId,
+        string? CreatedAt,
+        string? ClientId,
+        string? BoardId,
+        string[]? CorrelationKeys,
+        string? IdempotencyKey
+    );
 
     public sealed record Command(string? At, string? IdempotencyKey, string? Reason, string? Priority, string? Status);
 
-    public sealed record Envelope(string EventId, string EventType, string TenantId, string OccurredAt, JsonElement Payload, string? CorrelationKey);
+    public sealed record Envelope(
+        string EventId,
+        string EventType,
+        string TenantId,
+        string OccurredAt,
+        JsonElement Payload,
+        string? CorrelationKey
+    );
 
     public sealed record Redeliver(string[]? NotificationIds, string? Sink);
 
@@ -49,7 +69,10 @@ public static class Schemas
         ("createdBefore", "Instant, exclusive, on the ticket's creation."),
         ("createdAfter", "Instant, inclusive, on the ticket's creation."),
         ("updatedSince", "Instant, inclusive: the SLA changed at or after it."),
-        ("sort", "dueAt (default, soonest first; tickets without an open due instant last), -dueAt, createdAt, -createdAt, updatedAt, -updatedAt."),
+        (
+            "sort",
+            "dueAt (default, soonest first; tickets without an open due instant last), -dueAt, createdAt, -createdAt, updatedAt, -updatedAt."
+        ),
         ("cursor", "The 'next' of the previous page, as given."),
         ("limit", "Items per page, 1 to 500 (default 50)."),
     ];
@@ -64,22 +87,32 @@ public static class Schemas
     ];
 
     /// <summary>Documents a route's query parameters in the OpenAPI document.</summary>
-    public static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder route, (string Name, string Description)[] parameters) =>
-        route.AddOpenApiOperationTransformer((operation, _, _) =>
-        {
-            operation.Parameters ??= [];
-            foreach (var (name, description) in parameters)
+    public static RouteHandlerBuilder WithQuery(
+        this RouteHandlerBuilder route,
+        (string Name, string Description)[] parameters
+    ) =>
+        route.AddOpenApiOperationTransformer(
+            (operation, _, _) =>
             {
-                operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                operation.Parameters ??= [];
+                foreach (var (name, description) in parameters)
                 {
-                    Name = name,
-                    In = Microsoft.OpenApi.ParameterLocation.Query,
-                    Description = description,
-                    Required = name is "from" or "to",
-                    Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
-                });
-            }
+                    operation.Parameters.Add(
+                        new Microsoft.OpenApi.OpenApiParameter
+                        {
+                            Name = name,
+                            In = Microsoft.OpenApi.ParameterLocation.Query,
+                            Description = description,
+                            Required = name is "from" or "to",
+                            Schema = new Microsoft.OpenApi.OpenApiSchema
+                            {
+                                Type = Microsoft.OpenApi.JsonSchemaType.String,
+                            },
+                        }
+                    );
+                }
 
-            return Task.CompletedTask;
-        });
+                return Task.CompletedTask;
+            }
+        );
 }

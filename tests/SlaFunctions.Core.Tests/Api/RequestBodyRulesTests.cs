@@ -16,7 +16,10 @@ public class RequestBodyRulesTests
 
     [Fact]
     public void Another_content_type_is_415_naming_the_header() =>
-        Assert.Equal((415, Problem.ContentType), (RequestBodyRules.Refuse("text/plain", 3)!.Status, RequestBodyRules.Refuse("text/plain", 3)!.ContentType));
+        Assert.Equal(
+            (415, Problem.ContentType),
+            (RequestBodyRules.Refuse("text/plain", 3)!.Status, RequestBodyRules.Refuse("text/plain", 3)!.ContentType)
+        );
 
     [Fact]
     public void A_declared_length_over_the_limit_is_413() =>
@@ -25,7 +28,10 @@ public class RequestBodyRulesTests
     [Fact]
     public void A_body_over_the_limit_or_not_utf8_is_refused_and_utf8_is_decoded()
     {
-        Assert.Equal(413, RequestBodyRules.Decode(new byte[SlaApi.MaxBodyBytes + 1], SlaApi.MaxBodyBytes + 1).Refusal!.Status);
+        Assert.Equal(
+            413,
+            RequestBodyRules.Decode(new byte[SlaApi.MaxBodyBytes + 1], SlaApi.MaxBodyBytes + 1).Refusal!.Status
+        );
         Assert.Equal(400, RequestBodyRules.Decode([0xC3, 0x28], 2).Refusal!.Status);
         Assert.Equal("{\"a\":\"é\"}", RequestBodyRules.Decode(Encoding.UTF8.GetBytes("{\"a\":\"é\"}xx"), 10).Body);
     }
@@ -35,7 +41,11 @@ public class RequestBodyRulesTests
     {
         var text = "{\"a\":\"" + new string('é', (SlaApi.MaxBodyBytes - 8) / 2) + "\"}";
 
-        var (body, refusal) = await RequestBodyRules.ReadAsync("application/json", null, new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        var (body, refusal) = await RequestBodyRules.ReadAsync(
+            "application/json",
+            null,
+            new MemoryStream(Encoding.UTF8.GetBytes(text))
+        );
 
         Assert.Null(refusal);
         Assert.Equal(text, body);
@@ -76,7 +86,11 @@ public class RequestBodyRulesTests
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => Served; set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => Served;
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {

@@ -26,8 +26,14 @@ public class BusinessCalendarTests
         var calendar = Weekdays9To5();
         var friday4pm = At.Local(NewYork, "2026-03-06T16:00:00");
 
-        Assert.Equal(At.Local(NewYork, "2026-03-06T17:00:00"), calendar.AddBusinessTime(friday4pm, Duration.FromHours(1)));
-        Assert.Equal(At.Local(NewYork, "2026-03-09T09:01:00"), calendar.AddBusinessTime(friday4pm, Duration.FromMinutes(61)));
+        Assert.Equal(
+            At.Local(NewYork, "2026-03-06T17:00:00"),
+            calendar.AddBusinessTime(friday4pm, Duration.FromHours(1))
+        );
+        Assert.Equal(
+            At.Local(NewYork, "2026-03-09T09:01:00"),
+            calendar.AddBusinessTime(friday4pm, Duration.FromMinutes(61))
+        );
     }
 
     [Fact]
@@ -36,7 +42,10 @@ public class BusinessCalendarTests
         var calendar = Weekdays9To5();
         var saturday = At.Local(NewYork, "2026-03-07T12:00:00");
 
-        Assert.Equal(At.Local(NewYork, "2026-03-09T09:30:00"), calendar.AddBusinessTime(saturday, Duration.FromMinutes(30)));
+        Assert.Equal(
+            At.Local(NewYork, "2026-03-09T09:30:00"),
+            calendar.AddBusinessTime(saturday, Duration.FromMinutes(30))
+        );
         Assert.Equal(saturday, calendar.AddBusinessTime(saturday, Duration.Zero));
     }
 
@@ -58,7 +67,10 @@ public class BusinessCalendarTests
         var day = At.Utc("2026-03-08T00:00:00Z");
 
         Assert.Equal(Duration.FromMinutes(30), calendar.BusinessTimeBetween(day, day + Duration.FromDays(1)));
-        Assert.Equal(At.Utc("2026-03-08T07:00:00Z"), calendar.AddBusinessTime(day, Duration.Zero + Duration.FromTicks(1)) - Duration.FromTicks(1));
+        Assert.Equal(
+            At.Utc("2026-03-08T07:00:00Z"),
+            calendar.AddBusinessTime(day, Duration.Zero + Duration.FromTicks(1)) - Duration.FromTicks(1)
+        );
     }
 
     [Fact]
@@ -69,7 +81,10 @@ public class BusinessCalendarTests
         var day = At.Utc("2026-11-01T00:00:00Z");
 
         Assert.Equal(Duration.FromMinutes(150), calendar.BusinessTimeBetween(day, day + Duration.FromDays(1)));
-        Assert.Equal(At.Utc("2026-11-01T05:30:00Z"), calendar.AddBusinessTime(day, Duration.FromNanoseconds(1)) - Duration.FromNanoseconds(1));
+        Assert.Equal(
+            At.Utc("2026-11-01T05:30:00Z"),
+            calendar.AddBusinessTime(day, Duration.FromNanoseconds(1)) - Duration.FromNanoseconds(1)
+        );
     }
 
     [Fact]
@@ -79,7 +94,10 @@ public class BusinessCalendarTests
         var friday = At.Local("Europe/London", "2026-06-05T00:00:00");
 
         Assert.Equal(Duration.FromHours(8), calendar.BusinessTimeBetween(friday, friday + Duration.FromDays(2)));
-        Assert.Equal(At.Local("Europe/London", "2026-06-06T01:00:00"), calendar.AddBusinessTime(friday, Duration.FromHours(3)));
+        Assert.Equal(
+            At.Local("Europe/London", "2026-06-06T01:00:00"),
+            calendar.AddBusinessTime(friday, Duration.FromHours(3))
+        );
     }
 
     [Fact]
@@ -107,11 +125,21 @@ public class BusinessCalendarTests
         var calendar = new BusinessCalendar(
             DateTimeZoneProviders.Tzdb[NewYork],
             Weekdays.SelectMany(d => new[] { Interval(d, "09:00", "12:00"), Interval(d, "13:00", "17:00") }),
-            []);
+            []
+        );
         var monday = At.Local(NewYork, "2026-06-08T11:00:00");
 
-        Assert.Equal(At.Local(NewYork, "2026-06-08T13:30:00"), calendar.AddBusinessTime(monday, Duration.FromMinutes(90)));
-        Assert.Equal(Duration.FromHours(7), calendar.BusinessTimeBetween(At.Local(NewYork, "2026-06-08T00:00:00"), At.Local(NewYork, "2026-06-09T00:00:00")));
+        Assert.Equal(
+            At.Local(NewYork, "2026-06-08T13:30:00"),
+            calendar.AddBusinessTime(monday, Duration.FromMinutes(90))
+        );
+        Assert.Equal(
+            Duration.FromHours(7),
+            calendar.BusinessTimeBetween(
+                At.Local(NewYork, "2026-06-08T00:00:00"),
+                At.Local(NewYork, "2026-06-09T00:00:00")
+            )
+        );
     }
 
     [Fact]
@@ -120,20 +148,41 @@ public class BusinessCalendarTests
         var calendar = Weekdays9To5(
             NewYork,
             new Holiday(new LocalDate(2020, 12, 25), Recurring: true, Name: "Christmas"),
-            new Holiday(new LocalDate(2026, 12, 24), Name: "Christmas Eve"));
+            new Holiday(new LocalDate(2026, 12, 24), Name: "Christmas Eve")
+        );
         var wednesday = At.Local(NewYork, "2026-12-23T16:00:00");
 
         // 1 hour on Wednesday, Thursday 24th and Friday 25th are holidays, next open hour is Monday 28th.
-        Assert.Equal(At.Local(NewYork, "2026-12-28T10:00:00"), calendar.AddBusinessTime(wednesday, Duration.FromHours(2)));
+        Assert.Equal(
+            At.Local(NewYork, "2026-12-28T10:00:00"),
+            calendar.AddBusinessTime(wednesday, Duration.FromHours(2))
+        );
         // The one-off holiday does not recur; Christmas does.
-        Assert.Equal(Duration.FromHours(8), calendar.BusinessTimeBetween(At.Local(NewYork, "2027-12-24T00:00:00"), At.Local(NewYork, "2027-12-25T00:00:00")));
-        Assert.Equal(Duration.Zero, calendar.BusinessTimeBetween(At.Local(NewYork, "2031-12-25T00:00:00"), At.Local(NewYork, "2031-12-26T00:00:00")));
+        Assert.Equal(
+            Duration.FromHours(8),
+            calendar.BusinessTimeBetween(
+                At.Local(NewYork, "2027-12-24T00:00:00"),
+                At.Local(NewYork, "2027-12-25T00:00:00")
+            )
+        );
+        Assert.Equal(
+            Duration.Zero,
+            calendar.BusinessTimeBetween(
+                At.Local(NewYork, "2031-12-25T00:00:00"),
+                At.Local(NewYork, "2031-12-26T00:00:00")
+            )
+        );
     }
 
     [Fact]
     public void A_24x7_calendar_counts_everything_and_ignores_holidays()
     {
-        var calendar = new BusinessCalendar(DateTimeZoneProviders.Tzdb[NewYork], [], [new Holiday(new LocalDate(2026, 12, 25), true)], is24x7: true);
+        var calendar = new BusinessCalendar(
+            DateTimeZoneProviders.Tzdb[NewYork],
+            [],
+            [new Holiday(new LocalDate(2026, 12, 25), true)],
+            is24x7: true
+        );
         var christmas = At.Local(NewYork, "2026-12-25T00:00:00");
 
         Assert.Equal(Duration.FromDays(1), calendar.BusinessTimeBetween(christmas, christmas + Duration.FromDays(1)));
@@ -147,7 +196,10 @@ public class BusinessCalendarTests
         var calendar = Daily("Pacific/Apia", AllDays, "09:00", "17:00");
         var thursday = At.Local("Pacific/Apia", "2011-12-29T16:00:00");
 
-        Assert.Equal(At.Local("Pacific/Apia", "2011-12-31T10:00:00"), calendar.AddBusinessTime(thursday, Duration.FromHours(2)));
+        Assert.Equal(
+            At.Local("Pacific/Apia", "2011-12-31T10:00:00"),
+            calendar.AddBusinessTime(thursday, Duration.FromHours(2))
+        );
     }
 
     [Fact]
@@ -163,11 +215,25 @@ public class BusinessCalendarTests
     [Fact]
     public void A_calendar_without_open_time_never_reaches_a_target()
     {
-        var calendar = Weekdays9To5(NewYork, [.. Enumerable.Range(1, 7).Select(d => new Holiday(new LocalDate(2024, 1, 1).PlusDays(d), Recurring: false))]);
-        var emptyWeek = new BusinessCalendar(DateTimeZoneProviders.Tzdb[NewYork], [Interval(IsoDayOfWeek.Monday, "09:00", "10:00")], [new Holiday(new LocalDate(2024, 1, 1), Recurring: true)]);
+        var calendar = Weekdays9To5(
+            NewYork,
+            [
+                .. Enumerable
+                    .Range(1, 7)
+                    .Select(d => new Holiday(new LocalDate(2024, 1, 1).PlusDays(d), Recurring: false)),
+            ]
+        );
+        var emptyWeek = new BusinessCalendar(
+            DateTimeZoneProviders.Tzdb[NewYork],
+            [Interval(IsoDayOfWeek.Monday, "09:00", "10:00")],
+            [new Holiday(new LocalDate(2024, 1, 1), Recurring: true)]
+        );
 
         Assert.NotNull(calendar.AddBusinessTime(At.Utc("2024-01-01T00:00:00Z"), Duration.FromHours(1)));
-        Assert.Equal(Duration.Zero, emptyWeek.BusinessTimeBetween(At.Utc("2024-01-01T00:00:00Z"), At.Utc("2024-01-02T00:00:00Z")));
+        Assert.Equal(
+            Duration.Zero,
+            emptyWeek.BusinessTimeBetween(At.Utc("2024-01-01T00:00:00Z"), At.Utc("2024-01-02T00:00:00Z"))
+        );
     }
 
     [Fact]
@@ -175,16 +241,36 @@ public class BusinessCalendarTests
     {
         var zone = DateTimeZoneProviders.Tzdb[NewYork];
 
-        Assert.Throws<ArgumentException>(() => new BusinessCalendar(zone, [Interval(IsoDayOfWeek.Monday, "09:00", "09:00")], []));
-        Assert.Throws<ArgumentException>(() => new BusinessCalendar(zone, [Interval(IsoDayOfWeek.Monday, "09:00", "12:00"), Interval(IsoDayOfWeek.Monday, "11:00", "13:00")], []));
-        Assert.Throws<ArgumentException>(() => new BusinessCalendar(zone, [Interval(IsoDayOfWeek.Sunday, "22:00", "06:00"), Interval(IsoDayOfWeek.Monday, "05:00", "09:00")], []));
-        _ = new BusinessCalendar(zone, [Interval(IsoDayOfWeek.Monday, "09:00", "12:00"), Interval(IsoDayOfWeek.Monday, "12:00", "13:00")], []);
+        Assert.Throws<ArgumentException>(() =>
+            new BusinessCalendar(zone, [Interval(IsoDayOfWeek.Monday, "09:00", "09:00")], [])
+        );
+        Assert.Throws<ArgumentException>(() =>
+            new BusinessCalendar(
+                zone,
+                [Interval(IsoDayOfWeek.Monday, "09:00", "12:00"), Interval(IsoDayOfWeek.Monday, "11:00", "13:00")],
+                []
+            )
+        );
+        Assert.Throws<ArgumentException>(() =>
+            new BusinessCalendar(
+                zone,
+                [Interval(IsoDayOfWeek.Sunday, "22:00", "06:00"), Interval(IsoDayOfWeek.Monday, "05:00", "09:00")],
+                []
+            )
+        );
+        _ = new BusinessCalendar(
+            zone,
+            [Interval(IsoDayOfWeek.Monday, "09:00", "12:00"), Interval(IsoDayOfWeek.Monday, "12:00", "13:00")],
+            []
+        );
     }
 
     private static Duration WholeLocalDay(BusinessCalendar calendar, string zone, string date)
     {
         var start = At.Local(zone, $"{date}T00:00:00");
-        var next = LocalDate.FromDateTime(DateTime.Parse(date, System.Globalization.CultureInfo.InvariantCulture)).PlusDays(1);
+        var next = LocalDate
+            .FromDateTime(DateTime.Parse(date, System.Globalization.CultureInfo.InvariantCulture))
+            .PlusDays(1);
         var end = next.AtStartOfDayInZone(DateTimeZoneProviders.Tzdb[zone]).ToInstant();
         return calendar.BusinessTimeBetween(start, end);
     }

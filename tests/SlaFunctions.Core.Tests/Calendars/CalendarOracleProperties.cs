@@ -7,7 +7,8 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Calendars;
 
-/// <summary>The calendar agrees with the minute-stepping oracle around real DST transitions, holidays and overnight hours.</summary>
+/// <summary>The calendar agrees with the minute-stepping oracle around real DST transitions, holidays and overnight
+/// hours.</summary>
 public class CalendarOracleProperties
 {
     private const int Cases = 10_000;
@@ -20,13 +21,20 @@ public class CalendarOracleProperties
             from calendar in Generators.Calendar(anchor.Zone, anchor.Anchor)
             from startOffset in Gen.Choose(-2 * 24 * 60, 2 * 24 * 60)
             from length in Gen.Choose(0, 4 * 24 * 60)
-            select (calendar, start: anchor.Anchor + Duration.FromMinutes(startOffset), until: anchor.Anchor + Duration.FromMinutes(startOffset + length));
+            select (
+                calendar,
+                start: anchor.Anchor + Duration.FromMinutes(startOffset),
+                until: anchor.Anchor + Duration.FromMinutes(startOffset + length)
+            );
 
-        Check(cases, c =>
-        {
-            var oracle = Oracle(c.calendar, c.start, c.until);
-            return c.calendar.BusinessTimeBetween(c.start, c.until) == oracle.BusinessTimeBetween(c.start, c.until);
-        });
+        Check(
+            cases,
+            c =>
+            {
+                var oracle = Oracle(c.calendar, c.start, c.until);
+                return c.calendar.BusinessTimeBetween(c.start, c.until) == oracle.BusinessTimeBetween(c.start, c.until);
+            }
+        );
     }
 
     [Fact]
@@ -38,16 +46,24 @@ public class CalendarOracleProperties
             from startOffset in Gen.Choose(-2 * 24 * 60, 2 * 24 * 60)
             from fraction in Gen.Choose(0, 300)
             let weekly = calendar.Is24x7 ? 7 * 24 * 60 : (int)calendar.Hours.Sum(h => h.WallLength.TotalMinutes)
-            select (calendar, start: anchor.Anchor + Duration.FromMinutes(startOffset), minutes: weekly * fraction / 100);
+            select (
+                calendar,
+                start: anchor.Anchor + Duration.FromMinutes(startOffset),
+                minutes: weekly * fraction / 100
+            );
 
-        Check(cases, c =>
-        {
-            var giveUp = c.start + Duration.FromDays(40);
-            var oracle = Oracle(c.calendar, c.start, giveUp);
-            var expected = oracle.AddBusinessTime(c.start, c.minutes, giveUp);
-            var actual = c.calendar.AddBusinessTime(c.start, Duration.FromMinutes(c.minutes));
-            return actual == expected && c.calendar.BusinessTimeBetween(c.start, expected) == Duration.FromMinutes(c.minutes);
-        });
+        Check(
+            cases,
+            c =>
+            {
+                var giveUp = c.start + Duration.FromDays(40);
+                var oracle = Oracle(c.calendar, c.start, giveUp);
+                var expected = oracle.AddBusinessTime(c.start, c.minutes, giveUp);
+                var actual = c.calendar.AddBusinessTime(c.start, Duration.FromMinutes(c.minutes));
+                return actual == expected
+                    && c.calendar.BusinessTimeBetween(c.start, expected) == Duration.FromMinutes(c.minutes);
+            }
+        );
     }
 
     private static MinuteCalendarOracle Oracle(BusinessCalendar calendar, Instant start, Instant until) =>

@@ -5,8 +5,7 @@ namespace SlaFunctions.Core.Tests.Events;
 
 public class CorrelationRulesTests
 {
-    private static readonly CorrelationRules Rules = new(
-    [
+    private static readonly CorrelationRules Rules = new([
         Rule("*", "payload.ticketId"),
         Rule("TICKET_*", "payload.ticket.id", "payload.ticketId"),
         Rule("TICKET_COMMENT_*", "payload.comment.ticketRef"),
@@ -43,9 +42,18 @@ public class CorrelationRulesTests
     [Fact]
     public void The_first_path_that_resolves_gives_the_key()
     {
-        Assert.Equal("T-nested", Rules.Resolve(Envelope("TICKET_RESOLVED", """{ "ticket": { "id": "T-nested" }, "ticketId": "T-flat" }""")));
-        Assert.Equal("T-flat", Rules.Resolve(Envelope("TICKET_RESOLVED", """{ "ticket": { "id": "" }, "ticketId": "T-flat" }""")));
-        Assert.Equal("T-flat", Rules.Resolve(Envelope("TICKET_RESOLVED", """{ "ticket": "T-nested", "ticketId": "T-flat" }""")));
+        Assert.Equal(
+            "T-nested",
+            Rules.Resolve(Envelope("TICKET_RESOLVED", """{ "ticket": { "id": "T-nested" }, "ticketId": "T-flat" }"""))
+        );
+        Assert.Equal(
+            "T-flat",
+            Rules.Resolve(Envelope("TICKET_RESOLVED", """{ "ticket": { "id": "" }, "ticketId": "T-flat" }"""))
+        );
+        Assert.Equal(
+            "T-flat",
+            Rules.Resolve(Envelope("TICKET_RESOLVED", """{ "ticket": "T-nested", "ticketId": "T-flat" }"""))
+        );
     }
 
     [Fact]
@@ -59,14 +67,22 @@ public class CorrelationRulesTests
     [Fact]
     public void A_longer_pattern_wins_over_a_shorter_one_and_only_its_paths_are_tried()
     {
-        Assert.Equal("T-3", Rules.Resolve(Envelope("TICKET_COMMENT_ADDED", """{ "ticketId": "T-1", "comment": { "ticketRef": "T-3" } }""")));
+        Assert.Equal(
+            "T-3",
+            Rules.Resolve(
+                Envelope("TICKET_COMMENT_ADDED", """{ "ticketId": "T-1", "comment": { "ticketRef": "T-3" } }""")
+            )
+        );
         Assert.Null(Rules.Resolve(Envelope("TICKET_COMMENT_ADDED", """{ "ticketId": "T-1" }""")));
     }
 
     [Fact]
     public void The_catch_all_pattern_serves_other_event_types()
     {
-        Assert.Equal("T-9", Rules.Resolve(Envelope("INVOICE_PAID", """{ "ticketId": "T-9", "ticket": { "id": "T-0" } }""")));
+        Assert.Equal(
+            "T-9",
+            Rules.Resolve(Envelope("INVOICE_PAID", """{ "ticketId": "T-9", "ticket": { "id": "T-0" } }"""))
+        );
     }
 
     [Fact]
@@ -107,7 +123,11 @@ public class CorrelationRulesTests
     [Fact]
     public void A_too_long_payload_value_is_not_a_key()
     {
-        Assert.Null(CorrelationRules.Default.Resolve(Envelope("TICKET_RESOLVED", $$"""{ "ticketId": "{{Repeat('x', 201)}}" }""")));
+        Assert.Null(
+            CorrelationRules.Default.Resolve(
+                Envelope("TICKET_RESOLVED", $$"""{ "ticketId": "{{Repeat('x', 201)}}" }""")
+            )
+        );
     }
 
     [Fact]
@@ -148,7 +168,10 @@ public class CorrelationRulesTests
         Assert.Equal("from-id", CorrelationRules.TransportKey("from-id", properties));
         Assert.Equal("from-property", CorrelationRules.TransportKey(null, properties));
         Assert.Equal("from-property", CorrelationRules.TransportKey(" ", properties));
-        Assert.Equal("42", CorrelationRules.TransportKey(null, new Dictionary<string, object> { ["correlationKey"] = 42L }));
+        Assert.Equal(
+            "42",
+            CorrelationRules.TransportKey(null, new Dictionary<string, object> { ["correlationKey"] = 42L })
+        );
         Assert.Null(CorrelationRules.TransportKey(null, new Dictionary<string, object> { ["correlationKey"] = 4.2 }));
         Assert.Null(CorrelationRules.TransportKey(null, null));
     }

@@ -17,7 +17,10 @@ public class EventBatchTests
         Assert.Equal([true, false, true, false, true], items.Select(i => i.IsAccepted));
         Assert.Equal([0, 1, 2, 3, 4], items.Select(i => i.Index));
         Assert.Equal("evt-2002", items[2].Envelope!.EventId);
-        Assert.Equal(new Rejection(DeadLetterReason.InvalidEnvelope, "$[1].eventId", "is required"), items[1].Rejection);
+        Assert.Equal(
+            new Rejection(DeadLetterReason.InvalidEnvelope, "$[1].eventId", "is required"),
+            items[1].Rejection
+        );
         Assert.Equal("$[3]", items[3].Rejection!.Path);
     }
 
@@ -27,7 +30,11 @@ public class EventBatchTests
     [InlineData("payload.note", "\"a\\u0000\"", "$[1].payload.note")]
     [InlineData("eventId", "\"evt\\u0000x\"", "$[1].eventId")]
     [InlineData("eventId", "\"\\udc00\"", "$[1].eventId")]
-    public void An_unsound_item_is_refused_alone_and_its_unusable_id_is_not_kept(string field, string value, string path)
+    public void An_unsound_item_is_refused_alone_and_its_unusable_id_is_not_kept(
+        string field,
+        string value,
+        string path
+    )
     {
         var bad = Edit(Plain, $"{field}=\"@@\"").Replace("\"@@\"", value, StringComparison.Ordinal);
 
@@ -41,7 +48,11 @@ public class EventBatchTests
     [Fact]
     public void An_item_with_a_key_twice_is_refused_alone_naming_the_key()
     {
-        var twice = Plain.Replace("\"tenantId\": \"acme\",", "\"tenantId\": \"acme\", \"eventType\": \"TICKET_DELETED\",", StringComparison.Ordinal);
+        var twice = Plain.Replace(
+            "\"tenantId\": \"acme\",",
+            "\"tenantId\": \"acme\", \"eventType\": \"TICKET_DELETED\",",
+            StringComparison.Ordinal
+        );
 
         var items = EventBatch.Read($"[{Plain}, {twice}]", "acme");
 
@@ -53,10 +64,16 @@ public class EventBatchTests
     [Fact]
     public void An_item_of_another_tenant_is_refused_at_its_tenant_field()
     {
-        var items = EventBatch.Read($"[{Plain}, {Edit(Plain, "tenantId=\"globex\"")}, {Edit(CloudEvent, "tenantid=\"globex\"")}]", "acme");
+        var items = EventBatch.Read(
+            $"[{Plain}, {Edit(Plain, "tenantId=\"globex\"")}, {Edit(CloudEvent, "tenantid=\"globex\"")}]",
+            "acme"
+        );
 
         Assert.True(items[0].IsAccepted);
-        Assert.Equal((DeadLetterReason.InvalidEnvelope, "$[1].tenantId"), (items[1].Rejection!.Reason, items[1].Rejection!.Path));
+        Assert.Equal(
+            (DeadLetterReason.InvalidEnvelope, "$[1].tenantId"),
+            (items[1].Rejection!.Reason, items[1].Rejection!.Path)
+        );
         Assert.Equal("$[2].tenantid", items[2].Rejection!.Path);
     }
 

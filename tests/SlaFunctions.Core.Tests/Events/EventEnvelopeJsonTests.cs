@@ -77,11 +77,13 @@ public class EventEnvelopeJsonTests
     public void The_same_event_as_plain_json_and_as_cloud_event_reads_the_same()
     {
         var cloud = EventEnvelopeJson.Read(CloudEvent);
-        var plain = EventEnvelopeJson.Read("""
+        var plain = EventEnvelopeJson.Read(
+            """
             { "eventId": "evt-2002", "eventType": "TICKET_PRIORITY_CHANGED", "tenantId": "acme",
               "occurredAt": "2026-03-09T14:00:00Z", "correlationKey": "crm-7",
               "payload": { "priority": "P2", "ticketId": "T-42" } }
-            """);
+            """
+        );
 
         Assert.Equal(plain, cloud);
         Assert.Equal(plain.GetHashCode(), cloud.GetHashCode());
@@ -115,11 +117,18 @@ public class EventEnvelopeJsonTests
     {
         var envelope = EventEnvelopeJson.Read(CloudEvent);
 
-        var json = slaOptions ? JsonSerializer.Serialize(envelope, SlaJson.Options) : JsonSerializer.Serialize(envelope);
+        var json = slaOptions
+            ? JsonSerializer.Serialize(envelope, SlaJson.Options)
+            : JsonSerializer.Serialize(envelope);
 
         Assert.Contains("\"occurredAt\":\"2026-03-09T14:00:00Z\"", json, StringComparison.Ordinal);
         Assert.Equal(envelope, EventEnvelopeJson.Read(json));
-        Assert.Equal(envelope, slaOptions ? JsonSerializer.Deserialize<EventEnvelope>(json, SlaJson.Options) : JsonSerializer.Deserialize<EventEnvelope>(json));
+        Assert.Equal(
+            envelope,
+            slaOptions
+                ? JsonSerializer.Deserialize<EventEnvelope>(json, SlaJson.Options)
+                : JsonSerializer.Deserialize<EventEnvelope>(json)
+        );
     }
 
     [Fact]

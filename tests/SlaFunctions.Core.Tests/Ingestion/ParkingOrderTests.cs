@@ -10,7 +10,12 @@ public class ParkingOrderTests
     {
         var at = Instant.FromUtc(2026, 3, 9, 14, 0);
         (string Id, Instant OccurredAt)[] arrivals =
-            [("late", at + Duration.FromMinutes(5)), ("tie-first", at), ("early", at - Duration.FromMinutes(5)), ("tie-second", at)];
+        [
+            ("late", at + Duration.FromMinutes(5)),
+            ("tie-first", at),
+            ("early", at - Duration.FromMinutes(5)),
+            ("tie-second", at),
+        ];
 
         var ordered = ParkingOrder.InOrder(arrivals, a => a.OccurredAt);
 

@@ -3,7 +3,8 @@ using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Core.Tests.Json;
 
-/// <summary>What the parser lets through but nothing downstream can hold is refused when a document is read, naming the path.</summary>
+/// <summary>What the parser lets through but nothing downstream can hold is refused when a document is read, naming the
+/// path.</summary>
 public class JsonInputSoundnessTests
 {
     [Theory]
@@ -33,13 +34,18 @@ public class JsonInputSoundnessTests
     [InlineData("""[ { "a": 1 }, { "a": 1 } ]""")]
     public void A_sound_document_is_read(string json)
     {
-        Assert.NotEqual(System.Text.Json.JsonValueKind.Undefined, JsonInput.Read(json, input => input.Element.ValueKind));
+        Assert.NotEqual(
+            System.Text.Json.JsonValueKind.Undefined,
+            JsonInput.Read(json, input => input.Element.ValueKind)
+        );
     }
 
     [Fact]
     public void A_value_quoted_in_an_error_shows_control_characters_and_unpaired_surrogates_escaped()
     {
-        var error = Assert.Throws<InvalidInputException>(() => JsonInput.Read("""{ "at": "x\u0001y" }""", input => input.Required("at").AsInstant()));
+        var error = Assert.Throws<InvalidInputException>(() =>
+            JsonInput.Read("""{ "at": "x\u0001y" }""", input => input.Required("at").AsInstant())
+        );
 
         Assert.Contains("'x\\u0001y'", error.Problem, StringComparison.Ordinal);
         Assert.DoesNotContain('\u0001', error.Message);

@@ -26,13 +26,18 @@ public sealed class MinuteCalendarOracle
             foreach (var interval in definition.Hours.Where(h => h.Day == date.DayOfWeek))
             {
                 var localStart = date + interval.Start;
-                var localEnd = interval.EndsAtMidnight ? date.PlusDays(1).AtMidnight()
+                var localEnd =
+                    interval.EndsAtMidnight ? date.PlusDays(1).AtMidnight()
                     : interval.End < interval.Start ? date.PlusDays(1) + interval.End
                     : date + interval.End;
                 open.Add((Map(localStart), Map(localEnd)));
             }
 
-            if (definition.Holidays.Any(h => h.Recurring ? h.Date.Month == date.Month && h.Date.Day == date.Day : h.Date == date))
+            if (
+                definition.Holidays.Any(h =>
+                    h.Recurring ? h.Date.Month == date.Month && h.Date.Day == date.Day : h.Date == date
+                )
+            )
             {
                 closed.Add((Map(date.AtMidnight()), Map(date.PlusDays(1).AtMidnight())));
             }
@@ -46,7 +51,8 @@ public sealed class MinuteCalendarOracle
     private int openCursor = -1;
     private int closedCursor = -1;
 
-    public bool IsOpen(Instant minute) => alwaysOpen || (Contains(open, minute, ref openCursor) && !Contains(closed, minute, ref closedCursor));
+    public bool IsOpen(Instant minute) =>
+        alwaysOpen || (Contains(open, minute, ref openCursor) && !Contains(closed, minute, ref closedCursor));
 
     public Duration BusinessTimeBetween(Instant start, Instant until)
     {

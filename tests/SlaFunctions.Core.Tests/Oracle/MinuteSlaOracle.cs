@@ -32,13 +32,20 @@ public sealed class MinuteSlaOracle
         this.giveUpAt = giveUpAt;
     }
 
-    private bool Paused => reasons.Count > 0 || (status is { } s && policy.PauseStatuses.Contains(s, StringComparer.OrdinalIgnoreCase));
+    private bool Paused =>
+        reasons.Count > 0 || (status is { } s && policy.PauseStatuses.Contains(s, StringComparer.OrdinalIgnoreCase));
 
     private Phase Response => phases[0];
 
     private Phase Resolution => phases[^1];
 
-    public static Result Run(SlaPolicy policy, IReadOnlyList<TicketEvent> events, Instant until, MinuteCalendarOracle calendar, Instant giveUpAt)
+    public static Result Run(
+        SlaPolicy policy,
+        IReadOnlyList<TicketEvent> events,
+        Instant until,
+        MinuteCalendarOracle calendar,
+        Instant giveUpAt
+    )
     {
         var oracle = new MinuteSlaOracle(policy, calendar, giveUpAt);
         var next = 0;
@@ -131,13 +138,18 @@ public sealed class MinuteSlaOracle
         }
     }
 
-    private Phase NewPhase(SlaPhase kind, int cycle, Instant at) => new(kind, cycle, at) { Target = policy.Targets[priority] };
+    private Phase NewPhase(SlaPhase kind, int cycle, Instant at) =>
+        new(kind, cycle, at) { Target = policy.Targets[priority] };
 
     private bool IsPausing(string name) => policy.PauseStatuses.Contains(name, StringComparer.OrdinalIgnoreCase);
 
     private void ClosePause(Instant at, string reason, bool explicitReason)
     {
-        var i = pauses.FindLastIndex(p => p.To is null && p.Explicit == explicitReason && string.Equals(p.Reason, reason, StringComparison.OrdinalIgnoreCase));
+        var i = pauses.FindLastIndex(p =>
+            p.To is null
+            && p.Explicit == explicitReason
+            && string.Equals(p.Reason, reason, StringComparison.OrdinalIgnoreCase)
+        );
         pauses[i] = pauses[i] with { To = at };
     }
 
@@ -159,8 +171,14 @@ public sealed class MinuteSlaOracle
             }
 
             var nextAmount = decimal.MaxValue;
-            var points = policy.Thresholds.Select(t => (Kind: t.Kind, t.Percent, Level: (int?)null, Key: t.Percent))
-                .Concat(phase.Target!.Escalations.Select((p, i) => (Kind: NotificationKind.Escalation, Percent: p, Level: (int?)(i + 1), Key: (decimal)(i + 1))));
+            var points = policy
+                .Thresholds.Select(t => (Kind: t.Kind, t.Percent, Level: (int?)null, Key: t.Percent))
+                .Concat(
+                    phase.Target!.Escalations.Select(
+                        (p, i) =>
+                            (Kind: NotificationKind.Escalation, Percent: p, Level: (int?)(i + 1), Key: (decimal)(i + 1))
+                    )
+                );
             foreach (var (kind, percent, level, key) in points)
             {
                 var amount = target * percent / 100m;
@@ -206,10 +224,13 @@ public sealed class MinuteSlaOracle
         foreach (var phase in phases.Where(p => p.LastMinutes is not null))
         {
             var target = phase.LastMinutes!.Value;
-            var due = phase.FixedDue
-                ?? (phase.Stop is { } stop ? Project(phase, stop, target)
+            var due =
+                phase.FixedDue
+                ?? (
+                    phase.Stop is { } stop ? Project(phase, stop, target)
                     : phase.Minutes is not null && !Paused ? Project(phase, until, target)
-                    : null);
+                    : null
+                );
             // A phase that stopped while untracked is shown only if it was due before it stopped (SPEC §2: it
             // stopped being tracked; a due instant already passed stays breached).
             if (phase.StoppedUntracked && !(due < phase.Stop))
@@ -239,14 +260,38 @@ public sealed class MinuteSlaOracle
                 outcome = Paused ? PhaseOutcome.Paused : PhaseOutcome.Running;
             }
 
-            described.Add(new PhaseResult(phase.Kind, phase.Cycle, Duration.FromMinutes(target), phase.StartedAt, due, phase.Completed,
-                outcome, Duration.FromMinutes(phase.Elapsed), Duration.FromMinutes(phase.Paused), due == Unknown));
+            described.Add(
+                new PhaseResult(
+                    phase.Kind,
+                    phase.Cycle,
+                    Duration.FromMinutes(target),
+                    phase.StartedAt,
+                    due,
+                    phase.Completed,
+                    outcome,
+                    Duration.FromMinutes(phase.Elapsed),
+                    Duration.FromMinutes(phase.Paused),
+                    due == Unknown
+                )
+            );
         }
 
-        return new Result(described, [.. pauses.Select(p => new PauseRecord(p.From, p.To, p.Reason, p.Explicit ? PauseSource.Explicit : PauseSource.Status))], fired);
+        return new Result(
+            described,
+            [
+                .. pauses.Select(p => new PauseRecord(
+                    p.From,
+                    p.To,
+                    p.Reason,
+                    p.Explicit ? PauseSource.Explicit : PauseSource.Status
+                )),
+            ],
+            fired
+        );
     }
 
-    /// <summary>Where the target would be reached if the phase ran on from <paramref name="from"/> with nothing else happening.</summary>
+    /// <summary>Where the target would be reached if the phase ran on from <paramref name="from"/> with nothing else
+    /// happening.</summary>
     private Instant? Project(Phase phase, Instant from, int target)
     {
         if (phase.Elapsed >= target)
@@ -274,10 +319,27 @@ public sealed class MinuteSlaOracle
 
     public sealed record Result(List<PhaseResult> Phases, List<PauseRecord> Pauses, List<Fired> Fired);
 
-    public sealed record PhaseResult(SlaPhase Phase, int Cycle, Duration Target, Instant StartedAt, Instant? DueAt, Instant? CompletedAt,
-        PhaseOutcome Outcome, Duration Elapsed, Duration Paused, bool DueUnknown);
+    public sealed record PhaseResult(
+        SlaPhase Phase,
+        int Cycle,
+        Duration Target,
+        Instant StartedAt,
+        Instant? DueAt,
+        Instant? CompletedAt,
+        PhaseOutcome Outcome,
+        Duration Elapsed,
+        Duration Paused,
+        bool DueUnknown
+    );
 
-    public sealed record Fired(SlaPhase Phase, int Cycle, NotificationKind Kind, decimal Percent, int? Level, Instant At);
+    public sealed record Fired(
+        SlaPhase Phase,
+        int Cycle,
+        NotificationKind Kind,
+        decimal Percent,
+        int? Level,
+        Instant At
+    );
 
     private sealed class Phase(SlaPhase kind, int cycle, Instant startedAt)
     {

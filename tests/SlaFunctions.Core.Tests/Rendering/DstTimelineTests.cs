@@ -16,17 +16,32 @@ public class DstTimelineTests
     [InlineData("Europe/London", "2026-10-24", 25, "BST→GMT")]
     [InlineData("America/New_York", "2026-10-31", 25, "EDT→EST")]
     [InlineData("Australia/Lord_Howe", "2026-04-04", 24.5, "+11")]
-    public void A_day_on_which_the_clocks_change_is_drawn_its_real_length(string zone, string saturday, double sundayHours, string change)
+    public void A_day_on_which_the_clocks_change_is_drawn_its_real_length(
+        string zone,
+        string saturday,
+        double sundayHours,
+        string change
+    )
     {
         // Open all day Saturday to Monday: nothing is compressed, so widths are proportional to real time.
         var (status, scenario, svg) = Render(zone, saturday);
         var tz = DateTimeZoneProviders.Tzdb[zone];
         var date = NodaTime.Text.LocalDatePattern.Iso.Parse(saturday).Value;
-        double X(int day) => Number(Assert.Single(svg.OfClass("day"), d => Data(d, "at") == Core.Json.IsoText.Format(tz.AtStartOfDay(date.PlusDays(day)).ToInstant())), "x1");
+        double X(int day) =>
+            Number(
+                Assert.Single(
+                    svg.OfClass("day"),
+                    d => Data(d, "at") == Core.Json.IsoText.Format(tz.AtStartOfDay(date.PlusDays(day)).ToInstant())
+                ),
+                "x1"
+            );
 
         Assert.Empty(svg.OfClass("closed"));
         Assert.Equal(sundayHours / 24, (X(2) - X(1)) / (X(1) - X(0)), 0.01);
-        Assert.Contains(svg.OfClass("offset-change").SelectMany(g => g.Descendants(Svg + "text")), t => t.Value.Contains(change, StringComparison.Ordinal));
+        Assert.Contains(
+            svg.OfClass("offset-change").SelectMany(g => g.Descendants(Svg + "text")),
+            t => t.Value.Contains(change, StringComparison.Ordinal)
+        );
 
         // Each mark where the axis puts its instant; the hour labels of Sunday are local hours.
         var scale = TimelineSvg.Scale(status, scenario.Policy, new LocalText(tz));
@@ -37,7 +52,10 @@ public class DstTimelineTests
         }
 
         var noon = tz.AtStrictly(date.PlusDays(1).AtMidnight().PlusHours(12)).ToInstant();
-        Assert.Contains(svg.Root.Descendants(Svg + "text"), t => t.Value == "12:00" && Math.Abs(Number(t, "x") - scale.X(noon)) <= Pixel);
+        Assert.Contains(
+            svg.Root.Descendants(Svg + "text"),
+            t => t.Value == "12:00" && Math.Abs(Number(t, "x") - scale.X(noon)) <= Pixel
+        );
     }
 
     [Fact]
@@ -59,10 +77,17 @@ public class DstTimelineTests
         Assert.Equal(scale.Compression, monday / 8 / (Number(weekend, "width") / 63), 0.05);
     }
 
-    private static (Core.Tracking.SlaStatus Status, Scenario Scenario, SvgDocument Svg) Render(string zone, string saturday)
+    private static (Core.Tracking.SlaStatus Status, Scenario Scenario, SvgDocument Svg) Render(
+        string zone,
+        string saturday
+    )
     {
-        var created = NodaTime.Text.LocalDatePattern.Iso.Parse(saturday).Value.AtMidnight().PlusHours(6)
-            .InZoneLeniently(DateTimeZoneProviders.Tzdb[zone]).ToInstant();
+        var created = NodaTime
+            .Text.LocalDatePattern.Iso.Parse(saturday)
+            .Value.AtMidnight()
+            .PlusHours(6)
+            .InZoneLeniently(DateTimeZoneProviders.Tzdb[zone])
+            .ToInstant();
         string At(double hours) => Core.Json.IsoText.Format(created + Duration.FromMinutes(hours * 60));
         var json = $$"""
             {

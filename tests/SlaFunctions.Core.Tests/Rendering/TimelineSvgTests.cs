@@ -26,7 +26,12 @@ public class TimelineSvgTests
         return (scenario, status, new SvgDocument(TimelineSvg.Render(status, scenario.Policy)));
     });
 
-    private static TimeScale Axis => TimelineSvg.Scale(SpecExample.Value.Status, SpecExample.Value.Scenario.Policy, new LocalText(SpecExample.Value.Scenario.Policy.Calendar.Zone));
+    private static TimeScale Axis =>
+        TimelineSvg.Scale(
+            SpecExample.Value.Status,
+            SpecExample.Value.Scenario.Policy,
+            new LocalText(SpecExample.Value.Scenario.Policy.Calendar.Zone)
+        );
 
     [Fact]
     public void The_picture_is_well_formed_svg_1_1_with_no_script_and_no_external_reference()
@@ -36,8 +41,15 @@ public class TimelineSvgTests
         Assert.Equal(Svg + "svg", svg.Root.Name);
         Assert.Equal("1.1", (string?)svg.Root.Attribute("version"));
         Assert.DoesNotContain(svg.All, e => e.Name.LocalName is "script" or "foreignObject" or "image" or "a");
-        Assert.DoesNotContain(svg.All.SelectMany(e => e.Attributes()), a => a.Name.LocalName.StartsWith("on", StringComparison.Ordinal) || a.Name.LocalName == "href");
-        var references = svg.All.SelectMany(e => e.Attributes()).Where(a => a.Value.Contains("url(", StringComparison.Ordinal)).Select(a => a.Value).ToList();
+        Assert.DoesNotContain(
+            svg.All.SelectMany(e => e.Attributes()),
+            a => a.Name.LocalName.StartsWith("on", StringComparison.Ordinal) || a.Name.LocalName == "href"
+        );
+        var references = svg
+            .All.SelectMany(e => e.Attributes())
+            .Where(a => a.Value.Contains("url(", StringComparison.Ordinal))
+            .Select(a => a.Value)
+            .ToList();
         Assert.NotEmpty(references);
         Assert.All(references, r => Assert.StartsWith("url(#", r, StringComparison.Ordinal));
         Assert.NotNull(svg.OfClass("background").SingleOrDefault());
@@ -52,7 +64,10 @@ public class TimelineSvgTests
         Assert.Equal(status.Pauses.Length, pauses.Count);
         foreach (var pause in status.Pauses)
         {
-            var drawn = Assert.Single(pauses, p => Data(p, "from") == IsoText.Format(pause.From) && Data(p, "reason") == pause.Reason);
+            var drawn = Assert.Single(
+                pauses,
+                p => Data(p, "from") == IsoText.Format(pause.From) && Data(p, "reason") == pause.Reason
+            );
             Assert.Equal(Axis.X(pause.From), Number(drawn, "x"), Pixel);
             Assert.Equal(Axis.X(pause.To!.Value), Number(drawn, "x") + Number(drawn, "width"), Pixel);
         }
@@ -68,8 +83,13 @@ public class TimelineSvgTests
         Assert.Equal(status.Notifications.Length, marks.Count);
         foreach (var n in status.Notifications)
         {
-            var mark = Assert.Single(marks, m => Data(m, "at") == IsoText.Format(n.FiredAt) && Data(m, "kind") == WireNames.Of(n.Kind)
-                && Data(m, "percent") == n.Percent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var mark = Assert.Single(
+                marks,
+                m =>
+                    Data(m, "at") == IsoText.Format(n.FiredAt)
+                    && Data(m, "kind") == WireNames.Of(n.Kind)
+                    && Data(m, "percent") == n.Percent.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            );
             var lane = mark.Ancestors().Single(a => (string?)a.Attribute("class") == "lane");
             Assert.Equal(WireNames.Of(n.Phase), Data(lane, "phase"));
             Assert.Equal(n.Cycle.ToString(System.Globalization.CultureInfo.InvariantCulture), Data(lane, "cycle"));
@@ -90,12 +110,21 @@ public class TimelineSvgTests
         Assert.Equal(status.Phases.Count(p => p.CompletedAt is not null), dots.Count);
         foreach (var phase in status.Phases)
         {
-            var due = Assert.Single(dues, d => Data(d, "phase") == WireNames.Of(phase.Phase) && Data(d, "cycle") == phase.Cycle.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var due = Assert.Single(
+                dues,
+                d =>
+                    Data(d, "phase") == WireNames.Of(phase.Phase)
+                    && Data(d, "cycle") == phase.Cycle.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            );
             Assert.Equal(IsoText.Format(phase.DueAt!.Value), Data(due, "at"));
             Assert.Equal(Axis.X(phase.DueAt!.Value), Number(due, "x1"), Pixel);
             if (phase.CompletedAt is { } completed)
             {
-                Assert.Equal(Axis.X(completed), Number(Assert.Single(dots, d => Data(d, "at") == IsoText.Format(completed)), "cx"), Pixel);
+                Assert.Equal(
+                    Axis.X(completed),
+                    Number(Assert.Single(dots, d => Data(d, "at") == IsoText.Format(completed)), "cx"),
+                    Pixel
+                );
             }
         }
     }
@@ -110,7 +139,9 @@ public class TimelineSvgTests
         var before = Assert.Single(closed, c => Data(c, "to") == "2026-03-09T13:00:00Z");
         var after = Assert.Single(closed, c => Data(c, "from") == "2026-03-09T21:00:00Z");
         var (opens, closes) = (Number(before, "x") + Number(before, "width"), Number(after, "x"));
-        var warning = Assert.Single(svg.OfClass("mark"), m => Data(m, "at") == "2026-03-09T13:30:00Z").Element(Svg + "line")!;
+        var warning = Assert
+            .Single(svg.OfClass("mark"), m => Data(m, "at") == "2026-03-09T13:30:00Z")
+            .Element(Svg + "line")!;
 
         Assert.Equal(opens + ((closes - opens) * 30 / 480), Number(warning, "x1"), Pixel);
     }
@@ -123,7 +154,10 @@ public class TimelineSvgTests
 
         Assert.InRange(closedWidth / Axis.Width, 0.1, TimeScale.MaxClosedShare + 0.001);
         Assert.True(Axis.Compression > 10, $"compression {Axis.Compression}");
-        Assert.Contains(svg.Texts, t => t.Contains($"drawn {Math.Round(Axis.Compression)}× narrower", StringComparison.Ordinal));
+        Assert.Contains(
+            svg.Texts,
+            t => t.Contains($"drawn {Math.Round(Axis.Compression)}× narrower", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -139,7 +173,10 @@ public class TimelineSvgTests
         Assert.Contains("2026-03-09T04:00:00Z", days);
         Assert.DoesNotContain("2026-03-09T00:00:00Z", days);
         Assert.Contains(texts, t => t.Value == "Mon 9 Mar");
-        var nine = Assert.Single(texts, t => t.Value == "09:00" && Math.Abs(Number(t, "x") - Axis.X(Instant.FromUtc(2026, 3, 9, 13, 0))) <= Pixel);
+        var nine = Assert.Single(
+            texts,
+            t => t.Value == "09:00" && Math.Abs(Number(t, "x") - Axis.X(Instant.FromUtc(2026, 3, 9, 13, 0))) <= Pixel
+        );
         Assert.Equal("middle", (string?)nine.Attribute("text-anchor"));
         var change = Assert.Single(svg.OfClass("offset-change"));
         Assert.Equal("2026-03-08T07:00:00Z", Data(change, "at"));
@@ -151,9 +188,23 @@ public class TimelineSvgTests
     [Fact]
     public void The_legend_names_every_pause_reason_and_every_kind_of_mark()
     {
-        var legend = string.Join('\n', Assert.Single(SpecExample.Value.Svg.OfClass("legend")).Descendants(Svg + "text").Select(t => t.Value));
+        var legend = string.Join(
+            '\n',
+            Assert.Single(SpecExample.Value.Svg.OfClass("legend")).Descendants(Svg + "text").Select(t => t.Value)
+        );
 
-        foreach (var entry in new[] { "business hours", "paused: awaiting_client", "warning", "breach", "escalation (level)", "due", "as of" })
+        foreach (
+            var entry in new[]
+            {
+                "business hours",
+                "paused: awaiting_client",
+                "warning",
+                "breach",
+                "escalation (level)",
+                "due",
+                "as of",
+            }
+        )
         {
             Assert.Contains(entry, legend, StringComparison.Ordinal);
         }
@@ -162,7 +213,8 @@ public class TimelineSvgTests
     [Fact]
     public void Names_from_the_input_are_text_escaped_not_markup()
     {
-        var scenario = File.ReadAllText(Repo.Path("samples/spec-example.json")).Replace("awaiting_client", "a<b>&c", StringComparison.Ordinal);
+        var scenario = File.ReadAllText(Repo.Path("samples/spec-example.json"))
+            .Replace("awaiting_client", "a<b>&c", StringComparison.Ordinal);
         var svg = new SvgDocument(SimulationOutput.Run(scenario, SimulationFormat.Svg));
 
         Assert.Equal("a<b>&c", Data(Assert.Single(svg.OfClass("pause")), "reason"));
@@ -173,7 +225,11 @@ public class TimelineSvgTests
     public void A_24x7_target_draws_time_linearly()
     {
         var scenario = File.ReadAllText(Repo.Path("samples/spec-example.json"))
-            .Replace("\"responseMinutes\": 240,", "\"responseMinutes\": 240, \"is24x7\": true,", StringComparison.Ordinal);
+            .Replace(
+                "\"responseMinutes\": 240,",
+                "\"responseMinutes\": 240, \"is24x7\": true,",
+                StringComparison.Ordinal
+            );
         var svg = new SvgDocument(SimulationOutput.Run(scenario, SimulationFormat.Svg));
 
         Assert.Empty(svg.OfClass("closed"));
@@ -187,13 +243,25 @@ public class TimelineSvgTests
     {
         // Open one hour a week: the 24-hour resolution target falls due half a year after the creation.
         var scenario = JsonNode.Parse(File.ReadAllText(Repo.Path("samples/spec-example.json")))!;
-        scenario["calendars"]!["ny"]!["hours"] = JsonNode.Parse("""[ { "day": "Monday", "start": "09:00", "end": "10:00" } ]""");
-        scenario["events"] = JsonNode.Parse("""[ { "at": "2026-03-06T20:30:00Z", "type": "created", "priority": "P2" } ]""");
+        scenario["calendars"]!["ny"]!["hours"] = JsonNode.Parse(
+            """[ { "day": "Monday", "start": "09:00", "end": "10:00" } ]"""
+        );
+        scenario["events"] = JsonNode.Parse(
+            """[ { "at": "2026-03-06T20:30:00Z", "type": "created", "priority": "P2" } ]"""
+        );
         scenario["until"] = "2026-03-10T00:00:00Z";
         var svg = new SvgDocument(SimulationOutput.Run(scenario.ToJsonString(), SimulationFormat.Svg));
 
-        Assert.Contains(svg.Texts, t => t.Contains($"the first {TimelineSvg.MaxSpan.Days} days drawn", StringComparison.Ordinal));
+        Assert.Contains(
+            svg.Texts,
+            t => t.Contains($"the first {TimelineSvg.MaxSpan.Days} days drawn", StringComparison.Ordinal)
+        );
         Assert.Single(svg.OfClass("due"));
-        Assert.Contains(svg.Texts, t => t.Contains("resolution · 24h target", StringComparison.Ordinal) && t.Contains("due ", StringComparison.Ordinal));
+        Assert.Contains(
+            svg.Texts,
+            t =>
+                t.Contains("resolution · 24h target", StringComparison.Ordinal)
+                && t.Contains("due ", StringComparison.Ordinal)
+        );
     }
 }

@@ -1,7 +1,7 @@
 using SlaFunctions.Core.Simulation;
+using SlaFunctions.Core.Validation;
 using SlaFunctions.Testing.Files;
 using SlaFunctions.Testing.Samples;
-using SlaFunctions.Core.Validation;
 using static SlaFunctions.Testing.Samples.BadScenarios;
 
 namespace SlaFunctions.Core.Tests.Simulation;
@@ -30,7 +30,10 @@ public class ScenarioValidationTests
     [InlineData("8999-12-01T00:00:00Z", "9000-01-01T00:59:59+01:00")]
     public void The_edges_of_the_accepted_instants_are_accepted_and_simulate(string createdAt, string until)
     {
-        var json = Edit(File.ReadAllText(Repo.Path("samples/spec-example.json")), $$"""events=[{ "at": "{{createdAt}}", "type": "created", "priority": "P1" }]""");
+        var json = Edit(
+            File.ReadAllText(Repo.Path("samples/spec-example.json")),
+            $$"""events=[{ "at": "{{createdAt}}", "type": "created", "priority": "P1" }]"""
+        );
         var scenario = ScenarioJson.Read(Edit(json, $"until=\"{until}\""));
 
         Assert.NotEmpty(ScenarioRunner.Run(scenario).Phases);

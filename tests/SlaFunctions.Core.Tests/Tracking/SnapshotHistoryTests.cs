@@ -7,7 +7,8 @@ namespace SlaFunctions.Core.Tests.Tracking;
 
 public class SnapshotHistoryTests
 {
-    private static readonly TicketScenario Scenario = TicketScenario.NewYork9To5()
+    private static readonly TicketScenario Scenario = TicketScenario
+        .NewYork9To5()
         .Target("P1", response: 60, resolution: 480)
         .Pausing("awaiting_client")
         .Created("2026-06-08 09:00", "P1");
@@ -18,7 +19,10 @@ public class SnapshotHistoryTests
     public void A_snapshot_covers_its_past_and_not_the_other_way_round()
     {
         var before = Started;
-        var after = before.Apply(new TicketResponded(Scenario.Local("2026-06-08 09:20")) { Id = "r" }).Sla.FireDue(Scenario.Local("2026-06-08 10:00")).Sla;
+        var after = before
+            .Apply(new TicketResponded(Scenario.Local("2026-06-08 09:20")) { Id = "r" })
+            .Sla.FireDue(Scenario.Local("2026-06-08 10:00"))
+            .Sla;
 
         Assert.True(SnapshotHistory.Covers(after.ToSnapshot(), before.ToSnapshot()));
         Assert.False(SnapshotHistory.Covers(before.ToSnapshot(), after.ToSnapshot()));
@@ -29,7 +33,9 @@ public class SnapshotHistoryTests
     public void Branches_that_each_hold_something_the_other_lacks_cover_neither()
     {
         var a = Started.Apply(new TicketResponded(Scenario.Local("2026-06-08 09:20"))).Sla.ToSnapshot();
-        var b = Started.Apply(new TicketStatusChanged(Scenario.Local("2026-06-08 09:20"), "awaiting_client")).Sla.ToSnapshot();
+        var b = Started
+            .Apply(new TicketStatusChanged(Scenario.Local("2026-06-08 09:20"), "awaiting_client"))
+            .Sla.ToSnapshot();
 
         Assert.False(SnapshotHistory.Covers(a, b));
         Assert.False(SnapshotHistory.Covers(b, a));
@@ -92,18 +98,22 @@ public class SnapshotHistoryTests
 
         Assert.True(SnapshotHistory.Contains(compacted, history.Events[1]));
         Assert.True(SnapshotHistory.Contains(compacted, history.Events[3]));
-        Assert.False(SnapshotHistory.Contains(compacted, new TicketResumed(Scenario.Local("2026-06-08 09:16"), "vendor")));
+        Assert.False(
+            SnapshotHistory.Contains(compacted, new TicketResumed(Scenario.Local("2026-06-08 09:16"), "vendor"))
+        );
     }
 
-    /// <summary>A pause (reason "vendor") at :05, :15, :25 … and a resume at :10, :20 … of 2026-06-08 at each given time, each with an id.</summary>
+    /// <summary>A pause (reason "vendor") at :05, :15, :25 … and a resume at :10, :20 … of 2026-06-08 at each given
+    /// time, each with an id.</summary>
     private static TicketSla Paused(TicketSla sla, params string[] times)
     {
         foreach (var time in times)
         {
             var at = Scenario.Local($"2026-06-08 {time}");
-            TicketEvent e = int.Parse(time[3..]) / 5 % 2 == 1
-                ? new TicketPaused(at, "vendor") { Id = time }
-                : new TicketResumed(at, "vendor") { Id = time };
+            TicketEvent e =
+                int.Parse(time[3..]) / 5 % 2 == 1
+                    ? new TicketPaused(at, "vendor") { Id = time }
+                    : new TicketResumed(at, "vendor") { Id = time };
             sla = sla.Apply(e).Sla;
         }
 

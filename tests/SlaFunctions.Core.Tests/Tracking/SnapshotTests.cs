@@ -12,30 +12,45 @@ public class SnapshotTests
     [Fact]
     public void A_snapshot_round_trips_exactly_and_restores_the_same_sla()
     {
-        Prop.ForAll(ScenarioGenerators.Scenario().ToArbitrary(), scenario =>
-        {
-            var sla = Advance(scenario);
-            var json = SlaJson.Serialize(sla.ToSnapshot());
-            var restored = TicketSla.Restore(scenario.Policy, SlaJson.DeserializeSnapshot(json));
+        Prop.ForAll(
+                ScenarioGenerators.Scenario().ToArbitrary(),
+                scenario =>
+                {
+                    var sla = Advance(scenario);
+                    var json = SlaJson.Serialize(sla.ToSnapshot());
+                    var restored = TicketSla.Restore(scenario.Policy, SlaJson.DeserializeSnapshot(json));
 
-            return SlaJson.Serialize(restored.ToSnapshot()) == json
-                && restored.NextWakeAt == sla.NextWakeAt
-                && restored.StatusAt(scenario.AsOf).Phases.SequenceEqual(sla.StatusAt(scenario.AsOf).Phases)
-                && restored.Fired.SequenceEqual(sla.Fired);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+                    return SlaJson.Serialize(restored.ToSnapshot()) == json
+                        && restored.NextWakeAt == sla.NextWakeAt
+                        && restored.StatusAt(scenario.AsOf).Phases.SequenceEqual(sla.StatusAt(scenario.AsOf).Phases)
+                        && restored.Fired.SequenceEqual(sla.Fired);
+                }
+            )
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(500));
     }
 
     [Fact]
     public void The_snapshot_format_is_stable()
     {
-        var scenario = TicketScenario.NewYork9To5().Target("P1", response: 60).Created("2026-06-08 09:00", "P1").Pause("2026-06-08 09:40", "vendor");
-        var sla = TicketSla.Start(scenario.Policy, (TicketCreated)scenario.Events[0]).Apply(scenario.Events[1] with { Id = "e-1" }).Sla;
+        var scenario = TicketScenario
+            .NewYork9To5()
+            .Target("P1", response: 60)
+            .Created("2026-06-08 09:00", "P1")
+            .Pause("2026-06-08 09:40", "vendor");
+        var sla = TicketSla
+            .Start(scenario.Policy, (TicketCreated)scenario.Events[0])
+            .Apply(scenario.Events[1] with { Id = "e-1" })
+            .Sla;
         sla = sla.FireDue(scenario.Local("2026-06-08 09:41")).Sla;
 
         Assert.Equal(
             """{"policy":{"id":"test","version":1},"events":[{"type":"created","at":"2026-06-08T13:00:00Z","priority":"P1"},{"type":"pause","at":"2026-06-08T13:40:00Z","id":"e-1","reason":"vendor"}],"fired":[{"phase":"response","cycle":1,"kind":"warning","percent":50,"level":null,"dueAt":"2026-06-08T13:30:00Z","firedAt":"2026-06-08T13:41:00Z"}]}""",
-            SlaJson.Serialize(sla.ToSnapshot()));
-        Assert.Equal(sla.Events.AsEnumerable(), SlaJson.DeserializeSnapshot(SlaJson.Serialize(sla.ToSnapshot())).Events.AsEnumerable());
+            SlaJson.Serialize(sla.ToSnapshot())
+        );
+        Assert.Equal(
+            sla.Events.AsEnumerable(),
+            SlaJson.DeserializeSnapshot(SlaJson.Serialize(sla.ToSnapshot())).Events.AsEnumerable()
+        );
     }
 
     [Fact]
@@ -44,8 +59,12 @@ public class SnapshotTests
         var scenario = TicketScenario.NewYork9To5().Target("P1", response: 60).Created("2026-06-08 09:00", "P1");
         var snapshot = TicketSla.Start(scenario.Policy, (TicketCreated)scenario.Events[0]).ToSnapshot();
 
-        Assert.Throws<ArgumentException>(() => TicketSla.Restore(scenario.Policy, snapshot with { Policy = new("test", 2) }));
-        Assert.Throws<System.Text.Json.JsonException>(() => SlaJson.DeserializeSnapshot("""{"policy":{"id":"test","version":1},"events":[],"fired":[],"extra":1}"""));
+        Assert.Throws<ArgumentException>(() =>
+            TicketSla.Restore(scenario.Policy, snapshot with { Policy = new("test", 2) })
+        );
+        Assert.Throws<System.Text.Json.JsonException>(() =>
+            SlaJson.DeserializeSnapshot("""{"policy":{"id":"test","version":1},"events":[],"fired":[],"extra":1}""")
+        );
     }
 
     private static TicketSla Advance(Scenario scenario)

@@ -10,15 +10,20 @@ namespace SlaFunctions.Core.Tests.Tracking;
 public class TicketSlaRuleTests
 {
     // 2026-06-05 is a Friday, 2026-06-08 a Monday.
-    private static TicketScenario Scenario() => TicketScenario.NewYork9To5()
-        .Target("P1", response: 60, resolution: 480, escalations: [70, 90, 110])
-        .Target("P2", response: 240, resolution: 1440)
-        .Target("P4", resolution: 4800);
+    private static TicketScenario Scenario() =>
+        TicketScenario
+            .NewYork9To5()
+            .Target("P1", response: 60, resolution: 480, escalations: [70, 90, 110])
+            .Target("P2", response: 240, resolution: 1440)
+            .Target("P4", resolution: 4800);
 
     [Fact]
     public void A_target_that_runs_out_at_closing_time_is_due_at_closing_time_and_a_later_answer_breaches()
     {
-        var scenario = Scenario().Target("P1", response: 60).Created("2026-06-05 16:00", "P1").Responded("2026-06-05 17:30");
+        var scenario = Scenario()
+            .Target("P1", response: 60)
+            .Created("2026-06-05 16:00", "P1")
+            .Responded("2026-06-05 17:30");
         var status = scenario.Run("2026-06-08 10:00");
 
         var response = status.Response();
@@ -35,13 +40,17 @@ public class TicketSlaRuleTests
         var status = Scenario().Created("2026-06-05 16:00", "P1").Responded("2026-06-05 17:00").Run("2026-06-08 10:00");
 
         Assert.Equal(PhaseOutcome.Met, status.Response().Outcome);
-        Assert.Equal(["warning 50", "escalation 70 L1", "warning 75", "warning 90", "escalation 90 L2"], status.Of(Response).Kinds());
+        Assert.Equal(
+            ["warning 50", "escalation 70 L1", "warning 75", "warning 90", "escalation 90 L2"],
+            status.Of(Response).Kinds()
+        );
     }
 
     [Fact]
     public void A_pause_starting_exactly_at_a_threshold_does_not_stop_that_threshold()
     {
-        var scenario = Scenario().Target("P1", response: 60)
+        var scenario = Scenario()
+            .Target("P1", response: 60)
             .Created("2026-06-08 09:00", "P1")
             .Status("2026-06-08 09:30", "awaiting_client")
             .Status("2026-06-08 10:00", "open")
@@ -51,7 +60,8 @@ public class TicketSlaRuleTests
         Assert.Equal(["warning 50", "warning 75"], status.Of(Response).Kinds());
         Assert.Equal(
             [scenario.Local("2026-06-08 09:30"), scenario.Local("2026-06-08 10:15")],
-            status.Of(Response).Select(n => n.FiredAt));
+            status.Of(Response).Select(n => n.FiredAt)
+        );
         Assert.Equal(PhaseOutcome.Met, status.Response().Outcome);
         Assert.Equal(scenario.Local("2026-06-08 10:30"), status.Response().DueAt);
     }
@@ -59,7 +69,8 @@ public class TicketSlaRuleTests
     [Fact]
     public void Pause_reasons_are_independent_and_the_clock_runs_only_when_none_holds()
     {
-        var scenario = Scenario().Target("P1", response: 60)
+        var scenario = Scenario()
+            .Target("P1", response: 60)
             .Created("2026-06-08 09:00", "P1")
             .Status("2026-06-08 09:10", "awaiting_client")
             .Pause("2026-06-08 09:20", "vendor")
@@ -73,8 +84,12 @@ public class TicketSlaRuleTests
         Assert.Equal(PhaseOutcome.Running, response.Outcome);
         Assert.Equal(scenario.Local("2026-06-08 10:30"), response.DueAt);
         Assert.Equal(
-            [("awaiting_client", "2026-06-08 09:10", "2026-06-08 09:40"), ("vendor", "2026-06-08 09:20", "2026-06-08 09:30")],
-            status.Pauses.Select(p => (p.Reason, Local(scenario, p.From), Local(scenario, p.To!.Value))));
+            [
+                ("awaiting_client", "2026-06-08 09:10", "2026-06-08 09:40"),
+                ("vendor", "2026-06-08 09:20", "2026-06-08 09:30"),
+            ],
+            status.Pauses.Select(p => (p.Reason, Local(scenario, p.From), Local(scenario, p.To!.Value)))
+        );
     }
 
     [Fact]
@@ -102,10 +117,22 @@ public class TicketSlaRuleTests
         Assert.Equal(scenario.Local("2026-06-08 10:00"), response.DueAt);
         Assert.Equal(Duration.FromMinutes(60), response.Target);
         Assert.Equal(
-            ["warning 50", "escalation 70 L1", "warning 75", "warning 90", "escalation 90 L2", "breach 100", "escalation 110 L3"],
-            status.Of(Response).Kinds());
+            [
+                "warning 50",
+                "escalation 70 L1",
+                "warning 75",
+                "warning 90",
+                "escalation 90 L2",
+                "breach 100",
+                "escalation 110 L3",
+            ],
+            status.Of(Response).Kinds()
+        );
         Assert.All(status.Of(Response), n => Assert.Equal(scenario.Local("2026-06-08 10:30"), n.FiredAt));
-        Assert.Equal(scenario.Local("2026-06-08 10:00"), status.Of(Response).Single(n => n.Kind == NotificationKind.Breach).DueAt);
+        Assert.Equal(
+            scenario.Local("2026-06-08 10:00"),
+            status.Of(Response).Single(n => n.Kind == NotificationKind.Breach).DueAt
+        );
     }
 
     [Fact]
@@ -117,7 +144,8 @@ public class TicketSlaRuleTests
         Assert.Equal(["warning 50", "warning 75", "warning 90", "breach 100"], status.Of(Response).Kinds());
         Assert.Equal(
             new[] { "09:30", "12:00", "12:36", "13:00" }.Select(t => scenario.Local($"2026-06-08 {t}")),
-            status.Of(Response).Select(n => n.FiredAt));
+            status.Of(Response).Select(n => n.FiredAt)
+        );
         Assert.Equal(Duration.FromMinutes(240), status.Response().Target);
         Assert.Equal(PhaseOutcome.Breached, status.Response().Outcome);
     }
@@ -125,7 +153,10 @@ public class TicketSlaRuleTests
     [Fact]
     public void A_priority_without_a_response_target_stops_tracking_the_response_unless_it_already_breached()
     {
-        var untracked = Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 09:20", "P4").Run("2026-06-08 12:00");
+        var untracked = Scenario()
+            .Created("2026-06-08 09:00", "P1")
+            .Priority("2026-06-08 09:20", "P4")
+            .Run("2026-06-08 12:00");
         Assert.DoesNotContain(untracked.Phases, p => p.Phase == Response);
         Assert.Empty(untracked.Of(Response));
 
@@ -140,13 +171,33 @@ public class TicketSlaRuleTests
     public void A_response_resolution_or_cancellation_after_the_response_stopped_being_tracked_does_not_bring_it_back()
     {
         var untracked = Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 09:20", "P4");
-        Assert.DoesNotContain(untracked.Responded("2026-06-08 09:40").Run("2026-06-08 12:00").Phases, p => p.Phase == Response);
-        Assert.DoesNotContain(Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 09:20", "P4").Resolved("2026-06-08 09:40")
-            .Run("2026-06-08 12:00").Phases, p => p.Phase == Response);
-        Assert.DoesNotContain(Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 09:20", "P4").Cancelled("2026-06-08 09:40")
-            .Run("2026-06-08 12:00").Phases, p => p.Phase == Response);
+        Assert.DoesNotContain(
+            untracked.Responded("2026-06-08 09:40").Run("2026-06-08 12:00").Phases,
+            p => p.Phase == Response
+        );
+        Assert.DoesNotContain(
+            Scenario()
+                .Created("2026-06-08 09:00", "P1")
+                .Priority("2026-06-08 09:20", "P4")
+                .Resolved("2026-06-08 09:40")
+                .Run("2026-06-08 12:00")
+                .Phases,
+            p => p.Phase == Response
+        );
+        Assert.DoesNotContain(
+            Scenario()
+                .Created("2026-06-08 09:00", "P1")
+                .Priority("2026-06-08 09:20", "P4")
+                .Cancelled("2026-06-08 09:40")
+                .Run("2026-06-08 12:00")
+                .Phases,
+            p => p.Phase == Response
+        );
 
-        var breachedFirst = Scenario().Created("2026-06-08 09:00", "P1").Priority("2026-06-08 10:10", "P4").Responded("2026-06-08 10:30");
+        var breachedFirst = Scenario()
+            .Created("2026-06-08 09:00", "P1")
+            .Priority("2026-06-08 10:10", "P4")
+            .Responded("2026-06-08 10:30");
         var breached = breachedFirst.Run("2026-06-08 12:00").Response();
         Assert.Equal(PhaseOutcome.Breached, breached.Outcome);
         Assert.Equal(breachedFirst.Local("2026-06-08 10:30"), breached.CompletedAt);
@@ -199,7 +250,10 @@ public class TicketSlaRuleTests
     [Fact]
     public void Cancelling_stops_running_phases_and_completed_ones_keep_their_outcome()
     {
-        var scenario = Scenario().Created("2026-06-08 09:00", "P1").Responded("2026-06-08 09:10").Cancelled("2026-06-08 11:00");
+        var scenario = Scenario()
+            .Created("2026-06-08 09:00", "P1")
+            .Responded("2026-06-08 09:10")
+            .Cancelled("2026-06-08 11:00");
         var status = scenario.Run("2026-06-08 16:00");
 
         Assert.Equal(PhaseOutcome.Met, status.Response().Outcome);
@@ -243,7 +297,11 @@ public class TicketSlaRuleTests
     [Fact]
     public void A_paused_phase_that_has_not_breached_has_no_due_instant()
     {
-        var response = Scenario().Created("2026-06-08 09:00", "P1").Pause("2026-06-08 09:30", "awaiting_client").Run("2026-06-08 10:00").Response();
+        var response = Scenario()
+            .Created("2026-06-08 09:00", "P1")
+            .Pause("2026-06-08 09:30", "awaiting_client")
+            .Run("2026-06-08 10:00")
+            .Response();
 
         Assert.Equal(PhaseOutcome.Paused, response.Outcome);
         Assert.Null(response.DueAt);
@@ -253,7 +311,11 @@ public class TicketSlaRuleTests
     [Fact]
     public void Thresholds_above_100_are_repeated_breach_notices()
     {
-        var status = Scenario().Target("P1", response: 60).Thresholds(100, 150, 200).Created("2026-06-08 09:00", "P1").Run("2026-06-08 12:00");
+        var status = Scenario()
+            .Target("P1", response: 60)
+            .Thresholds(100, 150, 200)
+            .Created("2026-06-08 09:00", "P1")
+            .Run("2026-06-08 12:00");
 
         Assert.Equal(["breach 100", "breach 150", "breach 200"], status.Of(Response).Kinds());
     }
@@ -270,7 +332,8 @@ public class TicketSlaRuleTests
 
         Assert.Equal(
             new[] { "09:30", "09:45", "09:54", "10:00" }.Select(t => scenario.Local($"2026-06-08 {t}")),
-            late.Fired.Select(n => n.DueAt));
+            late.Fired.Select(n => n.DueAt)
+        );
         Assert.All(late.Fired, n => Assert.Equal(restarted, n.FiredAt));
         Assert.Empty(late.Sla.FireDue(restarted + Duration.FromDays(30)).Fired);
         Assert.Null(late.Sla.NextWakeAt);

@@ -22,7 +22,8 @@ public class EventDeliveryWorkflowTests
         var calls = new List<string>();
         var input = new EventDeliveryInput(
             [new DeadLetterRequest("acme", "x", "ParkingExpired", "late", "{}")],
-            [Signal(A, "e1"), Signal(A, "e2"), Signal(B, "e1")]);
+            [Signal(A, "e1"), Signal(A, "e2"), Signal(B, "e1")]
+        );
         var host = Host(input, calls, _ => DeliveryReceipt.Applied);
 
         host.Settle();
@@ -52,24 +53,37 @@ public class EventDeliveryWorkflowTests
     private static DeliverSignalRequest Signal(TicketKey ticket, string id) =>
         new(ticket, new SlaSignal(new TicketResponded(Now) { Id = id }));
 
-    private static FakeDurableHost Host(EventDeliveryInput input, List<string> calls, Func<DeliverSignalRequest, DeliveryReceipt> deliver)
+    private static FakeDurableHost Host(
+        EventDeliveryInput input,
+        List<string> calls,
+        Func<DeliverSignalRequest, DeliveryReceipt> deliver
+    )
     {
         var host = new FakeDurableHost((context, _) => EventDeliveryWorkflow.RunAsync(context, input), Now)
-            .Activity<DeadLetterRequest, bool>(SlaActivities.DeadLetter.Name, r =>
-            {
-                calls.Add($"dead-letter {r.EventId}");
-                return true;
-            })
-            .Activity<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Deliver.Name, r =>
-            {
-                calls.Add($"deliver {r.Ticket.TicketId} {r.Signal.Event.Id}");
-                return deliver(r);
-            })
-            .Activity<DeliverSignalRequest, DeliveryReceipt>(SlaActivities.Confirm.Name, r =>
-            {
-                calls.Add($"confirm {r.Ticket.TicketId} {r.Signal.Event.Id}");
-                return DeliveryReceipt.Confirmed;
-            });
+            .Activity<DeadLetterRequest, bool>(
+                SlaActivities.DeadLetter.Name,
+                r =>
+                {
+                    calls.Add($"dead-letter {r.EventId}");
+                    return true;
+                }
+            )
+            .Activity<DeliverSignalRequest, DeliveryReceipt>(
+                SlaActivities.Deliver.Name,
+                r =>
+                {
+                    calls.Add($"deliver {r.Ticket.TicketId} {r.Signal.Event.Id}");
+                    return deliver(r);
+                }
+            )
+            .Activity<DeliverSignalRequest, DeliveryReceipt>(
+                SlaActivities.Confirm.Name,
+                r =>
+                {
+                    calls.Add($"confirm {r.Ticket.TicketId} {r.Signal.Event.Id}");
+                    return DeliveryReceipt.Confirmed;
+                }
+            );
         host.Start(AnyTicketInput());
         return host;
     }

@@ -9,15 +9,23 @@ namespace SlaFunctions.Core.Tests.Workflow;
 /// <summary>The fake host catches what Durable would reject, and delivers events the way Durable does.</summary>
 public class ReplayHarnessTests
 {
-    private static readonly TicketScenario Ticket = TicketScenario.NewYork9To5().Target("P1", response: 60).Created("2026-06-08 09:00", "P1");
+    private static readonly TicketScenario Ticket = TicketScenario
+        .NewYork9To5()
+        .Target("P1", response: 60)
+        .Created("2026-06-08 09:00", "P1");
     private static readonly Instant Start = Ticket.Events[0].At;
     private static readonly SlaSignal Signal = new(new TicketResponded(Start));
 
     [Fact]
     public void An_orchestration_that_reads_the_wall_clock_is_reported_as_non_deterministic()
     {
-        var host = Started(async (context, _) =>
-            await context.CreateTimer(Instant.FromDateTimeUtc(DateTime.UtcNow) + Duration.FromHours(1), CancellationToken.None));
+        var host = Started(
+            async (context, _) =>
+                await context.CreateTimer(
+                    Instant.FromDateTimeUtc(DateTime.UtcNow) + Duration.FromHours(1),
+                    CancellationToken.None
+                )
+        );
 
         host.Raise(Signal);
         Assert.Throws<NonDeterministicOrchestrationException>(host.Deliver);
@@ -26,11 +34,16 @@ public class ReplayHarnessTests
     [Fact]
     public void An_orchestration_that_draws_a_guid_is_reported_as_non_deterministic()
     {
-        var host = Started(async (context, _) =>
-        {
-            var seconds = BitConverter.ToUInt32(Guid.NewGuid().ToByteArray());
-            await context.CreateTimer(context.CurrentInstant + Duration.FromSeconds(seconds), CancellationToken.None);
-        });
+        var host = Started(
+            async (context, _) =>
+            {
+                var seconds = BitConverter.ToUInt32(Guid.NewGuid().ToByteArray());
+                await context.CreateTimer(
+                    context.CurrentInstant + Duration.FromSeconds(seconds),
+                    CancellationToken.None
+                );
+            }
+        );
 
         host.Raise(Signal);
         Assert.Throws<NonDeterministicOrchestrationException>(host.Deliver);
@@ -39,16 +52,28 @@ public class ReplayHarnessTests
     [Fact]
     public void The_same_orchestration_on_the_context_clock_replays_cleanly_to_its_end()
     {
-        var host = Started(async (context, _) => await context.CreateTimer(context.CurrentInstant + Duration.FromHours(1), CancellationToken.None));
+        var host = Started(
+            async (context, _) =>
+                await context.CreateTimer(context.CurrentInstant + Duration.FromHours(1), CancellationToken.None)
+        );
 
         host.Raise(Signal);
         host.RunUntil(Start + Duration.FromHours(2));
 
         Assert.False(host.IsRunning);
         Assert.Equal(
-            [typeof(OrchestratorStarted), typeof(ExecutionStarted), typeof(TimerCreated), typeof(OrchestratorStarted), typeof(EventRaised),
-             typeof(OrchestratorStarted), typeof(TimerFired), typeof(ExecutionCompleted)],
-            host.History.Select(e => e.GetType()));
+            [
+                typeof(OrchestratorStarted),
+                typeof(ExecutionStarted),
+                typeof(TimerCreated),
+                typeof(OrchestratorStarted),
+                typeof(EventRaised),
+                typeof(OrchestratorStarted),
+                typeof(TimerFired),
+                typeof(ExecutionCompleted),
+            ],
+            host.History.Select(e => e.GetType())
+        );
         Assert.Equal(new TimerCreated(0, Start + Duration.FromHours(1)), host.History[2]);
     }
 
@@ -57,7 +82,9 @@ public class ReplayHarnessTests
     {
         var runs = 0;
         var host = Started(
-            async (context, _) => await context.CallActivityAsync(new SlaActivity<string, int>(runs++ == 0 ? "A" : "B"), "input"));
+            async (context, _) =>
+                await context.CallActivityAsync(new SlaActivity<string, int>(runs++ == 0 ? "A" : "B"), "input")
+        );
         host.Activity<string, int>("A", _ => 1).Activity<string, int>("B", _ => 1);
 
         Assert.Single(host.PendingActivities);
@@ -70,13 +97,15 @@ public class ReplayHarnessTests
     public void A_replay_that_does_less_than_the_history_records_is_reported()
     {
         var runs = 0;
-        var host = Started(async (context, _) =>
-        {
-            if (runs++ == 0)
+        var host = Started(
+            async (context, _) =>
             {
-                await context.WaitForSignal();
+                if (runs++ == 0)
+                {
+                    await context.WaitForSignal();
+                }
             }
-        });
+        );
 
         host.Raise(Signal);
         var divergence = Assert.Throws<NonDeterministicOrchestrationException>(host.Deliver);
@@ -92,7 +121,8 @@ public class ReplayHarnessTests
                 context.CreateTimer(context.CurrentInstant + Duration.FromHours(1), CancellationToken.None);
                 return Task.CompletedTask;
             },
-            Start);
+            Start
+        );
         host.Start(Input());
 
         var error = Assert.Throws<InvalidOperationException>(host.Deliver);
@@ -108,14 +138,21 @@ public class ReplayHarnessTests
                 await context.CreateTimer(context.CurrentInstant + Duration.FromHours(1), CancellationToken.None);
                 var first = await context.WaitForSignal();
                 var second = await context.WaitForSignal();
-                await context.CallActivityAsync(new SlaActivity<Instant[], int>("Record"), new[] { first.Event.At, second.Event.At });
-            });
+                await context.CallActivityAsync(
+                    new SlaActivity<Instant[], int>("Record"),
+                    new[] { first.Event.At, second.Event.At }
+                );
+            }
+        );
         var received = new List<Instant[]>();
-        host.Activity<Instant[], int>("Record", ats =>
-        {
-            received.Add(ats);
-            return ats.Length;
-        });
+        host.Activity<Instant[], int>(
+            "Record",
+            ats =>
+            {
+                received.Add(ats);
+                return ats.Length;
+            }
+        );
 
         host.Raise(new SlaSignal(new TicketResponded(Start + Duration.FromMinutes(2))));
         host.Raise(new SlaSignal(new TicketResponded(Start + Duration.FromMinutes(1))));
@@ -147,5 +184,10 @@ public class ReplayHarnessTests
     }
 
     private static TicketSlaInput Input() =>
-        new(new("tenant-1", "ticket-1"), PolicyDefinitions.From(Ticket.Policy), TicketSla.Start(Ticket.Policy, (TicketCreated)Ticket.Events[0]).ToSnapshot(), []);
+        new(
+            new("tenant-1", "ticket-1"),
+            PolicyDefinitions.From(Ticket.Policy),
+            TicketSla.Start(Ticket.Policy, (TicketCreated)Ticket.Events[0]).ToSnapshot(),
+            []
+        );
 }

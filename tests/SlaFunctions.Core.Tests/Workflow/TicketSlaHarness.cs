@@ -21,13 +21,21 @@ public sealed class TicketSlaHarness
     private readonly HistoryCompaction? compaction;
 
     private TicketSlaHarness(
-        SlaPolicy policy, TicketCreated created, HistoryCompaction? compaction, Func<TicketSlaInput, string>? stored, bool wholeSecondTimerDelays)
+        SlaPolicy policy,
+        TicketCreated created,
+        HistoryCompaction? compaction,
+        Func<TicketSlaInput, string>? stored,
+        bool wholeSecondTimerDelays
+    )
     {
         this.policy = PolicyDefinitions.From(policy);
         this.compaction = compaction;
         var snapshot = TicketSla.Start(policy, created).ToSnapshot();
         Store = new FakeSlaStore(snapshot);
-        Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At) { WholeSecondTimerDelays = wholeSecondTimerDelays }
+        Host = new FakeDurableHost(TicketSlaWorkflow.RunAsync, created.At)
+        {
+            WholeSecondTimerDelays = wholeSecondTimerDelays,
+        }
             .Activity<PersistSlaRequest, int>(SlaActivities.Persist.Name, Store.Persist)
             .Activity<PublishNotificationsRequest, int>(SlaActivities.Publish.Name, Store.Publish);
         Host.Start((stored ?? DurableJson.Serialize)(Input(snapshot, [])));
@@ -40,13 +48,18 @@ public sealed class TicketSlaHarness
 
     public int Signals { get; private set; }
 
-    /// <param name="compaction">What the host puts in the input; none (an input from before compaction) unless given.</param>
+    /// <param name="compaction">What the host puts in the input; none (an input from before compaction) unless
+    /// given.</param>
     /// <param name="stored">Turns the input into the JSON Durable holds.</param>
-    /// <param name="wholeSecondTimerDelays">Fire timers as the Azure Storage provider does (<see cref="FakeDurableHost.WholeSecondTimerDelays"/>).</param>
+    /// <param name="wholeSecondTimerDelays">Fire timers as the Azure Storage provider does (<see
+    /// cref="FakeDurableHost.WholeSecondTimerDelays"/>).</param>
     public static TicketSlaHarness Start(
-        SlaPolicy policy, TicketEvent created, HistoryCompaction? compaction = null, Func<TicketSlaInput, string>? stored = null,
-        bool wholeSecondTimerDelays = false) =>
-        new(policy, (TicketCreated)created, compaction, stored, wholeSecondTimerDelays);
+        SlaPolicy policy,
+        TicketEvent created,
+        HistoryCompaction? compaction = null,
+        Func<TicketSlaInput, string>? stored = null,
+        bool wholeSecondTimerDelays = false
+    ) => new(policy, (TicketCreated)created, compaction, stored, wholeSecondTimerDelays);
 
     /// <summary>Raises the signal on the running instance.</summary>
     public void Raise(TicketEvent e)
@@ -71,7 +84,8 @@ public sealed class TicketSlaHarness
         Signals++;
     }
 
-    /// <summary>Sends each event at its instant (events at one instant together), then runs the clock to the scenario's end.</summary>
+    /// <summary>Sends each event at its instant (events at one instant together), then runs the clock to the scenario's
+    /// end.</summary>
     public static TicketSlaHarness Play(Scenario scenario, HistoryCompaction? compaction = null)
     {
         var harness = Start(scenario.Policy, scenario.Events[0], compaction);
@@ -92,7 +106,8 @@ public sealed class TicketSlaHarness
 
     public TicketSla Sla => TicketSla.Restore(policy.Compile(), Store.Snapshot);
 
-    /// <summary>A new execution's input as the host writes it (<c>DurableTicket.Input</c>): on the current version.</summary>
+    /// <summary>A new execution's input as the host writes it (<c>DurableTicket.Input</c>): on the current
+    /// version.</summary>
     private TicketSlaInput Input(SlaSnapshot snapshot, ImmutableArray<SlaSignal> signals) =>
         new(ticket, policy, snapshot, signals) { Compaction = compaction, Version = TicketSlaWorkflow.CurrentVersion };
 }

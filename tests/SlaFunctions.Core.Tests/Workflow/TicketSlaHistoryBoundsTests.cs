@@ -14,7 +14,8 @@ using Xunit.Abstractions;
 
 namespace SlaFunctions.Core.Tests.Workflow;
 
-/// <summary>The orchestration's snapshot stays bounded however many commands its ticket takes (docs/decisions/0007).</summary>
+/// <summary>The orchestration's snapshot stays bounded however many commands its ticket takes
+/// (docs/decisions/0007).</summary>
 public class TicketSlaHistoryBoundsTests(ITestOutputHelper output)
 {
     private const int Commands = 10_000;
@@ -30,7 +31,9 @@ public class TicketSlaHistoryBoundsTests(ITestOutputHelper output)
     [Fact]
     public void Ten_thousand_signals_leave_the_orchestrations_snapshot_bounded_and_its_answers_unchanged()
     {
-        var s = TicketScenario.NewYork9To5().Target("P2", response: 240, resolution: 960, escalations: [110, 150])
+        var s = TicketScenario
+            .NewYork9To5()
+            .Target("P2", response: 240, resolution: 960, escalations: [110, 150])
             .Created("2026-06-08 09:00", "P2");
         var compaction = HistoryCompaction.Default;
         var mostEvents = compaction.AfterEvents + (int)(compaction.SettledAfter / Duration.FromMinutes(1)) + 1;
@@ -62,24 +65,32 @@ public class TicketSlaHistoryBoundsTests(ITestOutputHelper output)
         var before = Uncompacted(s.Policy, events, asOf);
         var (last, beforeStatus) = (harness.Store.Snapshot, before.StatusAt(asOf));
         output.WriteLine(
-            $"stored snapshot: {last.Events.Length} events, {SlaJson.Serialize(last).Length} bytes (at most {firstBytes} " +
-            $"in the first 1,000 signals, {lastBytes} in the last); " +
-            $"uncompacted: {before.Events.Length} events, {SlaJson.Serialize(before.ToSnapshot()).Length} bytes");
+            $"stored snapshot: {last.Events.Length} events, {SlaJson.Serialize(last).Length} bytes (at most {firstBytes} "
+                + $"in the first 1,000 signals, {lastBytes} in the last); "
+                + $"uncompacted: {before.Events.Length} events, {SlaJson.Serialize(before.ToSnapshot()).Length} bytes"
+        );
         output.WriteLine(
-            $"status body {StatusBytes(status, asOf)} bytes (uncompacted {StatusBytes(beforeStatus, asOf)}), " +
-            $"timeline {TimelineSvg.Render(status, s.Policy).Length} characters " +
-            $"(uncompacted {TimelineSvg.Render(beforeStatus, s.Policy).Length})");
+            $"status body {StatusBytes(status, asOf)} bytes (uncompacted {StatusBytes(beforeStatus, asOf)}), "
+                + $"timeline {TimelineSvg.Render(status, s.Policy).Length} characters "
+                + $"(uncompacted {TimelineSvg.Render(beforeStatus, s.Policy).Length})"
+        );
 
         Assert.InRange(lastBytes, 1, firstBytes + 2_000);
         Assert.True(harness.Host.Executions.Count > Commands / TicketSlaWorkflow.RoundsPerExecution);
-        Assert.All(harness.Host.Executions.SkipLast(1), execution =>
-        {
-            var next = DurableJson.Deserialize<TicketSlaInput>(execution.OfType<ExecutionContinued>().Single().Input);
-            var persisted = DurableJson.Deserialize<PersistSlaRequest>(
-                execution.OfType<TaskScheduled>().Last(t => t.Name == SlaActivities.Persist.Name).Input);
-            Assert.Equal(SlaJson.Serialize(persisted.Snapshot), SlaJson.Serialize(next.Snapshot));
-            Assert.Equal(compaction, next.Compaction);
-        });
+        Assert.All(
+            harness.Host.Executions.SkipLast(1),
+            execution =>
+            {
+                var next = DurableJson.Deserialize<TicketSlaInput>(
+                    execution.OfType<ExecutionContinued>().Single().Input
+                );
+                var persisted = DurableJson.Deserialize<PersistSlaRequest>(
+                    execution.OfType<TaskScheduled>().Last(t => t.Name == SlaActivities.Persist.Name).Input
+                );
+                Assert.Equal(SlaJson.Serialize(persisted.Snapshot), SlaJson.Serialize(next.Snapshot));
+                Assert.Equal(compaction, next.Compaction);
+            }
+        );
         Assert.All(harness.Store.Audit, a => Assert.Equal(SignalOutcome.Applied, a.Outcome));
         Assert.Equal(Commands, harness.Store.Audit.Count);
         Assert.Empty(harness.Host.LostSignals);
@@ -87,12 +98,16 @@ public class TicketSlaHistoryBoundsTests(ITestOutputHelper output)
         Assert.Equal(expected.Phases.ToArray(), status.Phases.ToArray());
         Assert.Equal(expected.Notifications.ToArray(), status.Notifications.ToArray());
         Assert.Equal(expected.Notifications, harness.Store.Published);
-        Assert.Contains(harness.Store.Published, n => n.Phase == SlaPhase.Resolution && n.Kind == NotificationKind.Breach);
+        Assert.Contains(
+            harness.Store.Published,
+            n => n.Phase == SlaPhase.Resolution && n.Kind == NotificationKind.Breach
+        );
         Assert.Equal(expected.Pauses.Length, harness.Sla.Checkpoint!.OmittedPauses + status.Pauses.Length);
         Assert.Equal(expected.Pauses.TakeLast(status.Pauses.Length), status.Pauses);
     }
 
-    /// <summary>The ticket as a workflow that does not compact holds it: every event, each notification fired on time.</summary>
+    /// <summary>The ticket as a workflow that does not compact holds it: every event, each notification fired on
+    /// time.</summary>
     private static TicketSla Uncompacted(SlaPolicy policy, List<TicketEvent> events, Instant asOf)
     {
         var sla = TicketSla.Start(policy, (TicketCreated)events[0]);

@@ -24,19 +24,31 @@ public class TicketSlaWorkflowProperties
 
     private static void PublishesWhatTheSimulationFires(HistoryCompaction? compaction, int cases)
     {
-        Prop.ForAll(ScenarioGenerators.Scenario().ToArbitrary(), scenario =>
-        {
-            var harness = TicketSlaHarness.Play(scenario, compaction);
-            var expected = ScenarioRunner.Run(scenario).Notifications;
-            var published = harness.Store.Published;
-            var same = published.Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt))
-                .SequenceEqual(expected.Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt)));
-            return same && harness.Store.Audit.Count == harness.Signals && harness.Host.LostSignals.Count == 0 && harness.Host.MostWaiters == 1
-                ? true
-                : throw new InvalidOperationException(
-                    $"published {string.Join("; ", published)}\nexpected  {string.Join("; ", expected)}\n" +
-                    $"audited {harness.Store.Audit.Count} of {harness.Signals} signals, lost {harness.Host.LostSignals.Count}, waiters {harness.Host.MostWaiters}\n" +
-                    $"events:\n  {string.Join("\n  ", scenario.Events)}\nuntil {scenario.AsOf}");
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(cases));
+        Prop.ForAll(
+                ScenarioGenerators.Scenario().ToArbitrary(),
+                scenario =>
+                {
+                    var harness = TicketSlaHarness.Play(scenario, compaction);
+                    var expected = ScenarioRunner.Run(scenario).Notifications;
+                    var published = harness.Store.Published;
+                    var same = published
+                        .Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt))
+                        .SequenceEqual(
+                            expected.Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt))
+                        );
+                    return
+                        same
+                        && harness.Store.Audit.Count == harness.Signals
+                        && harness.Host.LostSignals.Count == 0
+                        && harness.Host.MostWaiters == 1
+                        ? true
+                        : throw new InvalidOperationException(
+                            $"published {string.Join("; ", published)}\nexpected  {string.Join("; ", expected)}\n"
+                                + $"audited {harness.Store.Audit.Count} of {harness.Signals} signals, lost {harness.Host.LostSignals.Count}, waiters {harness.Host.MostWaiters}\n"
+                                + $"events:\n  {string.Join("\n  ", scenario.Events)}\nuntil {scenario.AsOf}"
+                        );
+                }
+            )
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(cases));
     }
 }

@@ -12,15 +12,18 @@ namespace SlaFunctions.Core.Tests.Workflow;
 public class TicketSlaWorkflowTests
 {
     // 2026-06-05 is a Friday, 2026-06-08 a Monday.
-    private static TicketScenario Scenario() => TicketScenario.NewYork9To5()
-        .Target("P1", response: 60, resolution: 480, escalations: [70, 90, 110])
-        .Target("P2", response: 240, resolution: 1440)
-        .Target("P4", resolution: 4800);
+    private static TicketScenario Scenario() =>
+        TicketScenario
+            .NewYork9To5()
+            .Target("P1", response: 60, resolution: 480, escalations: [70, 90, 110])
+            .Target("P2", response: 240, resolution: 1440)
+            .Target("P4", resolution: 4800);
 
     [Fact]
     public void Thresholds_fire_on_durable_timers_over_several_days_with_signals_between_them()
     {
-        var s = Scenario().Created("2026-06-05 15:00", "P2")
+        var s = Scenario()
+            .Created("2026-06-05 15:00", "P2")
             .Status("2026-06-08 09:30", "awaiting_client")
             .Status("2026-06-08 14:00", "open")
             .Responded("2026-06-08 15:00")
@@ -29,10 +32,18 @@ public class TicketSlaWorkflowTests
         var harness = TicketSlaHarness.Play(new Scenario(s.Policy, s.Events, s.Local("2026-06-11 09:00")));
 
         Assert.Equal(
-            [(Response, "warning 50", "2026-06-05 17:00"), (Response, "warning 75", "2026-06-08 14:30"), (Resolution, "warning 50", "2026-06-09 15:30")],
-            harness.Store.Published.Select(n => (n.Phase, Kind(n), Local(s, n.FiredAt))));
+            [
+                (Response, "warning 50", "2026-06-05 17:00"),
+                (Response, "warning 75", "2026-06-08 14:30"),
+                (Resolution, "warning 50", "2026-06-09 15:30"),
+            ],
+            harness.Store.Published.Select(n => (n.Phase, Kind(n), Local(s, n.FiredAt)))
+        );
         Assert.All(harness.Store.Published, n => Assert.Equal(n.DueAt, n.FiredAt));
-        Assert.Equal(ScenarioRunner.Run(new Scenario(s.Policy, s.Events, s.Local("2026-06-11 09:00"))).Notifications, harness.Store.Published);
+        Assert.Equal(
+            ScenarioRunner.Run(new Scenario(s.Policy, s.Events, s.Local("2026-06-11 09:00"))).Notifications,
+            harness.Store.Published
+        );
         Assert.Contains(new TimerCreated(0, s.Local("2026-06-05 17:00")), harness.Host.Executions[0]);
         Assert.False(harness.Host.IsRunning);
         Assert.IsType<ExecutionCompleted>(harness.Host.History[^1]);
@@ -120,7 +131,12 @@ public class TicketSlaWorkflowTests
         }
 
         Assert.Single(harness.Host.Executions);
-        TicketEvent[] burst = [new TicketStatusChanged(at, "on_hold"), new TicketStatusChanged(at, "open"), new TicketPaused(at, "awaiting_client")];
+        TicketEvent[] burst =
+        [
+            new TicketStatusChanged(at, "on_hold"),
+            new TicketStatusChanged(at, "open"),
+            new TicketPaused(at, "awaiting_client"),
+        ];
         foreach (var e in burst)
         {
             harness.Raise(e);
@@ -129,13 +145,16 @@ public class TicketSlaWorkflowTests
         harness.Host.Settle();
 
         Assert.Equal(2, harness.Host.Executions.Count);
-        var continued = DurableJsonOf<TicketSlaInput>(Assert.IsType<ExecutionContinued>(harness.Host.Executions[0][^1]).Input);
+        var continued = DurableJsonOf<TicketSlaInput>(
+            Assert.IsType<ExecutionContinued>(harness.Host.Executions[0][^1]).Input
+        );
         Assert.Equal([burst[0]], continued.Signals.Select(x => x.Event));
         Assert.Equal(TicketSlaWorkflow.RoundsPerExecution + 1, continued.Snapshot.Events.Length);
         Assert.Equal(HistoryCompaction.Default, continued.Compaction); // the harness's input had none, as one from before compaction
         Assert.Equal(
             [typeof(ExecutionStarted), typeof(EventRaised), typeof(EventRaised)],
-            harness.Host.Executions[1].Where(e => e is ExecutionStarted or EventRaised).Select(e => e.GetType()));
+            harness.Host.Executions[1].Where(e => e is ExecutionStarted or EventRaised).Select(e => e.GetType())
+        );
         Assert.Equal(burst, harness.Store.Audit.TakeLast(3).Select(a => a.Event));
         Assert.Equal(harness.Signals, harness.Store.Audit.Count);
         Assert.Empty(harness.Host.LostSignals);
@@ -169,7 +188,10 @@ public class TicketSlaWorkflowTests
         // 1 % of a one-minute target: due 0.6 s after 09:00, where the timer is armed; its delay truncates to 0 s.
         var s = Scenario().Target("P1", response: 1).Thresholds(1).Created("2026-06-08 09:00", "P1");
         var harness = TicketSlaHarness.Start(s.Policy, s.Events[0], wholeSecondTimerDelays: true);
-        var (armed, due) = (s.Local("2026-06-08 09:00"), s.Local("2026-06-08 09:00") + NodaTime.Duration.FromMilliseconds(600));
+        var (armed, due) = (
+            s.Local("2026-06-08 09:00"),
+            s.Local("2026-06-08 09:00") + NodaTime.Duration.FromMilliseconds(600)
+        );
 
         harness.Host.RunUntil(armed + NodaTime.Duration.FromSeconds(5));
 
@@ -177,8 +199,17 @@ public class TicketSlaWorkflowTests
         Assert.Equal(due, fired.DueAt);
         // The retry, armed for 09:00:01.6, is visible after its truncated delay of 1 s: 0.4 s late, not early, no spin.
         Assert.Equal(armed + NodaTime.Duration.FromSeconds(1), fired.FiredAt);
-        Assert.Equal([due, due + TicketSlaWorkflow.EarlyTimerRetry], harness.Host.Executions[0].OfType<TimerCreated>().Select(t => t.FireAt).Take(2));
-        Assert.Equal(2, harness.Host.Executions[0].OfType<TimerCreated>().Count(t => t.FireAt < armed + NodaTime.Duration.FromSeconds(5)));
+        Assert.Equal(
+            [due, due + TicketSlaWorkflow.EarlyTimerRetry],
+            harness.Host.Executions[0].OfType<TimerCreated>().Select(t => t.FireAt).Take(2)
+        );
+        Assert.Equal(
+            2,
+            harness
+                .Host.Executions[0]
+                .OfType<TimerCreated>()
+                .Count(t => t.FireAt < armed + NodaTime.Duration.FromSeconds(5))
+        );
     }
 
     [Fact]
@@ -190,7 +221,8 @@ public class TicketSlaWorkflowTests
         // instance spins through empty episodes until the instant has passed; here, where the clock stands still
         // within an episode, it never settles.
         var e = Assert.Throws<InvalidOperationException>(() =>
-            TicketSlaHarness.Start(s.Policy, s.Events[0], stored: WithoutVersion, wholeSecondTimerDelays: true));
+            TicketSlaHarness.Start(s.Policy, s.Events[0], stored: WithoutVersion, wholeSecondTimerDelays: true)
+        );
         Assert.Contains("did not settle", e.Message);
     }
 
@@ -201,7 +233,12 @@ public class TicketSlaWorkflowTests
         var newer = TicketSlaWorkflow.CurrentVersion + 1;
 
         var e = Assert.Throws<InvalidOperationException>(() =>
-            TicketSlaHarness.Start(s.Policy, s.Events[0], stored: input => DurableJson.Serialize(input with { Version = newer })));
+            TicketSlaHarness.Start(
+                s.Policy,
+                s.Events[0],
+                stored: input => DurableJson.Serialize(input with { Version = newer })
+            )
+        );
 
         Assert.Contains($"workflow version {newer}", e.Message);
     }
@@ -233,12 +270,25 @@ public class TicketSlaWorkflowTests
 
         var response = harness.Store.Published.Where(n => n.Phase == Response).ToList();
         Assert.Equal(
-            [("warning 50", "2026-06-08 11:00", "2026-06-08 11:00"), ("escalation 70 L1", "2026-06-08 09:42", "2026-06-08 12:00"),
-             ("warning 75", "2026-06-08 09:45", "2026-06-08 12:00"), ("warning 90", "2026-06-08 09:54", "2026-06-08 12:00"),
-             ("escalation 90 L2", "2026-06-08 09:54", "2026-06-08 12:00"), ("breach 100", "2026-06-08 10:00", "2026-06-08 12:00"),
-             ("escalation 110 L3", "2026-06-08 10:06", "2026-06-08 12:00")],
-            response.OrderBy(n => n.FiredAt).ThenBy(n => n.DueAt).ThenBy(n => n.Kind).Select(n => (Kind(n), Local(s, n.DueAt), Local(s, n.FiredAt))));
-        Assert.Equal(ScenarioRunner.Run(new Scenario(s.Policy, s.Events, s.Local("2026-06-08 13:00"))).Notifications, harness.Store.Published);
+            [
+                ("warning 50", "2026-06-08 11:00", "2026-06-08 11:00"),
+                ("escalation 70 L1", "2026-06-08 09:42", "2026-06-08 12:00"),
+                ("warning 75", "2026-06-08 09:45", "2026-06-08 12:00"),
+                ("warning 90", "2026-06-08 09:54", "2026-06-08 12:00"),
+                ("escalation 90 L2", "2026-06-08 09:54", "2026-06-08 12:00"),
+                ("breach 100", "2026-06-08 10:00", "2026-06-08 12:00"),
+                ("escalation 110 L3", "2026-06-08 10:06", "2026-06-08 12:00"),
+            ],
+            response
+                .OrderBy(n => n.FiredAt)
+                .ThenBy(n => n.DueAt)
+                .ThenBy(n => n.Kind)
+                .Select(n => (Kind(n), Local(s, n.DueAt), Local(s, n.FiredAt)))
+        );
+        Assert.Equal(
+            ScenarioRunner.Run(new Scenario(s.Policy, s.Events, s.Local("2026-06-08 13:00"))).Notifications,
+            harness.Store.Published
+        );
     }
 
     [Fact]
@@ -258,7 +308,10 @@ public class TicketSlaWorkflowTests
         Assert.Equal([reopen], restart.Signals.Select(x => x.Event));
         Assert.Equal(s.Events.Length, restart.Snapshot.Events.Length);
         var cycle2 = harness.Store.Published.Where(n => n.Cycle == 2).ToList();
-        Assert.Equal(["warning 50", "escalation 70 L1", "warning 75", "warning 90", "escalation 90 L2", "breach 100"], cycle2.Kinds());
+        Assert.Equal(
+            ["warning 50", "escalation 70 L1", "warning 75", "warning 90", "escalation 90 L2", "breach 100"],
+            cycle2.Kinds()
+        );
         Assert.Equal(s.Local("2026-06-09 13:00"), cycle2[0].FiredAt);
         Assert.Equal(s.Local("2026-06-09 17:00"), cycle2[^1].FiredAt);
         Assert.True(harness.Host.IsRunning);
@@ -278,7 +331,10 @@ public class TicketSlaWorkflowTests
         Assert.True(harness.Sla.HasEnded);
         Assert.Null(harness.Sla.NextWakeAt);
         Assert.Equal(["warning 50"], harness.Store.Published.Kinds());
-        Assert.DoesNotContain(harness.Host.History, e => e is TimerFired fired && fired.FireAt > s.Local("2026-06-08 09:40"));
+        Assert.DoesNotContain(
+            harness.Host.History,
+            e => e is TimerFired fired && fired.FireAt > s.Local("2026-06-08 09:40")
+        );
     }
 
     [Fact]
@@ -316,8 +372,18 @@ public class TicketSlaWorkflowTests
 
     /// <summary>The messages each episode delivered, in order.</summary>
     private static List<Type[]> Batches(IReadOnlyList<HistoryEvent> history) =>
-        [.. history.Select((e, i) => (e, i)).Where(x => x.e is OrchestratorStarted)
-            .Select(x => history.Skip(x.i + 1).TakeWhile(e => e is not OrchestrationAction and not OrchestratorStarted).Select(e => e.GetType()).ToArray())];
+        [
+            .. history
+                .Select((e, i) => (e, i))
+                .Where(x => x.e is OrchestratorStarted)
+                .Select(x =>
+                    history
+                        .Skip(x.i + 1)
+                        .TakeWhile(e => e is not OrchestrationAction and not OrchestratorStarted)
+                        .Select(e => e.GetType())
+                        .ToArray()
+                ),
+        ];
 
     private static string Kind(FiredNotification n) => new[] { n }.Kinds()[0];
 

@@ -1,5 +1,5 @@
-using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Durable.Correlation;
 using static SlaFunctions.Testing.Events.Samples;
 
 namespace SlaFunctions.Durable.Tests.Correlation;
@@ -17,9 +17,18 @@ public class CorrelationEntityKeyTests
     [Fact]
     public void The_same_key_in_two_tenants_is_two_entities()
     {
-        Assert.NotEqual(CorrelationEntityKey.For(Entity, "acme", "T-42"), CorrelationEntityKey.For(Entity, "globex", "T-42"));
-        Assert.NotEqual(CorrelationEntityKey.For(Entity, "acme", Repeat('k', 200)), CorrelationEntityKey.For(Entity, "globex", Repeat('k', 200)));
-        Assert.NotEqual(CorrelationEntityKey.For(Entity, Repeat('a', 90), "k"), CorrelationEntityKey.For(Entity, Repeat('a', 91), "k"));
+        Assert.NotEqual(
+            CorrelationEntityKey.For(Entity, "acme", "T-42"),
+            CorrelationEntityKey.For(Entity, "globex", "T-42")
+        );
+        Assert.NotEqual(
+            CorrelationEntityKey.For(Entity, "acme", Repeat('k', 200)),
+            CorrelationEntityKey.For(Entity, "globex", Repeat('k', 200))
+        );
+        Assert.NotEqual(
+            CorrelationEntityKey.For(Entity, Repeat('a', 90), "k"),
+            CorrelationEntityKey.For(Entity, Repeat('a', 91), "k")
+        );
     }
 
     [Fact]
@@ -52,8 +61,15 @@ public class CorrelationEntityKeyTests
     {
         var limit = 100 - Entity.Length - 2;
 
-        Assert.Equal($"acme/{Repeat('k', limit - 5)}", CorrelationEntityKey.For(Entity, "acme", Repeat('k', limit - 5)));
-        Assert.StartsWith("acme/#", CorrelationEntityKey.For(Entity, "acme", Repeat('k', limit - 4)), StringComparison.Ordinal);
+        Assert.Equal(
+            $"acme/{Repeat('k', limit - 5)}",
+            CorrelationEntityKey.For(Entity, "acme", Repeat('k', limit - 5))
+        );
+        Assert.StartsWith(
+            "acme/#",
+            CorrelationEntityKey.For(Entity, "acme", Repeat('k', limit - 4)),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]

@@ -16,14 +16,24 @@ public class CorrelationEntityOpsTests
 
     private static readonly Instant Now = At("2026-03-09T12:00:00Z");
 
-    private static readonly EventRouter Router = new(EventSettings.Default with { ParkingWindow = Duration.FromDays(7) });
+    private static readonly EventRouter Router = new(
+        EventSettings.Default with
+        {
+            ParkingWindow = Duration.FromDays(7),
+        }
+    );
 
     private static readonly TicketKey Ticket = new("acme", "T-42");
 
     [Fact]
     public void An_event_before_any_subscription_is_parked_and_starts_the_expiry_chain()
     {
-        var step = CorrelationEntityOps.Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router);
+        var step = CorrelationEntityOps.Receive(
+            CorrelationIndex.Empty,
+            Event("e1", "2026-03-09T11:00:00Z"),
+            Now,
+            Router
+        );
 
         Assert.Null(step.Work);
         Assert.Single(step.Index.Parked);
@@ -33,9 +43,19 @@ public class CorrelationEntityOpsTests
     [Fact]
     public void A_second_parked_event_joins_the_running_chain()
     {
-        var first = CorrelationEntityOps.Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router);
+        var first = CorrelationEntityOps.Receive(
+            CorrelationIndex.Empty,
+            Event("e1", "2026-03-09T11:00:00Z"),
+            Now,
+            Router
+        );
 
-        var second = CorrelationEntityOps.Receive(first.Index, Event("e2", "2026-03-09T11:30:00Z"), Now + Duration.FromMinutes(1), Router);
+        var second = CorrelationEntityOps.Receive(
+            first.Index,
+            Event("e2", "2026-03-09T11:30:00Z"),
+            Now + Duration.FromMinutes(1),
+            Router
+        );
 
         Assert.Null(second.ExpireAt);
         Assert.Equal(2, second.Index.Parked.Length);
@@ -44,7 +64,9 @@ public class CorrelationEntityOpsTests
     [Fact]
     public void A_subscription_hands_the_parked_events_to_the_ticket_in_order_of_occurrence()
     {
-        var index = CorrelationEntityOps.Receive(CorrelationIndex.Empty, Event("late", "2026-03-09T11:00:00Z"), Now, Router).Index;
+        var index = CorrelationEntityOps
+            .Receive(CorrelationIndex.Empty, Event("late", "2026-03-09T11:00:00Z"), Now, Router)
+            .Index;
         index = CorrelationEntityOps.Receive(index, Event("early", "2026-03-09T10:00:00Z"), Now, Router).Index;
 
         var step = CorrelationEntityOps.Subscribe(index, new Subscription(Key, Ticket), Router);
@@ -76,14 +98,21 @@ public class CorrelationEntityOpsTests
         var step = CorrelationEntityOps.Subscribe(CorrelationIndex.Empty, new Subscription(Key, Ticket), Router);
 
         Assert.Null(step.Work);
-        Assert.Equal(step.Index, CorrelationEntityOps.Subscribe(step.Index, new Subscription(Key, Ticket), Router).Index);
+        Assert.Equal(
+            step.Index,
+            CorrelationEntityOps.Subscribe(step.Index, new Subscription(Key, Ticket), Router).Index
+        );
     }
 
     [Fact]
     public void Expired_events_are_dead_lettered_as_parking_expired_and_the_chain_moves_to_the_next()
     {
-        var index = CorrelationEntityOps.Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router).Index;
-        index = CorrelationEntityOps.Receive(index, Event("e2", "2026-03-09T11:00:00Z"), Now + Duration.FromHours(1), Router).Index;
+        var index = CorrelationEntityOps
+            .Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router)
+            .Index;
+        index = CorrelationEntityOps
+            .Receive(index, Event("e2", "2026-03-09T11:00:00Z"), Now + Duration.FromHours(1), Router)
+            .Index;
 
         var step = CorrelationEntityOps.Expire(index, "acme/T-42", Now + Duration.FromDays(7));
 
@@ -97,7 +126,9 @@ public class CorrelationEntityOpsTests
     [Fact]
     public void An_expiry_signal_with_nothing_due_ends_quietly()
     {
-        var index = CorrelationEntityOps.Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router).Index;
+        var index = CorrelationEntityOps
+            .Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router)
+            .Index;
 
         var step = CorrelationEntityOps.Expire(index, "acme/T-42", Now + Duration.FromDays(1));
 
@@ -108,8 +139,15 @@ public class CorrelationEntityOpsTests
     [Fact]
     public void An_event_the_mapping_now_refuses_is_dead_lettered_instead_of_delivered()
     {
-        var index = CorrelationEntityOps.Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router).Index;
-        var stricter = new EventRouter(Router.Settings with { Commands = Router.Settings.Commands.Remove("TICKET_STATUS_CHANGED") });
+        var index = CorrelationEntityOps
+            .Receive(CorrelationIndex.Empty, Event("e1", "2026-03-09T11:00:00Z"), Now, Router)
+            .Index;
+        var stricter = new EventRouter(
+            Router.Settings with
+            {
+                Commands = Router.Settings.Commands.Remove("TICKET_STATUS_CHANGED"),
+            }
+        );
 
         var step = CorrelationEntityOps.Subscribe(index, new Subscription(Key, Ticket), stricter);
 
@@ -120,7 +158,8 @@ public class CorrelationEntityOpsTests
     [Fact]
     public void However_events_and_subscriptions_interleave_no_event_is_lost_or_delivered_twice()
     {
-        // The model: an event goes to the tickets subscribed when it arrives; with none, it waits for the next subscriber.
+        // The model: an event goes to the tickets subscribed when it arrives; with none, it waits for the next
+        // subscriber.
         var random = new Random(42);
         var tickets = new[] { Ticket, new TicketKey("acme", "T-43"), new TicketKey("acme", "T-44") };
         for (var run = 0; run < 500; run++)
@@ -167,5 +206,13 @@ public class CorrelationEntityOpsTests
     }
 
     private static CorrelatedEvent Event(string id, string at) =>
-        new(Key, Envelope("TICKET_STATUS_CHANGED", """{ "ticketId": "T-42", "newStatus": "awaiting_client" }""", eventId: id, at: at));
+        new(
+            Key,
+            Envelope(
+                "TICKET_STATUS_CHANGED",
+                """{ "ticketId": "T-42", "newStatus": "awaiting_client" }""",
+                eventId: id,
+                at: at
+            )
+        );
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using NodaTime;
-using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
+using SlaFunctions.Durable.Correlation;
 using static SlaFunctions.Testing.Events.Samples;
 
 namespace SlaFunctions.Durable.Tests.Correlation;
@@ -31,8 +31,8 @@ public class CorrelationIndexTests
     [Fact]
     public void A_subscriber_gets_the_parked_events_by_occurrence_then_arrival_and_they_are_cleared()
     {
-        var index = CorrelationIndex.Empty
-            .Park(Event("late", "2026-03-09T11:00:00Z"), Now, Week)
+        var index = CorrelationIndex
+            .Empty.Park(Event("late", "2026-03-09T11:00:00Z"), Now, Week)
             .Park(Event("early-first", "2026-03-09T09:00:00Z"), Now, Week)
             .Park(Event("middle", "2026-03-09T10:00:00Z"), Now, Week)
             .Park(Event("early-second", "2026-03-09T09:00:00Z"), Now, Week);
@@ -61,7 +61,9 @@ public class CorrelationIndexTests
     [Fact]
     public void Subscribing_twice_subscribes_once_and_delivers_nothing_twice()
     {
-        var (index, first) = CorrelationIndex.Empty.Park(Event("e1", "2026-03-09T11:00:00Z"), Now, Week).Subscribe(Ticket);
+        var (index, first) = CorrelationIndex
+            .Empty.Park(Event("e1", "2026-03-09T11:00:00Z"), Now, Week)
+            .Subscribe(Ticket);
         var (again, second) = index.Subscribe(Ticket);
 
         Assert.Single(first);
@@ -72,8 +74,8 @@ public class CorrelationIndexTests
     [Fact]
     public void A_duplicate_event_id_is_parked_once_with_its_first_expiry()
     {
-        var index = CorrelationIndex.Empty
-            .Park(Event("e1", "2026-03-09T11:00:00Z"), Now, Week)
+        var index = CorrelationIndex
+            .Empty.Park(Event("e1", "2026-03-09T11:00:00Z"), Now, Week)
             .Park(Event("e1", "2026-03-09T11:00:00Z"), Now + Duration.FromHours(1), Week);
 
         Assert.Equal(Now + Week, Assert.Single(index.Parked).ExpiresAt);
@@ -82,8 +84,8 @@ public class CorrelationIndexTests
     [Fact]
     public void Expired_events_are_removed_and_returned_the_others_stay()
     {
-        var index = CorrelationIndex.Empty
-            .Park(Event("old", "2026-03-01T00:00:00Z"), Now, Duration.FromDays(1))
+        var index = CorrelationIndex
+            .Empty.Park(Event("old", "2026-03-01T00:00:00Z"), Now, Duration.FromDays(1))
             .Park(Event("older", "2026-02-28T00:00:00Z"), Now + Duration.FromHours(1), Duration.FromDays(1))
             .Park(Event("young", "2026-03-09T00:00:00Z"), Now, Week);
 
@@ -118,7 +120,9 @@ public class CorrelationIndexTests
     [Fact]
     public void A_window_must_be_positive()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => CorrelationIndex.Empty.Park(Event("e1", "2026-03-09T11:00:00Z"), Now, Duration.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            CorrelationIndex.Empty.Park(Event("e1", "2026-03-09T11:00:00Z"), Now, Duration.Zero)
+        );
     }
 
     [Theory]
@@ -126,19 +130,33 @@ public class CorrelationIndexTests
     [InlineData(true)]
     public void The_state_round_trips_through_json_whatever_the_options(bool slaOptions)
     {
-        var parked = CorrelationIndex.Empty
-            .Park(Envelope("TICKET_STATUS_CHANGED", """{ "ticketId": "T-42", "newStatus": "on_hold", "nested": { "n": [1, 2.50, null] } }""", correlationKey: "crm-7", eventId: "e1"), Now, Week)
+        var parked = CorrelationIndex
+            .Empty.Park(
+                Envelope(
+                    "TICKET_STATUS_CHANGED",
+                    """{ "ticketId": "T-42", "newStatus": "on_hold", "nested": { "n": [1, 2.50, null] } }""",
+                    correlationKey: "crm-7",
+                    eventId: "e1"
+                ),
+                Now,
+                Week
+            )
             .Park(Event("e2", "2026-03-09T11:30:00.123456789Z"), Now, Duration.FromDays(2))
             .Parked;
         var index = new CorrelationIndex([Ticket, new TicketKey("acme", "T-99")], parked);
 
         var json = slaOptions ? JsonSerializer.Serialize(index, SlaJson.Options) : JsonSerializer.Serialize(index);
-        var back = slaOptions ? JsonSerializer.Deserialize<CorrelationIndex>(json, SlaJson.Options) : JsonSerializer.Deserialize<CorrelationIndex>(json);
+        var back = slaOptions
+            ? JsonSerializer.Deserialize<CorrelationIndex>(json, SlaJson.Options)
+            : JsonSerializer.Deserialize<CorrelationIndex>(json);
 
         Assert.Equal(index, back);
         Assert.Contains("\"expiresAt\":\"2026-03-16T12:00:00Z\"", json, StringComparison.Ordinal);
         Assert.Contains("\"occurredAt\":\"2026-03-09T11:30:00.123456789Z\"", json, StringComparison.Ordinal);
-        Assert.Equal(json, slaOptions ? JsonSerializer.Serialize(back, SlaJson.Options) : JsonSerializer.Serialize(back));
+        Assert.Equal(
+            json,
+            slaOptions ? JsonSerializer.Serialize(back, SlaJson.Options) : JsonSerializer.Serialize(back)
+        );
     }
 
     [Fact]

@@ -25,7 +25,10 @@ public class SlaInstanceIdTests
     [InlineData("acme", "T#1", "acme", "T?1")]
     [InlineData("t1", "x", "T1", "x")]
     public void Different_tickets_never_share_an_id(string tenantA, string ticketA, string tenantB, string ticketB) =>
-        Assert.NotEqual(SlaInstanceId.For(new TicketKey(tenantA, ticketA)), SlaInstanceId.For(new TicketKey(tenantB, ticketB)));
+        Assert.NotEqual(
+            SlaInstanceId.For(new TicketKey(tenantA, ticketA)),
+            SlaInstanceId.For(new TicketKey(tenantB, ticketB))
+        );
 
     [Theory]
     [InlineData("a-b", "c")]
@@ -58,7 +61,8 @@ public class SlaInstanceIdTests
         const string alphabet = "aZ09-_./\\#?@ :é~";
         for (var i = 0; i < 2000; i++)
         {
-            string Text() => new([.. Enumerable.Range(0, random.Next(1, 120)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+            string Text() =>
+                new([.. Enumerable.Range(0, random.Next(1, 120)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
             var id = SlaInstanceId.For(new TicketKey(Text(), Text()));
             Assert.True(SlaInstanceId.IsValid(id), id);
         }

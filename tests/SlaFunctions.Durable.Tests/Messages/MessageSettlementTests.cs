@@ -22,11 +22,17 @@ public class MessageSettlementTests
     [Fact]
     public void A_dead_lettered_event_is_dead_lettered_with_its_reason_and_the_path_at_fault()
     {
-        var result = IngestResult.DeadLettered(new Rejection(DeadLetterReason.CorrelationUnresolved, "$.payload.ticketId", "no correlation key: none"));
+        var result = IngestResult.DeadLettered(
+            new Rejection(DeadLetterReason.CorrelationUnresolved, "$.payload.ticketId", "no correlation key: none")
+        );
 
         Assert.Equal(
-            new DeadLetterMessage(DeadLetterReason.CorrelationUnresolved, "$.payload.ticketId: no correlation key: none"),
-            MessageSettlement.For(result));
+            new DeadLetterMessage(
+                DeadLetterReason.CorrelationUnresolved,
+                "$.payload.ticketId: no correlation key: none"
+            ),
+            MessageSettlement.For(result)
+        );
     }
 
     [Fact]
@@ -80,8 +86,14 @@ public class MessageSettlementTests
         var plain = ServiceBusEvent.Read(Samples.Plain, null, null);
         var cloud = ServiceBusEvent.Read(Samples.CloudEvent, null, null);
 
-        Assert.Equal(("evt-1001", "TICKET_STATUS_CHANGED", "acme"), (plain.Envelope!.EventId, plain.Envelope.EventType, plain.TenantId));
-        Assert.Equal(("evt-2002", "TICKET_PRIORITY_CHANGED", "acme"), (cloud.Envelope!.EventId, cloud.Envelope.EventType, cloud.TenantId));
+        Assert.Equal(
+            ("evt-1001", "TICKET_STATUS_CHANGED", "acme"),
+            (plain.Envelope!.EventId, plain.Envelope.EventType, plain.TenantId)
+        );
+        Assert.Equal(
+            ("evt-2002", "TICKET_PRIORITY_CHANGED", "acme"),
+            (cloud.Envelope!.EventId, cloud.Envelope.EventType, cloud.TenantId)
+        );
         Assert.Null(plain.Rejection);
     }
 

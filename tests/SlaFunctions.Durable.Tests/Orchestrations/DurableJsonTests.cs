@@ -11,7 +11,8 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Durable.Tests.Orchestrations;
 
-/// <summary>The worker serializer: every durable payload round-trips, and binding payloads with extra members still read.</summary>
+/// <summary>The worker serializer: every durable payload round-trips, and binding payloads with extra members still
+/// read.</summary>
 public class DurableJsonTests
 {
     [Fact]
@@ -19,14 +20,23 @@ public class DurableJsonTests
     {
         var scenario = TicketScenario.NewYork9To5().Target("P1", response: 60).Created("2026-06-08 09:00", "P1");
         var sla = TicketSla.Start(scenario.Policy, (TicketCreated)scenario.Events[0]);
-        var signal = new SlaSignal(new TicketPaused(scenario.Local("2026-06-08 10:00"), "awaiting_client") { Id = "p1" });
-        var input = new TicketSlaInput(new TicketKey("acme", "T-1"), PolicyDefinitions.From(scenario.Policy), sla.ToSnapshot(), [signal])
+        var signal = new SlaSignal(
+            new TicketPaused(scenario.Local("2026-06-08 10:00"), "awaiting_client") { Id = "p1" }
+        );
+        var input = new TicketSlaInput(
+            new TicketKey("acme", "T-1"),
+            PolicyDefinitions.From(scenario.Policy),
+            sla.ToSnapshot(),
+            [signal]
+        )
         {
             Compaction = new HistoryCompaction(NodaTime.Duration.FromMinutes(5), 20),
         };
 
         var back = RoundTrip(input);
-        var entityInput = RoundTrip(new CorrelatedEvent("T-42", Samples.Envelope("TICKET_RESOLVED", """{ "ticketId": "T-42" }""")));
+        var entityInput = RoundTrip(
+            new CorrelatedEvent("T-42", Samples.Envelope("TICKET_RESOLVED", """{ "ticketId": "T-42" }"""))
+        );
 
         Assert.Equal(input.Ticket, back.Ticket);
         Assert.Equal(input.Policy, back.Policy);
@@ -35,7 +45,9 @@ public class DurableJsonTests
         Assert.Equal(input.Compaction, back.Compaction);
         var written = JsonNode.Parse(JsonSerializer.Serialize(input, DurableJson.Options))!.AsObject();
         Assert.True(written.Remove("compaction"));
-        Assert.Null(JsonSerializer.Deserialize<TicketSlaInput>(written.ToJsonString(), DurableJson.Options)!.Compaction); // an older input
+        Assert.Null(
+            JsonSerializer.Deserialize<TicketSlaInput>(written.ToJsonString(), DurableJson.Options)!.Compaction
+        ); // an older input
         Assert.Equal("T-42", entityInput.CorrelationKey);
         Assert.Equal("TICKET_RESOLVED", entityInput.Envelope.EventType);
         Assert.Equal(DeliveryReceipt.Raised, RoundTrip(DeliveryReceipt.Raised));
@@ -46,7 +58,12 @@ public class DurableJsonTests
     {
         var scenario = TicketScenario.NewYork9To5().Target("P1", response: 60).Created("2026-06-08 09:00", "P1");
         var sla = TicketSla.Start(scenario.Policy, (TicketCreated)scenario.Events[0]);
-        var input = new TicketSlaInput(new TicketKey("acme", "T-1"), PolicyDefinitions.From(scenario.Policy), sla.ToSnapshot(), []);
+        var input = new TicketSlaInput(
+            new TicketKey("acme", "T-1"),
+            PolicyDefinitions.From(scenario.Policy),
+            sla.ToSnapshot(),
+            []
+        );
         var old = JsonNode.Parse(JsonSerializer.Serialize(input, DurableJson.Options))!.AsObject();
         Assert.True(old.Remove("version"));
 
@@ -54,13 +71,19 @@ public class DurableJsonTests
 
         Assert.Equal(1, TicketSlaInput.VersionWhenAbsent);
         Assert.Equal(TicketSlaInput.VersionWhenAbsent, read.Version);
-        Assert.Equal(TicketSlaWorkflow.CurrentVersion, RoundTrip(input with { Version = TicketSlaWorkflow.CurrentVersion }).Version);
+        Assert.Equal(
+            TicketSlaWorkflow.CurrentVersion,
+            RoundTrip(input with { Version = TicketSlaWorkflow.CurrentVersion }).Version
+        );
     }
 
     [Fact]
     public void Unknown_members_of_binding_payloads_are_skipped()
     {
-        var timer = JsonSerializer.Deserialize<TimerLike>("""{ "Schedule": { "AdjustForDST": true }, "IsPastDue": true }""", DurableJson.Options)!;
+        var timer = JsonSerializer.Deserialize<TimerLike>(
+            """{ "Schedule": { "AdjustForDST": true }, "IsPastDue": true }""",
+            DurableJson.Options
+        )!;
 
         Assert.True(timer.IsPastDue);
     }
@@ -75,7 +98,8 @@ public class DurableJsonTests
         Assert.Matches("^dlv-[0-9a-f]{64}$", id);
     }
 
-    private static T RoundTrip<T>(T value) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, DurableJson.Options), DurableJson.Options)!;
+    private static T RoundTrip<T>(T value) =>
+        JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, DurableJson.Options), DurableJson.Options)!;
 
     public sealed class TimerLike
     {

@@ -9,7 +9,8 @@ namespace SlaFunctions.Durable.Tests.Tickets;
 
 public class SignalPredictionTests
 {
-    private static readonly TicketScenario Scenario = TicketScenario.NewYork9To5()
+    private static readonly TicketScenario Scenario = TicketScenario
+        .NewYork9To5()
         .Target("P1", response: 60, resolution: 480)
         .Pausing("awaiting_client")
         .Created("2026-06-08 09:00", "P1");
@@ -29,8 +30,23 @@ public class SignalPredictionTests
         Assert.Equal(expected.Phases.ToArray(), change.Status.Phases.ToArray());
         Assert.Equal(expected.Notifications.ToArray(), change.Status.Notifications.ToArray());
         Assert.Equal([50m, 75m], change.Fired.Select(f => f.Percent));
-        Assert.Equal(EventEffect.Duplicate, SignalPrediction.Predict(Started.Apply(e).Sla, e, now, Duration.Zero).Effect);
-        Assert.Throws<InvalidInputException>(() => SignalPrediction.Predict(Started, e with { At = now + Duration.FromMinutes(2) }, now, Duration.FromMinutes(1)));
-        Assert.Throws<InvalidInputException>(() => SignalPrediction.Predict(Started, new TicketPriorityChanged(now, "P9"), now, Duration.Zero));
+        Assert.Equal(
+            EventEffect.Duplicate,
+            SignalPrediction.Predict(Started.Apply(e).Sla, e, now, Duration.Zero).Effect
+        );
+        Assert.Throws<InvalidInputException>(() =>
+            SignalPrediction.Predict(
+                Started,
+                e with
+                {
+                    At = now + Duration.FromMinutes(2),
+                },
+                now,
+                Duration.FromMinutes(1)
+            )
+        );
+        Assert.Throws<InvalidInputException>(() =>
+            SignalPrediction.Predict(Started, new TicketPriorityChanged(now, "P9"), now, Duration.Zero)
+        );
     }
 }

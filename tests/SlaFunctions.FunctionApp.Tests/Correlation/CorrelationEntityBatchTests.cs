@@ -40,7 +40,12 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     [Fact]
     public async Task An_event_before_any_subscription_is_parked_and_the_entity_signals_itself_at_its_expiry()
     {
-        var result = await EntityBatch.RunAsync(Services, InstanceId, null, (nameof(CorrelationEntity.Receive), Event("e1")));
+        var result = await EntityBatch.RunAsync(
+            Services,
+            InstanceId,
+            null,
+            (nameof(CorrelationEntity.Receive), Event("e1"))
+        );
 
         AssertSucceeded(result, 1);
         var state = State(result);
@@ -50,17 +55,23 @@ public sealed class CorrelationEntityBatchTests : IDisposable
         Assert.NotNull(signal);
         Assert.Equal(InstanceId, signal.InstanceId);
         Assert.Equal(nameof(CorrelationEntity.Expire), signal.Name);
-        Assert.Equal((Now + EventSettings.DefaultParkingWindow).ToDateTimeOffset(), signal.ScheduledTime.ToDateTimeOffset());
+        Assert.Equal(
+            (Now + EventSettings.DefaultParkingWindow).ToDateTimeOffset(),
+            signal.ScheduledTime.ToDateTimeOffset()
+        );
     }
 
     [Fact]
     public async Task Several_operations_in_one_batch_park_then_hand_over_in_order_of_occurrence()
     {
         var result = await EntityBatch.RunAsync(
-            Services, InstanceId, null,
+            Services,
+            InstanceId,
+            null,
             (nameof(CorrelationEntity.Receive), Event("late", "2026-03-09T11:00:00Z")),
             (nameof(CorrelationEntity.Receive), Event("early", "2026-03-09T10:00:00Z")),
-            (nameof(CorrelationEntity.Subscribe), new Subscription("T-42", Ticket)));
+            (nameof(CorrelationEntity.Subscribe), new Subscription("T-42", Ticket))
+        );
 
         AssertSucceeded(result, 3);
         Assert.Equal<TicketKey>([Ticket], State(result).Subscribers);
@@ -75,10 +86,23 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     [Fact]
     public async Task The_state_of_one_batch_is_the_state_of_the_next_and_is_the_app_serializer_s_json()
     {
-        var first = await EntityBatch.RunAsync(Services, InstanceId, null, (nameof(CorrelationEntity.Subscribe), new Subscription("T-42", Ticket)));
-        Assert.Equal(JsonSerializer.Serialize(new CorrelationIndex([Ticket], []), DurableJson.Options), first.EntityState);
+        var first = await EntityBatch.RunAsync(
+            Services,
+            InstanceId,
+            null,
+            (nameof(CorrelationEntity.Subscribe), new Subscription("T-42", Ticket))
+        );
+        Assert.Equal(
+            JsonSerializer.Serialize(new CorrelationIndex([Ticket], []), DurableJson.Options),
+            first.EntityState
+        );
 
-        var second = await EntityBatch.RunAsync(Services, InstanceId, first.EntityState, (nameof(CorrelationEntity.Receive), Event("e2")));
+        var second = await EntityBatch.RunAsync(
+            Services,
+            InstanceId,
+            first.EntityState,
+            (nameof(CorrelationEntity.Receive), Event("e2"))
+        );
 
         AssertSucceeded(second, 1);
         Assert.Equal<TicketKey>([Ticket], State(second).Subscribers);
@@ -91,10 +115,20 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     [Fact]
     public async Task The_self_signal_at_the_expiry_dead_letters_what_waited_too_long()
     {
-        var parked = await EntityBatch.RunAsync(Services, InstanceId, null, (nameof(CorrelationEntity.Receive), Event("e1")));
+        var parked = await EntityBatch.RunAsync(
+            Services,
+            InstanceId,
+            null,
+            (nameof(CorrelationEntity.Receive), Event("e1"))
+        );
         clock.Reset(Instant.FromDateTimeOffset(parked.Actions[0].SendSignal.ScheduledTime.ToDateTimeOffset()));
 
-        var expired = await EntityBatch.RunAsync(Services, InstanceId, parked.EntityState, (nameof(CorrelationEntity.Expire), null));
+        var expired = await EntityBatch.RunAsync(
+            Services,
+            InstanceId,
+            parked.EntityState,
+            (nameof(CorrelationEntity.Expire), null)
+        );
 
         AssertSucceeded(expired, 1);
         Assert.True(State(expired).IsEmpty);
@@ -105,9 +139,19 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     [Fact]
     public async Task An_early_expiry_signal_changes_nothing_and_starts_no_new_chain()
     {
-        var parked = await EntityBatch.RunAsync(Services, InstanceId, null, (nameof(CorrelationEntity.Receive), Event("e1")));
+        var parked = await EntityBatch.RunAsync(
+            Services,
+            InstanceId,
+            null,
+            (nameof(CorrelationEntity.Receive), Event("e1"))
+        );
 
-        var early = await EntityBatch.RunAsync(Services, InstanceId, parked.EntityState, (nameof(CorrelationEntity.Expire), null));
+        var early = await EntityBatch.RunAsync(
+            Services,
+            InstanceId,
+            parked.EntityState,
+            (nameof(CorrelationEntity.Expire), null)
+        );
 
         AssertSucceeded(early, 1);
         Assert.Empty(early.Actions);
@@ -118,9 +162,12 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     public async Task An_unknown_operation_fails_alone_and_the_rest_of_the_batch_commits()
     {
         var result = await EntityBatch.RunAsync(
-            Services, InstanceId, null,
+            Services,
+            InstanceId,
+            null,
             ("Unsubscribe", new Subscription("T-42", Ticket)),
-            (nameof(CorrelationEntity.Subscribe), new Subscription("T-42", Ticket)));
+            (nameof(CorrelationEntity.Subscribe), new Subscription("T-42", Ticket))
+        );
 
         Assert.Equal(P.OperationResult.ResultTypeOneofCase.Failure, result.Results[0].ResultTypeCase);
         Assert.Equal(P.OperationResult.ResultTypeOneofCase.Success, result.Results[1].ResultTypeCase);
@@ -133,8 +180,14 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     {
         Assert.Null(result.FailureDetails);
         Assert.Equal(operations, result.Results.Count);
-        Assert.All(result.Results, r => Assert.True(
-            r.ResultTypeCase == P.OperationResult.ResultTypeOneofCase.Success, r.Failure?.FailureDetails?.ErrorMessage));
+        Assert.All(
+            result.Results,
+            r =>
+                Assert.True(
+                    r.ResultTypeCase == P.OperationResult.ResultTypeOneofCase.Success,
+                    r.Failure?.FailureDetails?.ErrorMessage
+                )
+        );
     }
 
     private static CorrelationIndex State(P.EntityBatchResult result) =>
@@ -149,5 +202,13 @@ public sealed class CorrelationEntityBatchTests : IDisposable
     }
 
     private static CorrelatedEvent Event(string id, string at = "2026-03-09T14:00:00Z") =>
-        new("T-42", Samples.Envelope("TICKET_STATUS_CHANGED", """{ "ticketId": "T-42", "newStatus": "awaiting_client" }""", eventId: id, at: at));
+        new(
+            "T-42",
+            Samples.Envelope(
+                "TICKET_STATUS_CHANGED",
+                """{ "ticketId": "T-42", "newStatus": "awaiting_client" }""",
+                eventId: id,
+                at: at
+            )
+        );
 }

@@ -28,7 +28,8 @@ public abstract class EngineFixture : IAsyncLifetime
 {
     public const string Calendar = """{ "timeZone": "UTC", "is24x7": true }""";
 
-    /// <summary>P3 tracks resolution only; its one-minute target keeps a reopened cycle's first threshold 30 s out.</summary>
+    /// <summary>P3 tracks resolution only; its one-minute target keeps a reopened cycle's first threshold 30 s
+    /// out.</summary>
     public const string Policy = """
         { "calendar": "ny", "targets": {
             "P1": { "responseMinutes": 1, "resolutionMinutes": 2 },
@@ -69,7 +70,10 @@ public abstract class EngineFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        Tenant = await new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant()).NewTenantAsync(Calendar, Policy);
+        Tenant = await new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant()).NewTenantAsync(
+            Calendar,
+            Policy
+        );
         var tasks = new AppTasks(database.ConnectionString, Topic);
         Engine = await StartEngineAsync(tasks);
         Service = tasks.Services.GetRequiredService<DurableBackend>().SlaService(Engine.Client);
@@ -88,7 +92,8 @@ public abstract class EngineFixture : IAsyncLifetime
     protected static ILoggerFactory? Loggers => EngineLog.Loggers;
 
     /// <summary>Now, to the millisecond (PostgreSQL keeps microseconds).</summary>
-    public static Instant Now() => Instant.FromUnixTimeMilliseconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeMilliseconds());
+    public static Instant Now() =>
+        Instant.FromUnixTimeMilliseconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeMilliseconds());
 
     public TicketKey Ticket(string id) => new(Tenant, id);
 
@@ -100,8 +105,13 @@ public abstract class EngineFixture : IAsyncLifetime
     {
         var sent = Now();
         await Service.ApplyAsync(ticket, e);
-        await Eventually.HoldsAsync($"{ticket.TicketId}: {e} stored", async () => (await EventsAsync(ticket)).Contains(e));
-        await EngineLog.WriteAsync($"{ticket.TicketId}: {e.GetType().Name} stored after {(Now() - sent).TotalMilliseconds} ms");
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: {e} stored",
+            async () => (await EventsAsync(ticket)).Contains(e)
+        );
+        await EngineLog.WriteAsync(
+            $"{ticket.TicketId}: {e.GetType().Name} stored after {(Now() - sent).TotalMilliseconds} ms"
+        );
     }
 
     public async Task<ImmutableArray<TicketEvent>> EventsAsync(TicketKey ticket) =>
@@ -112,35 +122,62 @@ public abstract class EngineFixture : IAsyncLifetime
 
     /// <summary>The input of the instance's current execution: a new one after ContinueAsNew or a restart.</summary>
     public async Task<TicketSlaInput> InputAsync(TicketKey ticket) =>
-        (await Client.GetInstanceAsync(SlaInstanceId.For(ticket), getInputsAndOutputs: true))?.ReadInputAs<TicketSlaInput>()
-        ?? throw new InvalidOperationException($"{ticket} has no instance.");
+        (
+            await Client.GetInstanceAsync(SlaInstanceId.For(ticket), getInputsAndOutputs: true)
+        )?.ReadInputAs<TicketSlaInput>() ?? throw new InvalidOperationException($"{ticket} has no instance.");
 
     /// <summary>What <c>simulate</c> says fires up to <paramref name="until"/> for these events.</summary>
-    public async Task<ImmutableSortedSet<string>> SimulatedAsync(TicketKey ticket, IEnumerable<TicketEvent> events, Instant until)
+    public async Task<ImmutableSortedSet<string>> SimulatedAsync(
+        TicketKey ticket,
+        IEnumerable<TicketEvent> events,
+        Instant until
+    )
     {
         var policy = (await Store.LoadAsync(ticket) ?? throw new SlaNotFoundException(ticket)).Sla.Policy;
         var status = ScenarioRunner.Run(new Scenario(policy, [.. events.OrderBy(e => e.At)], until));
-        return [.. status.Notifications.Where(n => n.DueAt <= until).Select(n => Key(n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt))];
+        return
+        [
+            .. status
+                .Notifications.Where(n => n.DueAt <= until)
+                .Select(n => Key(n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt)),
+        ];
     }
 
     /// <summary>The ticket's stored notifications due up to <paramref name="until"/>.</summary>
     public async Task<ImmutableArray<StoredNotification>> StoredAsync(TicketKey ticket, Instant? until = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand(
+            """
             select notification_id, phase, cycle, kind, percent, level, due_at, fired_at from notifications
             where tenant_id = $1 and ticket_id = $2 and ($3::timestamptz is null or due_at <= $3) order by due_at, phase, percent
-            """, connection)
+            """,
+            connection
+        )
         {
-            Parameters = { new() { Value = ticket.TenantId }, new() { Value = ticket.TicketId }, new() { Value = (object?)until ?? DBNull.Value } },
+            Parameters =
+            {
+                new() { Value = ticket.TenantId },
+                new() { Value = ticket.TicketId },
+                new() { Value = (object?)until ?? DBNull.Value },
+            },
         };
         await using var reader = await command.ExecuteReaderAsync();
         var rows = ImmutableArray.CreateBuilder<StoredNotification>();
         while (await reader.ReadAsync())
         {
-            var key = string.Create(CultureInfo.InvariantCulture,
-                $"{reader.GetString(1)}/{reader.GetInt32(2)}/{reader.GetString(3)}/{(double)reader.GetDecimal(4)}/{(reader.IsDBNull(5) ? "" : reader.GetInt32(5))}@{reader.GetFieldValue<Instant>(6)}");
-            rows.Add(new StoredNotification(reader.GetGuid(0), key, reader.GetFieldValue<Instant>(6), reader.GetFieldValue<Instant>(7)));
+            var key = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{reader.GetString(1)}/{reader.GetInt32(2)}/{reader.GetString(3)}/{(double)reader.GetDecimal(4)}/{(reader.IsDBNull(5) ? "" : reader.GetInt32(5))}@{reader.GetFieldValue<Instant>(6)}"
+            );
+            rows.Add(
+                new StoredNotification(
+                    reader.GetGuid(0),
+                    key,
+                    reader.GetFieldValue<Instant>(6),
+                    reader.GetFieldValue<Instant>(7)
+                )
+            );
         }
 
         return rows.ToImmutable();
@@ -150,7 +187,11 @@ public abstract class EngineFixture : IAsyncLifetime
     /// Waits until the stored notifications due up to <paramref name="until"/> are <paramref name="expected"/> (once
     /// each), then checks that each was published exactly once.
     /// </summary>
-    public async Task<ImmutableArray<StoredNotification>> SettledAsync(TicketKey ticket, Instant until, params IReadOnlySet<string>[] expected)
+    public async Task<ImmutableArray<StoredNotification>> SettledAsync(
+        TicketKey ticket,
+        Instant until,
+        params IReadOnlySet<string>[] expected
+    )
     {
         var waitUntil = until + TimerSlack;
         while (Now() < waitUntil)
@@ -160,21 +201,35 @@ public abstract class EngineFixture : IAsyncLifetime
 
         ImmutableArray<StoredNotification> stored = [];
         await Eventually.HoldsAsync(
-            () => $"{ticket.TicketId}: stored [{string.Join(", ", stored.Select(s => s.Key))}], expected {string.Join(" or ", expected.Select(e => $"[{string.Join(", ", e)}]"))}",
+            () =>
+                $"{ticket.TicketId}: stored [{string.Join(", ", stored.Select(s => s.Key))}], expected {string.Join(" or ", expected.Select(e => $"[{string.Join(", ", e)}]"))}",
             async () =>
             {
                 stored = await StoredAsync(ticket, until);
                 var keys = stored.Select(s => s.Key).ToList();
                 return keys.Count == keys.Distinct().Count() && expected.Any(e => e.SetEquals(keys));
-            });
-        await Eventually.HoldsAsync(() => $"{ticket.TicketId}: each notification published once: [{string.Join(", ", stored.Select(s => $"{s.Key} x{Topic.Sent.Count(m => m.MessageId == s.Id.ToString("D"))}"))}] of {Topic.Sent.Count} sent", () => Task.FromResult(
-            stored.All(s => Topic.Sent.Count(m => m.MessageId == s.Id.ToString("D")) == 1)));
+            }
+        );
+        await Eventually.HoldsAsync(
+            () =>
+                $"{ticket.TicketId}: each notification published once: [{string.Join(", ", stored.Select(s => $"{s.Key} x{Topic.Sent.Count(m => m.MessageId == s.Id.ToString("D"))}"))}] of {Topic.Sent.Count} sent",
+            () => Task.FromResult(stored.All(s => Topic.Sent.Count(m => m.MessageId == s.Id.ToString("D")) == 1))
+        );
         return stored;
     }
 
-    public static string Key(Core.Policies.SlaPhase phase, int cycle, Core.Policies.NotificationKind kind, decimal percent, int? level, Instant dueAt) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{phase.ToString().ToLowerInvariant()}/{cycle}/{kind.ToString().ToLowerInvariant()}/{(double)percent}/{level}@{dueAt}");
+    public static string Key(
+        Core.Policies.SlaPhase phase,
+        int cycle,
+        Core.Policies.NotificationKind kind,
+        decimal percent,
+        int? level,
+        Instant dueAt
+    ) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{phase.ToString().ToLowerInvariant()}/{cycle}/{kind.ToString().ToLowerInvariant()}/{(double)percent}/{level}@{dueAt}"
+        );
 }
 
 public sealed record StoredNotification(Guid Id, string Key, Instant DueAt, Instant FiredAt);
@@ -189,8 +244,10 @@ public sealed class InMemoryEngine : EngineFixture
 /// <summary>The Azure Storage provider on Azurite, on a task hub of its own.</summary>
 public sealed class AzureStorageEngine : EngineFixture
 {
-    /// <summary>Timers are read from the control queues, polled at most host.json's maxQueuePollingInterval apart.</summary>
-    public override Duration TimerSlack => Duration.FromTimeSpan(HostJsonPolling.Read().MaxQueuePollingInterval) + Duration.FromSeconds(3);
+    /// <summary>Timers are read from the control queues, polled at most host.json's maxQueuePollingInterval
+    /// apart.</summary>
+    public override Duration TimerSlack =>
+        Duration.FromTimeSpan(HostJsonPolling.Read().MaxQueuePollingInterval) + Duration.FromSeconds(3);
 
     protected override Task<SlaEngine> StartEngineAsync(AppTasks tasks) =>
         SlaEngine.AzureStorageAsync(tasks, AzuriteServer.ConnectionString, $"engine{Guid.NewGuid():N}"[..20], Loggers);

@@ -8,7 +8,8 @@ public static class Eventually
     /// confirmation, <see cref="Core.Workflow.EventDeliveryWorkflow.ConfirmAfter"/> after the raise (seen on Azure
     /// Storage for a command right after a start), plus a minute for the engine under the whole suite.
     /// </summary>
-    public static TimeSpan Deadline { get; } = Core.Workflow.EventDeliveryWorkflow.ConfirmAfter.ToTimeSpan() + TimeSpan.FromSeconds(60);
+    public static TimeSpan Deadline { get; } =
+        Core.Workflow.EventDeliveryWorkflow.ConfirmAfter.ToTimeSpan() + TimeSpan.FromSeconds(60);
 
     public static Task HoldsAsync(string what, Func<Task<bool>> condition) => HoldsAsync(() => what, condition);
 

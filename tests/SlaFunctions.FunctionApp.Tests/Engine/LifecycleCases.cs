@@ -31,18 +31,24 @@ public abstract class LifecycleCases(EngineFixture engine)
             ("a signal racing a timer", RaceAsync),
         };
         var only = Environment.GetEnvironmentVariable("SLA_ENGINE_CASES");
-        var failures = await Task.WhenAll(cases.Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal)).Select(async (c, i) =>
-        {
-            try
-            {
-                await c.Run(engine.Ticket($"case-{i}-{Guid.NewGuid():N}"[..20]));
-                return null;
-            }
-            catch (Exception e)
-            {
-                return $"{c.Name}: {e.GetType().Name}: {e.Message}";
-            }
-        }));
+        var failures = await Task.WhenAll(
+            cases
+                .Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal))
+                .Select(
+                    async (c, i) =>
+                    {
+                        try
+                        {
+                            await c.Run(engine.Ticket($"case-{i}-{Guid.NewGuid():N}"[..20]));
+                            return null;
+                        }
+                        catch (Exception e)
+                        {
+                            return $"{c.Name}: {e.GetType().Name}: {e.Message}";
+                        }
+                    }
+                )
+        );
         var failed = failures.Where(f => f is not null).ToList();
         Assert.True(failed.Count == 0, string.Join(Environment.NewLine, failed));
     }
@@ -61,7 +67,10 @@ public abstract class LifecycleCases(EngineFixture engine)
             var late = n.DueAt < t;
             // Bounded by the busy engine's latency, not the timer's: under the whole suite on two cores the test
             // host's two work-item slots queue a due timer for seconds (10 s seen).
-            Assert.True(n.FiredAt - (late ? t : n.DueAt) < EngineFixture.SignalLatency, $"{n.Key} fired at {n.FiredAt} (started {t})");
+            Assert.True(
+                n.FiredAt - (late ? t : n.DueAt) < EngineFixture.SignalLatency,
+                $"{n.Key} fired at {n.FiredAt} (started {t})"
+            );
         }
     }
 
@@ -88,11 +97,18 @@ public abstract class LifecycleCases(EngineFixture engine)
         await engine.SendAsync(ticket, respond);
         var status = new TicketStatusChanged(EngineFixture.Now(), "in_progress") { Id = $"{ticket.TicketId}-s" };
         await engine.SendAsync(ticket, status);
-        // The phase change made the execution continue as new at the next signal, from a snapshot that has the response.
-        await Eventually.HoldsAsync($"{ticket.TicketId}: a new execution after the response",
-            async () => (await engine.InputAsync(ticket)).Snapshot.Events.Contains(respond));
+        // The phase change made the execution continue as new at the next signal, from a snapshot that has the
+        // response.
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: a new execution after the response",
+            async () => (await engine.InputAsync(ticket)).Snapshot.Events.Contains(respond)
+        );
         var until = t + Duration.FromSeconds(30); // response 50 % would have been due at 25 s
-        await engine.SettledAsync(ticket, until, await engine.SimulatedAsync(ticket, [created, respond, status], until));
+        await engine.SettledAsync(
+            ticket,
+            until,
+            await engine.SimulatedAsync(ticket, [created, respond, status], until)
+        );
     }
 
     private async Task ResolveAsync(TicketKey ticket)
@@ -102,7 +118,10 @@ public abstract class LifecycleCases(EngineFixture engine)
         await engine.StartAsync(ticket, "P1", created.At);
         var resolve = new TicketResolved(EngineFixture.Now()) { Id = $"{ticket.TicketId}-z" };
         await engine.SendAsync(ticket, resolve);
-        await Eventually.HoldsAsync($"{ticket.TicketId}: completed", async () => await engine.StateAsync(ticket) == InstanceState.Completed);
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: completed",
+            async () => await engine.StateAsync(ticket) == InstanceState.Completed
+        );
         var until = t + Duration.FromSeconds(32);
         await engine.SettledAsync(ticket, until, await engine.SimulatedAsync(ticket, [created, resolve], until));
     }
@@ -114,13 +133,23 @@ public abstract class LifecycleCases(EngineFixture engine)
         await engine.StartAsync(ticket, "P3", created.At);
         var resolve = new TicketResolved(EngineFixture.Now()) { Id = $"{ticket.TicketId}-z" };
         await engine.SendAsync(ticket, resolve);
-        await Eventually.HoldsAsync($"{ticket.TicketId}: completed", async () => await engine.StateAsync(ticket) == InstanceState.Completed);
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: completed",
+            async () => await engine.StateAsync(ticket) == InstanceState.Completed
+        );
         var reopen = new TicketReopened(EngineFixture.Now()) { Id = $"{ticket.TicketId}-o" };
         await engine.SendAsync(ticket, reopen);
         var until = reopen.At + Duration.FromSeconds(31);
-        var stored = await engine.SettledAsync(ticket, until, await engine.SimulatedAsync(ticket, [created, resolve, reopen], until));
+        var stored = await engine.SettledAsync(
+            ticket,
+            until,
+            await engine.SimulatedAsync(ticket, [created, resolve, reopen], until)
+        );
         Assert.Contains(stored, n => n.Key.StartsWith("resolution/2/warning/50/", StringComparison.Ordinal));
-        Assert.True(await engine.StateAsync(ticket) == InstanceState.Running, "the restarted instance runs the new cycle");
+        Assert.True(
+            await engine.StateAsync(ticket) == InstanceState.Running,
+            "the restarted instance runs the new cycle"
+        );
     }
 
     private async Task CancelAsync(TicketKey ticket)
@@ -130,7 +159,10 @@ public abstract class LifecycleCases(EngineFixture engine)
         await engine.StartAsync(ticket, "P2", created.At);
         var cancel = new TicketCancelled(EngineFixture.Now()) { Id = $"{ticket.TicketId}-c" };
         await engine.SendAsync(ticket, cancel);
-        await Eventually.HoldsAsync($"{ticket.TicketId}: completed", async () => await engine.StateAsync(ticket) == InstanceState.Completed);
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: completed",
+            async () => await engine.StateAsync(ticket) == InstanceState.Completed
+        );
         var until = t + Duration.FromSeconds(30); // response 75 % would have been due at 25 s
         await engine.SettledAsync(ticket, until, await engine.SimulatedAsync(ticket, [created, cancel], until));
     }
@@ -161,7 +193,10 @@ public abstract class LifecycleCases(EngineFixture engine)
         var instances = new DurableInstances(engine.Client);
         await instances.RaiseAsync(SlaInstanceId.For(ticket), new SlaSignal(respond), CancellationToken.None); // a redelivery
         var firedBefore = (await engine.StoredAsync(ticket)).Select(n => n.Key).ToList();
-        var late = new TicketStatusChanged(t - Duration.FromSeconds(10), "awaiting_client") { Id = $"{ticket.TicketId}-s" };
+        var late = new TicketStatusChanged(t - Duration.FromSeconds(10), "awaiting_client")
+        {
+            Id = $"{ticket.TicketId}-s",
+        };
         await engine.SendAsync(ticket, late);
         var until = t + Duration.FromSeconds(30);
         var simulated = await engine.SimulatedAsync(ticket, [created, late, respond], until);
@@ -170,7 +205,8 @@ public abstract class LifecycleCases(EngineFixture engine)
         Assert.Single(await engine.EventsAsync(ticket), e => e.Id == respond.Id);
     }
 
-    /// <summary>A response at exactly the breach instant, sent as the breach timer fires: met if it wins, else the breach stays.</summary>
+    /// <summary>A response at exactly the breach instant, sent as the breach timer fires: met if it wins, else the
+    /// breach stays.</summary>
     private async Task RaceAsync(TicketKey ticket)
     {
         var t = EngineFixture.Now();
@@ -182,7 +218,21 @@ public abstract class LifecycleCases(EngineFixture engine)
         await engine.SendAsync(ticket, respond);
         var until = t + Duration.FromSeconds(12);
         var met = await engine.SimulatedAsync(ticket, [created, respond], until);
-        await engine.SettledAsync(ticket, until, met, met.Add(EngineFixture.Key(Core.Policies.SlaPhase.Response, 1, Core.Policies.NotificationKind.Breach, 100, null, due)));
+        await engine.SettledAsync(
+            ticket,
+            until,
+            met,
+            met.Add(
+                EngineFixture.Key(
+                    Core.Policies.SlaPhase.Response,
+                    1,
+                    Core.Policies.NotificationKind.Breach,
+                    100,
+                    null,
+                    due
+                )
+            )
+        );
     }
 
     internal static async Task WaitAsync(Instant instant)
@@ -194,6 +244,10 @@ public abstract class LifecycleCases(EngineFixture engine)
     }
 }
 
-public sealed class InMemoryLifecycleTests(InMemoryEngine engine) : LifecycleCases(engine), IClassFixture<InMemoryEngine>;
+public sealed class InMemoryLifecycleTests(InMemoryEngine engine)
+    : LifecycleCases(engine),
+        IClassFixture<InMemoryEngine>;
 
-public sealed class AzureStorageLifecycleTests(AzureStorageEngine engine) : LifecycleCases(engine), IClassFixture<AzureStorageEngine>;
+public sealed class AzureStorageLifecycleTests(AzureStorageEngine engine)
+    : LifecycleCases(engine),
+        IClassFixture<AzureStorageEngine>;

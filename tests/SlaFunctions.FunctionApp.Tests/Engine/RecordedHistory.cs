@@ -43,12 +43,19 @@ public static class RecordedHistory
             },
             EventType.OrchestratorStarted => new OrchestratorStartedEvent(id),
             EventType.OrchestratorCompleted => new OrchestratorCompletedEvent(id),
-            EventType.TaskScheduled => new TaskScheduledEvent(id, Text(e, "Name"), Text(e, "Version"), Text(e, "Input")),
+            EventType.TaskScheduled => new TaskScheduledEvent(
+                id,
+                Text(e, "Name"),
+                Text(e, "Version"),
+                Text(e, "Input")
+            ),
             EventType.TaskCompleted => new TaskCompletedEvent(id, Value<int>(e, "TaskScheduledId"), Text(e, "Result")),
             EventType.TimerCreated => new TimerCreatedEvent(id, Time(e, "FireAt")),
             EventType.TimerFired => new TimerFiredEvent(id, Time(e, "FireAt")) { TimerId = Value<int>(e, "TimerId") },
             EventType.EventRaised => new EventRaisedEvent(id, Text(e, "Input")) { Name = Text(e, "Name") },
-            _ => throw new NotSupportedException($"A recorded {kind} event: add its case to {nameof(RecordedHistory)}."),
+            _ => throw new NotSupportedException(
+                $"A recorded {kind} event: add its case to {nameof(RecordedHistory)}."
+            ),
         };
         read.Timestamp = Time(e, "Timestamp");
         return read;

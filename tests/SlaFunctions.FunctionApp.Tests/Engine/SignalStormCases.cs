@@ -22,23 +22,35 @@ public abstract class SignalStormCases(EngineFixture engine)
         var t = EngineFixture.Now();
         var created = new TicketCreated(t - Duration.FromSeconds(50), "P1");
         await engine.StartAsync(ticket, "P1", created.At);
-        var burst = Enumerable.Range(0, 30)
-            .Select(i => new TicketStatusChanged(EngineFixture.Now() - Duration.FromMilliseconds(30 - i), i % 2 == 0 ? "in_progress" : "open") { Id = $"{ticket.TicketId}-{i}" })
+        var burst = Enumerable
+            .Range(0, 30)
+            .Select(i => new TicketStatusChanged(
+                EngineFixture.Now() - Duration.FromMilliseconds(30 - i),
+                i % 2 == 0 ? "in_progress" : "open"
+            )
+            {
+                Id = $"{ticket.TicketId}-{i}",
+            })
             .ToList();
         await Task.WhenAll(burst.Select(e => engine.Service.ApplyAsync(ticket, e)));
         var stored = 0;
         Microsoft.DurableTask.Client.OrchestrationMetadata? instance = null;
-        await Eventually.HoldsAsync(() => $"{ticket.TicketId}: all 30 stored, {stored} are; instance {instance?.RuntimeStatus} {instance?.FailureDetails?.ErrorMessage}, input {instance?.SerializedInput}", async () =>
-        {
-            var events = await engine.EventsAsync(ticket);
-            instance = await engine.Client.GetInstanceAsync(SlaInstanceId.For(ticket), getInputsAndOutputs: true);
-            stored = burst.Count(b => events.Any(e => e.Id == b.Id));
-            return burst.All(b => events.Count(e => e.Id == b.Id) == 1);
-        });
+        await Eventually.HoldsAsync(
+            () =>
+                $"{ticket.TicketId}: all 30 stored, {stored} are; instance {instance?.RuntimeStatus} {instance?.FailureDetails?.ErrorMessage}, input {instance?.SerializedInput}",
+            async () =>
+            {
+                var events = await engine.EventsAsync(ticket);
+                instance = await engine.Client.GetInstanceAsync(SlaInstanceId.For(ticket), getInputsAndOutputs: true);
+                stored = burst.Count(b => events.Any(e => e.Id == b.Id));
+                return burst.All(b => events.Count(e => e.Id == b.Id) == 1);
+            }
+        );
         Assert.True((await engine.InputAsync(ticket)).Snapshot.Events.Length > 1, "the execution continued as new");
         var until = t + Duration.FromSeconds(12);
         await engine.SettledAsync(ticket, until, await engine.SimulatedAsync(ticket, [created, .. burst], until));
     }
+
     /// <summary>
     /// Random histories, one ticket each, all at once: events at their real instants, each sent when no
     /// threshold is about to fall due (a threshold that fires while an event is on its way makes the event late,
@@ -47,19 +59,23 @@ public abstract class SignalStormCases(EngineFixture engine)
     protected async Task RandomHistoriesAsync()
     {
         var seed = Environment.TickCount;
-        var failures = await Task.WhenAll(Enumerable.Range(0, 3).Select(async i =>
-        {
-            var ticket = engine.Ticket($"random-{i}-{Guid.NewGuid():N}"[..20]);
-            try
-            {
-                await RandomHistoryAsync(ticket, new Random(seed + i));
-                return null;
-            }
-            catch (Exception e)
-            {
-                return $"{ticket.TicketId} (seed {seed + i}): {e.GetType().Name}: {e.Message}";
-            }
-        }));
+        var failures = await Task.WhenAll(
+            Enumerable
+                .Range(0, 3)
+                .Select(async i =>
+                {
+                    var ticket = engine.Ticket($"random-{i}-{Guid.NewGuid():N}"[..20]);
+                    try
+                    {
+                        await RandomHistoryAsync(ticket, new Random(seed + i));
+                        return null;
+                    }
+                    catch (Exception e)
+                    {
+                        return $"{ticket.TicketId} (seed {seed + i}): {e.GetType().Name}: {e.Message}";
+                    }
+                })
+        );
         var failed = failures.Where(f => f is not null).ToList();
         Assert.True(failed.Count == 0, string.Join(Environment.NewLine, failed));
     }
@@ -98,20 +114,27 @@ public abstract class SignalStormCases(EngineFixture engine)
 
     /// <summary>Waits until the ticket's next threshold is not due within the time a signal takes to arrive.</summary>
     private async Task QuietAsync(TicketKey ticket) =>
-        await Eventually.HoldsAsync($"{ticket.TicketId}: no threshold about to fall due", async () =>
-        {
-            var row = await engine.Store.LoadAsync(ticket);
-            return row?.Sla.NextWakeAt is not { } wake || wake > EngineFixture.Now() + EngineFixture.SignalLatency;
-        });
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: no threshold about to fall due",
+            async () =>
+            {
+                var row = await engine.Store.LoadAsync(ticket);
+                return row?.Sla.NextWakeAt is not { } wake || wake > EngineFixture.Now() + EngineFixture.SignalLatency;
+            }
+        );
 }
 
-public sealed class InMemorySignalStormTests(InMemoryEngine engine) : SignalStormCases(engine), IClassFixture<InMemoryEngine>
+public sealed class InMemorySignalStormTests(InMemoryEngine engine)
+    : SignalStormCases(engine),
+        IClassFixture<InMemoryEngine>
 {
     [Fact]
     public Task Random_histories_store_what_simulate_says_once() => RandomHistoriesAsync();
 }
 
-public sealed class AzureStorageSignalStormTests(AzureStorageEngine engine) : SignalStormCases(engine), IClassFixture<AzureStorageEngine>
+public sealed class AzureStorageSignalStormTests(AzureStorageEngine engine)
+    : SignalStormCases(engine),
+        IClassFixture<AzureStorageEngine>
 {
     [Fact]
     public Task Random_histories_store_what_simulate_says_once() => RandomHistoriesAsync();

@@ -44,17 +44,23 @@ public sealed class StartRaceTests(AzureStorageEngine engine) : IClassFixture<Az
     private async Task ScheduleDelayedAsync(TicketSlaInput input, Instant startAt)
     {
         var storage = engine.Engine.AzureStorage ?? throw new InvalidOperationException("Azure Storage only");
-        var instance = new OrchestrationInstance { InstanceId = SlaInstanceId.For(input.Ticket), ExecutionId = Guid.NewGuid().ToString("N") };
-        await storage.CreateTaskOrchestrationAsync(new TaskMessage
+        var instance = new OrchestrationInstance
         {
-            Event = new ExecutionStartedEvent(-1, AppTasks.Converter.Serialize(input))
+            InstanceId = SlaInstanceId.For(input.Ticket),
+            ExecutionId = Guid.NewGuid().ToString("N"),
+        };
+        await storage.CreateTaskOrchestrationAsync(
+            new TaskMessage
             {
-                Name = SlaOrchestrations.TicketSla,
+                Event = new ExecutionStartedEvent(-1, AppTasks.Converter.Serialize(input))
+                {
+                    Name = SlaOrchestrations.TicketSla,
+                    OrchestrationInstance = instance,
+                    ScheduledStartTime = startAt.ToDateTimeUtc(),
+                    Tags = new Dictionary<string, string>(), // the sidecar copies them into its answers and fails on null
+                },
                 OrchestrationInstance = instance,
-                ScheduledStartTime = startAt.ToDateTimeUtc(),
-                Tags = new Dictionary<string, string>(), // the sidecar copies them into its answers and fails on null
-            },
-            OrchestrationInstance = instance,
-        });
+            }
+        );
     }
 }

@@ -51,10 +51,13 @@ public sealed class TicketHistoryRecorder
         var instanceId = SlaInstanceId.For(ticket);
         var storage = engine.Engine.AzureStorage!;
 
-        // P2 (response 2 min) created 70 s ago: the response's 50 % fell due before the start, its 75 % is a timer 20 s out.
+        // P2 (response 2 min) created 70 s ago: the response's 50 % fell due before the start, its 75 % is a timer 20 s
+        // out.
         await engine.StartAsync(ticket, "P2", EngineFixture.Now() - Duration.FromSeconds(70));
         async Task<string> ExecutionIdAsync() =>
-            (await storage.GetOrchestrationStateAsync(instanceId, allExecutions: false)).Single().OrchestrationInstance.ExecutionId;
+            (await storage.GetOrchestrationStateAsync(instanceId, allExecutions: false))
+                .Single()
+                .OrchestrationInstance.ExecutionId;
         var executionId = await ExecutionIdAsync();
 
         async Task<(string Json, IReadOnlyList<HistoryEvent> Events)> HistoryAsync()
@@ -63,11 +66,17 @@ public sealed class TicketHistoryRecorder
             return (json, RecordedHistory.Parse(json));
         }
 
-        await Eventually.HoldsAsync("a timer fired", async () => (await HistoryAsync()).Events.Any(e => e is TimerFiredEvent));
+        await Eventually.HoldsAsync(
+            "a timer fired",
+            async () => (await HistoryAsync()).Events.Any(e => e is TimerFiredEvent)
+        );
         TicketEvent[] signals =
         [
             new TicketPaused(EngineFixture.Now(), "awaiting_client") { Id = "recorded-pause" },
-            new TicketResumed(EngineFixture.Now() + Duration.FromSeconds(3), "awaiting_client") { Id = "recorded-resume" },
+            new TicketResumed(EngineFixture.Now() + Duration.FromSeconds(3), "awaiting_client")
+            {
+                Id = "recorded-resume",
+            },
             new TicketPriorityChanged(EngineFixture.Now() + Duration.FromSeconds(6), "P1") { Id = "recorded-priority" },
         ];
         foreach (var signal in signals)
@@ -80,36 +89,47 @@ public sealed class TicketHistoryRecorder
             await engine.SendAsync(ticket, signal with { At = EngineFixture.Now() });
         }
 
-        // Idle: nothing left to fire (so no timer will add to the history), every activity answered, the episode closed.
+        // Idle: nothing left to fire (so no timer will add to the history), every activity answered, the episode
+        // closed.
         await Eventually.HoldsAsync(
-            "nothing left to fire", async () => (await engine.Store.LoadAsync(ticket))?.Sla.NextWakeAt is null);
+            "nothing left to fire",
+            async () => (await engine.Store.LoadAsync(ticket))?.Sla.NextWakeAt is null
+        );
         var json = "";
         IReadOnlyList<HistoryEvent> events = [];
-        await Eventually.HoldsAsync("the execution idle", async () =>
-        {
-            var before = await HistoryAsync();
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            (json, events) = await HistoryAsync();
-            return json == before.Json && events[^1] is OrchestratorCompletedEvent
-                && events.OfType<TaskScheduledEvent>().Count() == events.OfType<TaskCompletedEvent>().Count();
-        });
+        await Eventually.HoldsAsync(
+            "the execution idle",
+            async () =>
+            {
+                var before = await HistoryAsync();
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                (json, events) = await HistoryAsync();
+                return json == before.Json
+                    && events[^1] is OrchestratorCompletedEvent
+                    && events.OfType<TaskScheduledEvent>().Count() == events.OfType<TaskCompletedEvent>().Count();
+            }
+        );
 
         Assert.Equal(InstanceState.Running, await engine.StateAsync(ticket));
         Assert.Equal(executionId, await ExecutionIdAsync());
-        var input = AppTasks.Converter.Deserialize<TicketSlaInput>(events.OfType<ExecutionStartedEvent>().Single().Input)!;
+        var input = AppTasks.Converter.Deserialize<TicketSlaInput>(
+            events.OfType<ExecutionStartedEvent>().Single().Input
+        )!;
         Assert.Equal(TicketSlaWorkflow.CurrentVersion, input.Version);
         Assert.NotEmpty(input.Unpublished);
         Assert.Equal(SlaActivities.Publish.Name, events.OfType<TaskScheduledEvent>().First().Name);
         Assert.Contains(events, e => e is TimerFiredEvent);
         Assert.Equal(
             signals.Select(s => s.Id),
-            events.OfType<EventRaisedEvent>().Select(r => AppTasks.Converter.Deserialize<SlaSignal>(r.Input)!.Event.Id));
+            events.OfType<EventRaisedEvent>().Select(r => AppTasks.Converter.Deserialize<SlaSignal>(r.Input)!.Event.Id)
+        );
         Assert.DoesNotContain(events, e => e is ExecutionCompletedEvent or ContinueAsNewEvent);
         return RecordedHistory.Format(json);
     }
 }
 
-/// <summary>A fact that runs only when <see cref="Variable"/> is set: it re-records a fixture instead of testing.</summary>
+/// <summary>A fact that runs only when <see cref="Variable"/> is set: it re-records a fixture instead of
+/// testing.</summary>
 public sealed class RecordingFactAttribute : FactAttribute
 {
     public const string Variable = "SLA_RECORD_HISTORY";

@@ -23,8 +23,9 @@ namespace SlaFunctions.FunctionApp.Tests.Engine;
 /// </summary>
 public sealed partial class WorkflowReplayTests
 {
-    private static readonly DurableTaskShimFactory Shims =
-        new(new DurableTaskWorkerOptions { DataConverter = AppTasks.Converter });
+    private static readonly DurableTaskShimFactory Shims = new(
+        new DurableTaskWorkerOptions { DataConverter = AppTasks.Converter }
+    );
 
     public static TheoryData<string> Histories() =>
         [.. Directory.GetFiles(RecordedHistory.Folder, "ticket-sla-v*.json").Select(f => Path.GetFileName(f)).Order()];
@@ -42,22 +43,30 @@ public sealed partial class WorkflowReplayTests
         {
             // Fresh events each time: the executor marks the ones it plays.
             var replayed = Load(file);
-            var arriving = replayed.Take(to).Skip(from).Where(e => !IsDecision(e) && e is not OrchestratorCompletedEvent);
+            var arriving = replayed
+                .Take(to)
+                .Skip(from)
+                .Where(e => !IsDecision(e) && e is not OrchestratorCompletedEvent);
             var result = Replay(replayed.Take(from), arriving);
 
             string[] recorded = [.. history.Take(to).Skip(from).Where(IsDecision).Select(Describe)];
             string[] actions = [.. result.Actions.Select(Describe)];
-            Assert.True(recorded.SequenceEqual(actions), $"""
+            Assert.True(
+                recorded.SequenceEqual(actions),
+                $"""
                 {file}, the episode of events {from} to {to - 1} replayed differently.
                 recorded: [{string.Join(", ", recorded)}]
                 replayed: [{string.Join(", ", actions)}]
-                """);
+                """
+            );
         }
     }
 
     [Theory]
     [MemberData(nameof(Histories))]
-    public void A_signal_after_a_recorded_history_continues_it_as_new_on_the_current_version_which_applies_the_signal(string file)
+    public void A_signal_after_a_recorded_history_continues_it_as_new_on_the_current_version_which_applies_the_signal(
+        string file
+    )
     {
         var history = Load(file);
         var instance = history.OfType<ExecutionStartedEvent>().Single().OrchestrationInstance;
@@ -78,7 +87,11 @@ public sealed partial class WorkflowReplayTests
         var start = new ExecutionStartedEvent(-1, continued)
         {
             Name = SlaOrchestrations.TicketSla,
-            OrchestrationInstance = new() { InstanceId = instance.InstanceId, ExecutionId = Guid.NewGuid().ToString("N") },
+            OrchestrationInstance = new()
+            {
+                InstanceId = instance.InstanceId,
+                ExecutionId = Guid.NewGuid().ToString("N"),
+            },
         };
         var first = Replay([], [Started(now), start]);
 
@@ -89,8 +102,12 @@ public sealed partial class WorkflowReplayTests
         Assert.Equal(SignalOutcome.Applied, request.Signal?.Outcome);
     }
 
-    /// <summary>The current code's answer to <paramref name="arriving"/> after <paramref name="past"/>, as a worker's.</summary>
-    private static OrchestratorExecutionResult Replay(IEnumerable<HistoryEvent> past, IEnumerable<HistoryEvent> arriving)
+    /// <summary>The current code's answer to <paramref name="arriving"/> after <paramref name="past"/>, as a
+    /// worker's.</summary>
+    private static OrchestratorExecutionResult Replay(
+        IEnumerable<HistoryEvent> past,
+        IEnumerable<HistoryEvent> arriving
+    )
     {
         var state = new OrchestrationRuntimeState([.. past]);
         foreach (var e in arriving)
@@ -99,13 +116,20 @@ public sealed partial class WorkflowReplayTests
         }
 
         // The orchestrator exactly as AppTasks registers it on the test host's worker.
-        var orchestration = Shims.CreateOrchestration<TicketSlaInput, object>(SlaOrchestrations.TicketSla, async (context, input) =>
-        {
-            await OrchestrationFunctions.TicketSlaOrchestrator(context, input);
-            return null;
-        });
+        var orchestration = Shims.CreateOrchestration<TicketSlaInput, object>(
+            SlaOrchestrations.TicketSla,
+            async (context, input) =>
+            {
+                await OrchestrationFunctions.TicketSlaOrchestrator(context, input);
+                return null;
+            }
+        );
         return new TaskOrchestrationExecutor(
-            state, orchestration, BehaviorOnContinueAsNew.Carryover, ErrorPropagationMode.UseFailureDetails).Execute();
+            state,
+            orchestration,
+            BehaviorOnContinueAsNew.Carryover,
+            ErrorPropagationMode.UseFailureDetails
+        ).Execute();
     }
 
     private static T Only<T>(OrchestratorExecutionResult result)
@@ -113,11 +137,14 @@ public sealed partial class WorkflowReplayTests
     {
         string[] actions = [.. result.Actions.Select(Describe)];
         Assert.True(
-            actions.Length == 1 && result.Actions.Single() is T, $"one {typeof(T).Name} expected: [{string.Join(", ", actions)}]");
+            actions.Length == 1 && result.Actions.Single() is T,
+            $"one {typeof(T).Name} expected: [{string.Join(", ", actions)}]"
+        );
         return (T)result.Actions.Single();
     }
 
-    /// <summary>Each episode as [start, end): from its OrchestratorStarted to its OrchestratorCompleted, inclusive.</summary>
+    /// <summary>Each episode as [start, end): from its OrchestratorStarted to its OrchestratorCompleted,
+    /// inclusive.</summary>
     private static List<(int From, int To)> Episodes(IReadOnlyList<HistoryEvent> history)
     {
         var episodes = new List<(int, int)>();
@@ -141,28 +168,38 @@ public sealed partial class WorkflowReplayTests
 
     /// <summary>What the code did, as opposed to what arrived: the events its actions became.</summary>
     private static bool IsDecision(HistoryEvent e) =>
-        e is TaskScheduledEvent or TimerCreatedEvent or EventSentEvent or SubOrchestrationInstanceCreatedEvent
-            or ExecutionCompletedEvent or ContinueAsNewEvent;
+        e
+            is TaskScheduledEvent
+                or TimerCreatedEvent
+                or EventSentEvent
+                or SubOrchestrationInstanceCreatedEvent
+                or ExecutionCompletedEvent
+                or ContinueAsNewEvent;
 
-    private static string Describe(HistoryEvent e) => e switch
-    {
-        TaskScheduledEvent task => $"#{task.EventId} activity {task.Name}",
-        TimerCreatedEvent timer => $"#{timer.EventId} timer at {timer.FireAt.ToString("O", CultureInfo.InvariantCulture)}",
-        _ => $"#{e.EventId} {e.EventType}",
-    };
+    private static string Describe(HistoryEvent e) =>
+        e switch
+        {
+            TaskScheduledEvent task => $"#{task.EventId} activity {task.Name}",
+            TimerCreatedEvent timer =>
+                $"#{timer.EventId} timer at {timer.FireAt.ToString("O", CultureInfo.InvariantCulture)}",
+            _ => $"#{e.EventId} {e.EventType}",
+        };
 
-    private static string Describe(OrchestratorAction action) => action switch
-    {
-        ScheduleTaskOrchestratorAction task => $"#{task.Id} activity {task.Name}",
-        CreateTimerOrchestratorAction timer => $"#{timer.Id} timer at {timer.FireAt.ToString("O", CultureInfo.InvariantCulture)}",
-        OrchestrationCompleteOrchestratorAction end =>
-            $"#{end.Id} {end.OrchestrationStatus} {end.FailureDetails?.ErrorType} {end.FailureDetails?.ErrorMessage}".TrimEnd(),
-        _ => $"#{action.Id} {action.OrchestratorActionType}",
-    };
+    private static string Describe(OrchestratorAction action) =>
+        action switch
+        {
+            ScheduleTaskOrchestratorAction task => $"#{task.Id} activity {task.Name}",
+            CreateTimerOrchestratorAction timer =>
+                $"#{timer.Id} timer at {timer.FireAt.ToString("O", CultureInfo.InvariantCulture)}",
+            OrchestrationCompleteOrchestratorAction end =>
+                $"#{end.Id} {end.OrchestrationStatus} {end.FailureDetails?.ErrorType} {end.FailureDetails?.ErrorMessage}".TrimEnd(),
+            _ => $"#{action.Id} {action.OrchestratorActionType}",
+        };
 
     private static OrchestratorStartedEvent Started(DateTime at) => new(-1) { Timestamp = at };
 
-    private static IReadOnlyList<HistoryEvent> Load(string file) => RecordedHistory.Load(Path.Combine(RecordedHistory.Folder, file));
+    private static IReadOnlyList<HistoryEvent> Load(string file) =>
+        RecordedHistory.Load(Path.Combine(RecordedHistory.Folder, file));
 
     private static TicketSlaInput Input(IReadOnlyList<HistoryEvent> history) =>
         AppTasks.Converter.Deserialize<TicketSlaInput>(history.OfType<ExecutionStartedEvent>().Single().Input)!;

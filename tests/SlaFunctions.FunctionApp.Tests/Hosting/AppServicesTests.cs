@@ -90,25 +90,43 @@ public class AppServicesTests
     [Fact]
     public void With_a_host_endpoint_every_hosted_service_is_built_the_migration_among_them()
     {
-        // An address nothing listens on: the gRPC channel is only opened when the host starts, which it never does here.
+        // An address nothing listens on: the gRPC channel is only opened when the host starts, which it never does
+        // here.
         using var host = AppHost.Build(SlaBackend.Durable, ConnectionString, hostEndpoint: "http://127.0.0.1:1");
 
         var hosted = host.Services.GetServices<IHostedService>().ToList();
 
         Assert.Single(hosted.OfType<MigrationService>());
-        Assert.Contains(hosted, h => h.GetType().Assembly.GetName().Name!.StartsWith("Microsoft.Azure.Functions.Worker", StringComparison.Ordinal));
+        Assert.Contains(
+            hosted,
+            h =>
+                h.GetType()
+                    .Assembly.GetName()
+                    .Name!.StartsWith("Microsoft.Azure.Functions.Worker", StringComparison.Ordinal)
+        );
     }
 
     private static IEnumerable<Type> FunctionClasses() =>
-        typeof(SlaFunctionApp).Assembly.GetTypes().Where(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
-            .Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null));
+        typeof(SlaFunctionApp)
+            .Assembly.GetTypes()
+            .Where(t =>
+                t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+                    .Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
+            );
 
-    /// <summary>The service types <see cref="SlaFunctionServices.AddSlaFunctions"/> registers (not the framework's).</summary>
+    /// <summary>The service types <see cref="SlaFunctionServices.AddSlaFunctions"/> registers (not the
+    /// framework's).</summary>
     private static List<Type> AppRegistrations(SlaBackend backend)
     {
         var services = new ServiceCollection();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(AppHost.Settings(backend, ConnectionString)).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(AppHost.Settings(backend, ConnectionString))
+            .Build();
         services.AddSlaFunctions(configuration);
-        return services.Where(d => d.ServiceType != typeof(IHostedService)).Select(d => d.ServiceType).Distinct().ToList();
+        return services
+            .Where(d => d.ServiceType != typeof(IHostedService))
+            .Select(d => d.ServiceType)
+            .Distinct()
+            .ToList();
     }
 }

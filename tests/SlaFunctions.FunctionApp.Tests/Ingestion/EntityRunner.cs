@@ -4,9 +4,9 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Entities;
 using Microsoft.DurableTask.Entities;
 using Moq;
-using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Correlation;
+using SlaFunctions.Durable.Orchestrations;
 using SlaFunctions.FunctionApp.Tests.Correlation;
 
 namespace SlaFunctions.FunctionApp.Tests.Ingestion;
@@ -25,10 +25,20 @@ public sealed class EntityRunner : IDisposable
     public EntityRunner(IServiceProvider services, DurableTaskClient engine)
     {
         var entities = new Mock<DurableEntityClient>("entities");
-        entities.Setup(e => e.SignalEntityAsync(
-                It.IsAny<EntityInstanceId>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<SignalEntityOptions?>(), It.IsAny<CancellationToken>()))
-            .Returns((EntityInstanceId id, string operation, object? input, SignalEntityOptions? _, CancellationToken _) =>
-                RunAsync(services, engine, id.ToString(), operation, input));
+        entities
+            .Setup(e =>
+                e.SignalEntityAsync(
+                    It.IsAny<EntityInstanceId>(),
+                    It.IsAny<string>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<SignalEntityOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Returns(
+                (EntityInstanceId id, string operation, object? input, SignalEntityOptions? _, CancellationToken _) =>
+                    RunAsync(services, engine, id.ToString(), operation, input)
+            );
         var client = new Mock<DurableTaskClient>("entity-runner");
         client.SetupGet(c => c.Entities).Returns(entities.Object);
         Client = client.Object;
@@ -52,7 +62,13 @@ public sealed class EntityRunner : IDisposable
         }
     }
 
-    private async Task RunAsync(IServiceProvider services, DurableTaskClient engine, string id, string operation, object? input)
+    private async Task RunAsync(
+        IServiceProvider services,
+        DurableTaskClient engine,
+        string id,
+        string operation,
+        object? input
+    )
     {
         await oneAtATime.WaitAsync();
         try

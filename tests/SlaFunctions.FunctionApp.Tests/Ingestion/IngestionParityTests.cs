@@ -39,10 +39,18 @@ public sealed class IngestionParityTests : IClassFixture<InMemoryEngine>, IDispo
         entities = new EntityRunner(entityHost.Services, engine.Client);
         polling = new SlaHarness(engine.DataSource, EngineFixture.Now());
         Polling = polling.Ingestion();
-        var deadLetters = new PostgresDeadLetters(engine.DataSource, SystemClock.Instance, NullLogger<PostgresDeadLetters>.Instance);
+        var deadLetters = new PostgresDeadLetters(
+            engine.DataSource,
+            SystemClock.Instance,
+            NullLogger<PostgresDeadLetters>.Instance
+        );
         Durable = new EventIngestion(
-            new EventRouter(EventSettings.Default), new EventInbox(engine.DataSource, SystemClock.Instance), deadLetters,
-            new EntityEventDelivery(entities.Client), engine.Service);
+            new EventRouter(EventSettings.Default),
+            new EventInbox(engine.DataSource, SystemClock.Instance),
+            deadLetters,
+            new EntityEventDelivery(entities.Client),
+            engine.Service
+        );
     }
 
     private IEventIngestion Polling { get; }
@@ -60,11 +68,18 @@ public sealed class IngestionParityTests : IClassFixture<InMemoryEngine>, IDispo
     {
         var created = EngineFixture.Now() - Duration.FromSeconds(30);
 
-        var answers = await BothAsync(async (ingestion, side) => new[]
-        {
-            (await ingestion.IngestAsync(Status(side, "e-pause", "T-1", created + Duration.FromSeconds(10), "awaiting_client"))).Status,
-            (await ingestion.IngestAsync(Created(side, "e-created", "T-1", created))).Status,
-        });
+        var answers = await BothAsync(
+            async (ingestion, side) =>
+                new[]
+                {
+                    (
+                        await ingestion.IngestAsync(
+                            Status(side, "e-pause", "T-1", created + Duration.FromSeconds(10), "awaiting_client")
+                        )
+                    ).Status,
+                    (await ingestion.IngestAsync(Created(side, "e-created", "T-1", created))).Status,
+                }
+        );
         var events = await BothAsync((_, side) => EventsEventuallyAsync(Ticket(side, "T-1"), 2));
 
         Assert.Equal([IngestStatus.Parked, IngestStatus.Applied], answers.Polling);
@@ -78,17 +93,26 @@ public sealed class IngestionParityTests : IClassFixture<InMemoryEngine>, IDispo
     {
         var created = EngineFixture.Now() - Duration.FromSeconds(30);
 
-        await BothAsync(async (ingestion, side) => await ingestion.IngestAsync(Created(side, "e-created", "T-2", created)));
+        await BothAsync(
+            async (ingestion, side) => await ingestion.IngestAsync(Created(side, "e-created", "T-2", created))
+        );
         await BothAsync((_, side) => EventsEventuallyAsync(Ticket(side, "T-2"), 1));
-        var answers = await BothAsync(async (ingestion, side) =>
-            (await ingestion.IngestAsync(Priority(side, "e-p9", "T-2", created + Duration.FromSeconds(5), "P9"))).Status);
+        var answers = await BothAsync(
+            async (ingestion, side) =>
+                (
+                    await ingestion.IngestAsync(Priority(side, "e-p9", "T-2", created + Duration.FromSeconds(5), "P9"))
+                ).Status
+        );
         var letters = await BothAsync((_, side) => LetterEventuallyAsync(side, Id(side, "e-p9")));
         var events = await BothAsync((_, side) => EventsEventuallyAsync(Ticket(side, "T-2"), 1));
 
         Assert.Equal(IngestStatus.DeadLettered, answers.Polling);
         Assert.Equal(IngestStatus.Accepted, answers.Durable);
         Assert.Equal(DeadLetterReason.InvalidEvent, letters.Polling.Reason);
-        Assert.Equal((letters.Polling.Reason, letters.Polling.Description), (letters.Durable.Reason, letters.Durable.Description));
+        Assert.Equal(
+            (letters.Polling.Reason, letters.Polling.Description),
+            (letters.Durable.Reason, letters.Durable.Description)
+        );
         Assert.Equal(Shape(events.Polling), Shape(events.Durable));
     }
 
@@ -98,14 +122,18 @@ public sealed class IngestionParityTests : IClassFixture<InMemoryEngine>, IDispo
         var at = EngineFixture.Now();
         var window = EventSettings.Default.ParkingWindow + Duration.FromMinutes(1);
 
-        await BothAsync(async (ingestion, side) => await ingestion.IngestAsync(Status(side, "e-orphan", "T-3", at, "in_progress")));
+        await BothAsync(
+            async (ingestion, side) => await ingestion.IngestAsync(Status(side, "e-orphan", "T-3", at, "in_progress"))
+        );
         polling.Clock.Advance(window);
         await polling.Parking().ExpireParkedAsync();
         entityClock.Advance(window);
         await entities.ExpireAllAsync(entityHost.Services, engine.Client);
         var letters = await BothAsync((_, side) => LetterEventuallyAsync(side, Id(side, "e-orphan")));
-        var again = await BothAsync(async (ingestion, side) =>
-            (await ingestion.IngestAsync(Status(side, "e-orphan", "T-3", at, "in_progress"))).Status);
+        var again = await BothAsync(
+            async (ingestion, side) =>
+                (await ingestion.IngestAsync(Status(side, "e-orphan", "T-3", at, "in_progress"))).Status
+        );
 
         Assert.Equal(DeadLetterReason.ParkingExpired, letters.Polling.Reason);
         Assert.Equal(DeadLetterReason.ParkingExpired, letters.Durable.Reason);
@@ -121,44 +149,80 @@ public sealed class IngestionParityTests : IClassFixture<InMemoryEngine>, IDispo
 
     private string Id(string side, string id) => $"{side}-{run}-{id}";
 
-    private static List<string> Shape(ImmutableArray<TicketEvent> events) => [.. events.Select(e => $"{e.GetType().Name}@{e.At}")];
+    private static List<string> Shape(ImmutableArray<TicketEvent> events) =>
+        [.. events.Select(e => $"{e.GetType().Name}@{e.At}")];
 
     private async Task<ImmutableArray<TicketEvent>> EventsEventuallyAsync(TicketKey ticket, int count)
     {
         var events = ImmutableArray<TicketEvent>.Empty;
-        await Eventually.HoldsAsync(() => $"{ticket.TicketId} has {count} events: [{string.Join(", ", events)}]", async () =>
-            (events = await engine.EventsAsync(ticket)).Length == count);
+        await Eventually.HoldsAsync(
+            () => $"{ticket.TicketId} has {count} events: [{string.Join(", ", events)}]",
+            async () => (events = await engine.EventsAsync(ticket)).Length == count
+        );
         return events;
     }
 
     private async Task<(string Reason, string Description)> LetterEventuallyAsync(string side, string eventId)
     {
         (string, string)? letter = null;
-        await Eventually.HoldsAsync($"{side}: {eventId} dead-lettered", async () =>
-        {
-            await using var connection = await engine.DataSource.OpenConnectionAsync();
-            await using var select = new NpgsqlCommand(
-                "select reason, description from dead_letters where tenant_id = $1 and event_id = $2", connection)
+        await Eventually.HoldsAsync(
+            $"{side}: {eventId} dead-lettered",
+            async () =>
             {
-                Parameters = { new() { Value = engine.Tenant }, new() { Value = eventId } },
-            };
-            await using var reader = await select.ExecuteReaderAsync();
-            letter = await reader.ReadAsync() ? (reader.GetString(0), reader.GetString(1)) : null;
-            return letter is not null;
-        });
+                await using var connection = await engine.DataSource.OpenConnectionAsync();
+                await using var select = new NpgsqlCommand(
+                    "select reason, description from dead_letters where tenant_id = $1 and event_id = $2",
+                    connection
+                )
+                {
+                    Parameters =
+                    {
+                        new() { Value = engine.Tenant },
+                        new() { Value = eventId },
+                    },
+                };
+                await using var reader = await select.ExecuteReaderAsync();
+                letter = await reader.ReadAsync() ? (reader.GetString(0), reader.GetString(1)) : null;
+                return letter is not null;
+            }
+        );
         return letter!.Value;
     }
 
     private EventEnvelope Created(string side, string id, string ticket, Instant at) =>
-        Envelope(side, id, "TICKET_CREATED", at, $$"""{ "ticketId": "{{Ticket(side, ticket).TicketId}}", "priority": "P1" }""");
+        Envelope(
+            side,
+            id,
+            "TICKET_CREATED",
+            at,
+            $$"""{ "ticketId": "{{Ticket(side, ticket).TicketId}}", "priority": "P1" }"""
+        );
 
     private EventEnvelope Status(string side, string id, string ticket, Instant at, string status) =>
-        Envelope(side, id, "TICKET_STATUS_CHANGED", at, $$"""{ "ticketId": "{{Ticket(side, ticket).TicketId}}", "newStatus": "{{status}}" }""");
+        Envelope(
+            side,
+            id,
+            "TICKET_STATUS_CHANGED",
+            at,
+            $$"""{ "ticketId": "{{Ticket(side, ticket).TicketId}}", "newStatus": "{{status}}" }"""
+        );
 
     private EventEnvelope Priority(string side, string id, string ticket, Instant at, string priority) =>
-        Envelope(side, id, "TICKET_PRIORITY_CHANGED", at, $$"""{ "ticketId": "{{Ticket(side, ticket).TicketId}}", "priority": "{{priority}}" }""");
+        Envelope(
+            side,
+            id,
+            "TICKET_PRIORITY_CHANGED",
+            at,
+            $$"""{ "ticketId": "{{Ticket(side, ticket).TicketId}}", "priority": "{{priority}}" }"""
+        );
 
-    private EventEnvelope Envelope(string side, string id, string type, Instant at, string payload) => EventEnvelopeJson.Read($$"""
-        { "eventId": "{{Id(side, id)}}", "eventType": "{{type}}", "tenantId": "{{engine.Tenant}}", "occurredAt": "{{at}}", "payload": {{payload}} }
-        """);
+    private EventEnvelope Envelope(string side, string id, string type, Instant at, string payload) =>
+        EventEnvelopeJson.Read(
+            $$"""
+            { "eventId": "{{Id(
+                side,
+                id
+            )}}", "eventType": "{{type}}", "tenantId": "{{engine.Tenant}}", "occurredAt": "{{at}}", "payload": {{payload}} }
+            """
+        );
 }

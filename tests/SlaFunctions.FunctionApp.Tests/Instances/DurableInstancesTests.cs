@@ -20,26 +20,41 @@ public class DurableInstancesTests
     [Fact]
     public async Task A_start_schedules_the_ticket_orchestration_under_its_deterministic_id()
     {
-        client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(
-                It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla), Input,
-                It.Is<StartOrchestrationOptions>(o => o.InstanceId == "sla-acme-T-1"), It.IsAny<CancellationToken>()))
+        client
+            .Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla),
+                    Input,
+                    It.Is<StartOrchestrationOptions>(o => o.InstanceId == "sla-acme-T-1"),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync("sla-acme-T-1");
 
         Assert.True(await new DurableInstances(client.Object).StartTicketAsync(Input, CancellationToken.None));
         client.VerifyAll();
     }
 
-    public static TheoryData<Exception> AlreadyExists => new()
-    {
-        new OrchestrationAlreadyExistsException("An orchestration with id 'sla-acme-T-1' already exists."),
-        new RpcException(new Status(StatusCode.AlreadyExists, "exists")),
-    };
+    public static TheoryData<Exception> AlreadyExists =>
+        new()
+        {
+            new OrchestrationAlreadyExistsException("An orchestration with id 'sla-acme-T-1' already exists."),
+            new RpcException(new Status(StatusCode.AlreadyExists, "exists")),
+        };
 
     [Theory]
     [MemberData(nameof(AlreadyExists))]
     public async Task A_start_that_finds_the_instance_running_is_success(Exception refusal)
     {
-        client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+        client
+            .Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ThrowsAsync(refusal);
 
         Assert.False(await new DurableInstances(client.Object).StartTicketAsync(Input, CancellationToken.None));
@@ -48,10 +63,20 @@ public class DurableInstancesTests
     [Fact]
     public async Task Any_other_failure_to_schedule_is_the_callers_to_handle()
     {
-        client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+        client
+            .Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "host down")));
 
-        await Assert.ThrowsAsync<RpcException>(() => new DurableInstances(client.Object).StartTicketAsync(Input, CancellationToken.None));
+        await Assert.ThrowsAsync<RpcException>(() =>
+            new DurableInstances(client.Object).StartTicketAsync(Input, CancellationToken.None)
+        );
     }
 
     [Theory]
@@ -62,11 +87,22 @@ public class DurableInstancesTests
     [InlineData(OrchestrationRuntimeStatus.Failed, InstanceState.Failed)]
     [InlineData(OrchestrationRuntimeStatus.Terminated, InstanceState.Terminated)]
     [InlineData(OrchestrationRuntimeStatus.Suspended, InstanceState.Suspended)]
-    public async Task The_instance_state_comes_from_its_metadata(OrchestrationRuntimeStatus? status, InstanceState expected)
+    public async Task The_instance_state_comes_from_its_metadata(
+        OrchestrationRuntimeStatus? status,
+        InstanceState expected
+    )
     {
-        client.Setup(c => c.GetInstanceAsync("sla-acme-T-1", false, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(status is { } s ? new OrchestrationMetadata(SlaOrchestrations.TicketSla, "sla-acme-T-1") { RuntimeStatus = s } : null);
+        client
+            .Setup(c => c.GetInstanceAsync("sla-acme-T-1", false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(
+                status is { } s
+                    ? new OrchestrationMetadata(SlaOrchestrations.TicketSla, "sla-acme-T-1") { RuntimeStatus = s }
+                    : null
+            );
 
-        Assert.Equal(expected, await new DurableInstances(client.Object).StateAsync("sla-acme-T-1", CancellationToken.None));
+        Assert.Equal(
+            expected,
+            await new DurableInstances(client.Object).StateAsync("sla-acme-T-1", CancellationToken.None)
+        );
     }
 }

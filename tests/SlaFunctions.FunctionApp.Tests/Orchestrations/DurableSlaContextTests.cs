@@ -16,7 +16,9 @@ public class DurableSlaContextTests
     [Fact]
     public void Now_is_the_replay_safe_context_time_read_as_utc()
     {
-        context.SetupGet(c => c.CurrentUtcDateTime).Returns(new DateTime(2026, 6, 8, 13, 0, 0, DateTimeKind.Unspecified));
+        context
+            .SetupGet(c => c.CurrentUtcDateTime)
+            .Returns(new DateTime(2026, 6, 8, 13, 0, 0, DateTimeKind.Unspecified));
 
         Assert.Equal(Instant.FromUtc(2026, 6, 8, 13, 0), new DurableSlaContext(context.Object).CurrentInstant);
     }
@@ -26,7 +28,9 @@ public class DurableSlaContextTests
     {
         using var cancel = new CancellationTokenSource();
         var fireAt = Instant.FromUtc(2026, 6, 8, 13, 0) + Duration.FromNanoseconds(50);
-        context.Setup(c => c.CreateTimer(new DateTime(2026, 6, 8, 13, 0, 0, DateTimeKind.Utc).AddTicks(1), cancel.Token)).Returns(Task.CompletedTask);
+        context
+            .Setup(c => c.CreateTimer(new DateTime(2026, 6, 8, 13, 0, 0, DateTimeKind.Utc).AddTicks(1), cancel.Token))
+            .Returns(Task.CompletedTask);
 
         await new DurableSlaContext(context.Object).CreateTimer(fireAt, cancel.Token);
 
@@ -37,7 +41,9 @@ public class DurableSlaContextTests
     public async Task The_signal_waiter_is_the_cancellation_token_overload_and_never_cancelled()
     {
         var signal = new SlaSignal(new TicketResponded(Instant.FromUtc(2026, 6, 8, 13, 0)));
-        context.Setup(c => c.WaitForExternalEvent<SlaSignal>(SlaSignal.EventName, CancellationToken.None)).ReturnsAsync(signal);
+        context
+            .Setup(c => c.WaitForExternalEvent<SlaSignal>(SlaSignal.EventName, CancellationToken.None))
+            .ReturnsAsync(signal);
 
         Assert.Same(signal, await new DurableSlaContext(context.Object).WaitForSignal());
     }
@@ -46,7 +52,14 @@ public class DurableSlaContextTests
     public async Task Activities_are_called_by_name_with_the_retry_policy()
     {
         var request = new PublishNotificationsRequest(new TicketKey("acme", "T-1"), []);
-        context.Setup(c => c.CallActivityAsync<int>(It.Is<TaskName>(n => n.Name == SlaActivities.Publish.Name), request, DurableSlaContext.ActivityOptions))
+        context
+            .Setup(c =>
+                c.CallActivityAsync<int>(
+                    It.Is<TaskName>(n => n.Name == SlaActivities.Publish.Name),
+                    request,
+                    DurableSlaContext.ActivityOptions
+                )
+            )
             .ReturnsAsync(3);
 
         Assert.Equal(3, await new DurableSlaContext(context.Object).CallActivityAsync(SlaActivities.Publish, request));

@@ -45,8 +45,18 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
     public MaintenanceTests()
     {
-        client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
-            .Returns<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((_, _, options, _) => Task.FromResult(options?.InstanceId ?? "delivery"));
+        client
+            .Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Returns<TaskName, object?, StartOrchestrationOptions?, CancellationToken>(
+                (_, _, options, _) => Task.FromResult(options?.InstanceId ?? "delivery")
+            );
         client.SetupGet(c => c.Entities).Returns(new Mock<DurableEntityClient>("test").Object);
     }
 
@@ -62,7 +72,10 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
         await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
 
         var fired = await IdsAsync("select notification_id::text from notifications where ticket_id = 'T-1'");
-        Assert.Contains("breach", await IdsAsync("select kind from notifications where ticket_id = 'T-1' and phase = 'response'"));
+        Assert.Contains(
+            "breach",
+            await IdsAsync("select kind from notifications where ticket_id = 'T-1' and phase = 'response'")
+        );
         Assert.Equal(fired.Order(), sink.Published.Select(NotificationId).Order());
         Assert.Empty(await IdsAsync("select notification_id::text from outbox where state <> 'delivered'"));
     }
@@ -76,7 +89,10 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
         await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
 
-        Assert.Equal(["e-parked"], await IdsAsync($"select event_id from dead_letters where reason = '{DeadLetterReason.ParkingExpired}'"));
+        Assert.Equal(
+            ["e-parked"],
+            await IdsAsync($"select event_id from dead_letters where reason = '{DeadLetterReason.ParkingExpired}'")
+        );
         Assert.Empty(await IdsAsync("select event_id from parked_events"));
     }
 
@@ -87,10 +103,12 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
         await StartAsync(services, "T-1");
         await IngestAsync(services, "T-9", "e-parked");
         // The dispatcher's claim is an update of the outbox; the engine only inserts into it.
-        await ExecuteAsync("""
+        await ExecuteAsync(
+            """
             create function refuse_outbox_update() returns trigger language plpgsql as $$ begin raise exception 'outbox refused'; end $$;
             create trigger refuse_outbox_update before update on outbox for each statement execute function refuse_outbox_update();
-            """);
+            """
+        );
         clock.Reset(Now + Duration.FromDays(8));
 
         try
@@ -117,7 +135,9 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
         VerifyStarts(instanceId, Times.Once());
         clock.Reset(Now + Duration.FromHours(2));
 
-        await services.GetRequiredService<Maintenance>().RunAsync(DurableBackend.Instances(client.Object), CancellationToken.None);
+        await services
+            .GetRequiredService<Maintenance>()
+            .RunAsync(DurableBackend.Instances(client.Object), CancellationToken.None);
 
         VerifyStarts(instanceId, Times.Exactly(2));
         // The polling engine leaves durable tickets alone: only what fired at the start is stored.
@@ -130,11 +150,16 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
     private async Task<IServiceProvider> AppAsync(SlaBackend backend)
     {
-        host = AppHost.Build(backend, database.ConnectionString, clock, replace: services =>
-        {
-            services.RemoveAll<INotificationSink>();
-            services.AddSingleton<INotificationSink>(sink);
-        });
+        host = AppHost.Build(
+            backend,
+            database.ConnectionString,
+            clock,
+            replace: services =>
+            {
+                services.RemoveAll<INotificationSink>();
+                services.AddSingleton<INotificationSink>(sink);
+            }
+        );
         var tenants = host.Services.GetRequiredService<TenantStore>();
         await tenants.AddAsync("acme", "Acme");
         key = (await tenants.CreateKeyAsync("acme")).Token;
@@ -149,24 +174,40 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
     private async Task StartAsync(IServiceProvider services, string ticket)
     {
-        var started = await Api(services).StartAsync($"Bearer {key}", "acme", ticket, """{ "priority": "P1" }""", null, CancellationToken.None);
+        var started = await Api(services)
+            .StartAsync($"Bearer {key}", "acme", ticket, """{ "priority": "P1" }""", null, CancellationToken.None);
         Assert.Equal(201, started.Status);
     }
 
     private async Task IngestAsync(IServiceProvider services, string ticket, string eventId)
     {
-        var answer = await Api(services).IngestAsync($"Bearer {key}", "acme", $$"""
-            [ { "eventId": "{{eventId}}", "eventType": "TICKET_STATUS_CHANGED", "tenantId": "acme", "occurredAt": "2026-06-08T13:30:00Z",
-                "payload": { "ticketId": "{{ticket}}", "newStatus": "in_progress" } } ]
-            """, CancellationToken.None);
+        var answer = await Api(services)
+            .IngestAsync(
+                $"Bearer {key}",
+                "acme",
+                $$"""
+                [ { "eventId": "{{eventId}}", "eventType": "TICKET_STATUS_CHANGED", "tenantId": "acme", "occurredAt": "2026-06-08T13:30:00Z",
+                    "payload": { "ticketId": "{{ticket}}", "newStatus": "in_progress" } } ]
+                """,
+                CancellationToken.None
+            );
         Assert.Contains("\"parked\"", answer.Body, StringComparison.Ordinal);
     }
 
     private void VerifyStarts(string instanceId, Times times) =>
-        client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
-            SlaOrchestrations.TicketSla, It.IsAny<object?>(), It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == instanceId), It.IsAny<CancellationToken>()), times);
+        client.Verify(
+            c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    SlaOrchestrations.TicketSla,
+                    It.IsAny<object?>(),
+                    It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == instanceId),
+                    It.IsAny<CancellationToken>()
+                ),
+            times
+        );
 
-    private static string NotificationId(string payload) => JsonDocument.Parse(payload).RootElement.GetProperty("notificationId").GetString()!;
+    private static string NotificationId(string payload) =>
+        JsonDocument.Parse(payload).RootElement.GetProperty("notificationId").GetString()!;
 
     private async Task<List<string>> IdsAsync(string sql)
     {

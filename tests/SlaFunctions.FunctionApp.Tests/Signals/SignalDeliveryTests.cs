@@ -12,19 +12,38 @@ using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Signals;
 
-/// <summary>A signal reaches its ticket: raised on a live instance, or restarted with it, or applied to a polling row.</summary>
+/// <summary>A signal reaches its ticket: raised on a live instance, or restarted with it, or applied to a polling
+/// row.</summary>
 public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
-    private static readonly SlaSignal Respond = new(new TicketResponded(Backend.Monday9 + Duration.FromMinutes(5)) { Id = "r1" });
+    private static readonly SlaSignal Respond = new(
+        new TicketResponded(Backend.Monday9 + Duration.FromMinutes(5)) { Id = "r1" }
+    );
 
     [Fact]
     public async Task A_live_instance_with_a_running_sla_is_raised_the_signal()
     {
         var (backend, ticket) = await StartedAsync("T-1");
         backend.InstanceIs(ticket, OrchestrationRuntimeStatus.Running);
-        backend.Client.Setup(c => c.RaiseEventAsync(SlaInstanceId.For(ticket), SlaSignal.EventName, Respond, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        backend
+            .Client.Setup(c =>
+                c.RaiseEventAsync(
+                    SlaInstanceId.For(ticket),
+                    SlaSignal.EventName,
+                    Respond,
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Returns(Task.CompletedTask);
 
-        Assert.Equal(DeliveryReceipt.Raised, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), false, CancellationToken.None));
+        Assert.Equal(
+            DeliveryReceipt.Raised,
+            await backend.Delivery.DeliverAsync(
+                new DeliverSignalRequest(ticket, Respond),
+                false,
+                CancellationToken.None
+            )
+        );
         backend.Client.VerifyAll();
     }
 
@@ -35,7 +54,14 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
         backend.InstanceIs(ticket, OrchestrationRuntimeStatus.Completed);
         var restarted = Restarts(backend);
 
-        Assert.Equal(DeliveryReceipt.Restarted, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), false, CancellationToken.None));
+        Assert.Equal(
+            DeliveryReceipt.Restarted,
+            await backend.Delivery.DeliverAsync(
+                new DeliverSignalRequest(ticket, Respond),
+                false,
+                CancellationToken.None
+            )
+        );
         Assert.Equal([Respond], restarted.Single().Signals.ToArray());
         Assert.Equal(TicketSlaWorkflow.CurrentVersion, restarted.Single().Version);
     }
@@ -44,14 +70,32 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
     public async Task A_raise_refused_because_the_instance_just_completed_becomes_a_restart()
     {
         var (backend, ticket) = await StartedAsync("T-3");
-        backend.Client.SetupSequence(c => c.GetInstanceAsync(SlaInstanceId.For(ticket), false, It.IsAny<CancellationToken>()))
+        backend
+            .Client.SetupSequence(c =>
+                c.GetInstanceAsync(SlaInstanceId.For(ticket), false, It.IsAny<CancellationToken>())
+            )
             .ReturnsAsync(Backend.Metadata(ticket, OrchestrationRuntimeStatus.Running))
             .ReturnsAsync(Backend.Metadata(ticket, OrchestrationRuntimeStatus.Completed));
-        backend.Client.Setup(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+        backend
+            .Client.Setup(c =>
+                c.RaiseEventAsync(
+                    It.IsAny<string>(),
+                    It.IsAny<string>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ThrowsAsync(new RpcException(new Status(StatusCode.FailedPrecondition, "the instance is not running")));
         var restarted = Restarts(backend);
 
-        Assert.Equal(DeliveryReceipt.Restarted, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), false, CancellationToken.None));
+        Assert.Equal(
+            DeliveryReceipt.Restarted,
+            await backend.Delivery.DeliverAsync(
+                new DeliverSignalRequest(ticket, Respond),
+                false,
+                CancellationToken.None
+            )
+        );
         Assert.Single(restarted);
     }
 
@@ -61,10 +105,29 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
         var (backend, ticket) = await StartedAsync("T-4");
         await backend.Store.MoveToPollingAsync(ticket, "test");
 
-        Assert.Equal(DeliveryReceipt.Applied, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), false, CancellationToken.None));
-        Assert.Equal(DeliveryReceipt.Confirmed, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), true, CancellationToken.None));
+        Assert.Equal(
+            DeliveryReceipt.Applied,
+            await backend.Delivery.DeliverAsync(
+                new DeliverSignalRequest(ticket, Respond),
+                false,
+                CancellationToken.None
+            )
+        );
+        Assert.Equal(
+            DeliveryReceipt.Confirmed,
+            await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), true, CancellationToken.None)
+        );
         Assert.Contains(Respond.Event, (await backend.Store.LoadAsync(ticket))!.Sla.Events);
-        backend.Client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+        backend.Client.Verify(
+            c =>
+                c.RaiseEventAsync(
+                    It.IsAny<string>(),
+                    It.IsAny<string>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never
+        );
     }
 
     [Fact]
@@ -74,7 +137,10 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
         backend.InstanceIs(ticket, OrchestrationRuntimeStatus.Completed);
         var restarted = Restarts(backend);
 
-        Assert.Equal(DeliveryReceipt.Restarted, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), true, CancellationToken.None));
+        Assert.Equal(
+            DeliveryReceipt.Restarted,
+            await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), true, CancellationToken.None)
+        );
         Assert.Single(restarted);
     }
 
@@ -83,7 +149,14 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
     {
         var backend = await Backend.CreateAsync(database);
 
-        Assert.Equal(DeliveryReceipt.NoSla, await backend.Delivery.DeliverAsync(new DeliverSignalRequest(backend.Ticket("none"), Respond), false, CancellationToken.None));
+        Assert.Equal(
+            DeliveryReceipt.NoSla,
+            await backend.Delivery.DeliverAsync(
+                new DeliverSignalRequest(backend.Ticket("none"), Respond),
+                false,
+                CancellationToken.None
+            )
+        );
     }
 
     private async Task<(Backend Backend, TicketKey Ticket)> StartedAsync(string ticketId)
@@ -98,9 +171,18 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
     private static List<TicketSlaInput> Restarts(Backend backend)
     {
         var inputs = new List<TicketSlaInput>();
-        backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(
-                It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
-            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((_, input, _, _) => inputs.Add((TicketSlaInput)input!))
+        backend
+            .Client.Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>(
+                (_, input, _, _) => inputs.Add((TicketSlaInput)input!)
+            )
             .ReturnsAsync("id");
         return inputs;
     }

@@ -1,5 +1,5 @@
-using Microsoft.Azure.Functions.Worker.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,19 +16,27 @@ namespace SlaFunctions.FunctionApp.Tests.Support;
 /// </summary>
 public static class AppHost
 {
-    /// <summary>The generated class that runs every extension's <c>WorkerExtensionStartup</c> (Durable's among them).</summary>
+    /// <summary>The generated class that runs every extension's <c>WorkerExtensionStartup</c> (Durable's among
+    /// them).</summary>
     public const string ExtensionStartupType = "SlaFunctions.FunctionApp.WorkerExtensionStartupCodeExecutor";
 
-    /// <summary>The app settings the app requires (docs/configuration.md); the Service Bus namespace is never contacted.</summary>
-    public static Dictionary<string, string?> Settings(SlaBackend backend, string connectionString) => new()
-    {
-        ["Sla:Backend"] = backend.Name(),
-        ["Sla:Database:ConnectionString"] = connectionString,
-        ["ServiceBusConnection:fullyQualifiedNamespace"] = "sla-test.servicebus.windows.net",
-    };
+    /// <summary>The app settings the app requires (docs/configuration.md); the Service Bus namespace is never
+    /// contacted.</summary>
+    public static Dictionary<string, string?> Settings(SlaBackend backend, string connectionString) =>
+        new()
+        {
+            ["Sla:Backend"] = backend.Name(),
+            ["Sla:Database:ConnectionString"] = connectionString,
+            ["ServiceBusConnection:fullyQualifiedNamespace"] = "sla-test.servicebus.windows.net",
+        };
 
     public static IHost Build(
-        SlaBackend backend, string connectionString, IClock? clock = null, string? hostEndpoint = null, Action<IServiceCollection>? replace = null)
+        SlaBackend backend,
+        string connectionString,
+        IClock? clock = null,
+        string? hostEndpoint = null,
+        Action<IServiceCollection>? replace = null
+    )
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         var settings = Settings(backend, connectionString);

@@ -5,7 +5,8 @@ namespace SlaFunctions.FunctionApp.Tests.Support;
 
 /// <summary>
 /// The Azurite the tests use: the one <c>scripts/test</c> started (SLA_TEST_AZURITE, a full storage connection
-/// string), or one this process starts in memory through scripts/lib/azurite.sh (the same npm install), stopped at exit.
+/// string), or one this process starts in memory through scripts/lib/azurite.sh (the same npm install), stopped at
+/// exit.
 /// </summary>
 public static class AzuriteServer
 {

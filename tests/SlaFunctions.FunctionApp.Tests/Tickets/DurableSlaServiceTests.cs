@@ -13,7 +13,8 @@ using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Tickets;
 
-/// <summary>Ticket commands on the durable backend: the row first, then Durable; a refused start falls back to polling.</summary>
+/// <summary>Ticket commands on the durable backend: the row first, then Durable; a refused start falls back to
+/// polling.</summary>
 public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     [Fact]
@@ -22,10 +23,18 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         var backend = await Backend.CreateAsync(database);
         var ticket = backend.Ticket("T-1");
         TicketSlaInput? scheduled = null;
-        backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(
-                It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla), It.IsAny<object?>(),
-                It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == SlaInstanceId.For(ticket)), It.IsAny<CancellationToken>()))
-            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((_, input, _, _) => scheduled = (TicketSlaInput)input!)
+        backend
+            .Client.Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.Is<TaskName>(n => n.Name == SlaOrchestrations.TicketSla),
+                    It.IsAny<object?>(),
+                    It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == SlaInstanceId.For(ticket)),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>(
+                (_, input, _, _) => scheduled = (TicketSlaInput)input!
+            )
             .ReturnsAsync("id");
 
         var change = await backend.Service.StartAsync(ticket, new StartRequest("P1"));
@@ -43,14 +52,28 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
     {
         var backend = await Backend.CreateAsync(database);
         var ticket = backend.Ticket("T-2");
-        backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+        backend
+            .Client.Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "the host is down")));
 
         var change = await backend.Service.StartAsync(ticket, new StartRequest("P1"));
 
         Assert.Equal(EventEffect.Applied, change.Effect);
         Assert.Equal(SlaBackend.Polling, (await backend.Store.LoadAsync(ticket))!.Backend);
-        Assert.Equal(1, await backend.Sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'moved_to_polling'", ticket.TenantId));
+        Assert.Equal(
+            1,
+            await backend.Sla.CountAsync(
+                "select count(*) from audit_log where tenant_id = $1 and action = 'moved_to_polling'",
+                ticket.TenantId
+            )
+        );
         backend.Sla.Clock.AdvanceMinutes(30);
         Assert.Equal(1, await SlaHarness.DrainAsync(backend.Sla.Engine()));
     }
@@ -59,11 +82,22 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
     [InlineData(OrchestrationRuntimeStatus.Running, 1)]
     [InlineData(OrchestrationRuntimeStatus.Completed, 1)]
     [InlineData(null, 2)]
-    public async Task A_repeated_start_schedules_again_only_when_the_instance_is_missing(OrchestrationRuntimeStatus? status, int schedules)
+    public async Task A_repeated_start_schedules_again_only_when_the_instance_is_missing(
+        OrchestrationRuntimeStatus? status,
+        int schedules
+    )
     {
         var backend = await Backend.CreateAsync(database);
         var ticket = backend.Ticket("T-3");
-        backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+        backend
+            .Client.Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync("id");
         await backend.Service.StartAsync(ticket, new StartRequest("P1"));
         backend.InstanceIs(ticket, status);
@@ -71,7 +105,16 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         var again = await backend.Service.StartAsync(ticket, new StartRequest("P2"));
 
         Assert.Equal(EventEffect.Duplicate, again.Effect);
-        backend.Client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Exactly(schedules));
+        backend.Client.Verify(
+            c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Exactly(schedules)
+        );
     }
 
     [Fact]
@@ -80,30 +123,51 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         var backend = await Backend.CreateAsync(database);
         var ticket = backend.Ticket("T-4");
         EventDeliveryInput? delivery = null;
-        backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
-            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((name, input, options, _) =>
-            {
-                if (name.Name == SlaOrchestrations.EventDelivery)
+        backend
+            .Client.Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>(
+                (name, input, options, _) =>
                 {
-                    Assert.Equal(SlaInstanceId.ForDelivery(ticket, "k1"), options!.InstanceId);
-                    delivery = (EventDeliveryInput)input!;
+                    if (name.Name == SlaOrchestrations.EventDelivery)
+                    {
+                        Assert.Equal(SlaInstanceId.ForDelivery(ticket, "k1"), options!.InstanceId);
+                        delivery = (EventDeliveryInput)input!;
+                    }
                 }
-            })
+            )
             .ReturnsAsync("id");
         await backend.Service.StartAsync(ticket, new StartRequest("P1") { Id = "start-1" });
         backend.Sla.Clock.AdvanceMinutes(40);
         var pause = new TicketStatusChanged(backend.Sla.Clock.GetCurrentInstant(), "awaiting_client") { Id = "k1" };
 
         var change = await backend.Service.ApplyAsync(ticket, pause);
-        var repeat = await backend.Service.ApplyAsync(ticket, new TicketStatusChanged(Backend.Monday9, "open") { Id = "start-1" });
+        var repeat = await backend.Service.ApplyAsync(
+            ticket,
+            new TicketStatusChanged(Backend.Monday9, "open") { Id = "start-1" }
+        );
 
         Assert.Equal(EventEffect.Applied, change.Effect);
         Assert.Equal(PhaseOutcome.Paused, change.Status.Phases[0].Outcome);
         Assert.Equal([50m], change.Fired.Select(f => f.Percent));
         Assert.Equal([new DeliverSignalRequest(ticket, new SlaSignal(pause))], delivery!.Signals.ToArray());
         Assert.Equal(EventEffect.Duplicate, repeat.Effect);
-        backend.Client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
-            It.Is<TaskName>(n => n.Name == SlaOrchestrations.EventDelivery), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
+        backend.Client.Verify(
+            c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.Is<TaskName>(n => n.Name == SlaOrchestrations.EventDelivery),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Once
+        );
         Assert.Empty((await backend.Store.LoadAsync(ticket))!.Sla.Events.OfType<TicketStatusChanged>());
     }
 
@@ -112,7 +176,15 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
     {
         var backend = await Backend.CreateAsync(database);
         var ticket = backend.Ticket("T-5");
-        backend.Client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+        backend
+            .Client.Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "down")));
         await backend.Service.StartAsync(ticket, new StartRequest("P1"));
         backend.Sla.Clock.AdvanceMinutes(5);
@@ -127,6 +199,8 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
     {
         var backend = await Backend.CreateAsync(database);
 
-        await Assert.ThrowsAsync<SlaNotFoundException>(() => backend.Service.ApplyAsync(backend.Ticket("none"), new TicketResponded(Backend.Monday9)));
+        await Assert.ThrowsAsync<SlaNotFoundException>(() =>
+            backend.Service.ApplyAsync(backend.Ticket("none"), new TicketResponded(Backend.Monday9))
+        );
     }
 }

@@ -14,7 +14,8 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests.Durable;
 
-/// <summary>The durable backend's rows on a real database: the persist activity, restarts, the move to polling, the reconciler's query.</summary>
+/// <summary>The durable backend's rows on a real database: the persist activity, restarts, the move to polling, the
+/// reconciler's query.</summary>
 public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     // Monday 2026-06-08 09:00 in New York.
@@ -26,7 +27,12 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     public async Task A_round_stores_snapshot_notifications_with_their_outbox_rows_and_one_audit_entry()
     {
         var (sla, store, ticket) = await StartAsync("T-1");
-        var round = await RoundAsync(sla, ticket, Monday9 + Duration.FromMinutes(50), new TicketStatusChanged(Monday9 + Duration.FromMinutes(50), "awaiting_client") { Id = "s1" });
+        var round = await RoundAsync(
+            sla,
+            ticket,
+            Monday9 + Duration.FromMinutes(50),
+            new TicketStatusChanged(Monday9 + Duration.FromMinutes(50), "awaiting_client") { Id = "s1" }
+        );
 
         var stored = await store.PersistAsync(round);
 
@@ -34,11 +40,25 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         var loaded = (await store.LoadAsync(ticket))!;
         Assert.True(SnapshotHistory.Same(round.Snapshot, loaded.Sla.ToSnapshot()));
         Assert.Equal(SlaBackend.Durable, loaded.Backend);
-        Assert.Equal(3, await sla.CountAsync("select count(*) from notifications where tenant_id = $1", ticket.TenantId));
-        Assert.Equal(3, await sla.CountAsync(
-            "select count(*) from outbox where tenant_id = $1 and sink = 'servicebus' and state = 'pending' and next_attempt_at = $2",
-            ticket.TenantId, round.At + Options.PublishGrace));
-        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'status'", ticket.TenantId));
+        Assert.Equal(
+            3,
+            await sla.CountAsync("select count(*) from notifications where tenant_id = $1", ticket.TenantId)
+        );
+        Assert.Equal(
+            3,
+            await sla.CountAsync(
+                "select count(*) from outbox where tenant_id = $1 and sink = 'servicebus' and state = 'pending' and next_attempt_at = $2",
+                ticket.TenantId,
+                round.At + Options.PublishGrace
+            )
+        );
+        Assert.Equal(
+            1,
+            await sla.CountAsync(
+                "select count(*) from audit_log where tenant_id = $1 and action = 'status'",
+                ticket.TenantId
+            )
+        );
         Assert.Equal(loaded.Sla.NextWakeAt, await NextWakeAtAsync(sla, ticket)); // the projection of the stored snapshot
     }
 
@@ -46,7 +66,12 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     public async Task Running_the_same_round_again_changes_nothing()
     {
         var (sla, store, ticket) = await StartAsync("T-2");
-        var round = await RoundAsync(sla, ticket, Monday9 + Duration.FromMinutes(50), new TicketResponded(Monday9 + Duration.FromMinutes(50)) { Id = "r1" });
+        var round = await RoundAsync(
+            sla,
+            ticket,
+            Monday9 + Duration.FromMinutes(50),
+            new TicketResponded(Monday9 + Duration.FromMinutes(50)) { Id = "r1" }
+        );
         await store.PersistAsync(round);
         var version = (await store.LoadAsync(ticket))!.Version;
 
@@ -54,7 +79,13 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
 
         Assert.Equal(0, again);
         Assert.Equal(version, (await store.LoadAsync(ticket))!.Version);
-        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'responded'", ticket.TenantId));
+        Assert.Equal(
+            1,
+            await sla.CountAsync(
+                "select count(*) from audit_log where tenant_id = $1 and action = 'responded'",
+                ticket.TenantId
+            )
+        );
         Assert.Equal(3, await sla.CountAsync("select count(*) from outbox where tenant_id = $1", ticket.TenantId));
     }
 
@@ -62,8 +93,18 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     public async Task A_late_run_of_an_older_round_does_not_replace_the_newer_snapshot()
     {
         var (sla, store, ticket) = await StartAsync("T-3");
-        var older = await RoundAsync(sla, ticket, Monday9 + Duration.FromMinutes(10), new TicketStatusChanged(Monday9 + Duration.FromMinutes(10), "awaiting_client") { Id = "s1" });
-        var newer = Next(sla, older, Monday9 + Duration.FromMinutes(20), new TicketStatusChanged(Monday9 + Duration.FromMinutes(20), "open") { Id = "s2" });
+        var older = await RoundAsync(
+            sla,
+            ticket,
+            Monday9 + Duration.FromMinutes(10),
+            new TicketStatusChanged(Monday9 + Duration.FromMinutes(10), "awaiting_client") { Id = "s1" }
+        );
+        var newer = Next(
+            sla,
+            older,
+            Monday9 + Duration.FromMinutes(20),
+            new TicketStatusChanged(Monday9 + Duration.FromMinutes(20), "open") { Id = "s2" }
+        );
         await store.PersistAsync(older);
         await store.PersistAsync(newer);
 
@@ -78,17 +119,42 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     public async Task Racing_runs_of_two_rounds_end_with_the_newer_snapshot_and_everything_stored_once()
     {
         var (sla, store, ticket) = await StartAsync("T-4");
-        var older = await RoundAsync(sla, ticket, Monday9 + Duration.FromMinutes(40), new TicketStatusChanged(Monday9 + Duration.FromMinutes(40), "awaiting_client") { Id = "s1" });
-        var newer = Next(sla, older, Monday9 + Duration.FromMinutes(80), new TicketStatusChanged(Monday9 + Duration.FromMinutes(80), "open") { Id = "s2" });
+        var older = await RoundAsync(
+            sla,
+            ticket,
+            Monday9 + Duration.FromMinutes(40),
+            new TicketStatusChanged(Monday9 + Duration.FromMinutes(40), "awaiting_client") { Id = "s1" }
+        );
+        var newer = Next(
+            sla,
+            older,
+            Monday9 + Duration.FromMinutes(80),
+            new TicketStatusChanged(Monday9 + Duration.FromMinutes(80), "open") { Id = "s2" }
+        );
 
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => store.PersistAsync(i % 2 == 0 ? older : newer))));
+        await Task.WhenAll(
+            Enumerable.Range(0, 16).Select(i => Task.Run(() => store.PersistAsync(i % 2 == 0 ? older : newer)))
+        );
 
         Assert.True(SnapshotHistory.Same(newer.Snapshot, (await store.LoadAsync(ticket))!.Sla.ToSnapshot()));
-        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'status' and detail->'event'->>'id' = 's1'", ticket.TenantId));
-        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'status' and detail->'event'->>'id' = 's2'", ticket.TenantId));
+        Assert.Equal(
+            1,
+            await sla.CountAsync(
+                "select count(*) from audit_log where tenant_id = $1 and action = 'status' and detail->'event'->>'id' = 's1'",
+                ticket.TenantId
+            )
+        );
+        Assert.Equal(
+            1,
+            await sla.CountAsync(
+                "select count(*) from audit_log where tenant_id = $1 and action = 'status' and detail->'event'->>'id' = 's2'",
+                ticket.TenantId
+            )
+        );
         Assert.Equal(
             newer.Snapshot.Fired.Length,
-            await sla.CountAsync("select count(*) from notifications where tenant_id = $1", ticket.TenantId));
+            await sla.CountAsync("select count(*) from notifications where tenant_id = $1", ticket.TenantId)
+        );
     }
 
     [Fact]
@@ -113,7 +179,13 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         var after = (await store.LoadAsync(ticket))!;
         Assert.Equal(stored.Version, after.Version);
         Assert.True(SnapshotHistory.Same(compacted.Snapshot, after.Sla.ToSnapshot()));
-        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and detail->'event'->>'id' = 's30'", ticket.TenantId));
+        Assert.Equal(
+            1,
+            await sla.CountAsync(
+                "select count(*) from audit_log where tenant_id = $1 and detail->'event'->>'id' = 's30'",
+                ticket.TenantId
+            )
+        );
     }
 
     [Fact]
@@ -161,7 +233,13 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         Assert.False(await store.MoveToPollingAsync(ticket, "again"));
 
         Assert.Equal(SlaBackend.Polling, (await store.LoadAsync(ticket))!.Backend);
-        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and action = 'moved_to_polling' and detail->>'reason' = 'scheduling failed'", ticket.TenantId));
+        Assert.Equal(
+            1,
+            await sla.CountAsync(
+                "select count(*) from audit_log where tenant_id = $1 and action = 'moved_to_polling' and detail->>'reason' = 'scheduling failed'",
+                ticket.TenantId
+            )
+        );
         sla.Clock.AdvanceMinutes(31);
         Assert.Equal(1, await SlaHarness.DrainAsync(sla.Engine()));
     }
@@ -195,7 +273,14 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         var delivered = await outbox.MarkDeliveredAsync(ids, "servicebus");
 
         Assert.Equal(ids.Order(), pending.Select(p => p.NotificationId).Order());
-        Assert.All(pending, p => Assert.Equal(p.NotificationId, System.Text.Json.JsonDocument.Parse(p.Payload).RootElement.GetProperty("notificationId").GetGuid()));
+        Assert.All(
+            pending,
+            p =>
+                Assert.Equal(
+                    p.NotificationId,
+                    System.Text.Json.JsonDocument.Parse(p.Payload).RootElement.GetProperty("notificationId").GetGuid()
+                )
+        );
         Assert.Equal(3, delivered);
         Assert.Empty(await outbox.PendingAsync(ids, "servicebus"));
     }
@@ -204,8 +289,14 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     public async Task The_inbox_remembers_event_ids_per_tenant_and_tells_a_retry_from_a_reuse()
     {
         var inbox = new EventInbox(database.DataSource, SystemClock.Instance);
-        EventEnvelope Event(string tenant, string status) => new("evt-1", "TICKET_STATUS_CHANGED", tenant, Instant.FromUtc(2026, 6, 8, 13, 0),
-            JsonDocument.Parse($$"""{ "ticketId": "T-1", "newStatus": "{{status}}" }""").RootElement);
+        EventEnvelope Event(string tenant, string status) =>
+            new(
+                "evt-1",
+                "TICKET_STATUS_CHANGED",
+                tenant,
+                Instant.FromUtc(2026, 6, 8, 13, 0),
+                JsonDocument.Parse($$"""{ "ticketId": "T-1", "newStatus": "{{status}}" }""").RootElement
+            );
 
         await inbox.MarkProcessedAsync(Event("tenant-a", "open"));
         await inbox.MarkProcessedAsync(Event("tenant-a", "open"));
@@ -217,15 +308,25 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
 
     private async Task<(SlaHarness Sla, DurableSlaStore Store, TicketKey Ticket)> StartAsync(string ticketId)
     {
-        var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Backend = SlaBackend.Durable, Sinks = Options.Sinks });
+        var sla = new SlaHarness(
+            database.DataSource,
+            Monday9,
+            new SlaStoreOptions { Backend = SlaBackend.Durable, Sinks = Options.Sinks }
+        );
         var tenant = await sla.NewTenantAsync();
         var ticket = SlaHarness.Ticket(tenant, ticketId);
         await sla.Service.StartAsync(ticket, new StartRequest("P1"));
         return (sla, new DurableSlaStore(database.DataSource, sla.Policies, sla.Clock, Options), ticket);
     }
 
-    /// <summary>What the orchestration persists after applying the event (if any) and firing what is due at <paramref name="at"/>.</summary>
-    private static async Task<PersistSlaRequest> RoundAsync(SlaHarness sla, TicketKey ticket, Instant at, TicketEvent? e)
+    /// <summary>What the orchestration persists after applying the event (if any) and firing what is due at <paramref
+    /// name="at"/>.</summary>
+    private static async Task<PersistSlaRequest> RoundAsync(
+        SlaHarness sla,
+        TicketKey ticket,
+        Instant at,
+        TicketEvent? e
+    )
     {
         var store = new DurableSlaStore(sla.DataSource, sla.Policies, sla.Clock, Options);
         var current = (await store.LoadAsync(ticket))!.Sla;
@@ -233,9 +334,18 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     }
 
     private static PersistSlaRequest Next(SlaHarness sla, PersistSlaRequest previous, Instant at, TicketEvent e) =>
-        Round(previous.Ticket, TicketSla.Restore(sla.Policies.GetAsync(previous.Ticket.TenantId, previous.Snapshot.Policy).AsTask().Result, previous.Snapshot), at, e);
+        Round(
+            previous.Ticket,
+            TicketSla.Restore(
+                sla.Policies.GetAsync(previous.Ticket.TenantId, previous.Snapshot.Policy).AsTask().Result,
+                previous.Snapshot
+            ),
+            at,
+            e
+        );
 
-    /// <summary>The round with its snapshot compacted up to <paramref name="horizon"/>, as the orchestration persists it.</summary>
+    /// <summary>The round with its snapshot compacted up to <paramref name="horizon"/>, as the orchestration persists
+    /// it.</summary>
     private static PersistSlaRequest Compacted(SlaHarness sla, PersistSlaRequest round, Instant horizon)
     {
         var policy = sla.Policies.GetAsync(round.Ticket.TenantId, round.Snapshot.Policy).AsTask().Result;
@@ -244,7 +354,8 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
 
     private static Instant Minutes(int minutes) => Monday9 + Duration.FromMinutes(minutes);
 
-    private static TicketStatusChanged Status(int minutes, string status) => new(Minutes(minutes), status) { Id = $"s{minutes}" };
+    private static TicketStatusChanged Status(int minutes, string status) =>
+        new(Minutes(minutes), status) { Id = $"s{minutes}" };
 
     private static PersistSlaRequest Round(TicketKey ticket, TicketSla sla, Instant at, TicketEvent? e)
     {
@@ -257,9 +368,16 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
     private static async Task<Instant?> NextWakeAtAsync(SlaHarness sla, TicketKey ticket)
     {
         await using var connection = await sla.DataSource.OpenConnectionAsync();
-        await using var command = new Npgsql.NpgsqlCommand("select next_wake_at from ticket_slas where tenant_id = $1 and ticket_id = $2", connection)
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select next_wake_at from ticket_slas where tenant_id = $1 and ticket_id = $2",
+            connection
+        )
         {
-            Parameters = { new() { Value = ticket.TenantId }, new() { Value = ticket.TicketId } },
+            Parameters =
+            {
+                new() { Value = ticket.TenantId },
+                new() { Value = ticket.TicketId },
+            },
         };
         var value = await command.ExecuteScalarAsync();
         return value is DBNull or null ? null : (Instant)value;

@@ -10,7 +10,8 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests.Outbox;
 
-/// <summary>Sinks that do not wait on each other, timeouts for slow receivers, batched bookkeeping, dead deliveries.</summary>
+/// <summary>Sinks that do not wait on each other, timeouts for slow receivers, batched bookkeeping, dead
+/// deliveries.</summary>
 public sealed class DeliveryLaneTests : IAsyncLifetime
 {
     private static readonly Instant Monday9 = At.Local("America/New_York", "2026-06-08T09:00:00");
@@ -28,18 +29,35 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
         var fast = new RecordingSink("fast");
         var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Sinks = ["webhook", "fast"] });
         await FireAsync(sla, tickets: 4); // 3 notifications each: 12 deliveries per sink
-        var dispatcher = new OutboxDispatcher(database.DataSource, [new WebhookSink(http, slow.Url, "secret"), fast], sla.Clock,
-            new DispatchOptions { BatchSize = 2, DeliveryTimeout = Duration.FromSeconds(1), IdleSleep = Duration.FromMilliseconds(50) },
-            NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(
+            database.DataSource,
+            [new WebhookSink(http, slow.Url, "secret"), fast],
+            sla.Clock,
+            new DispatchOptions
+            {
+                BatchSize = 2,
+                DeliveryTimeout = Duration.FromSeconds(1),
+                IdleSleep = Duration.FromMilliseconds(50),
+            },
+            NullLogger<OutboxDispatcher>.Instance
+        );
         using var stop = new CancellationTokenSource();
         var running = dispatcher.RunAsync(stop.Token);
 
         // Well within one answer of the slow receiver, and with batches of 2: the fast sink never waited for it.
         await WaitUntilAsync(() => Task.FromResult(fast.Received.Count == 12), TimeSpan.FromSeconds(15), running);
-        await WaitUntilAsync(async () => await sla.CountAsync(
-            "select count(*) from outbox where sink = 'webhook' and state = 'pending' and last_error like 'no answer within%'") == 12,
-            TimeSpan.FromSeconds(25), running);
-        Assert.Equal(12, await sla.CountAsync("select count(*) from outbox where sink = 'fast' and state = 'delivered'"));
+        await WaitUntilAsync(
+            async () =>
+                await sla.CountAsync(
+                    "select count(*) from outbox where sink = 'webhook' and state = 'pending' and last_error like 'no answer within%'"
+                ) == 12,
+            TimeSpan.FromSeconds(25),
+            running
+        );
+        Assert.Equal(
+            12,
+            await sla.CountAsync("select count(*) from outbox where sink = 'fast' and state = 'delivered'")
+        );
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
@@ -52,14 +70,22 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
         var physical = 0;
         var builder = new NpgsqlDataSourceBuilder(database.ConnectionString);
         builder.UseNodaTime();
-        builder.UsePhysicalConnectionInitializer(_ => Interlocked.Increment(ref physical), _ =>
-        {
-            Interlocked.Increment(ref physical);
-            return Task.CompletedTask;
-        });
+        builder.UsePhysicalConnectionInitializer(
+            _ => Interlocked.Increment(ref physical),
+            _ =>
+            {
+                Interlocked.Increment(ref physical);
+                return Task.CompletedTask;
+            }
+        );
         await using var counted = builder.Build();
-        var dispatcher = new OutboxDispatcher(counted, [new BarrierSink("barrier", 30)], sla.Clock, new DispatchOptions(),
-            NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(
+            counted,
+            [new BarrierSink("barrier", 30)],
+            sla.Clock,
+            new DispatchOptions(),
+            NullLogger<OutboxDispatcher>.Instance
+        );
 
         Assert.Equal(30, await dispatcher.DispatchOnceAsync());
 
@@ -73,7 +99,9 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
     {
         var options = new DispatchOptions();
 
-        var span = Enumerable.Range(1, options.MaxAttempts - 1).Aggregate(Duration.Zero, (sum, a) => sum + options.BackoffAfter(a));
+        var span = Enumerable
+            .Range(1, options.MaxAttempts - 1)
+            .Aggregate(Duration.Zero, (sum, a) => sum + options.BackoffAfter(a));
 
         Assert.InRange(span, Duration.FromHours(4), Duration.FromHours(24));
     }
@@ -85,8 +113,13 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
         using var http = new HttpClient();
         var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Sinks = ["webhook"] });
         var tenant = await FireAsync(sla, tickets: 1);
-        var dispatcher = new OutboxDispatcher(database.DataSource, [new WebhookSink(http, receiver.Url, "secret")], sla.Clock,
-            new DispatchOptions { BatchSize = 1, MaxAttempts = 1 }, NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(
+            database.DataSource,
+            [new WebhookSink(http, receiver.Url, "secret")],
+            sla.Clock,
+            new DispatchOptions { BatchSize = 1, MaxAttempts = 1 },
+            NullLogger<OutboxDispatcher>.Instance
+        );
         var dead = new DeadDeliveryStore(database.DataSource, sla.Clock);
 
         Assert.Equal(1, await dispatcher.DispatchOnceAsync());
@@ -104,23 +137,28 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
         Assert.Equal(1, await dead.RedeliverAsync(tenant, null, "webhook"));
         Assert.Equal(0, await dead.RedeliverAsync(tenant, null, null));
         sla.Clock.AdvanceSeconds(1);
-        while (await dispatcher.DispatchOnceAsync() > 0)
-        {
-        }
+        while (await dispatcher.DispatchOnceAsync() > 0) { }
 
         Assert.Equal(3, receiver.Received.Count);
         Assert.Empty(await dead.ListAsync(tenant, null, 10));
-        Assert.Equal(2, await sla.CountAsync("select count(*) from audit_log where action = 'notification_redelivered'"));
+        Assert.Equal(
+            2,
+            await sla.CountAsync("select count(*) from audit_log where action = 'notification_redelivered'")
+        );
     }
 
-    /// <summary>Starts P1 tickets created 46 minutes ago: each has fired three notifications (at 30, 42 and 45 minutes).</summary>
+    /// <summary>Starts P1 tickets created 46 minutes ago: each has fired three notifications (at 30, 42 and 45
+    /// minutes).</summary>
     private static async Task<string> FireAsync(SlaHarness sla, int tickets)
     {
         var tenant = await sla.NewTenantAsync();
         sla.Clock.Reset(Monday9 + Duration.FromMinutes(46));
         for (var i = 0; i < tickets; i++)
         {
-            await sla.Service.StartAsync(SlaHarness.Ticket(tenant, $"T-{i}"), new StartRequest("P1", CreatedAt: Monday9));
+            await sla.Service.StartAsync(
+                SlaHarness.Ticket(tenant, $"T-{i}"),
+                new StartRequest("P1", CreatedAt: Monday9)
+            );
         }
 
         return tenant;
@@ -150,7 +188,8 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Holds every publish until <paramref name="count"/> are in flight, then lets them all end together.</summary>
+    /// <summary>Holds every publish until <paramref name="count"/> are in flight, then lets them all end
+    /// together.</summary>
     private sealed class BarrierSink(string name, int count) : INotificationSink
     {
         private readonly TaskCompletionSource all = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -36,8 +36,20 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
             Assert.Equal(WebhookSink.Sign(Secret, Encoding.UTF8.GetBytes(body)), signature);
             var payload = JsonDocument.Parse(body).RootElement;
             Assert.Equal(
-                ["notificationId", "tenantId", "ticketId", "phase", "cycle", "kind", "percent", "level", "dueAt", "firedAt"],
-                payload.EnumerateObject().Select(p => p.Name));
+                [
+                    "notificationId",
+                    "tenantId",
+                    "ticketId",
+                    "phase",
+                    "cycle",
+                    "kind",
+                    "percent",
+                    "level",
+                    "dueAt",
+                    "firedAt",
+                ],
+                payload.EnumerateObject().Select(p => p.Name)
+            );
             Assert.Equal(tenant, payload.GetProperty("tenantId").GetString());
         }
 
@@ -51,15 +63,15 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         var (sla, dispatcher) = Setup(receiver, new DispatchOptions { FirstBackoff = Duration.FromSeconds(10) });
         await FireOneNotificationAsync(sla);
 
-        Assert.Equal(1, await dispatcher.DispatchOnceAsync());            // fails: retry in 10 s
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync()); // fails: retry in 10 s
         sla.Clock.AdvanceSeconds(9);
-        Assert.Equal(0, await dispatcher.DispatchOnceAsync());            // not yet
+        Assert.Equal(0, await dispatcher.DispatchOnceAsync()); // not yet
         sla.Clock.AdvanceSeconds(1);
-        Assert.Equal(1, await dispatcher.DispatchOnceAsync());            // fails again: retry in 20 s
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync()); // fails again: retry in 20 s
         sla.Clock.AdvanceSeconds(19);
         Assert.Equal(0, await dispatcher.DispatchOnceAsync());
         sla.Clock.AdvanceSeconds(1);
-        Assert.Equal(1, await dispatcher.DispatchOnceAsync());            // accepted
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync()); // accepted
 
         Assert.Single(receiver.Received);
         Assert.Equal(3, await sla.CountAsync("select attempts from outbox where state = 'delivered'"));
@@ -69,7 +81,15 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     public async Task A_delivery_that_keeps_failing_goes_dead_and_the_audit_log_says_so()
     {
         using var receiver = new WebhookReceiver(failFirst: int.MaxValue);
-        var (sla, dispatcher) = Setup(receiver, new DispatchOptions { MaxAttempts = 3, FirstBackoff = Duration.FromSeconds(1), MaxBackoff = Duration.FromSeconds(1) });
+        var (sla, dispatcher) = Setup(
+            receiver,
+            new DispatchOptions
+            {
+                MaxAttempts = 3,
+                FirstBackoff = Duration.FromSeconds(1),
+                MaxBackoff = Duration.FromSeconds(1),
+            }
+        );
         await FireOneNotificationAsync(sla);
 
         for (var attempt = 0; attempt < 5; attempt++)
@@ -79,7 +99,12 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         }
 
         Assert.Equal(1, await sla.CountAsync("select count(*) from outbox where state = 'dead' and attempts = 3"));
-        Assert.Equal(1, await sla.CountAsync("select count(*) from audit_log where action = 'notification_dead' and detail->>'error' like '%503%'"));
+        Assert.Equal(
+            1,
+            await sla.CountAsync(
+                "select count(*) from audit_log where action = 'notification_dead' and detail->>'error' like '%503%'"
+            )
+        );
     }
 
     [Fact]
@@ -88,7 +113,10 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         using var receiver = new WebhookReceiver();
         var (sla, dispatcher) = Setup(receiver, new DispatchOptions { Lease = Duration.FromMinutes(2) });
         await FireOneNotificationAsync(sla);
-        await sla.CountAsync("update outbox set attempts = 1, next_attempt_at = $1", sla.Clock.GetCurrentInstant() + Duration.FromMinutes(2));
+        await sla.CountAsync(
+            "update outbox set attempts = 1, next_attempt_at = $1",
+            sla.Clock.GetCurrentInstant() + Duration.FromMinutes(2)
+        );
 
         Assert.Equal(0, await dispatcher.DispatchOnceAsync());
         sla.Clock.AdvanceMinutes(2);
@@ -99,17 +127,29 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     [Fact]
     public void Backoff_doubles_from_the_first_wait_up_to_the_cap()
     {
-        var options = new DispatchOptions { FirstBackoff = Duration.FromSeconds(1), MaxBackoff = Duration.FromSeconds(60) };
+        var options = new DispatchOptions
+        {
+            FirstBackoff = Duration.FromSeconds(1),
+            MaxBackoff = Duration.FromSeconds(60),
+        };
 
-        Assert.Equal(new[] { 1, 2, 4, 8, 16, 32, 60, 60 }, Enumerable.Range(1, 8).Select(a => (int)options.BackoffAfter(a).TotalSeconds));
+        Assert.Equal(
+            new[] { 1, 2, 4, 8, 16, 32, 60, 60 },
+            Enumerable.Range(1, 8).Select(a => (int)options.BackoffAfter(a).TotalSeconds)
+        );
     }
 
     private (SlaHarness Sla, OutboxDispatcher Dispatcher) Setup(WebhookReceiver receiver, DispatchOptions options)
     {
         var sla = new SlaHarness(database.DataSource, Monday9, new SlaStoreOptions { Sinks = ["webhook"] });
         var http = new HttpClient();
-        var dispatcher = new OutboxDispatcher(database.DataSource, [new WebhookSink(http, receiver.Url, Secret)], sla.Clock, options,
-            NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(
+            database.DataSource,
+            [new WebhookSink(http, receiver.Url, Secret)],
+            sla.Clock,
+            options,
+            NullLogger<OutboxDispatcher>.Instance
+        );
         return (sla, dispatcher);
     }
 

@@ -33,8 +33,12 @@ public sealed class EngineConcurrencyTests : IAsyncLifetime
             sla.Clock.Reset(t0 + Duration.FromMinutes(minute));
             if (minute < waves)
             {
-                await Parallel.ForEachAsync(Enumerable.Range(minute * tickets / waves, tickets / waves), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-                    async (i, ct) => await sla.Service.StartAsync(SlaHarness.Ticket(tenant, $"T-{i}"), new StartRequest("P1"), ct));
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(minute * tickets / waves, tickets / waves),
+                    new ParallelOptions { MaxDegreeOfParallelism = 8 },
+                    async (i, ct) =>
+                        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, $"T-{i}"), new StartRequest("P1"), ct)
+                );
             }
 
             var fired = await Task.WhenAll(engines.Select(engine => Task.Run(() => SlaHarness.DrainAsync(engine))));
@@ -42,9 +46,22 @@ public sealed class EngineConcurrencyTests : IAsyncLifetime
         }
 
         Assert.Equal(7 * tickets, reported);
-        Assert.Equal(7 * tickets, await sla.CountAsync("select count(*) from notifications where tenant_id = $1", tenant));
-        Assert.Equal(0, await sla.CountAsync(
-            "select count(*) from (select ticket_id from notifications where tenant_id = $1 group by ticket_id having count(*) <> 7) t", tenant));
-        Assert.Equal(0, await sla.CountAsync("select count(*) from notifications where fired_at < due_at or fired_at > due_at + interval '1 minute'"));
+        Assert.Equal(
+            7 * tickets,
+            await sla.CountAsync("select count(*) from notifications where tenant_id = $1", tenant)
+        );
+        Assert.Equal(
+            0,
+            await sla.CountAsync(
+                "select count(*) from (select ticket_id from notifications where tenant_id = $1 group by ticket_id having count(*) <> 7) t",
+                tenant
+            )
+        );
+        Assert.Equal(
+            0,
+            await sla.CountAsync(
+                "select count(*) from notifications where fired_at < due_at or fired_at > due_at + interval '1 minute'"
+            )
+        );
     }
 }

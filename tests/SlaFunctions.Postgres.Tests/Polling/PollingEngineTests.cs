@@ -41,7 +41,10 @@ public sealed class PollingEngineTests : IAsyncLifetime
         Assert.Equal(1, await SlaHarness.DrainAsync(engine));
 
         var fired = await sla.NotificationsAsync(tenant);
-        Assert.Equal([("warning", 50m, 30), ("escalation", 70m, 42)], fired.Select(n => (n.Kind, n.Percent, (int)(n.DueAt - Monday9).TotalMinutes)));
+        Assert.Equal(
+            [("warning", 50m, 30), ("escalation", 70m, 42)],
+            fired.Select(n => (n.Kind, n.Percent, (int)(n.DueAt - Monday9).TotalMinutes))
+        );
         Assert.All(fired, n => Assert.Equal(n.DueAt, n.FiredAt));
     }
 
@@ -68,11 +71,14 @@ public sealed class PollingEngineTests : IAsyncLifetime
     {
         var sla = new SlaHarness(database.DataSource, Monday9);
         await using var connection = await sla.DataSource.OpenConnectionAsync();
-        await using var explain = new Npgsql.NpgsqlCommand("""
+        await using var explain = new Npgsql.NpgsqlCommand(
+            """
             set enable_seqscan = off;
             explain (format json) select tenant_id from ticket_slas
             where backend = 'polling' and next_wake_at <= now() order by next_wake_at limit 500 for update skip locked
-            """, connection);
+            """,
+            connection
+        );
         var plan = (string)(await explain.ExecuteScalarAsync())!;
 
         Assert.Contains("ticket_slas_due", plan, StringComparison.Ordinal);
@@ -93,7 +99,11 @@ public sealed class PollingEngineTests : IAsyncLifetime
         await sla.CountAsync("select pg_notify('sla_wake', '')::text is null");
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await sla.CountAsync("select count(*) from notifications where tenant_id = $1", tenant) == 0 && DateTime.UtcNow < deadline && !running.IsCompleted)
+        while (
+            await sla.CountAsync("select count(*) from notifications where tenant_id = $1", tenant) == 0
+            && DateTime.UtcNow < deadline
+            && !running.IsCompleted
+        )
         {
             await Task.Yield();
         }
@@ -142,7 +152,10 @@ public sealed class PollingEngineTests : IAsyncLifetime
         {
             await RetireAllTicketsAsync();
             var sla = new SlaHarness(database.DataSource, scenario.Events[0].At);
-            var tenant = await sla.NewTenantAsync(CalendarJson.Write(scenario.Policy.Calendar), PolicyJson.Write(scenario.Policy, "ny"));
+            var tenant = await sla.NewTenantAsync(
+                CalendarJson.Write(scenario.Policy.Calendar),
+                PolicyJson.Write(scenario.Policy, "ny")
+            );
             var ticket = SlaHarness.Ticket(tenant, "T-1");
             var engine = sla.Engine();
             var created = (TicketCreated)scenario.Events[0];
@@ -157,13 +170,28 @@ public sealed class PollingEngineTests : IAsyncLifetime
 
             await RunEngineUntil(sla, engine, ticket, scenario.AsOf, inclusive: true);
 
-            var expected = ScenarioRunner.Run(scenario).Notifications
-                .Select(n => (Phase: WireNames.Of(n.Phase), n.Cycle, Kind: WireNames.Of(n.Kind), n.Percent, n.Level, n.DueAt, n.FiredAt))
+            var expected = ScenarioRunner
+                .Run(scenario)
+                .Notifications.Select(n =>
+                    (
+                        Phase: WireNames.Of(n.Phase),
+                        n.Cycle,
+                        Kind: WireNames.Of(n.Kind),
+                        n.Percent,
+                        n.Level,
+                        n.DueAt,
+                        n.FiredAt
+                    )
+                )
                 .Order();
-            var stored = (await sla.NotificationsAsync(tenant)).Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt)).Order();
-            Assert.True(expected.SequenceEqual(stored),
+            var stored = (await sla.NotificationsAsync(tenant))
+                .Select(n => (n.Phase, n.Cycle, n.Kind, n.Percent, n.Level, n.DueAt, n.FiredAt))
+                .Order();
+            Assert.True(
+                expected.SequenceEqual(stored),
                 $"engine: {string.Join("; ", stored)}\nsimulate: {string.Join("; ", expected)}\nevents: {string.Join("; ", scenario.Events)}\nuntil {scenario.AsOf}\n"
-                + $"targets: {string.Join("; ", scenario.Policy.Targets.Select(t => $"{t.Key}={t.Value.Response}/{t.Value.Resolution} 24x7={t.Value.Is24x7}"))}");
+                    + $"targets: {string.Join("; ", scenario.Policy.Targets.Select(t => $"{t.Key}={t.Value.Response}/{t.Value.Resolution} 24x7={t.Value.Is24x7}"))}"
+            );
         }
     }
 
@@ -175,9 +203,19 @@ public sealed class PollingEngineTests : IAsyncLifetime
     }
 
     /// <summary>Moves the clock from wake-up to wake-up, polling at each, up to the limit.</summary>
-    private static async Task RunEngineUntil(SlaHarness sla, PollingEngine engine, TicketKey ticket, Instant limit, bool inclusive)
+    private static async Task RunEngineUntil(
+        SlaHarness sla,
+        PollingEngine engine,
+        TicketKey ticket,
+        Instant limit,
+        bool inclusive
+    )
     {
-        while ((await sla.Service.GetStatusAsync(ticket)) is not null && await engine.NextWakeAtAsync() is { } wake && (wake < limit || (inclusive && wake == limit)))
+        while (
+            (await sla.Service.GetStatusAsync(ticket)) is not null
+            && await engine.NextWakeAtAsync() is { } wake
+            && (wake < limit || (inclusive && wake == limit))
+        )
         {
             sla.Clock.Reset(wake > sla.Clock.GetCurrentInstant() ? wake : sla.Clock.GetCurrentInstant());
             await SlaHarness.DrainAsync(engine);

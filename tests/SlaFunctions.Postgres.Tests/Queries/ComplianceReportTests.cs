@@ -8,27 +8,37 @@ using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Postgres.Tests.Queries;
 
-/// <summary>The compliance report's SQL aggregates against each figure computed here from simulate's view of the same histories.</summary>
+/// <summary>The compliance report's SQL aggregates against each figure computed here from simulate's view of the same
+/// histories.</summary>
 public class ComplianceReportTests(QueryData data) : IClassFixture<QueryData>
 {
     private static readonly DateTimeZone NewYork = DateTimeZoneProviders.Tzdb["America/New_York"];
 
-    public static TheoryData<string, int, int> Windows => new()
-    {
-        { "phase,priority", 0, 24 * 60 },
-        { "priority", 0, 24 * 60 },
-        { "phase", 60, 120 },
-        { "", 61, 301 },
-        { "client,board", -60, 24 * 60 },
-        { "policy,day,week,month", 0, 24 * 60 },
-    };
+    public static TheoryData<string, int, int> Windows =>
+        new()
+        {
+            { "phase,priority", 0, 24 * 60 },
+            { "priority", 0, 24 * 60 },
+            { "phase", 60, 120 },
+            { "", 61, 301 },
+            { "client,board", -60, 24 * 60 },
+            { "policy,day,week,month", 0, 24 * 60 },
+        };
 
     [Theory]
     [MemberData(nameof(Windows))]
     public async Task Each_figure_of_each_group_is_what_the_histories_give(string groupBy, int fromMinute, int toMinute)
     {
-        var by = groupBy.Length == 0 ? [] : groupBy.Split(',').Select(g => Enum.Parse<ComplianceGroupBy>(g, ignoreCase: true)).ToImmutableArray();
-        var query = new ComplianceQuery(QueryData.Monday9 + Duration.FromMinutes(fromMinute), QueryData.Monday9 + Duration.FromMinutes(toMinute), NewYork, by);
+        var by =
+            groupBy.Length == 0
+                ? []
+                : groupBy.Split(',').Select(g => Enum.Parse<ComplianceGroupBy>(g, ignoreCase: true)).ToImmutableArray();
+        var query = new ComplianceQuery(
+            QueryData.Monday9 + Duration.FromMinutes(fromMinute),
+            QueryData.Monday9 + Duration.FromMinutes(toMinute),
+            NewYork,
+            by
+        );
 
         var groups = await data.Queries.ComplianceAsync(data.Tenant, query, QueryData.Now);
 
@@ -45,8 +55,18 @@ public class ComplianceReportTests(QueryData data) : IClassFixture<QueryData>
     [Fact]
     public async Task A_window_without_settled_phases_has_no_groups_and_another_tenant_counts_alone()
     {
-        var empty = new ComplianceQuery(QueryData.Now + Duration.FromDays(1), QueryData.Now + Duration.FromDays(2), DateTimeZone.Utc, []);
-        var day = new ComplianceQuery(QueryData.Monday9 - Duration.FromHours(9), QueryData.Monday9 + Duration.FromHours(15), DateTimeZone.Utc, [ComplianceGroupBy.Priority]);
+        var empty = new ComplianceQuery(
+            QueryData.Now + Duration.FromDays(1),
+            QueryData.Now + Duration.FromDays(2),
+            DateTimeZone.Utc,
+            []
+        );
+        var day = new ComplianceQuery(
+            QueryData.Monday9 - Duration.FromHours(9),
+            QueryData.Monday9 + Duration.FromHours(15),
+            DateTimeZone.Utc,
+            [ComplianceGroupBy.Priority]
+        );
 
         Assert.Empty(await data.Queries.ComplianceAsync(data.Tenant, empty, QueryData.Now));
         var other = await data.Queries.ComplianceAsync(data.Other, day, QueryData.Now);
@@ -64,15 +84,30 @@ public class ComplianceReportTests(QueryData data) : IClassFixture<QueryData>
             let at = CountedAt(t, p)
             where at >= query.From && at < query.To
             select (Ticket: t, Phase: p, At: at!.Value);
-        return [.. phases
-            .GroupBy(x => string.Join("|", query.GroupBy.Select(g => Key(g, x.Ticket, x.Phase, x.At))))
-            .Select(g => Figures([.. query.GroupBy.Select(by => Key(by, g.First().Ticket, g.First().Phase, g.First().At))], [.. g.Select(x => (x.Ticket, x.Phase))]))
-            .OrderBy(g => string.Join("|", g.Keys.Select(k => k ?? "\uffff")), StringComparer.Ordinal)];
+        return
+        [
+            .. phases
+                .GroupBy(x => string.Join("|", query.GroupBy.Select(g => Key(g, x.Ticket, x.Phase, x.At))))
+                .Select(g =>
+                    Figures(
+                        [.. query.GroupBy.Select(by => Key(by, g.First().Ticket, g.First().Phase, g.First().At))],
+                        [.. g.Select(x => (x.Ticket, x.Phase))]
+                    )
+                )
+                .OrderBy(g => string.Join("|", g.Keys.Select(k => k ?? "\uffff")), StringComparer.Ordinal),
+        ];
     }
 
-    private static ComplianceGroup Figures(ImmutableArray<string?> keys, List<(QueryData.Ticket Ticket, PhaseStatus Phase)> phases)
+    private static ComplianceGroup Figures(
+        ImmutableArray<string?> keys,
+        List<(QueryData.Ticket Ticket, PhaseStatus Phase)> phases
+    )
     {
-        var completed = phases.Where(x => x.Phase.CompletedAt is not null).Select(x => x.Phase.Elapsed.TotalSeconds).Order().ToList();
+        var completed = phases
+            .Where(x => x.Phase.CompletedAt is not null)
+            .Select(x => x.Phase.Elapsed.TotalSeconds)
+            .Order()
+            .ToList();
         var breached = phases.Where(x => x.Phase.Outcome == PhaseOutcome.Breached).ToList();
         return new ComplianceGroup(
             keys,
@@ -82,29 +117,37 @@ public class ComplianceReportTests(QueryData data) : IClassFixture<QueryData>
             breached.Count(x => x.Phase.CompletedAt is null && x.Ticket.CancelledAt is null),
             Percentile(completed, 0.5),
             Percentile(completed, 0.9),
-            breached.Where(x => x.Phase.CompletedAt is not null || x.Ticket.CancelledAt is not null)
-                .Aggregate(Duration.Zero, (sum, x) => sum + Duration.Max(Duration.Zero, x.Phase.Elapsed - x.Phase.Target)));
+            breached
+                .Where(x => x.Phase.CompletedAt is not null || x.Ticket.CancelledAt is not null)
+                .Aggregate(
+                    Duration.Zero,
+                    (sum, x) => sum + Duration.Max(Duration.Zero, x.Phase.Elapsed - x.Phase.Target)
+                )
+        );
     }
 
-    private static Instant? CountedAt(QueryData.Ticket ticket, PhaseStatus phase) => phase switch
-    {
-        { CompletedAt: { } completed } => completed,
-        { Outcome: PhaseOutcome.Breached } => phase.DueAt,
-        { Outcome: PhaseOutcome.Cancelled } => ticket.CancelledAt,
-        _ => null,
-    };
+    private static Instant? CountedAt(QueryData.Ticket ticket, PhaseStatus phase) =>
+        phase switch
+        {
+            { CompletedAt: { } completed } => completed,
+            { Outcome: PhaseOutcome.Breached } => phase.DueAt,
+            { Outcome: PhaseOutcome.Cancelled } => ticket.CancelledAt,
+            _ => null,
+        };
 
-    private static string? Key(ComplianceGroupBy by, QueryData.Ticket ticket, PhaseStatus phase, Instant at) => by switch
-    {
-        ComplianceGroupBy.Phase => WireNames.Of(phase.Phase),
-        ComplianceGroupBy.Priority => ticket.CurrentPriority,
-        ComplianceGroupBy.Policy => "standard",
-        ComplianceGroupBy.Client => ticket.ClientId,
-        ComplianceGroupBy.Board => ticket.BoardId,
-        ComplianceGroupBy.Day => at.InZone(NewYork).Date.ToString("yyyy-MM-dd", null),
-        ComplianceGroupBy.Week => $"{WeekYearRules.Iso.GetWeekYear(at.InZone(NewYork).Date)}-W{WeekYearRules.Iso.GetWeekOfWeekYear(at.InZone(NewYork).Date):D2}",
-        _ => at.InZone(NewYork).Date.ToString("yyyy-MM", null),
-    };
+    private static string? Key(ComplianceGroupBy by, QueryData.Ticket ticket, PhaseStatus phase, Instant at) =>
+        by switch
+        {
+            ComplianceGroupBy.Phase => WireNames.Of(phase.Phase),
+            ComplianceGroupBy.Priority => ticket.CurrentPriority,
+            ComplianceGroupBy.Policy => "standard",
+            ComplianceGroupBy.Client => ticket.ClientId,
+            ComplianceGroupBy.Board => ticket.BoardId,
+            ComplianceGroupBy.Day => at.InZone(NewYork).Date.ToString("yyyy-MM-dd", null),
+            ComplianceGroupBy.Week =>
+                $"{WeekYearRules.Iso.GetWeekYear(at.InZone(NewYork).Date)}-W{WeekYearRules.Iso.GetWeekOfWeekYear(at.InZone(NewYork).Date):D2}",
+            _ => at.InZone(NewYork).Date.ToString("yyyy-MM", null),
+        };
 
     /// <summary>The continuous percentile, as PostgreSQL's percentile_cont computes it, to the millisecond.</summary>
     private static Duration? Percentile(List<double> sorted, double fraction)

@@ -66,14 +66,21 @@ public sealed class QueryData : IAsyncLifetime
         ];
         var others = Tickets.Select(t => Make(t.Id, "Low", t.CreatedMinute, "c1", "b1")).ToList();
 
-        foreach (var (tenant, ticket, e) in Tickets.SelectMany(t => t.History.Select(e => (Tenant, t, e)))
-            .Concat(others.SelectMany(t => t.History.Select(e => (Other, t, e)))).OrderBy(x => x.e.At))
+        foreach (
+            var (tenant, ticket, e) in Tickets
+                .SelectMany(t => t.History.Select(e => (Tenant, t, e)))
+                .Concat(others.SelectMany(t => t.History.Select(e => (Other, t, e))))
+                .OrderBy(x => x.e.At)
+        )
         {
             Sla.Clock.Reset(e.At);
             var key = new TicketKey(tenant, ticket.Id);
             if (e is TicketCreated created)
             {
-                await Sla.Service.StartAsync(key, new StartRequest(created.Priority, ClientId: ticket.ClientId, BoardId: ticket.BoardId));
+                await Sla.Service.StartAsync(
+                    key,
+                    new StartRequest(created.Priority, ClientId: ticket.ClientId, BoardId: ticket.BoardId)
+                );
             }
             else
             {
@@ -82,7 +89,10 @@ public sealed class QueryData : IAsyncLifetime
         }
 
         Sla.Clock.Reset(Now);
-        Tickets = [.. Tickets.Select(t => t with { Simulated = ScenarioRunner.Run(new Scenario(Policy, t.History, Now)) })];
+        Tickets =
+        [
+            .. Tickets.Select(t => t with { Simulated = ScenarioRunner.Run(new Scenario(Policy, t.History, Now)) }),
+        ];
     }
 
     public async Task DisposeAsync() => await database.DisposeAsync();
@@ -91,12 +101,35 @@ public sealed class QueryData : IAsyncLifetime
 
     private static TicketResolved Resolved(Instant at) => new TicketResolved(at);
 
-    private static Ticket Make(string id, string priority, int createdMinute, string? client, string? board, params (int Minute, Func<Instant, TicketEvent> Event)[] events) =>
-        new(id, priority, createdMinute, client, board,
-            [new TicketCreated(Monday9 + Duration.FromMinutes(createdMinute), priority), .. events.Select(e => e.Event(Monday9 + Duration.FromMinutes(e.Minute)))]);
+    private static Ticket Make(
+        string id,
+        string priority,
+        int createdMinute,
+        string? client,
+        string? board,
+        params (int Minute, Func<Instant, TicketEvent> Event)[] events
+    ) =>
+        new(
+            id,
+            priority,
+            createdMinute,
+            client,
+            board,
+            [
+                new TicketCreated(Monday9 + Duration.FromMinutes(createdMinute), priority),
+                .. events.Select(e => e.Event(Monday9 + Duration.FromMinutes(e.Minute))),
+            ]
+        );
 
     /// <summary>A ticket's history and what simulate says of it as of <see cref="Now"/>.</summary>
-    public sealed record Ticket(string Id, string Priority, int CreatedMinute, string? ClientId, string? BoardId, ImmutableArray<TicketEvent> History)
+    public sealed record Ticket(
+        string Id,
+        string Priority,
+        int CreatedMinute,
+        string? ClientId,
+        string? BoardId,
+        ImmutableArray<TicketEvent> History
+    )
     {
         public SlaStatus Simulated { get; init; } = null!;
 
@@ -113,6 +146,11 @@ public sealed class QueryData : IAsyncLifetime
         public IEnumerable<PhaseStatus> Current => new[] { Response, Resolution }.OfType<PhaseStatus>();
 
         /// <summary>The earliest due instant of a phase neither completed nor cancelled.</summary>
-        public Instant? DueAt => Current.Where(p => p.CompletedAt is null && CancelledAt is null).Select(p => p.DueAt).Where(d => d is not null).Min();
+        public Instant? DueAt =>
+            Current
+                .Where(p => p.CompletedAt is null && CancelledAt is null)
+                .Select(p => p.DueAt)
+                .Where(d => d is not null)
+                .Min();
     }
 }

@@ -16,39 +16,96 @@ public class SlaSearchTests(QueryData data) : IClassFixture<QueryData>
 
     public static TheoryData<string> Searches => [.. Cases.Keys];
 
-    private static readonly ImmutableDictionary<string, (SlaSearch Search, Func<QueryData.Ticket, bool> Expected)> Cases =
-        new Dictionary<string, (SlaSearch, Func<QueryData.Ticket, bool>)>
-        {
-            ["everything"] = (new SlaSearch(), _ => true),
-            ["state=breached"] = (new SlaSearch { States = [PhaseOutcome.Breached] }, t => t.Current.Any(p => p.Outcome == PhaseOutcome.Breached)),
-            ["state=running"] = (new SlaSearch { States = [PhaseOutcome.Running] }, t => t.Current.Any(p => p.Outcome == PhaseOutcome.Running)),
-            ["state=paused"] = (new SlaSearch { States = [PhaseOutcome.Paused] }, t => t.Current.Any(p => p.Outcome == PhaseOutcome.Paused)),
-            ["state=met,cancelled"] = (new SlaSearch { States = [PhaseOutcome.Met, PhaseOutcome.Cancelled] },
-                t => t.Current.Any(p => p.Outcome is PhaseOutcome.Met or PhaseOutcome.Cancelled)),
-            ["phase=response&state=breached"] = (new SlaSearch { Phase = SlaPhase.Response, States = [PhaseOutcome.Breached] },
-                t => t.Response?.Outcome == PhaseOutcome.Breached),
-            ["phase=resolution&state=met"] = (new SlaSearch { Phase = SlaPhase.Resolution, States = [PhaseOutcome.Met] },
-                t => t.Resolution?.Outcome == PhaseOutcome.Met),
-            ["breachesWithin=PT3H"] = (new SlaSearch { BreachesWithin = Duration.FromHours(3) }, t => t.Current.Any(p => Within(p, Duration.FromHours(3)))),
-            ["breachesWithin=P1D"] = (new SlaSearch { BreachesWithin = Duration.FromDays(1) }, t => t.Current.Any(p => Within(p, Duration.FromDays(1)))),
-            ["phase=resolution&breachesWithin=P3D"] = (new SlaSearch { Phase = SlaPhase.Resolution, BreachesWithin = Duration.FromDays(3) },
-                t => t.Resolution is { } p && Within(p, Duration.FromDays(3))),
-            ["dueAfter=Now&dueBefore=Now+1D"] = (new SlaSearch { DueAfter = Now, DueBefore = Now + Duration.FromDays(1) },
-                t => t.DueAt >= Now && t.DueAt < Now + Duration.FromDays(1)),
-            ["phase=response&dueBefore=Now"] = (new SlaSearch { Phase = SlaPhase.Response, DueBefore = Now }, t => t.Response?.DueAt < Now),
-            ["everBreached=true"] = (new SlaSearch { EverBreached = true }, t => t.Simulated.Phases.Any(p => p.Outcome == PhaseOutcome.Breached)),
-            ["everBreached=false"] = (new SlaSearch { EverBreached = false }, t => !t.Simulated.Phases.Any(p => p.Outcome == PhaseOutcome.Breached)),
-            ["priority=P2"] = (new SlaSearch { Priorities = ["P2"] }, t => t.CurrentPriority == "P2"),
-            ["policyId=standard"] = (new SlaSearch { PolicyIds = ["standard"] }, _ => true),
-            ["policyId=none"] = (new SlaSearch { PolicyIds = ["none"] }, _ => false),
-            ["clientId=c1&boardId=b1,b2"] = (new SlaSearch { ClientIds = ["c1"], BoardIds = ["b1", "b2"] }, t => t.ClientId == "c1" && t.BoardId is "b1" or "b2"),
-            ["createdAfter=+10m&createdBefore=+200m"] = (new SlaSearch { CreatedAfter = QueryData.Monday9 + Duration.FromMinutes(10), CreatedBefore = QueryData.Monday9 + Duration.FromMinutes(200) },
-                t => t.CreatedMinute is >= 10 and < 200),
-            ["updatedSince=+100m"] = (new SlaSearch { UpdatedSince = QueryData.Monday9 + Duration.FromMinutes(100) },
-                t => t.History[^1].At >= QueryData.Monday9 + Duration.FromMinutes(100)),
-            ["state=breached&priority=P1&clientId=c2"] = (new SlaSearch { States = [PhaseOutcome.Breached], Priorities = ["P1"], ClientIds = ["c2"] },
-                t => t.Current.Any(p => p.Outcome == PhaseOutcome.Breached) && t.CurrentPriority == "P1" && t.ClientId == "c2"),
-        }.ToImmutableDictionary();
+    private static readonly ImmutableDictionary<
+        string,
+        (SlaSearch Search, Func<QueryData.Ticket, bool> Expected)
+    > Cases = new Dictionary<string, (SlaSearch, Func<QueryData.Ticket, bool>)>
+    {
+        ["everything"] = (new SlaSearch(), _ => true),
+        ["state=breached"] = (
+            new SlaSearch { States = [PhaseOutcome.Breached] },
+            t => t.Current.Any(p => p.Outcome == PhaseOutcome.Breached)
+        ),
+        ["state=running"] = (
+            new SlaSearch { States = [PhaseOutcome.Running] },
+            t => t.Current.Any(p => p.Outcome == PhaseOutcome.Running)
+        ),
+        ["state=paused"] = (
+            new SlaSearch { States = [PhaseOutcome.Paused] },
+            t => t.Current.Any(p => p.Outcome == PhaseOutcome.Paused)
+        ),
+        ["state=met,cancelled"] = (
+            new SlaSearch { States = [PhaseOutcome.Met, PhaseOutcome.Cancelled] },
+            t => t.Current.Any(p => p.Outcome is PhaseOutcome.Met or PhaseOutcome.Cancelled)
+        ),
+        ["phase=response&state=breached"] = (
+            new SlaSearch { Phase = SlaPhase.Response, States = [PhaseOutcome.Breached] },
+            t => t.Response?.Outcome == PhaseOutcome.Breached
+        ),
+        ["phase=resolution&state=met"] = (
+            new SlaSearch { Phase = SlaPhase.Resolution, States = [PhaseOutcome.Met] },
+            t => t.Resolution?.Outcome == PhaseOutcome.Met
+        ),
+        ["breachesWithin=PT3H"] = (
+            new SlaSearch { BreachesWithin = Duration.FromHours(3) },
+            t => t.Current.Any(p => Within(p, Duration.FromHours(3)))
+        ),
+        ["breachesWithin=P1D"] = (
+            new SlaSearch { BreachesWithin = Duration.FromDays(1) },
+            t => t.Current.Any(p => Within(p, Duration.FromDays(1)))
+        ),
+        ["phase=resolution&breachesWithin=P3D"] = (
+            new SlaSearch { Phase = SlaPhase.Resolution, BreachesWithin = Duration.FromDays(3) },
+            t => t.Resolution is { } p && Within(p, Duration.FromDays(3))
+        ),
+        ["dueAfter=Now&dueBefore=Now+1D"] = (
+            new SlaSearch { DueAfter = Now, DueBefore = Now + Duration.FromDays(1) },
+            t => t.DueAt >= Now && t.DueAt < Now + Duration.FromDays(1)
+        ),
+        ["phase=response&dueBefore=Now"] = (
+            new SlaSearch { Phase = SlaPhase.Response, DueBefore = Now },
+            t => t.Response?.DueAt < Now
+        ),
+        ["everBreached=true"] = (
+            new SlaSearch { EverBreached = true },
+            t => t.Simulated.Phases.Any(p => p.Outcome == PhaseOutcome.Breached)
+        ),
+        ["everBreached=false"] = (
+            new SlaSearch { EverBreached = false },
+            t => !t.Simulated.Phases.Any(p => p.Outcome == PhaseOutcome.Breached)
+        ),
+        ["priority=P2"] = (new SlaSearch { Priorities = ["P2"] }, t => t.CurrentPriority == "P2"),
+        ["policyId=standard"] = (new SlaSearch { PolicyIds = ["standard"] }, _ => true),
+        ["policyId=none"] = (new SlaSearch { PolicyIds = ["none"] }, _ => false),
+        ["clientId=c1&boardId=b1,b2"] = (
+            new SlaSearch { ClientIds = ["c1"], BoardIds = ["b1", "b2"] },
+            t => t.ClientId == "c1" && t.BoardId is "b1" or "b2"
+        ),
+        ["createdAfter=+10m&createdBefore=+200m"] = (
+            new SlaSearch
+            {
+                CreatedAfter = QueryData.Monday9 + Duration.FromMinutes(10),
+                CreatedBefore = QueryData.Monday9 + Duration.FromMinutes(200),
+            },
+            t => t.CreatedMinute is >= 10 and < 200
+        ),
+        ["updatedSince=+100m"] = (
+            new SlaSearch { UpdatedSince = QueryData.Monday9 + Duration.FromMinutes(100) },
+            t => t.History[^1].At >= QueryData.Monday9 + Duration.FromMinutes(100)
+        ),
+        ["state=breached&priority=P1&clientId=c2"] = (
+            new SlaSearch
+            {
+                States = [PhaseOutcome.Breached],
+                Priorities = ["P1"],
+                ClientIds = ["c2"],
+            },
+            t =>
+                t.Current.Any(p => p.Outcome == PhaseOutcome.Breached)
+                && t.CurrentPriority == "P1"
+                && t.ClientId == "c2"
+        ),
+    }.ToImmutableDictionary();
 
     [Theory]
     [MemberData(nameof(Searches))]
@@ -65,14 +122,24 @@ public class SlaSearchTests(QueryData data) : IClassFixture<QueryData>
     public async Task Remaining_below_counts_business_time_not_wall_clock_time()
     {
         var below = Duration.FromHours(3);
-        var expected = Expected(t => t.Current.Any(p => p.Outcome == PhaseOutcome.Running && data.Policy.Calendar.BusinessTimeBetween(Now, p.DueAt!.Value) < below), SlaSort.DueAt);
+        var expected = Expected(
+            t =>
+                t.Current.Any(p =>
+                    p.Outcome == PhaseOutcome.Running
+                    && data.Policy.Calendar.BusinessTimeBetween(Now, p.DueAt!.Value) < below
+                ),
+            SlaSort.DueAt
+        );
 
         var found = await AllPagesAsync(new SlaSearch { RemainingBelow = below }, SlaSearch.MaxLimit);
 
         Assert.Equal(expected, found);
         // T-04's response is due on Tuesday at 10:00: two business hours but eighteen wall-clock hours away.
         Assert.Contains("T-04", found);
-        Assert.DoesNotContain("T-04", await AllPagesAsync(new SlaSearch { BreachesWithin = below }, SlaSearch.MaxLimit));
+        Assert.DoesNotContain(
+            "T-04",
+            await AllPagesAsync(new SlaSearch { BreachesWithin = below }, SlaSearch.MaxLimit)
+        );
     }
 
     [Theory]
@@ -121,7 +188,11 @@ public class SlaSearchTests(QueryData data) : IClassFixture<QueryData>
     public async Task A_running_phase_whose_due_instant_passes_is_breached_at_the_next_request_without_any_write()
     {
         // The running phase due soonest after the request: nothing writes its row when its due instant comes.
-        var running = data.Tickets.SelectMany(t => t.Current.Where(p => p.Outcome == PhaseOutcome.Running).Select(p => (t.Id, p.Phase, Due: p.DueAt!.Value)))
+        var running = data
+            .Tickets.SelectMany(t =>
+                t.Current.Where(p => p.Outcome == PhaseOutcome.Running)
+                    .Select(p => (t.Id, p.Phase, Due: p.DueAt!.Value))
+            )
             .MinBy(x => x.Due);
         var search = new SlaSearch { Phase = running.Phase, States = [PhaseOutcome.Breached] };
 
@@ -137,11 +208,26 @@ public class SlaSearchTests(QueryData data) : IClassFixture<QueryData>
     {
         var mine = await data.Queries.SearchAsync(data.Tenant, new SlaSearch { Limit = SlaSearch.MaxLimit }, Now);
         var theirs = await data.Queries.SearchAsync(data.Other, new SlaSearch { Limit = SlaSearch.MaxLimit }, Now);
-        var theirsBreached = await data.Queries.SearchAsync(data.Other, new SlaSearch { States = [PhaseOutcome.Breached], Priorities = ["P1", "P2", "Low"], Limit = SlaSearch.MaxLimit }, Now);
+        var theirsBreached = await data.Queries.SearchAsync(
+            data.Other,
+            new SlaSearch
+            {
+                States = [PhaseOutcome.Breached],
+                Priorities = ["P1", "P2", "Low"],
+                Limit = SlaSearch.MaxLimit,
+            },
+            Now
+        );
 
-        Assert.Equal(data.Tickets.Select(t => t.Id).Order(StringComparer.Ordinal), mine.Items.Select(i => i.TicketId).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            data.Tickets.Select(t => t.Id).Order(StringComparer.Ordinal),
+            mine.Items.Select(i => i.TicketId).Order(StringComparer.Ordinal)
+        );
         Assert.All(mine.Items, i => Assert.NotEqual("Low", i.Status.Priority));
-        Assert.Equal(mine.Items.Select(i => i.TicketId).Order(StringComparer.Ordinal), theirs.Items.Select(i => i.TicketId).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            mine.Items.Select(i => i.TicketId).Order(StringComparer.Ordinal),
+            theirs.Items.Select(i => i.TicketId).Order(StringComparer.Ordinal)
+        );
         Assert.All(theirs.Items.Concat(theirsBreached.Items), i => Assert.Equal("Low", i.Status.Priority));
         Assert.Empty(await AllPagesAsync(new SlaSearch { Priorities = ["Low"] }, 5));
     }
@@ -160,9 +246,13 @@ public class SlaSearchTests(QueryData data) : IClassFixture<QueryData>
         var ordered = sort switch
         {
             SlaSort.DueAt => found.OrderBy(t => t.DueAt ?? Instant.MaxValue).ThenBy(t => t.Id, StringComparer.Ordinal),
-            SlaSort.DueAtDescending => found.OrderByDescending(t => t.DueAt ?? Instant.MaxValue).ThenByDescending(t => t.Id, StringComparer.Ordinal),
+            SlaSort.DueAtDescending => found
+                .OrderByDescending(t => t.DueAt ?? Instant.MaxValue)
+                .ThenByDescending(t => t.Id, StringComparer.Ordinal),
             SlaSort.CreatedAt => found.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal),
-            SlaSort.CreatedAtDescending => found.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id, StringComparer.Ordinal),
+            SlaSort.CreatedAtDescending => found
+                .OrderByDescending(t => t.CreatedAt)
+                .ThenByDescending(t => t.Id, StringComparer.Ordinal),
             SlaSort.UpdatedAt => found.OrderBy(updated).ThenBy(t => t.Id, StringComparer.Ordinal),
             _ => found.OrderByDescending(updated).ThenByDescending(t => t.Id, StringComparer.Ordinal),
         };
@@ -191,5 +281,9 @@ public class SlaSearchTests(QueryData data) : IClassFixture<QueryData>
     }
 
     private async Task<List<string>> AllAsync(SlaSearch search, Instant now) =>
-        [.. (await data.Queries.SearchAsync(data.Tenant, search with { Limit = SlaSearch.MaxLimit }, now)).Items.Select(i => i.TicketId)];
+        [
+            .. (
+                await data.Queries.SearchAsync(data.Tenant, search with { Limit = SlaSearch.MaxLimit }, now)
+            ).Items.Select(i => i.TicketId),
+        ];
 }

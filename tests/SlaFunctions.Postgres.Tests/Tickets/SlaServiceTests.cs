@@ -36,13 +36,19 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
         var sla = new SlaHarness(database.DataSource, Monday9 + Duration.FromMinutes(50));
         var tenant = await sla.NewTenantAsync();
 
-        var started = await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1", CreatedAt: Monday9));
+        var started = await sla.Service.StartAsync(
+            SlaHarness.Ticket(tenant, "T-1"),
+            new StartRequest("P1", CreatedAt: Monday9)
+        );
 
         Assert.Equal([30, 42, 45], started.Fired.Select(n => (int)(n.DueAt - Monday9).TotalMinutes));
         var stored = await sla.NotificationsAsync(tenant);
         Assert.Equal(3, stored.Count);
         Assert.All(stored, n => Assert.Equal(sla.Clock.GetCurrentInstant(), n.FiredAt));
-        Assert.Equal(3 * sla.Options.Sinks.Count, await sla.CountAsync("select count(*) from outbox where tenant_id = $1", tenant));
+        Assert.Equal(
+            3 * sla.Options.Sinks.Count,
+            await sla.CountAsync("select count(*) from outbox where tenant_id = $1", tenant)
+        );
     }
 
     [Fact]
@@ -64,7 +70,10 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
         Assert.Equal(PhaseOutcome.Met, response.Outcome);
         Assert.Equal(Duration.FromMinutes(30), response.Elapsed);
         Assert.Equal(Duration.FromMinutes(60), response.Paused);
-        Assert.Equal(4, await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and ticket_id = 'T-1'", tenant));
+        Assert.Equal(
+            4,
+            await sla.CountAsync("select count(*) from audit_log where tenant_id = $1 and ticket_id = 'T-1'", tenant)
+        );
         Assert.Equal("met", await Scalar(sla, "select response_outcome from ticket_slas where tenant_id = $1", tenant));
     }
 
@@ -103,7 +112,13 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
 
         Assert.Equal(EventEffect.Applied, first.Effect);
         Assert.Equal(EventEffect.Duplicate, again.Effect);
-        Assert.Equal(2, await sla.CountAsync("select jsonb_array_length(snapshot->'events') from ticket_slas where tenant_id = $1", tenant));
+        Assert.Equal(
+            2,
+            await sla.CountAsync(
+                "select jsonb_array_length(snapshot->'events') from ticket_slas where tenant_id = $1",
+                tenant
+            )
+        );
     }
 
     [Fact]
@@ -115,10 +130,26 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
         await sla.Service.StartAsync(ticket, new StartRequest("P1"));
         sla.Clock.AdvanceMinutes(30);
 
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() =>
-            sla.Service.ApplyAsync(ticket, new TicketPaused(Monday9 + Duration.FromSeconds(i), $"reason-{i}") { Id = $"e{i}" }))));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, 40)
+                .Select(i =>
+                    Task.Run(() =>
+                        sla.Service.ApplyAsync(
+                            ticket,
+                            new TicketPaused(Monday9 + Duration.FromSeconds(i), $"reason-{i}") { Id = $"e{i}" }
+                        )
+                    )
+                )
+        );
 
-        Assert.Equal(41, await sla.CountAsync("select jsonb_array_length(snapshot->'events') from ticket_slas where tenant_id = $1", tenant));
+        Assert.Equal(
+            41,
+            await sla.CountAsync(
+                "select jsonb_array_length(snapshot->'events') from ticket_slas where tenant_id = $1",
+                tenant
+            )
+        );
         Assert.Equal(41, await sla.CountAsync("select version from ticket_slas where tenant_id = $1", tenant));
     }
 
@@ -129,14 +160,58 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
         var tenant = await sla.NewTenantAsync();
         var ticket = SlaHarness.Ticket(tenant, "T-1");
 
-        Assert.Equal("priority", (await Assert.ThrowsAsync<InvalidInputException>(() => sla.Service.StartAsync(ticket, new StartRequest("P9")))).Path);
-        Assert.Equal("policyId", (await Assert.ThrowsAsync<InvalidInputException>(() => sla.Service.StartAsync(ticket, new StartRequest("P1", PolicyId: "gold")))).Path);
-        Assert.Equal("createdAt", (await Assert.ThrowsAsync<InvalidInputException>(() => sla.Service.StartAsync(ticket, new StartRequest("P1", CreatedAt: Monday9 + Duration.FromHours(1))))).Path);
-        await Assert.ThrowsAsync<SlaNotFoundException>(() => sla.Service.ApplyAsync(ticket, new TicketResponded(Monday9)));
+        Assert.Equal(
+            "priority",
+            (
+                await Assert.ThrowsAsync<InvalidInputException>(() =>
+                    sla.Service.StartAsync(ticket, new StartRequest("P9"))
+                )
+            ).Path
+        );
+        Assert.Equal(
+            "policyId",
+            (
+                await Assert.ThrowsAsync<InvalidInputException>(() =>
+                    sla.Service.StartAsync(ticket, new StartRequest("P1", PolicyId: "gold"))
+                )
+            ).Path
+        );
+        Assert.Equal(
+            "createdAt",
+            (
+                await Assert.ThrowsAsync<InvalidInputException>(() =>
+                    sla.Service.StartAsync(ticket, new StartRequest("P1", CreatedAt: Monday9 + Duration.FromHours(1)))
+                )
+            ).Path
+        );
+        await Assert.ThrowsAsync<SlaNotFoundException>(() =>
+            sla.Service.ApplyAsync(ticket, new TicketResponded(Monday9))
+        );
         await sla.Service.StartAsync(ticket, new StartRequest("P1"));
-        Assert.Equal("at", (await Assert.ThrowsAsync<InvalidInputException>(() => sla.Service.ApplyAsync(ticket, new TicketResponded(Monday9 + Duration.FromHours(2))))).Path);
-        Assert.Equal("at", (await Assert.ThrowsAsync<InvalidInputException>(() => sla.Service.ApplyAsync(ticket, new TicketResponded(Monday9 - Duration.FromHours(2))))).Path);
-        Assert.Equal("priority", (await Assert.ThrowsAsync<InvalidInputException>(() => sla.Service.ApplyAsync(ticket, new TicketPriorityChanged(Monday9, "P7")))).Path);
+        Assert.Equal(
+            "at",
+            (
+                await Assert.ThrowsAsync<InvalidInputException>(() =>
+                    sla.Service.ApplyAsync(ticket, new TicketResponded(Monday9 + Duration.FromHours(2)))
+                )
+            ).Path
+        );
+        Assert.Equal(
+            "at",
+            (
+                await Assert.ThrowsAsync<InvalidInputException>(() =>
+                    sla.Service.ApplyAsync(ticket, new TicketResponded(Monday9 - Duration.FromHours(2)))
+                )
+            ).Path
+        );
+        Assert.Equal(
+            "priority",
+            (
+                await Assert.ThrowsAsync<InvalidInputException>(() =>
+                    sla.Service.ApplyAsync(ticket, new TicketPriorityChanged(Monday9, "P7"))
+                )
+            ).Path
+        );
         Assert.Equal(1, await sla.CountAsync("select version from ticket_slas where tenant_id = $1", tenant));
     }
 
@@ -145,20 +220,39 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
     {
         var sla = new SlaHarness(database.DataSource, Monday9);
         var tenant = await sla.NewTenantAsync();
-        await sla.Definitions.PutPolicyAsync(tenant, "gold", SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 15", StringComparison.Ordinal));
-        await sla.Definitions.PutPolicyAsync(tenant, "silver", SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 30", StringComparison.Ordinal));
+        await sla.Definitions.PutPolicyAsync(
+            tenant,
+            "gold",
+            SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 15", StringComparison.Ordinal)
+        );
+        await sla.Definitions.PutPolicyAsync(
+            tenant,
+            "silver",
+            SlaHarness.Standard.Replace("\"responseMinutes\": 60", "\"responseMinutes\": 30", StringComparison.Ordinal)
+        );
         await sla.Definitions.AssignAsync(tenant, AssignmentScope.Client, "acme", "gold");
         await sla.Definitions.AssignAsync(tenant, AssignmentScope.Board, "helpdesk", "silver");
 
         async Task<double> ResponseMinutes(string ticket, string? client, string? board) =>
-            (await sla.Service.StartAsync(SlaHarness.Ticket(tenant, ticket), new StartRequest("P1", ClientId: client, BoardId: board)))
-                .Status.Phases[0].Target.TotalMinutes;
+            (
+                await sla.Service.StartAsync(
+                    SlaHarness.Ticket(tenant, ticket),
+                    new StartRequest("P1", ClientId: client, BoardId: board)
+                )
+            )
+                .Status
+                .Phases[0]
+                .Target
+                .TotalMinutes;
 
         Assert.Equal(15, await ResponseMinutes("T-1", "acme", "helpdesk"));
         Assert.Equal(30, await ResponseMinutes("T-2", "globex", "helpdesk"));
         Assert.Equal(60, await ResponseMinutes("T-3", "globex", "projects"));
         await sla.Definitions.SetDefaultPolicyAsync(tenant, null);
-        Assert.Equal("policyId", (await Assert.ThrowsAsync<InvalidInputException>(() => ResponseMinutes("T-4", null, null))).Path);
+        Assert.Equal(
+            "policyId",
+            (await Assert.ThrowsAsync<InvalidInputException>(() => ResponseMinutes("T-4", null, null))).Path
+        );
     }
 
     [Fact]
@@ -168,22 +262,36 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
         var tenant = await sla.NewTenantAsync();
         var before = await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
 
-        var version = await sla.Definitions.PutCalendarAsync(tenant, "ny", SlaHarness.NewYorkWeekdays.Replace("\"09:00\"", "\"10:00\"", StringComparison.Ordinal));
-        var unchanged = await sla.Definitions.PutCalendarAsync(tenant, "ny", SlaHarness.NewYorkWeekdays.Replace("\"09:00\"", "\"10:00\"", StringComparison.Ordinal));
+        var version = await sla.Definitions.PutCalendarAsync(
+            tenant,
+            "ny",
+            SlaHarness.NewYorkWeekdays.Replace("\"09:00\"", "\"10:00\"", StringComparison.Ordinal)
+        );
+        var unchanged = await sla.Definitions.PutCalendarAsync(
+            tenant,
+            "ny",
+            SlaHarness.NewYorkWeekdays.Replace("\"09:00\"", "\"10:00\"", StringComparison.Ordinal)
+        );
         var after = await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest("P1"));
 
         Assert.Equal(2, version);
         Assert.Equal(2, unchanged);
         Assert.Equal(Monday9 + Duration.FromHours(1), before.Status.Phases[0].DueAt);
         Assert.Equal(Monday9 + Duration.FromHours(2), after.Status.Phases[0].DueAt);
-        Assert.Equal(Monday9 + Duration.FromHours(1), (await sla.Service.GetStatusAsync(SlaHarness.Ticket(tenant, "T-1")))!.Phases[0].DueAt);
+        Assert.Equal(
+            Monday9 + Duration.FromHours(1),
+            (await sla.Service.GetStatusAsync(SlaHarness.Ticket(tenant, "T-1")))!.Phases[0].DueAt
+        );
         Assert.Equal([1, 2], await Versions(sla, tenant));
     }
 
     private static async Task<List<int>> Versions(SlaHarness sla, string tenant)
     {
         await using var connection = await sla.DataSource.OpenConnectionAsync();
-        await using var command = new Npgsql.NpgsqlCommand("select policy_version from ticket_slas where tenant_id = $1 order by ticket_id", connection)
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select policy_version from ticket_slas where tenant_id = $1 order by ticket_id",
+            connection
+        )
         {
             Parameters = { new() { Value = tenant } },
         };
@@ -200,7 +308,10 @@ public class SlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseF
     private static async Task<object?> Scalar(SlaHarness sla, string sql, string tenant)
     {
         await using var connection = await sla.DataSource.OpenConnectionAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection) { Parameters = { new() { Value = tenant } } };
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection)
+        {
+            Parameters = { new() { Value = tenant } },
+        };
         return await command.ExecuteScalarAsync();
     }
 }

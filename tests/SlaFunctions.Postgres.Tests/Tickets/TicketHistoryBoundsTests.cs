@@ -10,7 +10,8 @@ using Xunit.Abstractions;
 namespace SlaFunctions.Postgres.Tests.Tickets;
 
 /// <summary>A ticket's history stays bounded however many commands it takes (docs/decisions/0007).</summary>
-public class TicketHistoryBoundsTests(DatabaseFixture database, ITestOutputHelper output) : IClassFixture<DatabaseFixture>
+public class TicketHistoryBoundsTests(DatabaseFixture database, ITestOutputHelper output)
+    : IClassFixture<DatabaseFixture>
 {
     private static readonly Instant Monday9 = Instant.FromUtc(2026, 6, 8, 13, 0);
 
@@ -31,19 +32,31 @@ public class TicketHistoryBoundsTests(DatabaseFixture database, ITestOutputHelpe
         {
             sla.Clock.Advance(Duration.FromMinutes(1));
             var now = sla.Clock.GetCurrentInstant();
-            await sla.Service.ApplyAsync(ticket, i % 2 == 1 ? new TicketPaused(now, "vendor") : new TicketResumed(now, "vendor"));
+            await sla.Service.ApplyAsync(
+                ticket,
+                i % 2 == 1 ? new TicketPaused(now, "vendor") : new TicketResumed(now, "vendor")
+            );
             if (i is 1_000 or 10_000)
             {
                 sizes[i] = (
-                    await sla.CountAsync("select jsonb_array_length(snapshot->'events') from ticket_slas where tenant_id = $1", tenant),
-                    await sla.CountAsync("select octet_length(snapshot::text) from ticket_slas where tenant_id = $1", tenant),
-                    await StatusBytesAsync(sla, ticket));
+                    await sla.CountAsync(
+                        "select jsonb_array_length(snapshot->'events') from ticket_slas where tenant_id = $1",
+                        tenant
+                    ),
+                    await sla.CountAsync(
+                        "select octet_length(snapshot::text) from ticket_slas where tenant_id = $1",
+                        tenant
+                    ),
+                    await StatusBytesAsync(sla, ticket)
+                );
             }
         }
 
         foreach (var (commands, (events, bytes, body)) in sizes)
         {
-            output.WriteLine($"after {commands} commands: {events} events in the snapshot, {bytes} bytes stored, status body {body} bytes");
+            output.WriteLine(
+                $"after {commands} commands: {events} events in the snapshot, {bytes} bytes stored, status body {body} bytes"
+            );
         }
 
         Assert.InRange(sizes[10_000].Events, 1, sla.Options.Compaction.AfterEvents + 20);

@@ -3,23 +3,25 @@ using SlaFunctions.Testing.Files;
 
 namespace SlaFunctions.SelfHost.Tests.Cli;
 
-/// <summary>The executable refuses what it does not understand: exit code 2, one line naming it, then the usage.</summary>
+/// <summary>The executable refuses what it does not understand: exit code 2, one line naming it, then the
+/// usage.</summary>
 public class CommandLineTests
 {
     private static readonly string Scenario = Repo.Path("samples/spec-example.json");
 
-    public static TheoryData<string[], string> Refused() => new()
-    {
-        { ["simulate", Scenario, "--bogus"], "'--bogus'" },
-        { ["migarte"], "'migarte'" },
-        { ["serve", "--bogus"], "'--bogus'" },
-        { ["serve", "extra"], "'extra'" },
-        { ["simulate", Scenario, "second.json"], "'second.json'" },
-        { ["simulate"], "'simulate'" },
-        { ["tenants", "add", "acme", "--nmae", "Acme"], "'--nmae'" },
-        { ["keys", "revoke", "acme"], "'revoke'" },
-        { ["--bogus"], "'--bogus'" },
-    };
+    public static TheoryData<string[], string> Refused() =>
+        new()
+        {
+            { ["simulate", Scenario, "--bogus"], "'--bogus'" },
+            { ["migarte"], "'migarte'" },
+            { ["serve", "--bogus"], "'--bogus'" },
+            { ["serve", "extra"], "'extra'" },
+            { ["simulate", Scenario, "second.json"], "'second.json'" },
+            { ["simulate"], "'simulate'" },
+            { ["tenants", "add", "acme", "--nmae", "Acme"], "'--nmae'" },
+            { ["keys", "revoke", "acme"], "'revoke'" },
+            { ["--bogus"], "'--bogus'" },
+        };
 
     [Theory]
     [MemberData(nameof(Refused))]

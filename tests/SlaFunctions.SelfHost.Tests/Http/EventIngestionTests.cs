@@ -49,15 +49,25 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
     {
         await using var host = await ServiceHost.StartAsync(database, Monday10);
         var (tenant, key) = await NewTenantWithPolicyAsync(host);
-        var batch = Batch(Created(tenant, "e1", "T-1", "2026-06-08T13:00:00Z"), Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client"));
+        var batch = Batch(
+            Created(tenant, "e1", "T-1", "2026-06-08T13:00:00Z"),
+            Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client")
+        );
 
         var first = await Post(host, tenant, key, batch);
-        var version = await host.Database.DataSource.CreateCommand($"select version from ticket_slas where tenant_id = '{tenant}'").ExecuteScalarAsync();
+        var version = await host
+            .Database.DataSource.CreateCommand($"select version from ticket_slas where tenant_id = '{tenant}'")
+            .ExecuteScalarAsync();
         var second = await Post(host, tenant, key, batch);
 
         Assert.Equal(["applied", "applied"], Statuses(first));
         Assert.Equal(["duplicate", "duplicate"], Statuses(second));
-        Assert.Equal(version, await host.Database.DataSource.CreateCommand($"select version from ticket_slas where tenant_id = '{tenant}'").ExecuteScalarAsync());
+        Assert.Equal(
+            version,
+            await host
+                .Database.DataSource.CreateCommand($"select version from ticket_slas where tenant_id = '{tenant}'")
+                .ExecuteScalarAsync()
+        );
     }
 
     [Fact]
@@ -66,16 +76,30 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
         await using var host = await ServiceHost.StartAsync(database, Monday10);
         var (tenant, key) = await NewTenantWithPolicyAsync(host);
 
-        var parked = await Post(host, tenant, key, Batch(
-            Status(tenant, "e3", "T-1", "2026-06-08T13:40:00Z", "open"),
-            Status(tenant, "e2", "T-1", "2026-06-08T13:10:00Z", "awaiting_client")));
+        var parked = await Post(
+            host,
+            tenant,
+            key,
+            Batch(
+                Status(tenant, "e3", "T-1", "2026-06-08T13:40:00Z", "open"),
+                Status(tenant, "e2", "T-1", "2026-06-08T13:10:00Z", "awaiting_client")
+            )
+        );
         var started = await Post(host, tenant, key, Batch(Created(tenant, "e1", "T-1", "2026-06-08T13:00:00Z")));
         var sla = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-1/sla", key)).Body!;
 
         Assert.Equal(["parked", "parked"], Statuses(parked));
         Assert.Equal(["applied"], Statuses(started));
-        Assert.Equal("""[{"from":"2026-06-08T13:10:00Z","to":"2026-06-08T13:40:00Z","reason":"awaiting_client","source":"status"}]""", sla["pauses"]!.ToJsonString());
-        Assert.Equal(0L, await host.Database.DataSource.CreateCommand($"select count(*) from parked_events where tenant_id = '{tenant}'").ExecuteScalarAsync());
+        Assert.Equal(
+            """[{"from":"2026-06-08T13:10:00Z","to":"2026-06-08T13:40:00Z","reason":"awaiting_client","source":"status"}]""",
+            sla["pauses"]!.ToJsonString()
+        );
+        Assert.Equal(
+            0L,
+            await host
+                .Database.DataSource.CreateCommand($"select count(*) from parked_events where tenant_id = '{tenant}'")
+                .ExecuteScalarAsync()
+        );
     }
 
     [Fact]
@@ -83,21 +107,37 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
     {
         await using var host = await ServiceHost.StartAsync(database, Monday10);
         var (tenant, key) = await NewTenantWithPolicyAsync(host);
-        var parked = await Post(host, tenant, key, Batch(Status(tenant, "s1", "T-7", "2026-06-08T13:10:00Z", "awaiting_client")));
+        var parked = await Post(
+            host,
+            tenant,
+            key,
+            Batch(Status(tenant, "s1", "T-7", "2026-06-08T13:10:00Z", "awaiting_client"))
+        );
         // The SLA starts but its drain never runs, as when the process stops between the two.
-        await host.Services.GetRequiredService<PostgresSlaService>().StartAsync(
-            new TicketKey(tenant, "T-7"), new StartRequest("P1", "standard", Instant.FromUtc(2026, 6, 8, 13, 0)));
+        await host
+            .Services.GetRequiredService<PostgresSlaService>()
+            .StartAsync(
+                new TicketKey(tenant, "T-7"),
+                new StartRequest("P1", "standard", Instant.FromUtc(2026, 6, 8, 13, 0))
+            );
         host.Clock.Advance(Duration.FromDays(8));
 
         var expired = await host.Services.GetRequiredService<PostgresParking>().ExpireParkedAsync();
         var sla = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-7/sla", key)).Body!;
-        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
+        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body![
+            "items"
+        ]!.AsArray();
 
         Assert.Equal(["parked"], Statuses(parked));
         Assert.Equal(0, expired);
         Assert.Empty(letters);
         Assert.Equal("awaiting_client", (string?)sla["pauses"]![0]!["reason"]);
-        Assert.Equal(0L, await host.Database.DataSource.CreateCommand($"select count(*) from parked_events where tenant_id = '{tenant}'").ExecuteScalarAsync());
+        Assert.Equal(
+            0L,
+            await host
+                .Database.DataSource.CreateCommand($"select count(*) from parked_events where tenant_id = '{tenant}'")
+                .ExecuteScalarAsync()
+        );
     }
 
     [Fact]
@@ -106,25 +146,44 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
         await using var host = await ServiceHost.StartAsync(database, Monday10);
         var (tenant, key) = await NewTenantWithPolicyAsync(host);
 
-        var results = await Post(host, tenant, key, Batch(
-            Envelope(tenant, "u1", "TICKET_TELEPORTED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-1" }"""),
-            Envelope(tenant, "u2", "TICKET_STATUS_CHANGED", "2026-06-08T13:00:00Z", """{ "newStatus": "open" }"""),
-            Envelope(tenant, "u3", "TICKET_CREATED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-2" }"""),
-            """{ "eventId": "u4", "eventType": "TICKET_RESOLVED", "tenantId": "someone-else", "occurredAt": "2026-06-08T13:00:00Z", "payload": {} }""",
-            Comment(tenant, "u5", "T-1", "2026-06-08T13:00:00Z", isPublic: true, authorType: "customer")));
+        var results = await Post(
+            host,
+            tenant,
+            key,
+            Batch(
+                Envelope(tenant, "u1", "TICKET_TELEPORTED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-1" }"""),
+                Envelope(tenant, "u2", "TICKET_STATUS_CHANGED", "2026-06-08T13:00:00Z", """{ "newStatus": "open" }"""),
+                Envelope(tenant, "u3", "TICKET_CREATED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-2" }"""),
+                """{ "eventId": "u4", "eventType": "TICKET_RESOLVED", "tenantId": "someone-else", "occurredAt": "2026-06-08T13:00:00Z", "payload": {} }""",
+                Comment(tenant, "u5", "T-1", "2026-06-08T13:00:00Z", isPublic: true, authorType: "customer")
+            )
+        );
         await Post(host, tenant, key, Batch(Status(tenant, "u6", "T-9", "2026-06-08T13:00:00Z", "open")));
         host.Clock.Advance(Duration.FromDays(8));
         await host.Services.GetRequiredService<PostgresParking>().ExpireParkedAsync();
-        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
+        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body![
+            "items"
+        ]!.AsArray();
 
-        Assert.Equal(["dead-lettered", "dead-lettered", "dead-lettered", "dead-lettered", "ignored"], Statuses(results));
+        Assert.Equal(
+            ["dead-lettered", "dead-lettered", "dead-lettered", "dead-lettered", "ignored"],
+            Statuses(results)
+        );
         Assert.Equal("$[2].payload.priority", (string?)results[2]!["field"]);
         Assert.Equal(
             ["UnknownEventType", "CorrelationUnresolved", "InvalidEvent", "InvalidEnvelope", "ParkingExpired"],
-            letters.Select(l => (string)l!["reason"]!));
+            letters.Select(l => (string)l!["reason"]!)
+        );
         Assert.Equal(["u1", "u2", "u3", "u4", "u6"], letters.Select(l => (string?)l!["eventId"]));
         Assert.Contains("TICKET_TELEPORTED", (string)letters[0]!["payload"]!, StringComparison.Ordinal);
-        Assert.Equal(5L, await host.Database.DataSource.CreateCommand($"select count(*) from audit_log where tenant_id = '{tenant}' and action = 'dead_lettered'").ExecuteScalarAsync());
+        Assert.Equal(
+            5L,
+            await host
+                .Database.DataSource.CreateCommand(
+                    $"select count(*) from audit_log where tenant_id = '{tenant}' and action = 'dead_lettered'"
+                )
+                .ExecuteScalarAsync()
+        );
     }
 
     [Fact]
@@ -134,7 +193,8 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
         var (tenant, key) = await NewTenantWithPolicyAsync(host);
         var batch = Batch(
             Envelope(tenant, "r1", "TICKET_TELEPORTED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-1" }"""),
-            Envelope(tenant, "r2", "TICKET_CREATED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-2" }"""));
+            Envelope(tenant, "r2", "TICKET_CREATED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-2" }""")
+        );
         var ingestion = host.Services.GetRequiredService<PostgresEventIngestion>();
 
         var first = await Post(host, tenant, key, batch);
@@ -142,27 +202,71 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
         // A Service Bus redelivery or a retried durable activity dead-letters the same message again.
         await ingestion.DeadLetterAsync(new(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}"));
         await ingestion.DeadLetterAsync(new(tenant, "r3", "InvalidEnvelope", "$.payload: required", "{}"));
-        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body!["items"]!.AsArray();
+        var letters = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/dead-letters", key)).Body![
+            "items"
+        ]!.AsArray();
 
         Assert.Equal(["dead-lettered", "dead-lettered"], Statuses(first));
         // A dead-lettered event does not use up its id: the retry is judged again, and refused again.
         Assert.Equal(["dead-lettered", "dead-lettered"], Statuses(retry));
         Assert.Equal(["r1", "r2", "r3"], letters.Select(l => (string?)l!["eventId"]));
-        Assert.Equal(6L, await host.Database.DataSource.CreateCommand($"select count(*) from audit_log where tenant_id = '{tenant}' and action = 'dead_lettered'").ExecuteScalarAsync());
+        Assert.Equal(
+            6L,
+            await host
+                .Database.DataSource.CreateCommand(
+                    $"select count(*) from audit_log where tenant_id = '{tenant}' and action = 'dead_lettered'"
+                )
+                .ExecuteScalarAsync()
+        );
     }
 
     [Fact]
     public async Task Correlation_keys_come_from_configured_paths_and_explicit_keys_win()
     {
         var mapping = """{ "correlation": [ { "eventType": "TICKET_*", "paths": ["payload.ticket.id"] } ] }""";
-        await using var host = await ServiceHost.StartAsync(database, Monday10, new Dictionary<string, string> { ["Sla:Events:Mapping"] = mapping });
+        await using var host = await ServiceHost.StartAsync(
+            database,
+            Monday10,
+            new Dictionary<string, string> { ["Sla:Events:Mapping"] = mapping }
+        );
         var (tenant, key) = await NewTenantWithPolicyAsync(host);
 
-        var results = await Post(host, tenant, key, Batch(
-            Envelope(tenant, "c1", "TICKET_CREATED", "2026-06-08T13:00:00Z", """{ "ticket": { "id": "T-7" }, "ticketId": "T-7", "priority": "P1", "policyId": "standard", "correlationKeys": ["PSA-7"] }"""),
-            Envelope(tenant, "c2", "TICKET_STATUS_CHANGED", "2026-06-08T13:10:00Z", """{ "ticket": { "id": "T-7" }, "newStatus": "awaiting_client" }"""),
-            Envelope(tenant, "c3", "TICKET_STATUS_CHANGED", "2026-06-08T13:20:00Z", """{ "ticket": { "id": "nope" }, "newStatus": "open" }""", correlationKey: "PSA-7"),
-            Envelope(tenant, "c4", "TICKET_STATUS_CHANGED", "2026-06-08T13:30:00Z", """{ "ticketId": "T-7", "newStatus": "open" }""")));
+        var results = await Post(
+            host,
+            tenant,
+            key,
+            Batch(
+                Envelope(
+                    tenant,
+                    "c1",
+                    "TICKET_CREATED",
+                    "2026-06-08T13:00:00Z",
+                    """{ "ticket": { "id": "T-7" }, "ticketId": "T-7", "priority": "P1", "policyId": "standard", "correlationKeys": ["PSA-7"] }"""
+                ),
+                Envelope(
+                    tenant,
+                    "c2",
+                    "TICKET_STATUS_CHANGED",
+                    "2026-06-08T13:10:00Z",
+                    """{ "ticket": { "id": "T-7" }, "newStatus": "awaiting_client" }"""
+                ),
+                Envelope(
+                    tenant,
+                    "c3",
+                    "TICKET_STATUS_CHANGED",
+                    "2026-06-08T13:20:00Z",
+                    """{ "ticket": { "id": "nope" }, "newStatus": "open" }""",
+                    correlationKey: "PSA-7"
+                ),
+                Envelope(
+                    tenant,
+                    "c4",
+                    "TICKET_STATUS_CHANGED",
+                    "2026-06-08T13:30:00Z",
+                    """{ "ticketId": "T-7", "newStatus": "open" }"""
+                )
+            )
+        );
         var sla = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-7/sla", key)).Body!;
 
         Assert.Equal(["applied", "applied", "applied", "dead-lettered"], Statuses(results));
@@ -182,15 +286,29 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
         var results = await Post(host, tenant, key, Batch(cloudEvent));
 
         Assert.Equal(["applied"], Statuses(results));
-        Assert.Equal("P2", (string?)(await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-3/sla", key)).Body!["priority"]);
+        Assert.Equal(
+            "P2",
+            (string?)
+                (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-3/sla", key)).Body!["priority"]
+        );
     }
 
     internal static async Task<(string Tenant, string Key)> NewTenantWithPolicyAsync(ServiceHost host)
     {
         var (tenant, key) = await host.NewTenantAsync();
         var scenario = JsonNode.Parse(File.ReadAllText(Repo.Path("samples/weekday-ticket.json")))!;
-        await host.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/calendars/ny", key, scenario["calendars"]!["ny"]!.ToJsonString());
-        await host.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/policies/standard", key, scenario["policy"]!.ToJsonString());
+        await host.SendAsync(
+            HttpMethod.Put,
+            $"/api/tenants/{tenant}/calendars/ny",
+            key,
+            scenario["calendars"]!["ny"]!.ToJsonString()
+        );
+        await host.SendAsync(
+            HttpMethod.Put,
+            $"/api/tenants/{tenant}/policies/standard",
+            key,
+            scenario["policy"]!.ToJsonString()
+        );
         return (tenant, key);
     }
 

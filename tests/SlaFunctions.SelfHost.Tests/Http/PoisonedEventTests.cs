@@ -26,17 +26,59 @@ public class PoisonedEventTests(DatabaseFixture database) : IClassFixture<Databa
             Created(tenant, "e1", "T-1", "2026-06-08T13:00:00Z"),
             Created(tenant, "e\\u0000nul", "T-2", "2026-06-08T13:00:00Z"),
             Status(tenant, "e3", "T-9", "2026-06-08T13:10:00Z", "open\\ud800"),
-            Envelope(tenant, "e4", "TICKET_STATUS_CHANGED", "2026-06-08T13:10:00Z", """{ "ticketId": "T-9", "newStatus": "open", "size": 1e1000000 }"""),
-            Envelope(tenant, "e5", "TICKET_STATUS_CHANGED", "2026-06-08T13:10:00Z", """{ "ticketId": "T-9", "newStatus": "open", "note": "a\u0000b" }"""),
-            Envelope(tenant, "e6", "TICKET_STATUS_CHANGED", "2026-06-08T13:10:00Z", """{ "ticketId": "T-9", "newStatus": "open", "newStatus": "closed" }"""),
+            Envelope(
+                tenant,
+                "e4",
+                "TICKET_STATUS_CHANGED",
+                "2026-06-08T13:10:00Z",
+                """{ "ticketId": "T-9", "newStatus": "open", "size": 1e1000000 }"""
+            ),
+            Envelope(
+                tenant,
+                "e5",
+                "TICKET_STATUS_CHANGED",
+                "2026-06-08T13:10:00Z",
+                """{ "ticketId": "T-9", "newStatus": "open", "note": "a\u0000b" }"""
+            ),
+            Envelope(
+                tenant,
+                "e6",
+                "TICKET_STATUS_CHANGED",
+                "2026-06-08T13:10:00Z",
+                """{ "ticketId": "T-9", "newStatus": "open", "newStatus": "closed" }"""
+            ),
             Created(tenant, "e7", "T-3", "0001-01-01T00:00:00Z"),
-            Status(tenant, "e8", "T-9", "2026-06-08T13:20:00Z", "awaiting_client"));
+            Status(tenant, "e8", "T-9", "2026-06-08T13:20:00Z", "awaiting_client")
+        );
 
         var first = await PostAsync(host, tenant, key, batch);
 
-        Assert.Equal(["applied", "dead-lettered", "dead-lettered", "dead-lettered", "dead-lettered", "dead-lettered", "dead-lettered", "parked"], Statuses(first));
-        Assert.Equal([null, "$[1].eventId", "$[2].payload.newStatus", "$[3].payload.size", "$[4].payload.note", "$[5].payload.newStatus", "$[6].occurredAt", null],
-            first.Select(r => (string?)r!["field"]));
+        Assert.Equal(
+            [
+                "applied",
+                "dead-lettered",
+                "dead-lettered",
+                "dead-lettered",
+                "dead-lettered",
+                "dead-lettered",
+                "dead-lettered",
+                "parked",
+            ],
+            Statuses(first)
+        );
+        Assert.Equal(
+            [
+                null,
+                "$[1].eventId",
+                "$[2].payload.newStatus",
+                "$[3].payload.size",
+                "$[4].payload.note",
+                "$[5].payload.newStatus",
+                "$[6].occurredAt",
+                null,
+            ],
+            first.Select(r => (string?)r!["field"])
+        );
         Assert.Equal(1L, await CountAsync(host, $"select count(*) from ticket_slas where tenant_id = '{tenant}'"));
         Assert.Equal(1L, await CountAsync(host, $"select count(*) from parked_events where tenant_id = '{tenant}'"));
         Assert.Equal(1L, await CountAsync(host, $"select count(*) from processed_events where tenant_id = '{tenant}'"));
@@ -57,9 +99,24 @@ public class PoisonedEventTests(DatabaseFixture database) : IClassFixture<Databa
         var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
         await PostAsync(host, tenant, key, Batch(Created(tenant, "e1", "T-1", "2026-06-08T13:00:00Z")));
 
-        var future = await PostAsync(host, tenant, key, Batch(Status(tenant, "e2", "T-1", "2026-06-09T13:00:00Z", "awaiting_client")));
-        var corrected = await PostAsync(host, tenant, key, Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client")));
-        var again = await PostAsync(host, tenant, key, Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client")));
+        var future = await PostAsync(
+            host,
+            tenant,
+            key,
+            Batch(Status(tenant, "e2", "T-1", "2026-06-09T13:00:00Z", "awaiting_client"))
+        );
+        var corrected = await PostAsync(
+            host,
+            tenant,
+            key,
+            Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client"))
+        );
+        var again = await PostAsync(
+            host,
+            tenant,
+            key,
+            Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client"))
+        );
 
         Assert.Equal(["dead-lettered"], Statuses(future));
         Assert.Equal(["applied"], Statuses(corrected));
@@ -79,8 +136,11 @@ public class PoisonedEventTests(DatabaseFixture database) : IClassFixture<Databa
 
         // The sweep covers every tenant of the class's database; this tenant's share is its dead letter.
         await host.Services.GetRequiredService<PostgresParking>().ExpireParkedAsync();
-        var expired = await host.Database.DataSource.CreateCommand(
-            $"select count(*) from dead_letters where tenant_id = '{tenant}' and reason = 'ParkingExpired'").ExecuteScalarAsync();
+        var expired = await host
+            .Database.DataSource.CreateCommand(
+                $"select count(*) from dead_letters where tenant_id = '{tenant}' and reason = 'ParkingExpired'"
+            )
+            .ExecuteScalarAsync();
         var again = await PostAsync(host, tenant, key, late);
 
         Assert.Equal(1L, expired);
@@ -97,7 +157,15 @@ public class PoisonedEventTests(DatabaseFixture database) : IClassFixture<Databa
         await using var host = await ServiceHost.StartAsync(database, Monday10);
         var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
 
-        var results = await PostAsync(host, tenant, key, Batch(Created(tenant, "e1", ticket, "2026-06-08T13:00:00Z"), Created(tenant, "e2", "T-2", "2026-06-08T13:00:00Z")));
+        var results = await PostAsync(
+            host,
+            tenant,
+            key,
+            Batch(
+                Created(tenant, "e1", ticket, "2026-06-08T13:00:00Z"),
+                Created(tenant, "e2", "T-2", "2026-06-08T13:00:00Z")
+            )
+        );
 
         Assert.Equal(["dead-lettered", "applied"], Statuses(results));
         Assert.Equal("$[0].payload.ticketId", (string?)results[0]!["field"]);

@@ -7,7 +7,8 @@ using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests.Http;
 
-/// <summary><c>GET …/slas</c> and <c>GET …/reports/compliance</c> over HTTP: pages, CSV, problems naming the parameter, tenant keys.</summary>
+/// <summary><c>GET …/slas</c> and <c>GET …/reports/compliance</c> over HTTP: pages, CSV, problems naming the parameter,
+/// tenant keys.</summary>
 public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     // Monday 2026-06-08 09:00 in New York.
@@ -20,11 +21,19 @@ public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<Database
         var (tenant, key) = await SeedAsync(host);
         host.Clock.Reset(Monday9 + Duration.FromHours(2));
 
-        var (status, first, type) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/slas?state=running&limit=2", key);
+        var (status, first, type) = await host.SendAsync(
+            HttpMethod.Get,
+            $"/api/tenants/{tenant}/slas?state=running&limit=2",
+            key
+        );
         Assert.Equal(200, status);
         Assert.Equal("application/json", type);
         Assert.Equal(["T-3", "T-4"], Ids(first!));
-        var (_, second, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/slas?state=running&limit=2&cursor={(string)first!["next"]!}", key);
+        var (_, second, _) = await host.SendAsync(
+            HttpMethod.Get,
+            $"/api/tenants/{tenant}/slas?state=running&limit=2&cursor={(string)first!["next"]!}",
+            key
+        );
         Assert.Equal(["T-1", "T-2"], Ids(second!));
         Assert.Null(second!["next"]);
         var phase = first["items"]![0]!["phases"]![0]!;
@@ -32,10 +41,15 @@ public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<Database
         Assert.Equal("breached", (string?)phase["state"]);
         Assert.Equal("-PT1H", (string?)phase["remaining"]);
 
-        var (_, breached, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/slas?phase=response&state=breached&clientId=acme", key);
+        var (_, breached, _) = await host.SendAsync(
+            HttpMethod.Get,
+            $"/api/tenants/{tenant}/slas?phase=response&state=breached&clientId=acme",
+            key
+        );
         Assert.Equal(["T-3"], Ids(breached!));
 
-        var report = $"/api/tenants/{tenant}/reports/compliance?from=2026-06-08&to=2026-06-09&zone=America/New_York&groupBy=phase";
+        var report =
+            $"/api/tenants/{tenant}/reports/compliance?from=2026-06-08&to=2026-06-09&zone=America/New_York&groupBy=phase";
         var (reportStatus, json, _) = await host.SendAsync(HttpMethod.Get, report, key);
         Assert.Equal(200, reportStatus);
         var response = json!["groups"]!.AsArray().Single(g => (string?)g!["phase"] == "response")!;
@@ -49,7 +63,10 @@ public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<Database
         using var csv = await host.Http.SendAsync(request);
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("phase,met,breached,cancelled,running,achievementRate,elapsedP50Seconds,elapsedP90Seconds,overTargetSeconds", lines[0]);
+        Assert.Equal(
+            "phase,met,breached,cancelled,running,achievementRate,elapsedP50Seconds,elapsedP90Seconds,overTargetSeconds",
+            lines[0]
+        );
         Assert.Contains("response,1,2,0,2,0.3333,2400,2400,0", lines);
     }
 
@@ -91,9 +108,17 @@ public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<Database
         var (other, otherKey) = await host.NewTenantAsync();
         var (_, page, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/slas?limit=1", key);
 
-        var (status, problem, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/slas?limit=1&sort=createdAt&cursor={(string)page!["next"]!}", key);
+        var (status, problem, _) = await host.SendAsync(
+            HttpMethod.Get,
+            $"/api/tenants/{tenant}/slas?limit=1&sort=createdAt&cursor={(string)page!["next"]!}",
+            key
+        );
         var (forbidden, _, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/slas", otherKey);
-        var (reportForbidden, _, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/reports/compliance?from=2026-06-08&to=2026-06-09", otherKey);
+        var (reportForbidden, _, _) = await host.SendAsync(
+            HttpMethod.Get,
+            $"/api/tenants/{tenant}/reports/compliance?from=2026-06-08&to=2026-06-09",
+            otherKey
+        );
         var (_, empty, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{other}/slas", otherKey);
 
         Assert.Equal(400, status);
@@ -110,29 +135,57 @@ public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<Database
 
         var (_, doc, _) = await host.SendAsync(HttpMethod.Get, "/openapi/v1.json", null);
 
-        var search = doc!["paths"]!["/api/tenants/{tenant}/slas"]!["get"]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
-        var report = doc["paths"]!["/api/tenants/{tenant}/reports/compliance"]!["get"]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
+        var search = doc!["paths"]!["/api/tenants/{tenant}/slas"]!["get"]!["parameters"]!
+            .AsArray()
+            .Select(p => (string?)p!["name"])
+            .ToList();
+        var report = doc["paths"]!["/api/tenants/{tenant}/reports/compliance"]!["get"]!["parameters"]!
+            .AsArray()
+            .Select(p => (string?)p!["name"])
+            .ToList();
         Assert.Superset(new HashSet<string?>(Core.Api.SlaApi.SearchParameters), search.ToHashSet());
         Assert.Superset(new HashSet<string?>(Core.Api.SlaApi.ComplianceParameters), report.ToHashSet());
     }
 
     /// <summary>
-    /// Started on Monday: T-1 (P2) at 09:00, due 13:00; T-2 (P1) at 09:00, replied at 09:40 (met); T-3 (P1, client acme)
+    /// Started on Monday: T-1 (P2) at 09:00, due 13:00; T-2 (P1) at 09:00, replied at 09:40 (met); T-3 (P1, client
+    /// acme)
     /// at 09:00 and T-4 (P1) at 09:20, no reply: their responses breach at 10:00 and 10:20.
     /// </summary>
     private static async Task<(string Tenant, string Key)> SeedAsync(ServiceHost host)
     {
         var (tenant, key) = await host.NewTenantAsync();
         var root = $"/api/tenants/{tenant}";
-        Assert.Equal(200, (await host.SendAsync(HttpMethod.Put, $"{root}/calendars/ny", key, SlaHarness.NewYorkWeekdays)).Status);
-        Assert.Equal(200, (await host.SendAsync(HttpMethod.Put, $"{root}/policies/standard", key, SlaHarness.Standard)).Status);
-        (string Ticket, string Priority, int Minute)[] starts = [("T-1", "P2", 0), ("T-2", "P1", 0), ("T-3", "P1", 0), ("T-4", "P1", 20)];
+        Assert.Equal(
+            200,
+            (await host.SendAsync(HttpMethod.Put, $"{root}/calendars/ny", key, SlaHarness.NewYorkWeekdays)).Status
+        );
+        Assert.Equal(
+            200,
+            (await host.SendAsync(HttpMethod.Put, $"{root}/policies/standard", key, SlaHarness.Standard)).Status
+        );
+        (string Ticket, string Priority, int Minute)[] starts =
+        [
+            ("T-1", "P2", 0),
+            ("T-2", "P1", 0),
+            ("T-3", "P1", 0),
+            ("T-4", "P1", 20),
+        ];
         foreach (var (ticket, priority, minute) in starts)
         {
             host.Clock.Reset(Monday9 + Duration.FromMinutes(minute));
             var client = ticket == "T-3" ? "acme" : "globex";
-            Assert.Equal(201, (await host.SendAsync(HttpMethod.Post, $"{root}/tickets/{ticket}/sla", key,
-                $$"""{ "policyId": "standard", "priority": "{{priority}}", "clientId": "{{client}}", "boardId": "b1" }""")).Status);
+            Assert.Equal(
+                201,
+                (
+                    await host.SendAsync(
+                        HttpMethod.Post,
+                        $"{root}/tickets/{ticket}/sla",
+                        key,
+                        $$"""{ "policyId": "standard", "priority": "{{priority}}", "clientId": "{{client}}", "boardId": "b1" }"""
+                    )
+                ).Status
+            );
         }
 
         host.Clock.Reset(Monday9 + Duration.FromMinutes(40));
@@ -140,5 +193,6 @@ public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<Database
         return (tenant, key);
     }
 
-    private static List<string?> Ids(JsonNode page) => [.. page["items"]!.AsArray().Select(i => (string?)i!["ticketId"])];
+    private static List<string?> Ids(JsonNode page) =>
+        [.. page["items"]!.AsArray().Select(i => (string?)i!["ticketId"])];
 }

@@ -6,7 +6,8 @@ using static SlaFunctions.SelfHost.Tests.Support.Events;
 
 namespace SlaFunctions.SelfHost.Tests.Http;
 
-/// <summary>An idempotency key or event id sent again is a duplicate only with the same content; with other content it is refused and changes nothing.</summary>
+/// <summary>An idempotency key or event id sent again is a duplicate only with the same content; with other content it
+/// is refused and changes nothing.</summary>
 public class ReusedIdTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private static readonly Instant Monday10 = Instant.FromUtc(2026, 6, 8, 14, 0);
@@ -17,20 +18,51 @@ public class ReusedIdTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         await using var host = await ServiceHost.StartAsync(database, Monday10);
         var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
         var sla = $"/api/tenants/{tenant}/tickets/T-1/sla";
-        await host.SendAsync(HttpMethod.Post, sla, key, """{ "priority": "P1", "policyId": "standard", "createdAt": "2026-06-08T13:00:00Z" }""");
+        await host.SendAsync(
+            HttpMethod.Post,
+            sla,
+            key,
+            """{ "priority": "P1", "policyId": "standard", "createdAt": "2026-06-08T13:00:00Z" }"""
+        );
         var header = new Dictionary<string, string> { ["Idempotency-Key"] = "k-1" };
 
-        var first = await host.SendAsync(HttpMethod.Post, sla + "/pause", key, """{ "reason": "vendor", "at": "2026-06-08T13:10:00Z" }""", headers: header);
-        var retry = await host.SendAsync(HttpMethod.Post, sla + "/pause", key, """{ "at": "2026-06-08T13:10:00Z", "reason": "vendor", "idempotencyKey": "k-1" }""");
+        var first = await host.SendAsync(
+            HttpMethod.Post,
+            sla + "/pause",
+            key,
+            """{ "reason": "vendor", "at": "2026-06-08T13:10:00Z" }""",
+            headers: header
+        );
+        var retry = await host.SendAsync(
+            HttpMethod.Post,
+            sla + "/pause",
+            key,
+            """{ "at": "2026-06-08T13:10:00Z", "reason": "vendor", "idempotencyKey": "k-1" }"""
+        );
         var before = (await host.SendAsync(HttpMethod.Get, sla, key)).Body!.ToJsonString();
-        var otherBody = await host.SendAsync(HttpMethod.Post, sla + "/pause", key, """{ "reason": "client", "at": "2026-06-08T13:10:00Z" }""", headers: header);
-        var otherCommand = await host.SendAsync(HttpMethod.Post, sla + "/resume", key, """{ "reason": "vendor", "at": "2026-06-08T13:10:00Z" }""", headers: header);
+        var otherBody = await host.SendAsync(
+            HttpMethod.Post,
+            sla + "/pause",
+            key,
+            """{ "reason": "client", "at": "2026-06-08T13:10:00Z" }""",
+            headers: header
+        );
+        var otherCommand = await host.SendAsync(
+            HttpMethod.Post,
+            sla + "/resume",
+            key,
+            """{ "reason": "vendor", "at": "2026-06-08T13:10:00Z" }""",
+            headers: header
+        );
 
         Assert.Equal(200, first.Status);
         Assert.Equal((200, "duplicate"), (retry.Status, (string?)retry.Body!["effect"]));
         foreach (var refused in new[] { otherBody, otherCommand })
         {
-            Assert.Equal((409, "application/problem+json", "idempotencyKey"), (refused.Status, refused.ContentType, (string?)refused.Body!["field"]));
+            Assert.Equal(
+                (409, "application/problem+json", "idempotencyKey"),
+                (refused.Status, refused.ContentType, (string?)refused.Body!["field"])
+            );
         }
 
         Assert.Equal(before, (await host.SendAsync(HttpMethod.Get, sla, key)).Body!.ToJsonString());
@@ -47,19 +79,38 @@ public class ReusedIdTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         await PostAsync(host, tenant, key, Batch(applied, parked));
 
         var reordered = JsonNode.Parse(applied)!.AsObject();
-        var same = new JsonObject(reordered.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString();
-        var results = await PostAsync(host, tenant, key, Batch(
-            same,
-            Status(tenant, "e2", "T-1", "2026-06-08T13:20:00Z", "open"),
-            parked,
-            Status(tenant, "e3", "T-9", "2026-06-08T13:25:00Z", "awaiting_client"),
-            Status(tenant, "e4", "T-1", "2026-06-08T13:30:00Z", "open"),
-            Status(tenant, "e4", "T-1", "2026-06-08T13:30:00Z", "closed")));
+        var same = new JsonObject(
+            reordered.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))
+        ).ToJsonString();
+        var results = await PostAsync(
+            host,
+            tenant,
+            key,
+            Batch(
+                same,
+                Status(tenant, "e2", "T-1", "2026-06-08T13:20:00Z", "open"),
+                parked,
+                Status(tenant, "e3", "T-9", "2026-06-08T13:25:00Z", "awaiting_client"),
+                Status(tenant, "e4", "T-1", "2026-06-08T13:30:00Z", "open"),
+                Status(tenant, "e4", "T-1", "2026-06-08T13:30:00Z", "closed")
+            )
+        );
 
-        Assert.Equal(["duplicate", "dead-lettered", "duplicate", "dead-lettered", "applied", "dead-lettered"], results.Select(r => (string)r!["status"]!));
-        Assert.All([results[1], results[3], results[5]], r => Assert.StartsWith("ReusedEventId: ", (string)r!["reason"]!, StringComparison.Ordinal));
+        Assert.Equal(
+            ["duplicate", "dead-lettered", "duplicate", "dead-lettered", "applied", "dead-lettered"],
+            results.Select(r => (string)r!["status"]!)
+        );
+        Assert.All(
+            [results[1], results[3], results[5]],
+            r => Assert.StartsWith("ReusedEventId: ", (string)r!["reason"]!, StringComparison.Ordinal)
+        );
         Assert.Equal("$[1].eventId", (string?)results[1]!["field"]);
-        var parkedReuse = await PostAsync(host, tenant, key, Batch(Status(tenant, "e3", "T-9", "2026-06-08T13:20:00Z", "open")));
+        var parkedReuse = await PostAsync(
+            host,
+            tenant,
+            key,
+            Batch(Status(tenant, "e3", "T-9", "2026-06-08T13:20:00Z", "open"))
+        );
         Assert.Equal("dead-lettered", (string?)parkedReuse[0]!["status"]);
         var status = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-1/sla", key)).Body!;
         Assert.Equal("2026-06-08T13:30:00Z", (string?)status["pauses"]![0]!["to"]);

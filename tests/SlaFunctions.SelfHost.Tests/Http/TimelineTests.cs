@@ -9,7 +9,8 @@ using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests.Http;
 
-/// <summary>The timeline picture over HTTP: the stored SLA drawn as of the request, and POST /api/simulate for Accept: image/svg+xml.</summary>
+/// <summary>The timeline picture over HTTP: the stored SLA drawn as of the request, and POST /api/simulate for Accept:
+/// image/svg+xml.</summary>
 public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
@@ -23,9 +24,29 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         var (tenant, key) = await host.NewTenantAsync();
         var sla = await StartTicketAsync(host, tenant, key, "T-1");
         await host.RunEngineUntilAsync(Created + Duration.FromMinutes(20), inclusive: false);
-        Assert.Equal(200, (await host.SendAsync(HttpMethod.Post, $"{sla}/pause", key, $$"""{ "at": "{{Created + Duration.FromMinutes(20)}}", "reason": "awaiting_client" }""")).Status);
+        Assert.Equal(
+            200,
+            (
+                await host.SendAsync(
+                    HttpMethod.Post,
+                    $"{sla}/pause",
+                    key,
+                    $$"""{ "at": "{{Created + Duration.FromMinutes(20)}}", "reason": "awaiting_client" }"""
+                )
+            ).Status
+        );
         await host.RunEngineUntilAsync(Created + Duration.FromMinutes(50), inclusive: false);
-        Assert.Equal(200, (await host.SendAsync(HttpMethod.Post, $"{sla}/resume", key, $$"""{ "at": "{{Created + Duration.FromMinutes(50)}}", "reason": "awaiting_client" }""")).Status);
+        Assert.Equal(
+            200,
+            (
+                await host.SendAsync(
+                    HttpMethod.Post,
+                    $"{sla}/resume",
+                    key,
+                    $$"""{ "at": "{{Created + Duration.FromMinutes(50)}}", "reason": "awaiting_client" }"""
+                )
+            ).Status
+        );
         await host.RunEngineUntilAsync(Created + Duration.FromHours(3));
 
         var (_, status, _) = await host.SendAsync(HttpMethod.Get, sla, key);
@@ -37,17 +58,26 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         Assert.Equal(Svg + "svg", svg.Name);
         Assert.Equal(
             status!["phases"]!.AsArray().Select(p => $"{p!["phase"]}/{p["cycle"]}/{p["state"]}").Order(),
-            OfClass(svg, "lane").Select(l => $"{l.Attribute(Sla + "phase")!.Value}/{l.Attribute(Sla + "cycle")!.Value}/{l.Attribute(Sla + "outcome")!.Value}").Order());
+            OfClass(svg, "lane")
+                .Select(l =>
+                    $"{l.Attribute(Sla + "phase")!.Value}/{l.Attribute(Sla + "cycle")!.Value}/{l.Attribute(Sla + "outcome")!.Value}"
+                )
+                .Order()
+        );
         Assert.Equal(
             status["notifications"]!.AsArray().Select(n => $"{n!["kind"]}@{n["firedAt"]}").Order(),
-            OfClass(svg, "mark").Select(m => $"{m.Attribute(Sla + "kind")!.Value}@{m.Attribute(Sla + "at")!.Value}").Order());
+            OfClass(svg, "mark")
+                .Select(m => $"{m.Attribute(Sla + "kind")!.Value}@{m.Attribute(Sla + "at")!.Value}")
+                .Order()
+        );
         Assert.NotEmpty(OfClass(svg, "mark"));
         var pause = Assert.Single(OfClass(svg, "pause"));
         Assert.Equal("awaiting_client", pause.Attribute(Sla + "reason")!.Value);
         Assert.Equal((string?)status["pauses"]![0]!["from"], pause.Attribute(Sla + "from")!.Value);
         Assert.Equal(
             status["phases"]!.AsArray().Select(p => (string?)p!["dueAt"]).OfType<string>().Order(),
-            OfClass(svg, "due").Select(d => d.Attribute(Sla + "at")!.Value).Order());
+            OfClass(svg, "due").Select(d => d.Attribute(Sla + "at")!.Value).Order()
+        );
         Assert.Equal((string?)status["asOf"], Assert.Single(OfClass(svg, "as-of")).Attribute(Sla + "at")!.Value);
     }
 
@@ -61,7 +91,11 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
 
         var (none, noneType, _) = await GetAsync(host, $"{sla}/timeline.svg", null);
         var (other, otherType, _) = await GetAsync(host, $"{sla}/timeline.svg", otherKey);
-        var (missing, missingType, missingBody) = await GetAsync(host, $"/api/tenants/{tenant}/tickets/T-404/sla/timeline.svg", key);
+        var (missing, missingType, missingBody) = await GetAsync(
+            host,
+            $"/api/tenants/{tenant}/tickets/T-404/sla/timeline.svg",
+            key
+        );
 
         Assert.Equal((401, "application/problem+json"), (none, noneType));
         Assert.Equal((403, "application/problem+json"), (other, otherType));
@@ -77,7 +111,11 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
 
         var (code, contentType, text) = await PostSimulateAsync(host, scenario, "image/svg+xml");
         var (jsonCode, jsonType, json) = await PostSimulateAsync(host, scenario, null);
-        var (badCode, badType, _) = await PostSimulateAsync(host, scenario.Replace("\"until\"", "\"untill\"", StringComparison.Ordinal), "image/svg+xml");
+        var (badCode, badType, _) = await PostSimulateAsync(
+            host,
+            scenario.Replace("\"until\"", "\"untill\"", StringComparison.Ordinal),
+            "image/svg+xml"
+        );
 
         Assert.Equal((200, "image/svg+xml"), (code, contentType));
         Assert.Equal(7, OfClass(XDocument.Parse(text).Root!, "mark").Count);
@@ -94,7 +132,10 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         var (_, doc, _) = await host.SendAsync(HttpMethod.Get, "/openapi/v1.json", null);
 
         var timeline = doc!["paths"]!["/api/tenants/{tenant}/tickets/{ticket}/sla/timeline.svg"]!["get"]!;
-        Assert.True(timeline["responses"]?["200"]?["content"]?["image/svg+xml"] is not null, timeline.ToJsonString() + doc["paths"]!["/api/simulate"]!.ToJsonString());
+        Assert.True(
+            timeline["responses"]?["200"]?["content"]?["image/svg+xml"] is not null,
+            timeline.ToJsonString() + doc["paths"]!["/api/simulate"]!.ToJsonString()
+        );
         var simulate = doc["paths"]!["/api/simulate"]!["post"]!["responses"]!["200"]!["content"]!;
         Assert.NotNull(simulate["application/json"]);
         Assert.NotNull(simulate["image/svg+xml"]);
@@ -106,14 +147,41 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
     private static async Task<string> StartTicketAsync(ServiceHost host, string tenant, string key, string ticket)
     {
         var sample = JsonNode.Parse(File.ReadAllText(Repo.Path("samples/weekday-ticket.json")))!;
-        Assert.Equal(200, (await host.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/calendars/ny", key, sample["calendars"]!["ny"]!.ToJsonString())).Status);
-        Assert.Equal(200, (await host.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/policies/standard", key, sample["policy"]!.ToJsonString())).Status);
+        Assert.Equal(
+            200,
+            (
+                await host.SendAsync(
+                    HttpMethod.Put,
+                    $"/api/tenants/{tenant}/calendars/ny",
+                    key,
+                    sample["calendars"]!["ny"]!.ToJsonString()
+                )
+            ).Status
+        );
+        Assert.Equal(
+            200,
+            (
+                await host.SendAsync(
+                    HttpMethod.Put,
+                    $"/api/tenants/{tenant}/policies/standard",
+                    key,
+                    sample["policy"]!.ToJsonString()
+                )
+            ).Status
+        );
         var sla = $"/api/tenants/{tenant}/tickets/{ticket}/sla";
-        Assert.Equal(201, (await host.SendAsync(HttpMethod.Post, sla, key, """{ "policyId": "standard", "priority": "P1" }""")).Status);
+        Assert.Equal(
+            201,
+            (await host.SendAsync(HttpMethod.Post, sla, key, """{ "policyId": "standard", "priority": "P1" }""")).Status
+        );
         return sla;
     }
 
-    private static async Task<(int Status, string? ContentType, string Body)> GetAsync(ServiceHost host, string path, string? key)
+    private static async Task<(int Status, string? ContentType, string Body)> GetAsync(
+        ServiceHost host,
+        string path,
+        string? key
+    )
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         if (key is not null)
@@ -122,10 +190,18 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         }
 
         using var response = await host.Http.SendAsync(request);
-        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+        return (
+            (int)response.StatusCode,
+            response.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync()
+        );
     }
 
-    private static async Task<(int Status, string? ContentType, string Body)> PostSimulateAsync(ServiceHost host, string scenario, string? accept)
+    private static async Task<(int Status, string? ContentType, string Body)> PostSimulateAsync(
+        ServiceHost host,
+        string scenario,
+        string? accept
+    )
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/simulate", UriKind.Relative))
         {
@@ -137,6 +213,10 @@ public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFix
         }
 
         using var response = await host.Http.SendAsync(request);
-        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+        return (
+            (int)response.StatusCode,
+            response.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync()
+        );
     }
 }

@@ -4,7 +4,12 @@ using System.Text.Json;
 namespace SlaFunctions.Testing.Engine;
 
 /// <summary>The Durable settings in host.json that decide timer lateness, throughput and storage traffic.</summary>
-public sealed record HostJsonPolling(int PartitionCount, TimeSpan MaxQueuePollingInterval, int MaxConcurrentOrchestratorFunctions, int MaxConcurrentActivityFunctions)
+public sealed record HostJsonPolling(
+    int PartitionCount,
+    TimeSpan MaxQueuePollingInterval,
+    int MaxConcurrentOrchestratorFunctions,
+    int MaxConcurrentActivityFunctions
+)
 {
     public static HostJsonPolling Read()
     {
@@ -16,6 +21,7 @@ public sealed record HostJsonPolling(int PartitionCount, TimeSpan MaxQueuePollin
             provider.GetProperty("partitionCount").GetInt32(),
             TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!, CultureInfo.InvariantCulture),
             durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32(),
-            durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
+            durable.GetProperty("maxConcurrentActivityFunctions").GetInt32()
+        );
     }
 }

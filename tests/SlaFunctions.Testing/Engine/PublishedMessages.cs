@@ -14,7 +14,10 @@ public sealed class PublishedMessages : ServiceBusSender
 
     public IReadOnlyCollection<Published> Sent => sent;
 
-    public override Task SendMessagesAsync(IEnumerable<ServiceBusMessage> messages, CancellationToken cancellationToken = default)
+    public override Task SendMessagesAsync(
+        IEnumerable<ServiceBusMessage> messages,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(messages);
         var now = SystemClock.Instance.GetCurrentInstant();

@@ -43,12 +43,15 @@ public sealed class SlaEngine : IAsyncDisposable
     public static async Task<SlaEngine> InMemoryAsync(AppTasks tasks, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
-        var host = await DurableTaskTestHost.StartAsync(tasks.Register, new DurableTaskTestHostOptions
-        {
-            Port = FreePort(),
-            LoggerFactory = loggers,
-            ConfigureServices = tasks.ConfigureServices,
-        });
+        var host = await DurableTaskTestHost.StartAsync(
+            tasks.Register,
+            new DurableTaskTestHostOptions
+            {
+                Port = FreePort(),
+                LoggerFactory = loggers,
+                ConfigureServices = tasks.ConfigureServices,
+            }
+        );
         tasks.Bind(host.Services, host.Client);
         return new SlaEngine(host.Client, null, host.DisposeAsync);
     }
@@ -58,37 +61,46 @@ public sealed class SlaEngine : IAsyncDisposable
     /// requests to the account are counted in <paramref name="requests"/> when given.
     /// </summary>
     public static async Task<SlaEngine> AzureStorageAsync(
-        AppTasks tasks, string storageConnection, string taskHub, ILoggerFactory? loggers = null, StorageRequests? requests = null)
+        AppTasks tasks,
+        string storageConnection,
+        string taskHub,
+        ILoggerFactory? loggers = null,
+        StorageRequests? requests = null
+    )
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var polling = HostJsonPolling.Read();
-        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
-        {
-            StorageAccountClientProvider = requests?.Clients(storageConnection) ?? new StorageAccountClientProvider(storageConnection),
-            TaskHubName = taskHub,
-            PartitionCount = polling.PartitionCount,
-            MaxQueuePollingInterval = polling.MaxQueuePollingInterval,
-            MaxConcurrentTaskOrchestrationWorkItems = polling.MaxConcurrentOrchestratorFunctions,
-            MaxConcurrentTaskActivityWorkItems = polling.MaxConcurrentActivityFunctions,
-            UseAppLease = false,
-            LoggerFactory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
-        });
+        var service = new AzureStorageOrchestrationService(
+            new AzureStorageOrchestrationServiceSettings
+            {
+                StorageAccountClientProvider =
+                    requests?.Clients(storageConnection) ?? new StorageAccountClientProvider(storageConnection),
+                TaskHubName = taskHub,
+                PartitionCount = polling.PartitionCount,
+                MaxQueuePollingInterval = polling.MaxQueuePollingInterval,
+                MaxConcurrentTaskOrchestrationWorkItems = polling.MaxConcurrentOrchestratorFunctions,
+                MaxConcurrentTaskActivityWorkItems = polling.MaxConcurrentActivityFunctions,
+                UseAppLease = false,
+                LoggerFactory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            }
+        );
         await service.CreateIfNotExistsAsync();
 
         var address = $"http://127.0.0.1:{FreePort()}";
         var sidecar = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => Quiet(logging, loggers))
-            .ConfigureWebHostDefaults(web => web
-                .UseUrls(address)
-                .ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2))
-                .ConfigureServices(services =>
-                {
-                    services.AddGrpc();
-                    services.AddSingleton<IOrchestrationService>(service);
-                    services.AddSingleton<IOrchestrationServiceClient>(service);
-                    services.AddSingleton<TaskHubGrpcServer>();
-                })
-                .Configure(app => app.UseRouting().UseEndpoints(e => e.MapGrpcService<TaskHubGrpcServer>())))
+            .ConfigureWebHostDefaults(web =>
+                web.UseUrls(address)
+                    .ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2))
+                    .ConfigureServices(services =>
+                    {
+                        services.AddGrpc();
+                        services.AddSingleton<IOrchestrationService>(service);
+                        services.AddSingleton<IOrchestrationServiceClient>(service);
+                        services.AddSingleton<TaskHubGrpcServer>();
+                    })
+                    .Configure(app => app.UseRouting().UseEndpoints(e => e.MapGrpcService<TaskHubGrpcServer>()))
+            )
             .Build();
         await sidecar.StartAsync();
 
@@ -113,15 +125,19 @@ public sealed class SlaEngine : IAsyncDisposable
         var client = worker.Services.GetRequiredService<DurableTaskClient>();
         tasks.Bind(worker.Services, client);
         await worker.StartAsync();
-        return new SlaEngine(client, service, async () =>
-        {
-            await worker.StopAsync();
-            worker.Dispose();
-            await channel.ShutdownAsync();
-            channel.Dispose();
-            await sidecar.StopAsync();
-            sidecar.Dispose();
-        });
+        return new SlaEngine(
+            client,
+            service,
+            async () =>
+            {
+                await worker.StopAsync();
+                worker.Dispose();
+                await channel.ShutdownAsync();
+                channel.Dispose();
+                await sidecar.StopAsync();
+                sidecar.Dispose();
+            }
+        );
     }
 
     public ValueTask DisposeAsync() => dispose();

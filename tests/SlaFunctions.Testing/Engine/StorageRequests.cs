@@ -29,10 +29,12 @@ public sealed class StorageRequests
     public StorageRequestCounts Counts => new(Blobs, Queues, Tables);
 
     /// <summary>The clients the provider works with, each counting what it sends here.</summary>
-    internal StorageAccountClientProvider Clients(string connectionString) => new(
-        StorageServiceClientProvider.ForBlob(connectionString, Counted(new BlobClientOptions(), blobs)),
-        StorageServiceClientProvider.ForQueue(connectionString, Counted(new QueueClientOptions(), queues)),
-        StorageServiceClientProvider.ForTable(connectionString, Counted(new TableClientOptions(), tables)));
+    internal StorageAccountClientProvider Clients(string connectionString) =>
+        new(
+            StorageServiceClientProvider.ForBlob(connectionString, Counted(new BlobClientOptions(), blobs)),
+            StorageServiceClientProvider.ForQueue(connectionString, Counted(new QueueClientOptions(), queues)),
+            StorageServiceClientProvider.ForTable(connectionString, Counted(new TableClientOptions(), tables))
+        );
 
     private static T Counted<T>(T options, Counter counter)
         where T : ClientOptions

@@ -38,8 +38,14 @@ public static class Samples
 
     public static Instant At(string text) => Testing.Samples.At.Utc(text);
 
-    public static EventEnvelope Envelope(string eventType, string payload, string? correlationKey = null, string eventId = "evt-1", string tenantId = "acme", string at = "2026-03-09T14:00:00Z") =>
-        new(eventId, eventType, tenantId, At(at), Payload(payload), correlationKey);
+    public static EventEnvelope Envelope(
+        string eventType,
+        string payload,
+        string? correlationKey = null,
+        string eventId = "evt-1",
+        string tenantId = "acme",
+        string at = "2026-03-09T14:00:00Z"
+    ) => new(eventId, eventType, tenantId, At(at), Payload(payload), correlationKey);
 
     public static JsonElement Payload(string json)
     {

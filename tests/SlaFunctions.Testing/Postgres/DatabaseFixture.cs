@@ -9,9 +9,7 @@ namespace SlaFunctions.Testing.Postgres;
 public sealed class DatabaseFixture : IAsyncLifetime
 {
     public DatabaseFixture()
-        : this(PostgresServer.CreateDatabase("sla_test"))
-    {
-    }
+        : this(PostgresServer.CreateDatabase("sla_test")) { }
 
     private DatabaseFixture(string connectionString) => ConnectionString = connectionString;
 

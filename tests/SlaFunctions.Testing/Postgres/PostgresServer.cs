@@ -32,10 +32,32 @@ public static class PostgresServer
             Run("chmod", "755", dir);
         }
 
-        Run(asRoot, PostgresBinaries.Find("initdb"), "-D", dir, "-U", "sla", "--auth=trust", "-E", "UTF8", "--no-locale");
-        Run(asRoot, PostgresBinaries.Find("pg_ctl"), "-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-o",
-            $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off", "start");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Run(asRoot, PostgresBinaries.Find("pg_ctl"), "-D", dir, "-m", "immediate", "stop");
+        Run(
+            asRoot,
+            PostgresBinaries.Find("initdb"),
+            "-D",
+            dir,
+            "-U",
+            "sla",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale"
+        );
+        Run(
+            asRoot,
+            PostgresBinaries.Find("pg_ctl"),
+            "-D",
+            dir,
+            "-l",
+            Path.Combine(dir, "server.log"),
+            "-w",
+            "-o",
+            $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off",
+            "start"
+        );
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            Run(asRoot, PostgresBinaries.Find("pg_ctl"), "-D", dir, "-m", "immediate", "stop");
         return $"Host=127.0.0.1;Port={port};Username=sla;Database=postgres";
     }
 

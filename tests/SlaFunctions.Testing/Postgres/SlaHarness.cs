@@ -58,13 +58,27 @@ public sealed class SlaHarness
         new(DataSource, Policies, Clock, Options, options ?? new PollingOptions(), NullLogger<PollingEngine>.Instance);
 
     /// <summary>A new tenant with the New York weekday calendar and the standard policy as its default.</summary>
-    /// <summary>The polling backend's parking over this harness's database and clock, with the default event settings.</summary>
+    /// <summary>The polling backend's parking over this harness's database and clock, with the default event
+    /// settings.</summary>
     public PostgresParking Parking() =>
-        new(DataSource, Service, new EventRouter(EventSettings.Default), DeadLetters(), Clock, NullLogger<PostgresParking>.Instance);
+        new(
+            DataSource,
+            Service,
+            new EventRouter(EventSettings.Default),
+            DeadLetters(),
+            Clock,
+            NullLogger<PostgresParking>.Instance
+        );
 
     /// <summary>The polling backend's ingestion, as the hosts register it.</summary>
     public PostgresEventIngestion Ingestion() =>
-        new(new EventInbox(DataSource, Clock), DeadLetters(), Parking(), Service, new EventRouter(EventSettings.Default));
+        new(
+            new EventInbox(DataSource, Clock),
+            DeadLetters(),
+            Parking(),
+            Service,
+            new EventRouter(EventSettings.Default)
+        );
 
     public PostgresDeadLetters DeadLetters() => new(DataSource, Clock, NullLogger<PostgresDeadLetters>.Instance);
 
@@ -84,16 +98,36 @@ public sealed class SlaHarness
     public async Task<List<NotificationRow>> NotificationsAsync(string tenantId, string? ticketId = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand(
+            """
             select ticket_id, phase, cycle, kind, percent, level, due_at, fired_at from notifications
             where tenant_id = $1 and ($2::text is null or ticket_id = $2) order by fired_at, phase, cycle, percent, kind
-            """, connection) { Parameters = { new() { Value = tenantId }, new() { Value = (object?)ticketId ?? DBNull.Value } } };
+            """,
+            connection
+        )
+        {
+            Parameters =
+            {
+                new() { Value = tenantId },
+                new() { Value = (object?)ticketId ?? DBNull.Value },
+            },
+        };
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<NotificationRow>();
         while (await reader.ReadAsync())
         {
-            rows.Add(new NotificationRow(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetDecimal(4),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetFieldValue<Instant>(6), reader.GetFieldValue<Instant>(7)));
+            rows.Add(
+                new NotificationRow(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetInt32(2),
+                    reader.GetString(3),
+                    reader.GetDecimal(4),
+                    reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                    reader.GetFieldValue<Instant>(6),
+                    reader.GetFieldValue<Instant>(7)
+                )
+            );
         }
 
         return rows;
@@ -114,4 +148,13 @@ public sealed class SlaHarness
     public static TicketKey Ticket(string tenant, string ticket) => new(tenant, ticket);
 }
 
-public sealed record NotificationRow(string TicketId, string Phase, int Cycle, string Kind, decimal Percent, int? Level, Instant DueAt, Instant FiredAt);
+public sealed record NotificationRow(
+    string TicketId,
+    string Phase,
+    int Cycle,
+    string Kind,
+    decimal Percent,
+    int? Level,
+    Instant DueAt,
+    Instant FiredAt
+);

@@ -9,8 +9,12 @@ public static class At
     public static Instant Utc(string text) => InstantPattern.ExtendedIso.Parse(text).GetValueOrThrow();
 
     public static Instant Local(string zone, string localDateTime) =>
-        LocalDateTimePattern.ExtendedIso.Parse(localDateTime).GetValueOrThrow()
-            .InZoneStrictly(DateTimeZoneProviders.Tzdb[zone]).ToInstant();
+        LocalDateTimePattern
+            .ExtendedIso.Parse(localDateTime)
+            .GetValueOrThrow()
+            .InZoneStrictly(DateTimeZoneProviders.Tzdb[zone])
+            .ToInstant();
 
-    public static LocalTime Time(string text) => LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text).GetValueOrThrow();
+    public static LocalTime Time(string text) =>
+        LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text).GetValueOrThrow();
 }

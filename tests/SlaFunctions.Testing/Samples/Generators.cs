@@ -9,18 +9,35 @@ namespace SlaFunctions.Testing.Samples;
 public static class Generators
 {
     public static readonly string[] Zones =
-        ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Apia"];
+    [
+        "America/New_York",
+        "Europe/London",
+        "Australia/Lord_Howe",
+        "Asia/Kolkata",
+        "Pacific/Apia",
+    ];
 
-    private static readonly NodaTime.Interval Years = new(Instant.FromUtc(2009, 1, 1, 0, 0), Instant.FromUtc(2036, 1, 1, 0, 0));
+    private static readonly NodaTime.Interval Years = new(
+        Instant.FromUtc(2009, 1, 1, 0, 0),
+        Instant.FromUtc(2036, 1, 1, 0, 0)
+    );
 
     /// <summary>Zone transitions (and for zones without any, plain days) to centre cases on.</summary>
     private static readonly Dictionary<string, Instant[]> Anchors = Zones.ToDictionary(
         z => z,
         z =>
         {
-            var transitions = DateTimeZoneProviders.Tzdb[z].GetZoneIntervals(Years).Skip(1).Select(i => i.Start).ToArray();
-            return transitions.Length > 0 ? transitions : [.. Enumerable.Range(0, 50).Select(i => Years.Start + Duration.FromDays(200 * i))];
-        });
+            var transitions = DateTimeZoneProviders
+                .Tzdb[z]
+                .GetZoneIntervals(Years)
+                .Skip(1)
+                .Select(i => i.Start)
+                .ToArray();
+            return transitions.Length > 0
+                ? transitions
+                : [.. Enumerable.Range(0, 50).Select(i => Years.Start + Duration.FromDays(200 * i))];
+        }
+    );
 
     public static Gen<BusinessCalendar> Calendar(string zone, Instant anchor) =>
         from is24x7 in Gen.Frequency((1, Gen.Constant(true)), (9, Gen.Constant(false)))
@@ -31,9 +48,11 @@ public static class Generators
         select new BusinessCalendar(
             DateTimeZoneProviders.Tzdb[zone],
             hours.Count == 0 ? [Samples.Calendars.Interval(IsoDayOfWeek.Monday, "09:00", "17:00")] : hours,
-            oneOff.Select(d => new Holiday(anchorDate.PlusDays(d)))
+            oneOff
+                .Select(d => new Holiday(anchorDate.PlusDays(d)))
                 .Concat(recurring.Select(d => new Holiday(anchorDate.PlusDays(d).PlusYears(-3), Recurring: true))),
-            is24x7);
+            is24x7
+        );
 
     public static Gen<(string Zone, Instant Anchor)> Anchor() =>
         from zone in Gen.Elements(Zones)
@@ -48,8 +67,17 @@ public static class Generators
         from length in Gen.OneOf(Gen.Choose(1, 96).Select(q => q * 15), Gen.Choose(1, 1439))
         let end = start + length
         select end == 24 * 60
-            ? new OpenInterval((IsoDayOfWeek)day, LocalTime.FromMinutesSinceMidnight(start), LocalTime.Midnight, EndsAtMidnight: true)
-            : new OpenInterval((IsoDayOfWeek)day, LocalTime.FromMinutesSinceMidnight(start), LocalTime.FromMinutesSinceMidnight(end % (24 * 60)));
+            ? new OpenInterval(
+                (IsoDayOfWeek)day,
+                LocalTime.FromMinutesSinceMidnight(start),
+                LocalTime.Midnight,
+                EndsAtMidnight: true
+            )
+            : new OpenInterval(
+                (IsoDayOfWeek)day,
+                LocalTime.FromMinutesSinceMidnight(start),
+                LocalTime.FromMinutesSinceMidnight(end % (24 * 60))
+            );
 
     private static List<OpenInterval> NonOverlapping(IEnumerable<OpenInterval> candidates)
     {

@@ -31,11 +31,16 @@ public static class ScenarioGenerators
             calendar,
             Priorities.Zip(targets).ToDictionary(p => p.First, p => p.Second),
             thresholds,
-            ["awaiting_client", "on_hold"])
+            ["awaiting_client", "on_hold"]
+        )
         let history = History(anchor.Anchor, priority, events)
         select new Scenario(policy, history, history[^1].At + Duration.FromMinutes(tail));
 
-    private static ImmutableArray<TicketEvent> History(Instant created, string priority, List<(int Gap, Func<Instant, TicketEvent> Make)> events)
+    private static ImmutableArray<TicketEvent> History(
+        Instant created,
+        string priority,
+        List<(int Gap, Func<Instant, TicketEvent> Make)> events
+    )
     {
         var history = ImmutableArray.CreateBuilder<TicketEvent>();
         history.Add(new TicketCreated(created, priority));
@@ -50,20 +55,32 @@ public static class ScenarioGenerators
     }
 
     private static Gen<SlaTarget> Target() =>
-        from response in Gen.Frequency((1, Gen.Constant<int?>(null)), (4, Gen.Choose(1, 30).Select(n => (int?)(n * 20))))
-        from resolution in Gen.Frequency((1, Gen.Constant<int?>(null)), (4, Gen.Choose(1, 60).Select(n => (int?)(n * 20))))
+        from response in Gen.Frequency(
+            (1, Gen.Constant<int?>(null)),
+            (4, Gen.Choose(1, 30).Select(n => (int?)(n * 20)))
+        )
+        from resolution in Gen.Frequency(
+            (1, Gen.Constant<int?>(null)),
+            (4, Gen.Choose(1, 60).Select(n => (int?)(n * 20)))
+        )
         from is24x7 in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false)))
         from escalations in Gen.ListOf(Gen.Choose(1, 40).Select(n => n * 5m))
         select new SlaTarget(
             response is { } r ? Duration.FromMinutes(r) : null,
             resolution is { } s ? Duration.FromMinutes(s) : null,
             is24x7,
-            [.. escalations.Distinct().Order().Take(3)]);
+            [.. escalations.Distinct().Order().Take(3)]
+        );
 
     private static Gen<IEnumerable<Threshold>> Thresholds() =>
         Gen.Frequency(
             (1, Gen.Constant(Threshold.Defaults.AsEnumerable())),
-            (2, Gen.ListOf(Gen.Choose(1, 40).Select(n => n * 5m)).Select(ps => ps.Distinct().Take(5).Select(p => new Threshold(p, [], [])))));
+            (
+                2,
+                Gen.ListOf(Gen.Choose(1, 40).Select(n => n * 5m))
+                    .Select(ps => ps.Distinct().Take(5).Select(p => new Threshold(p, [], [])))
+            )
+        );
 
     private static Gen<(int Gap, Func<Instant, TicketEvent> Make)> Event() =>
         from gap in Gen.Frequency((2, Gen.Constant(0)), (6, Gen.Choose(1, 240)), (3, Gen.Choose(240, 1500)))
@@ -74,7 +91,12 @@ public static class ScenarioGenerators
             (2, Gen.Constant<Func<Instant, TicketEvent>>(at => new TicketResponded(at))),
             (2, Gen.Constant<Func<Instant, TicketEvent>>(at => new TicketResolved(at))),
             (2, Gen.Constant<Func<Instant, TicketEvent>>(at => new TicketReopened(at))),
-            (3, Gen.Elements(Priorities).Select(p => (Func<Instant, TicketEvent>)(at => new TicketPriorityChanged(at, p)))),
-            (1, Gen.Constant<Func<Instant, TicketEvent>>(at => new TicketCancelled(at))))
+            (
+                3,
+                Gen.Elements(Priorities)
+                    .Select(p => (Func<Instant, TicketEvent>)(at => new TicketPriorityChanged(at, p)))
+            ),
+            (1, Gen.Constant<Func<Instant, TicketEvent>>(at => new TicketCancelled(at)))
+        )
         select (gap, make);
 }

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using NodaTime;
 using NodaTime.Text;
-using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Calendars;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
@@ -12,7 +12,9 @@ namespace SlaFunctions.Testing.Samples;
 /// <summary>Builds a policy and a ticket's events in the calendar's local time, then simulates them.</summary>
 public sealed class TicketScenario(BusinessCalendar calendar)
 {
-    private static readonly LocalDateTimePattern LocalPattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd HH':'mm");
+    private static readonly LocalDateTimePattern LocalPattern = LocalDateTimePattern.CreateWithInvariantCulture(
+        "uuuu'-'MM'-'dd HH':'mm"
+    );
     private readonly Dictionary<string, SlaTarget> targets = [];
     private readonly List<TicketEvent> events = [];
     private IEnumerable<Threshold> thresholds = Threshold.Defaults;
@@ -22,13 +24,20 @@ public sealed class TicketScenario(BusinessCalendar calendar)
 
     public SlaPolicy Policy => new(new PolicyRef("test", 1), calendar, targets, thresholds, pausing);
 
-    public TicketScenario Target(string priority, int? response = null, int? resolution = null, bool is24x7 = false, params decimal[] escalations)
+    public TicketScenario Target(
+        string priority,
+        int? response = null,
+        int? resolution = null,
+        bool is24x7 = false,
+        params decimal[] escalations
+    )
     {
         targets[priority] = new SlaTarget(
             response is { } r ? Duration.FromMinutes(r) : null,
             resolution is { } s ? Duration.FromMinutes(s) : null,
             is24x7,
-            [.. escalations]);
+            [.. escalations]
+        );
         return this;
     }
 
@@ -58,7 +67,8 @@ public sealed class TicketScenario(BusinessCalendar calendar)
 
     public TicketScenario Reopened(string local) => Add(new TicketReopened(Local(local)));
 
-    public TicketScenario Priority(string local, string priority) => Add(new TicketPriorityChanged(Local(local), priority));
+    public TicketScenario Priority(string local, string priority) =>
+        Add(new TicketPriorityChanged(Local(local), priority));
 
     public TicketScenario Cancelled(string local) => Add(new TicketCancelled(Local(local)));
 
@@ -78,7 +88,8 @@ public sealed class TicketScenario(BusinessCalendar calendar)
 
 public static class SlaStatusExtensions
 {
-    public static PhaseStatus Response(this SlaStatus status) => status.Phases.Single(p => p.Phase == SlaPhase.Response);
+    public static PhaseStatus Response(this SlaStatus status) =>
+        status.Phases.Single(p => p.Phase == SlaPhase.Response);
 
     public static PhaseStatus Resolution(this SlaStatus status, int cycle = 1) =>
         status.Phases.Single(p => p.Phase == SlaPhase.Resolution && p.Cycle == cycle);
@@ -88,5 +99,9 @@ public static class SlaStatusExtensions
 
     /// <summary>Notifications as "kind percent" in firing order, for compact assertions.</summary>
     public static string[] Kinds(this IEnumerable<FiredNotification> notifications) =>
-        [.. SimulationJson.Ordered(notifications).Select(n => $"{WireNames.Of(n.Kind)} {n.Percent}{(n.Level is { } l ? $" L{l}" : string.Empty)}")];
+        [
+            .. SimulationJson
+                .Ordered(notifications)
+                .Select(n => $"{WireNames.Of(n.Kind)} {n.Percent}{(n.Level is { } l ? $" L{l}" : string.Empty)}"),
+        ];
 }

@@ -26,7 +26,12 @@ public sealed class ServiceHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<SelfHostApp::Program> factory;
 
-    private ServiceHost(DatabaseFixture database, Instant now, IReadOnlyDictionary<string, string>? settings, bool workers)
+    private ServiceHost(
+        DatabaseFixture database,
+        Instant now,
+        IReadOnlyDictionary<string, string>? settings,
+        bool workers
+    )
     {
         Database = database;
         Clock = new FakeClock(now);
@@ -58,8 +63,14 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public IServiceProvider Services => factory.Services;
 
-    /// <param name="workers">Run the polling engine, the dispatcher and the parking sweep in the background, as <c>serve</c> does.</param>
-    public static async Task<ServiceHost> StartAsync(DatabaseFixture database, Instant now, IReadOnlyDictionary<string, string>? settings = null, bool workers = false)
+    /// <param name="workers">Run the polling engine, the dispatcher and the parking sweep in the background, as
+    /// <c>serve</c> does.</param>
+    public static async Task<ServiceHost> StartAsync(
+        DatabaseFixture database,
+        Instant now,
+        IReadOnlyDictionary<string, string>? settings = null,
+        bool workers = false
+    )
     {
         var host = new ServiceHost(database, now, settings, workers);
         await host.Http.GetAsync(new Uri("/api/health", UriKind.Relative));
@@ -75,7 +86,14 @@ public sealed class ServiceHost : IAsyncDisposable
         return (tenant, (await tenants.CreateKeyAsync(tenant)).Token);
     }
 
-    public async Task<(int Status, JsonNode? Body, string? ContentType)> SendAsync(HttpMethod method, string path, string? key, string? body = null, string contentType = "application/json", IDictionary<string, string>? headers = null)
+    public async Task<(int Status, JsonNode? Body, string? ContentType)> SendAsync(
+        HttpMethod method,
+        string path,
+        string? key,
+        string? body = null,
+        string contentType = "application/json",
+        IDictionary<string, string>? headers = null
+    )
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (key is not null)
@@ -103,9 +121,7 @@ public sealed class ServiceHost : IAsyncDisposable
             {
                 json = JsonNode.Parse(text);
             }
-            catch (JsonException)
-            {
-            }
+            catch (JsonException) { }
         }
 
         return ((int)response.StatusCode, json, response.Content.Headers.ContentType?.MediaType);
@@ -113,7 +129,8 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public PollingEngine Engine() => Services.GetRequiredService<PollingEngine>();
 
-    /// <summary>Moves the clock from wake-up to wake-up up to the limit, polling at each, as a punctual engine would.</summary>
+    /// <summary>Moves the clock from wake-up to wake-up up to the limit, polling at each, as a punctual engine
+    /// would.</summary>
     public async Task RunEngineUntilAsync(Instant limit, bool inclusive = true)
     {
         var engine = Engine();

@@ -24,7 +24,8 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
     public Instant Now { get; private set; } = now;
 
     /// <summary>
-    /// Timers as the Azure Storage provider makes them: a queue message whose delay is sent in whole seconds, truncated,
+    /// Timers as the Azure Storage provider makes them: a queue message whose delay is sent in whole seconds,
+    /// truncated,
     /// so it fires up to a second before its instant. Off by default: a timer fires at its instant.
     /// </summary>
     public bool WholeSecondTimerDelays { get; init; }
@@ -51,10 +52,12 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         return this;
     }
 
-    /// <summary>Schedules a new execution of the instance; like Durable, a completed instance may be started again.</summary>
+    /// <summary>Schedules a new execution of the instance; like Durable, a completed instance may be started
+    /// again.</summary>
     public void Start(TicketSlaInput input) => Start(DurableJson.Serialize(input));
 
-    /// <summary>Schedules a new execution with its input as Durable stores it (JSON), for inputs older code wrote.</summary>
+    /// <summary>Schedules a new execution with its input as Durable stores it (JSON), for inputs older code
+    /// wrote.</summary>
     public void Start(string input)
     {
         if (IsRunning)
@@ -67,7 +70,8 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         inbox.Add(new ExecutionStarted(input));
     }
 
-    /// <summary>Raises the signal event. Like the isolated worker, this throws when the instance is not running.</summary>
+    /// <summary>Raises the signal event. Like the isolated worker, this throws when the instance is not
+    /// running.</summary>
     public void Raise(SlaSignal signal)
     {
         if (!IsRunning)
@@ -93,7 +97,8 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         scheduled.Clear();
     }
 
-    /// <summary>Delivers, completes activities and fires due timers until nothing is left to do at this instant.</summary>
+    /// <summary>Delivers, completes activities and fires due timers until nothing is left to do at this
+    /// instant.</summary>
     public void Settle()
     {
         for (var episodes = 0; episodes < MaxEpisodesPerSettle; episodes++)
@@ -116,10 +121,13 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
             }
         }
 
-        throw new InvalidOperationException($"The orchestration did not settle at {Now} within {MaxEpisodesPerSettle} episodes.");
+        throw new InvalidOperationException(
+            $"The orchestration did not settle at {Now} within {MaxEpisodesPerSettle} episodes."
+        );
     }
 
-    /// <summary>Moves the clock to <paramref name="instant"/>, settling at every timer due before it; timers due at it stay pending.</summary>
+    /// <summary>Moves the clock to <paramref name="instant"/>, settling at every timer due before it; timers due at it
+    /// stay pending.</summary>
     public void AdvanceTo(Instant instant)
     {
         if (instant < Now)
@@ -217,7 +225,9 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         run.GetAwaiter().GetResult(); // an orchestration that threw fails the test here
         if (context.RunningTimers.Any())
         {
-            throw new InvalidOperationException($"The orchestration ended with timers still running: #{string.Join(", #", context.RunningTimers)}.");
+            throw new InvalidOperationException(
+                $"The orchestration ended with timers still running: #{string.Join(", #", context.RunningTimers)}."
+            );
         }
 
         timers.Clear();
@@ -238,9 +248,10 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         }
     }
 
-    private Instant FiresAt(TimerCreated timer) => WholeSecondTimerDelays && armedAt[timer.Id] is var armed && timer.FireAt > armed
-        ? armed + Duration.FromSeconds(Math.Floor((timer.FireAt - armed).TotalSeconds))
-        : timer.FireAt;
+    private Instant FiresAt(TimerCreated timer) =>
+        WholeSecondTimerDelays && armedAt[timer.Id] is var armed && timer.FireAt > armed
+            ? armed + Duration.FromSeconds(Math.Floor((timer.FireAt - armed).TotalSeconds))
+            : timer.FireAt;
 
     private void Record(List<HistoryEvent> history, List<OrchestrationAction> actions)
     {

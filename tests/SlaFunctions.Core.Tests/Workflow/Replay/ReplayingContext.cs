@@ -93,7 +93,10 @@ internal sealed class ReplayingContext(IReadOnlyList<OrchestrationAction> record
 
     public void Raise(EventRaised e)
     {
-        if (!string.Equals(e.Name, SlaSignal.EventName, StringComparison.OrdinalIgnoreCase) || !waiters.TryDequeue(out var waiter))
+        if (
+            !string.Equals(e.Name, SlaSignal.EventName, StringComparison.OrdinalIgnoreCase)
+            || !waiters.TryDequeue(out var waiter)
+        )
         {
             buffered.Enqueue(e);
             return;
@@ -107,7 +110,9 @@ internal sealed class ReplayingContext(IReadOnlyList<OrchestrationAction> record
     {
         if (actions.Count < recorded.Count)
         {
-            throw Diverge($"the replay stopped after {actions.Count} of the {recorded.Count} recorded actions; next recorded: {recorded[actions.Count]}");
+            throw Diverge(
+                $"the replay stopped after {actions.Count} of the {recorded.Count} recorded actions; next recorded: {recorded[actions.Count]}"
+            );
         }
     }
 
@@ -130,5 +135,6 @@ internal static class DurableJson
     public static string Serialize(object value) => JsonSerializer.Serialize(value, value.GetType(), SlaJson.Options);
 
     public static T Deserialize<T>(string json) =>
-        JsonSerializer.Deserialize<T>(json, SlaJson.Options) ?? throw new JsonException($"null where a {typeof(T).Name} was expected");
+        JsonSerializer.Deserialize<T>(json, SlaJson.Options)
+        ?? throw new JsonException($"null where a {typeof(T).Name} was expected");
 }
