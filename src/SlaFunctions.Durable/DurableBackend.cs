@@ -25,7 +25,7 @@ public sealed class DurableBackend(
     IDefinitionStore definitions,
     IHealthProbe health,
     PostgresSlaService rows,
-    PostgresEventIngestion records,
+    IEventIngestion polling,
     PostgresDeadLetters deadLetters,
     DurableSlaStore store,
     EventRouter router,
@@ -57,7 +57,7 @@ public sealed class DurableBackend(
     public IEventIngestion Ingestion(DurableTaskClient client) =>
         IsDurable
             ? new EventIngestion(router, inbox, deadLetters, new EntityEventDelivery(client), SlaService(client))
-            : records;
+            : polling;
 
     public SignalDelivery Delivery(DurableTaskClient client) =>
         new(store, rows, deadLetters, options, Instances(client), loggers.CreateLogger<SignalDelivery>());

@@ -49,7 +49,16 @@ public static class SlaPostgresServices
         services.AddSingleton<PostgresDeadLetters>();
         services.AddSingleton<IDeadLetters>(sp => sp.GetRequiredService<PostgresDeadLetters>());
         services.AddSingleton<PostgresParking>();
-        services.AddSingleton<PostgresEventIngestion>();
+        services.AddSingleton<PostgresBatchIngestion>();
+        // The polling backend's ingestion: Core's one algorithm over this layer's inbox, dead letters and parking.
+        services.AddSingleton<IEventIngestion>(sp => new EventIngestion(
+            sp.GetRequiredService<EventRouter>(),
+            sp.GetRequiredService<EventInbox>(),
+            sp.GetRequiredService<PostgresDeadLetters>(),
+            sp.GetRequiredService<PostgresParking>(),
+            sp.GetRequiredService<PostgresSlaService>(),
+            sp.GetRequiredService<PostgresBatchIngestion>()
+        ));
         services.AddSingleton<PollingEngine>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IDeadDeliveries, DeadDeliveryStore>();

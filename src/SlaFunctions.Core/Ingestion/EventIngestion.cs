@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using SlaFunctions.Core.Diagnostics;
 using SlaFunctions.Core.Events;
@@ -21,9 +22,19 @@ public sealed class EventIngestion(
     IEventInbox inbox,
     IDeadLetters deadLetters,
     IEventDelivery delivery,
-    ISlaService slas
+    ISlaService slas,
+    IBatchIngestion? batch = null
 ) : IEventIngestion
 {
+    /// <summary>A batch: the backend's <see cref="IBatchIngestion"/>, or one event after the other.</summary>
+    public Task<ImmutableArray<IngestResult>> IngestBatchAsync(
+        IReadOnlyList<EventEnvelope> envelopes,
+        CancellationToken cancellationToken = default
+    ) =>
+        batch is null
+            ? ((IEventIngestion)this).OneByOneAsync(envelopes, cancellationToken)
+            : batch.IngestBatchAsync(envelopes, cancellationToken);
+
     public async Task<IngestResult> IngestAsync(
         EventEnvelope envelope,
         string? transportKey = null,
@@ -65,7 +76,7 @@ public sealed class EventIngestion(
         CancellationToken cancellationToken = default
     ) => delivery.SubscribeAsync(ticket, correlationKeys, cancellationToken);
 
-    public Task<System.Collections.Immutable.ImmutableArray<DeadLetter>> ListDeadLettersAsync(
+    public Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(
         string tenantId,
         long? after,
         int limit,

@@ -21,9 +21,15 @@ public interface IEventIngestion
 
     /// <summary>
     /// A batch of events, with a result per event in the same order. The outcome is that of ingesting them one
-    /// by one; a store may do it in fewer transactions.
+    /// by one; a backend may do it in fewer transactions (<see cref="IBatchIngestion"/>).
     /// </summary>
-    async Task<ImmutableArray<IngestResult>> IngestBatchAsync(
+    Task<ImmutableArray<IngestResult>> IngestBatchAsync(
+        IReadOnlyList<EventEnvelope> envelopes,
+        CancellationToken cancellationToken = default
+    );
+
+    /// <summary>The batch one event after the other.</summary>
+    async Task<ImmutableArray<IngestResult>> OneByOneAsync(
         IReadOnlyList<EventEnvelope> envelopes,
         CancellationToken cancellationToken = default
     )

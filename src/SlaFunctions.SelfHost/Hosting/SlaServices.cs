@@ -30,7 +30,6 @@ public static class SlaServices
             settings.Dispatch
         );
         services.AddSingleton(settings);
-        services.AddSingleton<IEventIngestion>(sp => sp.GetRequiredService<PostgresEventIngestion>());
         services.AddSingleton<ISlaService>(sp => sp.GetRequiredService<PostgresSlaService>());
         services.AddSingleton<IFailureClassifier, DatabaseFailures>();
         services.AddSingleton<SlaApi>();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Tickets;
@@ -195,7 +196,7 @@ public class EventIngestionTests(DatabaseFixture database) : IClassFixture<Datab
             Envelope(tenant, "r1", "TICKET_TELEPORTED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-1" }"""),
             Envelope(tenant, "r2", "TICKET_CREATED", "2026-06-08T13:00:00Z", """{ "ticketId": "T-2" }""")
         );
-        var ingestion = host.Services.GetRequiredService<PostgresEventIngestion>();
+        var ingestion = host.Services.GetRequiredService<IEventIngestion>();
 
         var first = await Post(host, tenant, key, batch);
         var retry = await Post(host, tenant, key, batch);

@@ -3,6 +3,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Npgsql;
 using SlaFunctions.Core.Events;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Events;
@@ -71,14 +72,23 @@ public sealed class SlaHarness
         );
 
     /// <summary>The polling backend's ingestion, as the hosts register it.</summary>
-    public PostgresEventIngestion Ingestion() =>
-        new(
+    public EventIngestion Ingestion()
+    {
+        var (router, inbox, deadLetters, parking) = (
+            new EventRouter(EventSettings.Default),
             new EventInbox(DataSource, Clock),
             DeadLetters(),
-            Parking(),
-            Service,
-            new EventRouter(EventSettings.Default)
+            Parking()
         );
+        return new(
+            router,
+            inbox,
+            deadLetters,
+            parking,
+            Service,
+            new PostgresBatchIngestion(inbox, deadLetters, parking, Service, router)
+        );
+    }
 
     public PostgresDeadLetters DeadLetters() => new(DataSource, Clock, NullLogger<PostgresDeadLetters>.Instance);
 

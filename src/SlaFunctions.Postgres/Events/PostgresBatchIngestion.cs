@@ -11,25 +11,17 @@ using SlaFunctions.Postgres.Tickets;
 namespace SlaFunctions.Postgres.Events;
 
 /// <summary>
-/// <see cref="IEventIngestion"/> of the polling backend: one event as <see cref="EventIngestion"/> takes it, over
-/// this backend's inbox, dead letters and parking; a batch with the same outcome in fewer transactions.
+/// <see cref="IBatchIngestion"/> of the polling backend: a batch with the outcome <see cref="EventIngestion"/> gives
+/// its events one by one, over this backend's inbox, dead letters and parking, in fewer transactions.
 /// </summary>
-public sealed class PostgresEventIngestion(
+public sealed class PostgresBatchIngestion(
     EventInbox inbox,
     PostgresDeadLetters deadLetters,
     PostgresParking parking,
     PostgresSlaService slas,
     EventRouter router
-) : IEventIngestion
+) : IBatchIngestion
 {
-    private readonly EventIngestion single = new(router, inbox, deadLetters, parking, slas);
-
-    public Task<IngestResult> IngestAsync(
-        EventEnvelope envelope,
-        string? transportKey = null,
-        CancellationToken cancellationToken = default
-    ) => single.IngestAsync(envelope, transportKey, cancellationToken);
-
     /// <summary>
     /// A batch in few transactions: one inbox read; the SLAs it starts; then, per correlation key, each ticket's
     /// events applied together (one locked load and store, one firing with all of them known).
@@ -133,22 +125,6 @@ public sealed class PostgresEventIngestion(
 
         return [.. results.Select(r => r!)];
     }
-
-    public Task DeadLetterAsync(DeadLetterRequest letter, CancellationToken cancellationToken = default) =>
-        deadLetters.RecordAsync(letter, cancellationToken);
-
-    public Task SubscribeAsync(
-        TicketKey ticket,
-        IEnumerable<string> correlationKeys,
-        CancellationToken cancellationToken = default
-    ) => parking.SubscribeAsync(ticket, correlationKeys, cancellationToken);
-
-    public Task<ImmutableArray<DeadLetter>> ListDeadLettersAsync(
-        string tenantId,
-        long? after,
-        int limit,
-        CancellationToken cancellationToken = default
-    ) => deadLetters.ListAsync(tenantId, after, limit, cancellationToken);
 
     private async Task<(IngestResult Result, ImmutableArray<AppliedEvent> Following)> StartAsync(
         EventEnvelope envelope,
