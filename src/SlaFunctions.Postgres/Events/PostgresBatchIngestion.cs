@@ -51,7 +51,12 @@ public sealed class PostgresBatchIngestion(
             {
                 results[i] = EventIdReuse.IsRetry(digest, envelope)
                     ? EventIdReuse.Duplicate
-                    : await DeadLetterAsync(envelope, EventIdReuse.Rejection(envelope), cancellationToken);
+                    : await EventIngestion.DeadLetterAsync(
+                        deadLetters,
+                        envelope,
+                        EventIdReuse.Rejection(envelope),
+                        cancellationToken
+                    );
                 continue;
             }
 
@@ -60,7 +65,12 @@ public sealed class PostgresBatchIngestion(
             switch (router.Route(envelope))
             {
                 case RejectedEvent rejected:
-                    results[i] = await DeadLetterAsync(envelope, rejected.Rejection, cancellationToken);
+                    results[i] = await EventIngestion.DeadLetterAsync(
+                        deadLetters,
+                        envelope,
+                        rejected.Rejection,
+                        cancellationToken
+                    );
                     break;
                 case IgnoredEvent ignored:
                     results[i] = new IngestResult(IngestStatus.Ignored, ignored.Reason);
@@ -156,7 +166,12 @@ public sealed class PostgresBatchIngestion(
         catch (InvalidInputException e)
         {
             return (
-                await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken),
+                await EventIngestion.DeadLetterAsync(
+                    deadLetters,
+                    envelope,
+                    Rejection.From(DeadLetterReason.InvalidEvent, e),
+                    cancellationToken
+                ),
                 []
             );
         }
@@ -246,10 +261,4 @@ public sealed class PostgresBatchIngestion(
             );
         }
     }
-
-    private Task<IngestResult> DeadLetterAsync(
-        EventEnvelope envelope,
-        Rejection rejection,
-        CancellationToken cancellationToken
-    ) => EventIngestion.DeadLetterAsync(deadLetters, envelope, rejection, cancellationToken);
 }
