@@ -9,6 +9,13 @@ public static class ApiFailures
     /// A 503 with <c>Retry-After</c> naming the unavailable dependency when a retry may cure the failure; null for any
     /// other failure, which the host logs and answers with <see cref="Problem.Internal"/>.
     /// </summary>
+    /// <summary>
+    /// The answer to a handler that threw: <see cref="Unavailable"/> when a retry may cure it, else a 500 naming the
+    /// trace under which the host logged it.
+    /// </summary>
+    public static ApiResponse Answer(Exception? failure, IFailureClassifier classifier, string trace) =>
+        (failure is null ? null : Unavailable(failure, classifier)) ?? Problem.Internal(trace);
+
     public static ApiResponse? Unavailable(Exception failure, IFailureClassifier classifier)
     {
         ArgumentNullException.ThrowIfNull(classifier);

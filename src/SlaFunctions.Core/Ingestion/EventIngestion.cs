@@ -32,7 +32,7 @@ public sealed class EventIngestion(
         CancellationToken cancellationToken = default
     ) =>
         batch is null
-            ? ((IEventIngestion)this).OneByOneAsync(envelopes, cancellationToken)
+            ? OneByOneAsync(envelopes, cancellationToken)
             : batch.IngestBatchAsync(envelopes, cancellationToken);
 
     public async Task<IngestResult> IngestAsync(
@@ -216,4 +216,20 @@ public sealed class EventIngestion(
         Rejection rejection,
         CancellationToken cancellationToken
     ) => DeadLetterAsync(deadLetters, envelope, rejection, cancellationToken);
+
+    /// <summary>The batch one event after the other.</summary>
+    private async Task<ImmutableArray<IngestResult>> OneByOneAsync(
+        IReadOnlyList<EventEnvelope> envelopes,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(envelopes);
+        var results = ImmutableArray.CreateBuilder<IngestResult>(envelopes.Count);
+        foreach (var envelope in envelopes)
+        {
+            results.Add(await IngestAsync(envelope, null, cancellationToken));
+        }
+
+        return results.MoveToImmutable();
+    }
 }

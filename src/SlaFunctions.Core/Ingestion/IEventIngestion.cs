@@ -28,22 +28,6 @@ public interface IEventIngestion
         CancellationToken cancellationToken = default
     );
 
-    /// <summary>The batch one event after the other.</summary>
-    async Task<ImmutableArray<IngestResult>> OneByOneAsync(
-        IReadOnlyList<EventEnvelope> envelopes,
-        CancellationToken cancellationToken = default
-    )
-    {
-        ArgumentNullException.ThrowIfNull(envelopes);
-        var results = ImmutableArray.CreateBuilder<IngestResult>(envelopes.Count);
-        foreach (var envelope in envelopes)
-        {
-            results.Add(await IngestAsync(envelope, null, cancellationToken));
-        }
-
-        return results.MoveToImmutable();
-    }
-
     /// <summary>Records input that could not be used, with the reason and the original text, in the audit log
     /// too.</summary>
     Task DeadLetterAsync(DeadLetterRequest letter, CancellationToken cancellationToken = default);

@@ -270,19 +270,21 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
         {
             return new ApiActionResult(await handle(backend.Api(client), cancellationToken));
         }
-        catch (Exception e)
-            when (ApiFailures.Unavailable(e, AzureFailures.Classifier) is { } unavailable
-                && !cancellationToken.IsCancellationRequested
-            )
-        {
-            logger.LogWarning(e, "{Method} {Path} failed for a reason a retry may cure", request.Method, request.Path);
-            return new ApiActionResult(unavailable);
-        }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var trace = Activity.Current?.Id ?? request.HttpContext.TraceIdentifier;
-            logger.LogError(e, "{Method} {Path} failed ({Trace})", request.Method, request.Path, trace);
-            return new ApiActionResult(Problem.Internal(trace));
+            var answer = ApiFailures.Answer(e, AzureFailures.Classifier, trace);
+            var level = answer.Status == StatusCodes.Status503ServiceUnavailable ? LogLevel.Warning : LogLevel.Error;
+            logger.Log(
+                level,
+                e,
+                "{Method} {Path} failed ({Trace}): answered {Status}",
+                request.Method,
+                request.Path,
+                trace,
+                answer.Status
+            );
+            return new ApiActionResult(answer);
         }
     }
 }

@@ -44,9 +44,7 @@ public static class WebApp
                 var failure = http.Features.Get<IExceptionHandlerFeature>()?.Error;
                 var trace = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
                 var classifier = http.RequestServices.GetRequiredService<IFailureClassifier>();
-                await new ApiResult(
-                    (failure is null ? null : ApiFailures.Unavailable(failure, classifier)) ?? Problem.Internal(trace)
-                ).ExecuteAsync(http);
+                await new ApiResult(ApiFailures.Answer(failure, classifier, trace)).ExecuteAsync(http);
             })
         );
         app.UseStatusCodePages(async status =>
