@@ -7,8 +7,9 @@ using SlaFunctions.Bench.Calendar;
 
 namespace SlaFunctions.Bench;
 
-/// <summary><c>scripts/bench calendar</c>: the calendar against the minute walk, in the same run; the last line is the
-/// speedup.</summary>
+/// <summary>
+/// <c>scripts/bench calendar</c>: the calendar against the minute walk, in the same run; the last line is the speedup.
+/// </summary>
 public static class CalendarBench
 {
     public static int Run(string[] args)

@@ -41,15 +41,18 @@ public sealed class TransientFailures(HostFailureRule? host = null) : IFailureCl
             _ => exception.InnerException is { } inner && IsTransient(inner),
         };
 
-    /// <summary>The classification the HTTP API answers 503 by: the database by name, any other transient failure as a
-    /// dependency.</summary>
+    /// <summary>
+    /// The classification the HTTP API answers 503 by: the database by name, any other transient failure as a
+    /// dependency.
+    /// </summary>
     public string? UnavailableDependency(Exception failure) =>
         DatabaseFailures.IsUnavailable(failure) ? DatabaseFailures.Dependency
         : IsTransient(failure) ? "dependency"
         : null;
 
-    /// <summary>Durable refused a start because an instance with that id is pending or running: the start already
-    /// happened.</summary>
+    /// <summary>
+    /// Durable refused a start because an instance with that id is pending or running: the start already happened.
+    /// </summary>
     public static bool IsAlreadyExists(Exception exception) =>
         exception is DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException
         || exception is RpcException { StatusCode: StatusCode.AlreadyExists };

@@ -2,8 +2,9 @@ using Npgsql;
 
 namespace SlaFunctions.Postgres;
 
-/// <summary>Small helpers for parameterised commands: positional parameters ($1, $2 …), never string-built
-/// SQL.</summary>
+/// <summary>
+/// Small helpers for parameterised commands: positional parameters ($1, $2 …), never string-built SQL.
+/// </summary>
 internal static class Sql
 {
     public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters)

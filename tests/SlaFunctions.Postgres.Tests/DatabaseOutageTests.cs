@@ -12,8 +12,9 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests;
 
-/// <summary>The engine, the dispatcher and the parking sweep through restarts, outages and a killed server of their own
-/// cluster.</summary>
+/// <summary>
+/// The engine, the dispatcher and the parking sweep through restarts, outages and a killed server of their own cluster.
+/// </summary>
 public sealed class DatabaseOutageTests
 {
     private static readonly Instant Monday9 = At.Local("America/New_York", "2026-06-08T09:00:00");

@@ -53,8 +53,9 @@ public sealed class PostgresScriptTests : IDisposable
         }
     }
 
-    /// <summary>Runs bash with the library sourced, a PATH without PostgreSQL, the fake package root, and no
-    /// installing.</summary>
+    /// <summary>
+    /// Runs bash with the library sourced, a PATH without PostgreSQL, the fake package root, and no installing.
+    /// </summary>
     private (int Exit, string[] Output, string Error) Source(string script)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -104,8 +104,9 @@ public static class IngestBench
         return 1;
     }
 
-    /// <summary>Runs the clients side by side, each sending its requests one after another; returns the sum of what
-    /// they count.</summary>
+    /// <summary>
+    /// Runs the clients side by side, each sending its requests one after another; returns the sum of what they count.
+    /// </summary>
     private static async Task<long> RunClientsAsync(
         HttpClient http,
         Func<int, int, Task<int>> send,
@@ -129,8 +130,9 @@ public static class IngestBench
         return counts.Sum();
     }
 
-    /// <summary>A client's events, in batches of 100, each ticket's six events in order within a batch or across
-    /// two.</summary>
+    /// <summary>
+    /// A client's events, in batches of 100, each ticket's six events in order within a batch or across two.
+    /// </summary>
     private static IEnumerable<string> Batches(string tenant, int client, int tickets)
     {
         var start = DateTimeOffset.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddDays(-1);

@@ -40,8 +40,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>How the service and the engine store tickets: the backend new tickets get, the sinks of the
-    /// outbox.</summary>
+    /// <summary>
+    /// How the service and the engine store tickets: the backend new tickets get, the sinks of the outbox.
+    /// </summary>
     public SlaStoreOptions Store { get; }
 
     public IClock Clock { get; }

@@ -20,8 +20,9 @@ internal static class LatenessBench
 
     private const string Calendar = """{ "timeZone": "UTC", "is24x7": true }""";
 
-    /// <summary>The 50% response threshold falls due 20 minutes after creation; the next one 10 minutes later, after
-    /// the run.</summary>
+    /// <summary>
+    /// The 50% response threshold falls due 20 minutes after creation; the next one 10 minutes later, after the run.
+    /// </summary>
     private const string Policy =
         """{ "calendar": "main", "targets": { "P1": { "responseMinutes": 40, "resolutionMinutes": 480 } } }""";
 
@@ -130,8 +131,9 @@ internal static class LatenessBench
 
     private static string Ticket(int i) => $"L-{i:D5}";
 
-    /// <summary>fired_at - due_at of every notification that is the 50% response threshold of its ticket's
-    /// slot.</summary>
+    /// <summary>
+    /// fired_at - due_at of every notification that is the 50% response threshold of its ticket's slot.
+    /// </summary>
     private static async Task<List<double>> LatenessAsync(BenchDatabase database, Instant first, Duration interval)
     {
         await using var command = database.DataSource.CreateCommand(

@@ -171,8 +171,9 @@ internal static class PollingProfile
         return snapshots;
     }
 
-    /// <summary>Each step the engine takes per row, timed over a batch's rows (median of 20 passes), in µs per
-    /// row.</summary>
+    /// <summary>
+    /// Each step the engine takes per row, timed over a batch's rows (median of 20 passes), in µs per row.
+    /// </summary>
     private static List<(string Name, double Micros)> ClientSteps(SlaPolicy policy, List<string> json, Instant now)
     {
         var ticket = new TicketKey(BenchDatabase.TenantId, "T-0000000");

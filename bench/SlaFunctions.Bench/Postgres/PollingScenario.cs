@@ -38,8 +38,9 @@ internal static class PollingScenario
     public static SlaPolicy Compile(int version) =>
         new PolicyDefinition(new PolicyRef(BenchDatabase.PolicyId, version), Policy, Calendar).Compile();
 
-    /// <summary>Twenty P1 tickets a few seconds apart: some plain, some paused a minute by a status, some by an
-    /// explicit pause.</summary>
+    /// <summary>
+    /// Twenty P1 tickets a few seconds apart: some plain, some paused a minute by a status, some by an explicit pause.
+    /// </summary>
     public static List<SlaRow> Due(SlaPolicy policy) =>
         [
             .. Enumerable

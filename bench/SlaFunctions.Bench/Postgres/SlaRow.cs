@@ -24,8 +24,9 @@ internal sealed record SlaRow(TicketSla Sla, Instant AsOf)
 
     public static string? Outcome(PhaseStatus? phase) => phase is null ? null : WireNames.Of(phase.Outcome);
 
-    /// <summary>Starts a ticket through the Core API, applies its history and fires what is due at <paramref
-    /// name="asOf"/>.</summary>
+    /// <summary>
+    /// Starts a ticket through the Core API, applies its history and fires what is due at <paramref name="asOf"/>.
+    /// </summary>
     public static SlaRow Build(SlaPolicy policy, Instant asOf, params TicketEvent[] history)
     {
         var sla = TicketSla.Start(policy, (TicketCreated)history[0]);

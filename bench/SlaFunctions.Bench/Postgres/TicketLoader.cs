@@ -5,8 +5,9 @@ using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Bench.Postgres;
 
-/// <summary>Loads ticket rows with binary COPY: a million in seconds, where a million starts would take an
-/// hour.</summary>
+/// <summary>
+/// Loads ticket rows with binary COPY: a million in seconds, where a million starts would take an hour.
+/// </summary>
 internal static class TicketLoader
 {
     private const string Columns = """

@@ -164,8 +164,10 @@ internal static class QueryBench
         return times;
     }
 
-    /// <summary>The baseline: every snapshot of the tenant restored and judged as of now, then filtered, sorted and
-    /// paged in memory.</summary>
+    /// <summary>
+    /// The baseline: every snapshot of the tenant restored and judged as of now, then filtered, sorted and paged in
+    /// memory.
+    /// </summary>
     private static async Task<List<string>> ScanAsync(BenchDatabase database, string tenant, Instant now)
     {
         await using var command = database.DataSource.CreateCommand(

@@ -8,8 +8,10 @@ using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Bench.Query;
 
-/// <summary>Loads every tenant's tickets with binary COPY, with the projection columns a write gives them (as of the
-/// scenario's now).</summary>
+/// <summary>
+/// Loads every tenant's tickets with binary COPY, with the projection columns a write gives them (as of the scenario's
+/// now).
+/// </summary>
 internal static class QueryLoader
 {
     private const string Columns = """

@@ -21,8 +21,9 @@ internal static class AcceptHeader
         return exact > 0 && exact >= Quality(ranges, otherwise);
     }
 
-    /// <summary>The quality of a media type: its most specific matching range's (exact, then type/*, then */*), or
-    /// 0.</summary>
+    /// <summary>
+    /// The quality of a media type: its most specific matching range's (exact, then type/*, then */*), or 0.
+    /// </summary>
     private static double Quality(List<(string Type, double Quality)> ranges, string mediaType)
     {
         var major = mediaType.Split('/')[0] + "/*";

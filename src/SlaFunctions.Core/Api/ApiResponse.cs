@@ -63,8 +63,9 @@ public static class Problem
     public static ApiResponse Unavailable(string detail) =>
         Of(503, "unavailable", "The service cannot answer now.", detail, null);
 
-    /// <summary>How long a client should wait before retrying a request refused because a dependency is
-    /// unavailable.</summary>
+    /// <summary>
+    /// How long a client should wait before retrying a request refused because a dependency is unavailable.
+    /// </summary>
     public const int RetryAfterSeconds = 5;
 
     /// <summary>503 with <c>Retry-After</c>: the dependency (such as the database) cannot be reached now.</summary>

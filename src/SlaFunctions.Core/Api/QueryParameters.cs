@@ -114,8 +114,10 @@ internal sealed class QueryParameters
     public int Integer(string name, int fallback, int min, int max) =>
         ParseInteger(name, Text(name), fallback, min, max);
 
-    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/>
-    /// when absent.</summary>
+    /// <summary>
+    /// A whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/> when
+    /// absent.
+    /// </summary>
     public static int ParseInteger(string name, string? text, int fallback, int min, int max) =>
         text is null ? fallback
         : int.TryParse(

@@ -24,8 +24,10 @@ public sealed partial class SlaApi
             ("calendarId", calendarId)
         );
 
-    /// <summary><c>PUT /api/tenants/{tenant}/policies/{id}</c>: the policy's JSON (SPEC §3), naming one of the tenant's
-    /// calendars.</summary>
+    /// <summary>
+    /// <c>PUT /api/tenants/{tenant}/policies/{id}</c>: the policy's JSON (SPEC §3), naming one of the tenant's
+    /// calendars.
+    /// </summary>
     public Task<ApiResponse> PutPolicyAsync(
         string? authorization,
         string tenant,
@@ -71,8 +73,9 @@ public sealed partial class SlaApi
             (scope == AssignmentScope.Client ? "clientId" : "boardId", scopeId)
         );
 
-    /// <summary><c>PUT /api/tenants/{tenant}/default-policy</c>: <c>{ "policyId": … }</c>, or null to clear
-    /// it.</summary>
+    /// <summary>
+    /// <c>PUT /api/tenants/{tenant}/default-policy</c>: <c>{ "policyId": … }</c>, or null to clear it.
+    /// </summary>
     public Task<ApiResponse> SetDefaultPolicyAsync(
         string? authorization,
         string tenant,

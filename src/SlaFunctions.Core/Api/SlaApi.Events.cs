@@ -82,8 +82,10 @@ public sealed partial class SlaApi
             }
         );
 
-    /// <summary><c>GET /api/tenants/{tenant}/dead-letters?after=&amp;limit=</c>: dead-lettered input, oldest first,
-    /// with reason and original payload.</summary>
+    /// <summary>
+    /// <c>GET /api/tenants/{tenant}/dead-letters?after=&amp;limit=</c>: dead-lettered input, oldest first, with reason
+    /// and original payload.
+    /// </summary>
     public Task<ApiResponse> DeadLettersAsync(
         string? authorization,
         string tenant,

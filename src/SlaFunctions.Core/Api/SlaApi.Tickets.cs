@@ -172,8 +172,9 @@ public sealed partial class SlaApi
             json.WriteEndObject();
         });
 
-    /// <summary>The Idempotency-Key header or the body's idempotencyKey; both may be given only if they
-    /// agree.</summary>
+    /// <summary>
+    /// The Idempotency-Key header or the body's idempotencyKey; both may be given only if they agree.
+    /// </summary>
     private static string? IdempotencyKey(JsonInput input, string? header)
     {
         var fromBody = input.Optional("idempotencyKey")?.AsName(Identifiers.MaxLength);

@@ -24,8 +24,9 @@ public sealed partial class SlaApi(
     /// <summary>The largest body accepted: a full batch of 500 events with room to spare.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>Authenticates the caller for the route's tenant, then runs the handler; input errors become
-    /// problems.</summary>
+    /// <summary>
+    /// Authenticates the caller for the route's tenant, then runs the handler; input errors become problems.
+    /// </summary>
     private async Task<ApiResponse> AsTenant(
         string? authorization,
         string tenant,

@@ -65,8 +65,9 @@ internal static class StatusJson
         json.WriteEndObject();
     }
 
-    /// <summary>A phase's <c>remaining</c> as of <paramref name="now"/>; null once it completed or was
-    /// cancelled.</summary>
+    /// <summary>
+    /// A phase's <c>remaining</c> as of <paramref name="now"/>; null once it completed or was cancelled.
+    /// </summary>
     internal static Duration? Remaining(PhaseStatus phase, SlaStatus status, Instant now) =>
         phase.Outcome switch
         {

@@ -23,8 +23,9 @@ public sealed class BusinessCalendar : IBusinessClock
     private readonly LocalPiece[][] piecesByIsoDay;
     private readonly HolidaySet holidaySet;
 
-    /// <summary>The open time of each ISO day (index 1..7), and of a whole week, on days without an offset
-    /// change.</summary>
+    /// <summary>
+    /// The open time of each ISO day (index 1..7), and of a whole week, on days without an offset change.
+    /// </summary>
     private readonly Duration[] dailyOpen;
     private readonly Duration weeklyOpen;
 

@@ -12,8 +12,9 @@ public sealed record OpenInterval(IsoDayOfWeek Day, LocalTime Start, LocalTime E
 
     public bool RunsOvernight => !EndsAtMidnight && End < Start;
 
-    /// <summary>Length in local wall-clock time (DST ignored); zero for an interval whose end equals its
-    /// start.</summary>
+    /// <summary>
+    /// Length in local wall-clock time (DST ignored); zero for an interval whose end equals its start.
+    /// </summary>
     public Duration WallLength =>
         EndsAtMidnight ? Duration.FromDays(1) - Duration.FromNanoseconds(Start.NanosecondOfDay)
         : RunsOvernight ? Duration.FromDays(1) - Duration.FromNanoseconds(Start.NanosecondOfDay - End.NanosecondOfDay)

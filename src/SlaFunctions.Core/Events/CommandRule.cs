@@ -7,12 +7,15 @@ namespace SlaFunctions.Core.Events;
 /// <summary>What an event type does to a ticket's SLA.</summary>
 public enum CommandKind
 {
-    /// <summary>Starts the SLA (<c>ticketId</c>, <c>priority</c>; optional <c>policyId</c>, <c>clientId</c>,
-    /// <c>boardId</c>, <c>correlationKeys</c>).</summary>
+    /// <summary>
+    /// Starts the SLA (<c>ticketId</c>, <c>priority</c>; optional <c>policyId</c>, <c>clientId</c>, <c>boardId</c>,
+    /// <c>correlationKeys</c>).
+    /// </summary>
     Start,
 
-    /// <summary>The ticket's status changed (<c>status</c>); the policy's pausing statuses decide whether the clock
-    /// stops.</summary>
+    /// <summary>
+    /// The ticket's status changed (<c>status</c>); the policy's pausing statuses decide whether the clock stops.
+    /// </summary>
     Status,
 
     /// <summary>An explicit pause for a reason (<c>reason</c>).</summary>
@@ -34,8 +37,9 @@ public enum CommandKind
     Ignore,
 }
 
-/// <summary>The event applies only when the value at <see cref="Path"/> is one of <see cref="Values"/> (compared
-/// ignoring case).</summary>
+/// <summary>
+/// The event applies only when the value at <see cref="Path"/> is one of <see cref="Values"/> (compared ignoring case).
+/// </summary>
 public sealed record EventCondition(PayloadPath Path, ImmutableArray<string> Values);
 
 /// <summary>
@@ -68,13 +72,16 @@ public sealed record CommandRule(CommandKind Command)
 
     public ImmutableArray<EventCondition> When { get; init; } = [];
 
-    /// <summary>The argument names a command takes, for example <c>status</c> for <see
-    /// cref="CommandKind.Status"/>.</summary>
+    /// <summary>
+    /// The argument names a command takes, for example <c>status</c> for <see cref="CommandKind.Status"/>.
+    /// </summary>
     public static ImmutableArray<string> ArgumentsOf(CommandKind command) =>
         [.. Arguments.GetValueOrDefault(command, []).Select(a => a.Name)];
 
-    /// <summary>The ticket event of a command other than <see cref="CommandKind.Start"/>, its argument (if it takes
-    /// one) read by name.</summary>
+    /// <summary>
+    /// The ticket event of a command other than <see cref="CommandKind.Start"/>, its argument (if it takes one) read by
+    /// name.
+    /// </summary>
     public static TicketEvent EventOf(CommandKind command, Instant at, Func<string, string> argument)
     {
         ArgumentNullException.ThrowIfNull(argument);

@@ -3,8 +3,9 @@ using System.Globalization;
 
 namespace SlaFunctions.Core.Events;
 
-/// <summary>Where to find the correlation key of events whose type matches <see cref="Pattern"/>, tried in
-/// order.</summary>
+/// <summary>
+/// Where to find the correlation key of events whose type matches <see cref="Pattern"/>, tried in order.
+/// </summary>
 internal sealed record CorrelationRule(EventTypePattern Pattern, ImmutableArray<PayloadPath> Paths);
 
 /// <summary>
@@ -27,8 +28,9 @@ public sealed class CorrelationRules
     /// <summary>The rules, most specific first.</summary>
     internal ImmutableArray<CorrelationRule> Rules { get; }
 
-    /// <summary>Service Bus: <c>CorrelationId</c>, else the application property <c>correlationKey</c> (a string or an
-    /// integer).</summary>
+    /// <summary>
+    /// Service Bus: <c>CorrelationId</c>, else the application property <c>correlationKey</c> (a string or an integer).
+    /// </summary>
     public static string? TransportKey(
         string? correlationId,
         IReadOnlyDictionary<string, object>? applicationProperties

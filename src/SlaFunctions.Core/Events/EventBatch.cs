@@ -23,8 +23,9 @@ internal sealed record BatchItem
 
     public int Index { get; }
 
-    /// <summary>The item's JSON path, <c>$[i]</c>, for placing later rejections (<see
-    /// cref="Rejection.Under"/>).</summary>
+    /// <summary>
+    /// The item's JSON path, <c>$[i]</c>, for placing later rejections (<see cref="Rejection.Under"/>).
+    /// </summary>
     public string Path => $"$[{Index}]";
 
     public EventEnvelope? Envelope { get; }

@@ -15,8 +15,9 @@ public sealed record EventSettings(
 {
     public static Duration DefaultParkingWindow { get; } = Duration.FromDays(7);
 
-    /// <summary>Author types counted as the help desk's own people when a public comment is the first
-    /// response.</summary>
+    /// <summary>
+    /// Author types counted as the help desk's own people when a public comment is the first response.
+    /// </summary>
     public static ImmutableArray<string> InternalAuthorTypes { get; } = ["agent", "technician", "internal"];
 
     public static ImmutableDictionary<string, CommandRule> DefaultCommands { get; } =

@@ -31,8 +31,9 @@ internal sealed record EventTypePattern
 
     public bool Matches(string eventType) => Matches(Text, eventType);
 
-    /// <summary>Orders patterns from the most specific: exact types first, then longer patterns before
-    /// shorter.</summary>
+    /// <summary>
+    /// Orders patterns from the most specific: exact types first, then longer patterns before shorter.
+    /// </summary>
     public int Specificity => IsExact ? int.MaxValue : Text.Length;
 
     public override string ToString() => Text;

@@ -64,8 +64,10 @@ public sealed record PayloadPath
         return current;
     }
 
-    /// <summary>The value at this path; a missing step is an error naming its JSON path (<c>$.payload.ticketId: is
-    /// required</c>).</summary>
+    /// <summary>
+    /// The value at this path; a missing step is an error naming its JSON path (<c>$.payload.ticketId: is
+    /// required</c>).
+    /// </summary>
     public JsonInput Required(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);

@@ -4,8 +4,9 @@ using SlaFunctions.Core.Service;
 
 namespace SlaFunctions.Core.Ingestion;
 
-/// <summary>A backend's half of the ingestion: gets an event to the tickets of its correlation key, or parks
-/// it.</summary>
+/// <summary>
+/// A backend's half of the ingestion: gets an event to the tickets of its correlation key, or parks it.
+/// </summary>
 public interface IEventDelivery
 {
     /// <summary>Applies the event to the tickets subscribed to its key, or parks it there until one starts.</summary>

@@ -28,12 +28,14 @@ public interface IEventIngestion
         CancellationToken cancellationToken = default
     );
 
-    /// <summary>Records input that could not be used, with the reason and the original text, in the audit log
-    /// too.</summary>
+    /// <summary>
+    /// Records input that could not be used, with the reason and the original text, in the audit log too.
+    /// </summary>
     Task DeadLetterAsync(DeadLetterRequest letter, CancellationToken cancellationToken = default);
 
-    /// <summary>Subscribes a ticket whose SLA has started to its keys; what was parked there is applied to it, in
-    /// order.</summary>
+    /// <summary>
+    /// Subscribes a ticket whose SLA has started to its keys; what was parked there is applied to it, in order.
+    /// </summary>
     Task SubscribeAsync(
         TicketKey ticket,
         IEnumerable<string> correlationKeys,
@@ -83,8 +85,9 @@ public sealed record IngestResult(IngestStatus Status, string? Reason = null, st
     /// </summary>
     public bool UsesEventId => Status is IngestStatus.Applied or IngestStatus.Accepted or IngestStatus.Parked;
 
-    /// <summary>Dead-lettered: the reason is <c>{DeadLetterReason}: {problem}</c>, the field the JSON path at
-    /// fault.</summary>
+    /// <summary>
+    /// Dead-lettered: the reason is <c>{DeadLetterReason}: {problem}</c>, the field the JSON path at fault.
+    /// </summary>
     public static IngestResult DeadLettered(Rejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);

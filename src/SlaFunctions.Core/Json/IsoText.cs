@@ -5,8 +5,9 @@ using NodaTime.Text;
 
 namespace SlaFunctions.Core.Json;
 
-/// <summary>ISO-8601 text for instants (UTC, with Z) and durations (such as PT1H30M), fractional seconds only where not
-/// zero.</summary>
+/// <summary>
+/// ISO-8601 text for instants (UTC, with Z) and durations (such as PT1H30M), fractional seconds only where not zero.
+/// </summary>
 public static class IsoText
 {
     public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);

@@ -176,8 +176,9 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         return Element.GetString()!;
     }
 
-    /// <summary>A string with at least one visible character and at most <paramref name="maxLength"/>
-    /// characters.</summary>
+    /// <summary>
+    /// A string with at least one visible character and at most <paramref name="maxLength"/> characters.
+    /// </summary>
     public string AsName(int maxLength = 200)
     {
         var value = AsText();
@@ -218,8 +219,9 @@ public readonly record struct JsonInput(JsonElement Element, string Path)
         return value;
     }
 
-    /// <summary>A number in (<paramref name="exclusiveMin"/>, <paramref name="max"/>], without trailing
-    /// zeros.</summary>
+    /// <summary>
+    /// A number in (<paramref name="exclusiveMin"/>, <paramref name="max"/>], without trailing zeros.
+    /// </summary>
     public decimal AsNumber(decimal exclusiveMin, decimal max)
     {
         RequireKind(JsonValueKind.Number, "a number");

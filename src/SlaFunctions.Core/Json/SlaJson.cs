@@ -7,8 +7,9 @@ using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Core.Json;
 
-/// <summary>The one JSON shape of snapshots and other engine values: camelCase, ISO-8601 instants, enum
-/// names.</summary>
+/// <summary>
+/// The one JSON shape of snapshots and other engine values: camelCase, ISO-8601 instants, enum names.
+/// </summary>
 public static class SlaJson
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();

@@ -9,8 +9,9 @@ internal static class LabelRows
     public const double CharWidth = 6.2;
     private const double Gap = 4;
 
-    /// <summary>Where a label beside a mark at x starts: just right of it, or left of it where it would pass the right
-    /// edge.</summary>
+    /// <summary>
+    /// Where a label beside a mark at x starts: just right of it, or left of it where it would pass the right edge.
+    /// </summary>
     public static double StartOf(double x, string text, double right) =>
         x + 2 + Width(text) <= right ? x + 2 : x - 2 - Width(text);
 

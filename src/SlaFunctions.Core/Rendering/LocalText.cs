@@ -3,8 +3,9 @@ using NodaTime.Text;
 
 namespace SlaFunctions.Core.Rendering;
 
-/// <summary>Instants as the picture labels them: local time in the calendar's zone, with the zone's
-/// abbreviation.</summary>
+/// <summary>
+/// Instants as the picture labels them: local time in the calendar's zone, with the zone's abbreviation.
+/// </summary>
 internal sealed class LocalText(DateTimeZone zone)
 {
     private static readonly LocalDatePattern Day = LocalDatePattern.CreateWithInvariantCulture("ddd d MMM");
@@ -36,8 +37,9 @@ internal sealed class LocalText(DateTimeZone zone)
         return $"{DayWithYear.Format(local.Date)} {Time.Format(local.TimeOfDay)} {Abbreviation(at)}";
     }
 
-    /// <summary>The zone's name for the offset in force (EST, EDT, GMT, BST…), or the offset where it has
-    /// none.</summary>
+    /// <summary>
+    /// The zone's name for the offset in force (EST, EDT, GMT, BST…), or the offset where it has none.
+    /// </summary>
     public string Abbreviation(Instant at)
     {
         var name = Zone.GetZoneInterval(at).Name;

@@ -318,8 +318,9 @@ internal sealed class PhaseLane
         };
     }
 
-    /// <summary>The shape of a notification's mark around (x, y): a triangle warns, a diamond breaches, a square
-    /// escalates.</summary>
+    /// <summary>
+    /// The shape of a notification's mark around (x, y): a triangle warns, a diamond breaches, a square escalates.
+    /// </summary>
     public static string Symbol(NotificationKind kind, double x, double y) =>
         kind switch
         {
@@ -337,6 +338,7 @@ internal sealed class PhaseLane
         };
 }
 
-/// <summary>The labels of what happens at one instant in a lane, each part in its own colour, and the row they
-/// take.</summary>
+/// <summary>
+/// The labels of what happens at one instant in a lane, each part in its own colour, and the row they take.
+/// </summary>
 internal sealed record LabelGroup(Instant At, ImmutableArray<(string Text, string Colour)> Parts, int Row);

@@ -12,8 +12,9 @@ internal static class TimeAxis
     private const double CharWidth = 6.4;
     private static readonly int[] HourSteps = [1, 2, 3, 4, 6, 12];
 
-    /// <summary>The local midnights inside the span, as instants (a midnight that DST skips is the day's first
-    /// instant).</summary>
+    /// <summary>
+    /// The local midnights inside the span, as instants (a midnight that DST skips is the day's first instant).
+    /// </summary>
     public static IEnumerable<Instant> DayStarts(TimeScale scale, LocalText local)
     {
         ArgumentNullException.ThrowIfNull(scale);
@@ -143,8 +144,9 @@ internal static class TimeAxis
         }
     }
 
-    /// <summary>A dashed marker where the zone's offset changes, labelled with the abbreviations on either
-    /// side.</summary>
+    /// <summary>
+    /// A dashed marker where the zone's offset changes, labelled with the abbreviations on either side.
+    /// </summary>
     private static void DrawOffsetChanges(
         SvgWriter svg,
         TimeScale scale,

@@ -163,8 +163,9 @@ public static class TimelineSvg
 
     private static Instant Min(Instant a, Instant b) => a < b ? a : b;
 
-    /// <summary>Every instant the picture shows: starts, due instants, completions, pauses, notifications and the as-of
-    /// instant.</summary>
+    /// <summary>
+    /// Every instant the picture shows: starts, due instants, completions, pauses, notifications and the as-of instant.
+    /// </summary>
     private static List<Instant> Instants(SlaStatus status) =>
         [
             .. status

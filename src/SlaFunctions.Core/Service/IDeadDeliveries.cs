@@ -3,8 +3,9 @@ using NodaTime;
 
 namespace SlaFunctions.Core.Service;
 
-/// <summary>Notifications whose delivery to a sink used up its attempts: listed for operators, and sent again on
-/// request.</summary>
+/// <summary>
+/// Notifications whose delivery to a sink used up its attempts: listed for operators, and sent again on request.
+/// </summary>
 public interface IDeadDeliveries
 {
     /// <summary>A tenant's dead deliveries, oldest first, after the cursor of the last page's last item.</summary>
@@ -40,6 +41,7 @@ public sealed record DeadDelivery(
     public DeadDeliveryCursor Cursor => new(DeadAt, NotificationId, Sink);
 }
 
-/// <summary>Where a page of dead deliveries ended: written as <c>{deadAt}~{notificationId}~{sink}</c> in the
-/// API.</summary>
+/// <summary>
+/// Where a page of dead deliveries ended: written as <c>{deadAt}~{notificationId}~{sink}</c> in the API.
+/// </summary>
 public sealed record DeadDeliveryCursor(Instant DeadAt, Guid NotificationId, string Sink);

@@ -3,8 +3,9 @@ namespace SlaFunctions.Core.Service;
 /// <summary>A tenant's calendars, policies, and which policy a ticket gets when its start names none.</summary>
 public interface IDefinitionStore
 {
-    /// <summary>Stores the calendar (SPEC §3 JSON) and returns its version; an unchanged calendar keeps its
-    /// version.</summary>
+    /// <summary>
+    /// Stores the calendar (SPEC §3 JSON) and returns its version; an unchanged calendar keeps its version.
+    /// </summary>
     Task<int> PutCalendarAsync(
         string tenantId,
         string calendarId,
@@ -12,8 +13,9 @@ public interface IDefinitionStore
         CancellationToken cancellationToken = default
     );
 
-    /// <summary>Stores the policy (SPEC §3 JSON) and returns its version; an unchanged policy keeps its
-    /// version.</summary>
+    /// <summary>
+    /// Stores the policy (SPEC §3 JSON) and returns its version; an unchanged policy keeps its version.
+    /// </summary>
     Task<int> PutPolicyAsync(
         string tenantId,
         string policyId,

@@ -18,13 +18,15 @@ public interface ISlaService
     /// <summary>Where the ticket's SLA stands now, or null when it has none.</summary>
     Task<SlaStatus?> GetStatusAsync(TicketKey ticket, CancellationToken cancellationToken = default);
 
-    /// <summary>The ticket's SLA as stored (its history under the policy version it is bound to), or null when it has
-    /// none.</summary>
+    /// <summary>
+    /// The ticket's SLA as stored (its history under the policy version it is bound to), or null when it has none.
+    /// </summary>
     Task<TicketSla?> GetSlaAsync(TicketKey ticket, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The outcome of a start or an event: whether it changed anything, the status after it, and what
-/// fired.</summary>
+/// <summary>
+/// The outcome of a start or an event: whether it changed anything, the status after it, and what fired.
+/// </summary>
 public sealed record SlaChange(
     EventEffect Effect,
     string? Reason,

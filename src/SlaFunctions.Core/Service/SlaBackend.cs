@@ -18,8 +18,9 @@ public static class SlaBackendNames
             _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, null),
         };
 
-    /// <summary>The backend of a name, ignoring case and surrounding spaces (a setting as typed); null if none has
-    /// it.</summary>
+    /// <summary>
+    /// The backend of a name, ignoring case and surrounding spaces (a setting as typed); null if none has it.
+    /// </summary>
     public static SlaBackend? Find(string? name) =>
         name?.Trim().ToLowerInvariant() switch
         {

@@ -30,8 +30,9 @@ public static class ScenarioLimits
     /// <summary>From the creation to the instant the result describes (<c>until</c>, or the last event).</summary>
     public static Duration MaxSpan { get; } = Duration.FromDays(3_660);
 
-    /// <summary>Refuses an input whose array or object at <paramref name="input"/> has more than <paramref name="max"/>
-    /// entries.</summary>
+    /// <summary>
+    /// Refuses an input whose array or object at <paramref name="input"/> has more than <paramref name="max"/> entries.
+    /// </summary>
     internal static void AtMost(JsonInput? input, int max, string what)
     {
         if (input is { } present && Count(present) > max)

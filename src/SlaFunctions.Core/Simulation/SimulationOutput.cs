@@ -9,8 +9,9 @@ public enum SimulationFormat
     Svg,
 }
 
-/// <summary>A scenario's text in, its result out in the format asked for: the one path of the CLI and the
-/// API.</summary>
+/// <summary>
+/// A scenario's text in, its result out in the format asked for: the one path of the CLI and the API.
+/// </summary>
 public static class SimulationOutput
 {
     public const string FormatNames = "json or svg";

@@ -10,8 +10,9 @@ namespace SlaFunctions.Core.Tracking;
 /// </summary>
 public sealed record HistoryCompaction
 {
-    /// <summary>The SPEC's late-event tolerance, 15 minutes; 100 settled events (rarely, for a typical ticket
-    /// never).</summary>
+    /// <summary>
+    /// The SPEC's late-event tolerance, 15 minutes; 100 settled events (rarely, for a typical ticket never).
+    /// </summary>
     public static HistoryCompaction Default { get; } = new(Duration.FromMinutes(15), 100);
 
     public HistoryCompaction(Duration settledAfter, int afterEvents)
@@ -30,8 +31,9 @@ public sealed record HistoryCompaction
 
     public int AfterEvents { get; }
 
-    /// <summary>The SLA with what is settled as of <paramref name="now"/> folded, once enough of it has
-    /// gathered.</summary>
+    /// <summary>
+    /// The SLA with what is settled as of <paramref name="now"/> folded, once enough of it has gathered.
+    /// </summary>
     public TicketSla Compact(TicketSla sla, Instant now)
     {
         ArgumentNullException.ThrowIfNull(sla);

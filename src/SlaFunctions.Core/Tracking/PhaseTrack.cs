@@ -72,8 +72,9 @@ internal sealed class PhaseTrack
         stoppedDue = other.stoppedDue;
     }
 
-    /// <summary>The phase as a checkpoint left it; <paramref name="segment"/> gives the open segment its target and
-    /// clock.</summary>
+    /// <summary>
+    /// The phase as a checkpoint left it; <paramref name="segment"/> gives the open segment its target and clock.
+    /// </summary>
     public PhaseTrack(
         PhaseCheckpoint checkpoint,
         Instant at,
@@ -172,8 +173,9 @@ internal sealed class PhaseTrack
 
     public Instant? StoppedAt => CompletedAt ?? CancelledAt;
 
-    /// <summary>The phase stopped while it had no target: it stays out of sight unless it had already
-    /// breached.</summary>
+    /// <summary>
+    /// The phase stopped while it had no target: it stays out of sight unless it had already breached.
+    /// </summary>
     public bool StoppedUntracked { get; private set; }
 
     public bool IsTracked => segments.Count > 0 && segments[^1].Until is null;
@@ -316,8 +318,9 @@ internal sealed class PhaseTrack
             : closedSchedule.ToList();
     }
 
-    /// <summary>The amount of business time at which a percent of a target is reached, rounded up to the
-    /// nanosecond.</summary>
+    /// <summary>
+    /// The amount of business time at which a percent of a target is reached, rounded up to the nanosecond.
+    /// </summary>
     internal static Duration PercentOf(Duration target, decimal percent) =>
         Duration.FromNanoseconds((long)decimal.Ceiling(target.ToInt64Nanoseconds() * percent / 100m));
 
@@ -353,8 +356,9 @@ internal sealed class PhaseTrack
         return scheduled;
     }
 
-    /// <summary>The first closed span by whose end the running time reaches a positive amount (it is a running
-    /// span).</summary>
+    /// <summary>
+    /// The first closed span by whose end the running time reaches a positive amount (it is a running span).
+    /// </summary>
     private int FirstClosedReaching(Duration amount)
     {
         var (low, high) = (0, runningBefore.Count - 2);

@@ -57,6 +57,7 @@ public sealed record CompactedNotification(
     Instant FireAt
 );
 
-/// <summary>The target segment in force at the checkpoint (of <see cref="Priority"/>), and whether its clock ran
-/// then.</summary>
+/// <summary>
+/// The target segment in force at the checkpoint (of <see cref="Priority"/>), and whether its clock ran then.
+/// </summary>
 public sealed record OpenSegment(Instant From, string Priority, bool Running);

@@ -169,8 +169,9 @@ internal sealed class SlaTimeline
     /// <summary>Closed pauses compacted out of the ledger (counted, no longer listed).</summary>
     public int OmittedPauses { get; }
 
-    /// <summary>Every amount of business time the policy can ask a phase about: each target, and its thresholds and
-    /// escalations.</summary>
+    /// <summary>
+    /// Every amount of business time the policy can ask a phase about: each target, and its thresholds and escalations.
+    /// </summary>
     private IEnumerable<Duration> AmountsOf(SlaPhase phase) =>
         policy.Targets.Values.SelectMany(target =>
             target.For(phase) is { } t

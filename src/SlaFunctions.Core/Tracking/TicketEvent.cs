@@ -33,8 +33,9 @@ public abstract record TicketEvent([property: JsonPropertyOrder(-2)] Instant At)
 
 public sealed record TicketCreated(Instant At, string Priority) : TicketEvent(At);
 
-/// <summary>The ticket moved to a status; the clock pauses while the status is one of the policy's pausing
-/// statuses.</summary>
+/// <summary>
+/// The ticket moved to a status; the clock pauses while the status is one of the policy's pausing statuses.
+/// </summary>
 public sealed record TicketStatusChanged(Instant At, string Status) : TicketEvent(At);
 
 /// <summary>An explicit pause for a named reason, held until resumed for that reason.</summary>

@@ -32,8 +32,9 @@ public sealed class TicketSla
         firedSlots = [.. fired.Select(f => f.Slot)];
     }
 
-    /// <summary>The history before <see cref="SlaCheckpoint.At"/>, folded (docs/decisions/0007); null when nothing is
-    /// compacted.</summary>
+    /// <summary>
+    /// The history before <see cref="SlaCheckpoint.At"/>, folded (docs/decisions/0007); null when nothing is compacted.
+    /// </summary>
     public SlaCheckpoint? Checkpoint { get; }
 
     /// <summary>The instant of the last event, or of the checkpoint when no event came after it.</summary>
@@ -187,8 +188,10 @@ public sealed class TicketSla
             : new EventResult(next, EventEffect.Applied, null);
     }
 
-    /// <summary>Fires every pending notification due at or before <paramref name="now"/>, in order, stamped with
-    /// <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Fires every pending notification due at or before <paramref name="now"/>, in order, stamped with <paramref
+    /// name="now"/>.
+    /// </summary>
     public FiringResult FireDue(Instant now) => Fire(n => n.FireAt <= now, now);
 
     /// <summary>
@@ -217,8 +220,9 @@ public sealed class TicketSla
             : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(due), timeline, Checkpoint), due);
     }
 
-    /// <summary>The status as of now, or as of the last event when that is later (an event stamped ahead of the
-    /// clock).</summary>
+    /// <summary>
+    /// The status as of now, or as of the last event when that is later (an event stamped ahead of the clock).
+    /// </summary>
     public SlaStatus StatusNow(Instant now) => StatusAt(now > LastAt ? now : LastAt);
 
     /// <summary>The phases, pauses and fired notifications as of an instant; events after it are left out.</summary>

@@ -22,8 +22,9 @@ public sealed record EventDeliveryInput(
 /// <summary>One signal for one ticket.</summary>
 public sealed record DeliverSignalRequest(TicketKey Ticket, SlaSignal Signal);
 
-/// <summary>A domain event filed as a dead letter (row and audit entry), with the reason and the original
-/// envelope.</summary>
+/// <summary>
+/// A domain event filed as a dead letter (row and audit entry), with the reason and the original envelope.
+/// </summary>
 public sealed record DeadLetterRequest(
     string TenantId,
     string? EventId,

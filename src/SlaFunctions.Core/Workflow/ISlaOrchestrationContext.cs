@@ -34,7 +34,8 @@ public interface ISlaOrchestrationContext
     Task<TOutput> CallActivityAsync<TInput, TOutput>(SlaActivity<TInput, TOutput> activity, TInput input)
         where TInput : notnull;
 
-    /// <summary><c>ContinueAsNew(newInput, preserveUnprocessedEvents: true)</c>; the workflow returns right
-    /// after.</summary>
+    /// <summary>
+    /// <c>ContinueAsNew(newInput, preserveUnprocessedEvents: true)</c>; the workflow returns right after.
+    /// </summary>
     void ContinueAsNew(TicketSlaInput newInput);
 }

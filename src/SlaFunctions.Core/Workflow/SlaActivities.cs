@@ -31,8 +31,9 @@ public static class SlaActivities
     /// </summary>
     public static SlaActivity<PersistSlaRequest, int> Persist { get; } = new(PersistName);
 
-    /// <summary>The messages sent. At least once: a notification's id is derived from its slot, so consumers recognise
-    /// a repeat.</summary>
+    /// <summary>
+    /// The messages sent. At least once: a notification's id is derived from its slot, so consumers recognise a repeat.
+    /// </summary>
     public static SlaActivity<PublishNotificationsRequest, int> Publish { get; } = new(PublishName);
 
     /// <summary>Apply, raise or restart (<c>SignalRouting.Deliver</c>).</summary>

@@ -26,8 +26,9 @@ public sealed record TicketSlaInput(
     ImmutableArray<SlaSignal> Signals
 )
 {
-    /// <summary>What <see cref="Version"/> reads as in an input written before versions existed (it has no such
-    /// field).</summary>
+    /// <summary>
+    /// What <see cref="Version"/> reads as in an input written before versions existed (it has no such field).
+    /// </summary>
     public const int VersionWhenAbsent = 1;
 
     public ImmutableArray<FiredNotification> Unpublished { get; init; } = [];

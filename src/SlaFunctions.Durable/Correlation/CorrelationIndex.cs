@@ -71,8 +71,10 @@ public sealed record CorrelationIndex
         Duration window
     ) => Subscribers.IsEmpty ? (Park(envelope, now, window), []) : (this, Subscribers);
 
-    /// <summary>Parks the event until <paramref name="now"/> + <paramref name="window"/>; an event id already parked is
-    /// parked once.</summary>
+    /// <summary>
+    /// Parks the event until <paramref name="now"/> + <paramref name="window"/>; an event id already parked is parked
+    /// once.
+    /// </summary>
     public CorrelationIndex Park(EventEnvelope envelope, Instant now, Duration window)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -82,8 +84,10 @@ public sealed record CorrelationIndex
             : new CorrelationIndex(Subscribers, Parked.Add(new ParkedEvent(envelope, now + window)));
     }
 
-    /// <summary>Removes and returns the events whose expiry is at or before <paramref name="now"/>, for dead-lettering
-    /// with <see cref="DeadLetterReason.ParkingExpired"/>.</summary>
+    /// <summary>
+    /// Removes and returns the events whose expiry is at or before <paramref name="now"/>, for dead-lettering with <see
+    /// cref="DeadLetterReason.ParkingExpired"/>.
+    /// </summary>
     public (CorrelationIndex Index, ImmutableArray<EventEnvelope> Expired) Expire(Instant now)
     {
         var expired = Parked.Where(p => p.ExpiresAt <= now).ToImmutableArray();

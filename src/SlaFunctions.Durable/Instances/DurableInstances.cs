@@ -6,8 +6,9 @@ using SlaFunctions.Durable.Orchestrations;
 
 namespace SlaFunctions.Durable.Instances;
 
-/// <summary>What the hosts ask of Durable about ticket orchestrations, through one invocation's <see
-/// cref="DurableTaskClient"/>.</summary>
+/// <summary>
+/// What the hosts ask of Durable about ticket orchestrations, through one invocation's <see cref="DurableTaskClient"/>.
+/// </summary>
 public sealed class DurableInstances(DurableTaskClient client)
 {
     public async Task<InstanceState> StateAsync(string instanceId, CancellationToken cancellationToken)
@@ -61,8 +62,9 @@ public sealed class DurableInstances(DurableTaskClient client)
     public Task RaiseAsync(string instanceId, SlaSignal signal, CancellationToken cancellationToken) =>
         client.RaiseEventAsync(instanceId, SlaSignal.EventName, signal, cancellationToken);
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the instance to leave Pending (its first episode
-    /// ran).</summary>
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the instance to leave Pending (its first episode ran).
+    /// </summary>
     public Task AwaitStartAsync(string instanceId, Duration timeout, CancellationToken cancellationToken) =>
         WaitAsync(wait => client.WaitForInstanceStartAsync(instanceId, false, wait), timeout, cancellationToken);
 
@@ -81,8 +83,9 @@ public sealed class DurableInstances(DurableTaskClient client)
             _ => InstanceState.Running, // Running, and the obsolete ContinuedAsNew: a live instance
         };
 
-    /// <summary>A wait that ends quietly at its timeout; the caller reads the instance's state afresh either
-    /// way.</summary>
+    /// <summary>
+    /// A wait that ends quietly at its timeout; the caller reads the instance's state afresh either way.
+    /// </summary>
     private static async Task WaitAsync(
         Func<CancellationToken, Task> wait,
         Duration timeout,

@@ -58,8 +58,9 @@ public static class SlaInstanceId
         return DeliveryPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
     }
 
-    /// <summary>Whether an id can be used as an instance id as it is: what <see cref="For"/> produces always
-    /// is.</summary>
+    /// <summary>
+    /// Whether an id can be used as an instance id as it is: what <see cref="For"/> produces always is.
+    /// </summary>
     public static bool IsValid(string? instanceId) =>
         instanceId is { Length: > 0 and <= MaxLength }
         && instanceId.StartsWith(Prefix, StringComparison.Ordinal)

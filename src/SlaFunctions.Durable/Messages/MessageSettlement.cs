@@ -7,16 +7,18 @@ namespace SlaFunctions.Durable.Messages;
 /// <summary>How the Service Bus trigger settles a message: one of complete, dead-letter or abandon.</summary>
 public abstract record MessageSettlement
 {
-    /// <summary>The dead-letter reason of a message whose processing failed for a reason a retry will not
-    /// cure.</summary>
+    /// <summary>
+    /// The dead-letter reason of a message whose processing failed for a reason a retry will not cure.
+    /// </summary>
     public const string ProcessingFailed = nameof(ProcessingFailed);
 
     private protected MessageSettlement() { }
 
     public static MessageSettlement Complete { get; } = new CompleteMessage();
 
-    /// <summary>Dead-lettered with the event's rejection, or else used up: applied, accepted, parked, ignored, or a
-    /// duplicate.</summary>
+    /// <summary>
+    /// Dead-lettered with the event's rejection, or else used up: applied, accepted, parked, ignored, or a duplicate.
+    /// </summary>
     public static MessageSettlement For(IngestResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -28,8 +30,9 @@ public abstract record MessageSettlement
             );
     }
 
-    /// <summary>The event was refused, or the body is not an envelope, or the message's correlation key is
-    /// invalid.</summary>
+    /// <summary>
+    /// The event was refused, or the body is not an envelope, or the message's correlation key is invalid.
+    /// </summary>
     public static MessageSettlement For(Rejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);
@@ -47,8 +50,10 @@ public abstract record MessageSettlement
 
 public sealed record CompleteMessage : MessageSettlement;
 
-/// <summary>Dead-letter with the reason (a <see cref="DeadLetterReason"/> or <see
-/// cref="MessageSettlement.ProcessingFailed"/>) and a description.</summary>
+/// <summary>
+/// Dead-letter with the reason (a <see cref="DeadLetterReason"/> or <see cref="MessageSettlement.ProcessingFailed"/>)
+/// and a description.
+/// </summary>
 public sealed record DeadLetterMessage(string Reason, string Description) : MessageSettlement
 {
     /// <summary>Service Bus caps the reason and the description at 4 KB each; keep well under.</summary>

@@ -5,8 +5,9 @@ namespace SlaFunctions.Durable.Orchestrations;
 /// <summary>Instants to and from the <see cref="DateTime"/> values of Durable's orchestration context.</summary>
 public static class DurableTime
 {
-    /// <summary><c>CurrentUtcDateTime</c> as an instant; Durable hands out UTC, sometimes with an unspecified
-    /// kind.</summary>
+    /// <summary>
+    /// <c>CurrentUtcDateTime</c> as an instant; Durable hands out UTC, sometimes with an unspecified kind.
+    /// </summary>
     public static Instant ToInstant(DateTime utc) =>
         Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 

@@ -3,8 +3,9 @@ using SlaFunctions.Core.Workflow;
 
 namespace SlaFunctions.Durable.Orchestrations;
 
-/// <summary>The orchestrations: each is its Core workflow on <see cref="DurableSlaContext"/>, registered under its
-/// name.</summary>
+/// <summary>
+/// The orchestrations: each is its Core workflow on <see cref="DurableSlaContext"/>, registered under its name.
+/// </summary>
 /// <remarks>
 /// The input is a parameter, not <c>context.GetInput&lt;T&gt;()</c>: the Functions host deserializes either way, but
 /// the plain Durable Task worker only casts the input of an untyped orchestrator, so the same methods register

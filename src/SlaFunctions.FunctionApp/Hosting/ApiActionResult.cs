@@ -4,8 +4,10 @@ using SlaFunctions.Core.Api;
 
 namespace SlaFunctions.FunctionApp.Hosting;
 
-/// <summary>Writes a handler's <see cref="ApiResponse"/> as it is: status, headers, content type, body (as the
-/// self-host's ApiResult).</summary>
+/// <summary>
+/// Writes a handler's <see cref="ApiResponse"/> as it is: status, headers, content type, body (as the self-host's
+/// ApiResult).
+/// </summary>
 public sealed class ApiActionResult(ApiResponse response) : IActionResult
 {
     public ApiResponse Response { get; } = response;

@@ -4,8 +4,10 @@ using SlaFunctions.Durable;
 
 namespace SlaFunctions.FunctionApp.Hosting;
 
-/// <summary>The Function App's Azure SDKs in the durable backend's <see cref="TransientFailures"/>: the broker and
-/// Azure's REST services.</summary>
+/// <summary>
+/// The Function App's Azure SDKs in the durable backend's <see cref="TransientFailures"/>: the broker and Azure's REST
+/// services.
+/// </summary>
 public static class AzureFailures
 {
     public static TransientFailures Classifier { get; } = new(Rule);

@@ -21,8 +21,9 @@ public sealed record FunctionAppSettings(
     /// <summary>The queue domain events arrive on.</summary>
     public const string DomainEventsQueue = "sla-domain-events";
 
-    /// <summary>The connection name of the Service Bus trigger and client (app settings
-    /// <c>ServiceBusConnection__…</c>).</summary>
+    /// <summary>
+    /// The connection name of the Service Bus trigger and client (app settings <c>ServiceBusConnection__…</c>).
+    /// </summary>
     public const string ServiceBusConnection = "ServiceBusConnection";
 
     /// <summary>The outbox sink name of the Service Bus topic.</summary>

@@ -17,8 +17,10 @@ using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.FunctionApp.Hosting;
 
-/// <summary>Wires the PostgreSQL layer, the durable backend, and Service Bus as its ports, for the backend chosen by
-/// <c>Sla__Backend</c>.</summary>
+/// <summary>
+/// Wires the PostgreSQL layer, the durable backend, and Service Bus as its ports, for the backend chosen by
+/// <c>Sla__Backend</c>.
+/// </summary>
 public static class SlaFunctionServices
 {
     public static IServiceCollection AddSlaFunctions(this IServiceCollection services, IConfiguration configuration)

@@ -4,8 +4,10 @@ using SlaFunctions.FunctionApp.Hosting;
 
 namespace SlaFunctions.FunctionApp.Notifications;
 
-/// <summary>The topic <c>sla-notifications</c> for the publish activity: one batch send of the messages <see
-/// cref="ServiceBusSink"/> builds.</summary>
+/// <summary>
+/// The topic <c>sla-notifications</c> for the publish activity: one batch send of the messages <see
+/// cref="ServiceBusSink"/> builds.
+/// </summary>
 public sealed class ServiceBusNotificationTopic(ServiceBusSender sender) : INotificationTopic
 {
     public string Sink => FunctionAppSettings.ServiceBusSink;

@@ -5,8 +5,10 @@ using SlaFunctions.Durable.Activities;
 
 namespace SlaFunctions.FunctionApp.Triggers;
 
-/// <summary>The activity triggers of both orchestrations: each binds one of <see cref="SlaActivityHandlers"/> under the
-/// name the Core workflows call.</summary>
+/// <summary>
+/// The activity triggers of both orchestrations: each binds one of <see cref="SlaActivityHandlers"/> under the name the
+/// Core workflows call.
+/// </summary>
 public sealed class ActivityFunctions(SlaActivityHandlers activities)
 {
     [Function(SlaActivities.PersistName)]

@@ -4,8 +4,10 @@ using SlaFunctions.Durable.Correlation;
 
 namespace SlaFunctions.FunctionApp.Triggers;
 
-/// <summary>The entity trigger of <see cref="CorrelationEntity"/>; kept off the entity class so that dispatch sees only
-/// its operations.</summary>
+/// <summary>
+/// The entity trigger of <see cref="CorrelationEntity"/>; kept off the entity class so that dispatch sees only its
+/// operations.
+/// </summary>
 public static class CorrelationEntityFunction
 {
     [Function(CorrelationEntity.Name)]

@@ -257,8 +257,9 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
             : await Answer(request, client, (api, ct) => handle(api, body!, ct));
     }
 
-    /// <summary>Runs the handler; what it did not turn into a problem is a 503 when a retry may help, else a logged
-    /// 500.</summary>
+    /// <summary>
+    /// Runs the handler; what it did not turn into a problem is a 503 when a retry may help, else a logged 500.
+    /// </summary>
     private async Task<IActionResult> Answer(
         HttpRequest request,
         DurableTaskClient client,

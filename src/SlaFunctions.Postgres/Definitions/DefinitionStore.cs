@@ -303,8 +303,9 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock) :
             : new PolicyDefinition(new PolicyRef(chosen, reader.GetInt32(1)), reader.GetString(2), reader.GetString(3));
     }
 
-    /// <summary>The policy for a ticket whose start names none: its client's, then its board's, then the tenant
-    /// default.</summary>
+    /// <summary>
+    /// The policy for a ticket whose start names none: its client's, then its board's, then the tenant default.
+    /// </summary>
     public async Task<string?> ResolvePolicyIdAsync(
         string tenantId,
         string? clientId,

@@ -137,8 +137,9 @@ public sealed class DurableSlaStore(
         return true;
     }
 
-    /// <summary>Durable tickets whose wake-up is at or before <paramref name="dueBefore"/>, most overdue
-    /// first.</summary>
+    /// <summary>
+    /// Durable tickets whose wake-up is at or before <paramref name="dueBefore"/>, most overdue first.
+    /// </summary>
     public async Task<ImmutableArray<TicketKey>> OverdueAsync(
         Instant dueBefore,
         int limit,
@@ -184,8 +185,9 @@ public sealed class DurableSlaStore(
             : null;
     }
 
-    /// <summary>Holds the row and checks its version without changing it: the write happens only if nobody wrote since
-    /// the read.</summary>
+    /// <summary>
+    /// Holds the row and checks its version without changing it: the write happens only if nobody wrote since the read.
+    /// </summary>
     private static NpgsqlBatchCommand Guard(NpgsqlBatch batch, TicketKey ticket, long version)
     {
         var command = Sql.BatchCommand(
@@ -207,8 +209,9 @@ public sealed class DurableSlaStore(
             ? DeadLetterRequest.Refused(request.Ticket, signal.Event, signal.Reason ?? "$: refused")
             : null;
 
-    /// <summary>A round's audit entry, unless a run of the same activity wrote it already (same instant, same
-    /// detail).</summary>
+    /// <summary>
+    /// A round's audit entry, unless a run of the same activity wrote it already (same instant, same detail).
+    /// </summary>
     private static void AuditOnce(NpgsqlBatch batch, PersistSlaRequest request)
     {
         var (action, detail) = request.Signal is { } signal

@@ -7,8 +7,9 @@ using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.Postgres.Durable;
 
-/// <summary>A ticket's row as the durable backend needs it: who drives it, its SLA, and the policy version to restart
-/// it with.</summary>
+/// <summary>
+/// A ticket's row as the durable backend needs it: who drives it, its SLA, and the policy version to restart it with.
+/// </summary>
 public sealed record DurableTicket(
     TicketKey Ticket,
     SlaBackend Backend,

@@ -45,8 +45,9 @@ public sealed class EventInbox(NpgsqlDataSource dataSource, IClock clock) : IEve
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The ids of a batch already processed, with the digest of their content (null from before
-    /// digests).</summary>
+    /// <summary>
+    /// The ids of a batch already processed, with the digest of their content (null from before digests).
+    /// </summary>
     public async Task<Dictionary<(string TenantId, string EventId), string?>> ProcessedAsync(
         IReadOnlyList<EventEnvelope> envelopes,
         CancellationToken cancellationToken = default

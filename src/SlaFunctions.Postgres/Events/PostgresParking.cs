@@ -95,8 +95,9 @@ public sealed class PostgresParking(
         }
     }
 
-    /// <summary>Expires parked events once a minute until cancelled, through database outages (<see
-    /// cref="ResilientLoop"/>).</summary>
+    /// <summary>
+    /// Expires parked events once a minute until cancelled, through database outages (<see cref="ResilientLoop"/>).
+    /// </summary>
     public Task RunExpiryAsync(CancellationToken cancellationToken)
     {
         var loop = new ResilientLoop("The parking expiry sweep", dataSource, logger);

@@ -13,8 +13,9 @@ public sealed record DispatchOptions
     /// <summary>How long one publish may take before it counts as a failed attempt (a slow receiver).</summary>
     public Duration DeliveryTimeout { get; init; } = Duration.FromSeconds(10);
 
-    /// <summary>The wait after the first failure; it doubles with each further failure up to <see
-    /// cref="MaxBackoff"/>.</summary>
+    /// <summary>
+    /// The wait after the first failure; it doubles with each further failure up to <see cref="MaxBackoff"/>.
+    /// </summary>
     public Duration FirstBackoff { get; init; } = Duration.FromSeconds(1);
 
     public Duration MaxBackoff { get; init; } = Duration.FromMinutes(30);
@@ -32,8 +33,9 @@ public sealed record DispatchOptions
             Math.Min(MaxBackoff.BclCompatibleTicks, FirstBackoff.BclCompatibleTicks << Math.Min(attempts - 1, 30))
         );
 
-    /// <summary>The time from a delivery's first attempt to its last: how long a receiver may be down before it is
-    /// dead.</summary>
+    /// <summary>
+    /// The time from a delivery's first attempt to its last: how long a receiver may be down before it is dead.
+    /// </summary>
     public Duration RetrySpan =>
         Enumerable.Range(1, Math.Max(0, MaxAttempts - 1)).Aggregate(Duration.Zero, (sum, a) => sum + BackoffAfter(a));
 }

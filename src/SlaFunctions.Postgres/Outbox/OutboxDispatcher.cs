@@ -22,13 +22,15 @@ public sealed class OutboxDispatcher(
 {
     private readonly INotificationSink[] sinks = [.. sinks];
 
-    /// <summary>Publishes one batch of due deliveries of every sink, the sinks side by side; returns how many were
-    /// attempted.</summary>
+    /// <summary>
+    /// Publishes one batch of due deliveries of every sink, the sinks side by side; returns how many were attempted.
+    /// </summary>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken = default) =>
         (await Task.WhenAll(sinks.Select(s => DispatchOnceAsync(s, cancellationToken)))).Sum();
 
-    /// <summary>Runs every sink's lane until cancelled, each through database outages (<see
-    /// cref="ResilientLoop"/>).</summary>
+    /// <summary>
+    /// Runs every sink's lane until cancelled, each through database outages (<see cref="ResilientLoop"/>).
+    /// </summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(
             sinks.Select(sink =>
@@ -120,8 +122,9 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>The batch's outcomes in one round trip and one transaction: delivered, to retry, dead (with its audit
-    /// row).</summary>
+    /// <summary>
+    /// The batch's outcomes in one round trip and one transaction: delivered, to retry, dead (with its audit row).
+    /// </summary>
     private async Task RecordAsync(string sink, Outcome[] outcomes, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();

@@ -43,8 +43,9 @@ public sealed partial class SlaQueries(NpgsqlDataSource dataSource, PolicyCache 
         return await ComplianceAsync(connection, tenantId, query, now, cancellationToken);
     }
 
-    /// <summary>One backfill per process, shared by the requests that arrive while it runs; a failed one is tried
-    /// again.</summary>
+    /// <summary>
+    /// One backfill per process, shared by the requests that arrive while it runs; a failed one is tried again.
+    /// </summary>
     private Task BackfillOnceAsync(Instant now, CancellationToken cancellationToken)
     {
         lock (gate)

@@ -1,7 +1,8 @@
 namespace SlaFunctions.Postgres.Queries;
 
-/// <summary>Positional parameters collected while a query's conditions are put together: the SQL names each by
-/// number.</summary>
+/// <summary>
+/// Positional parameters collected while a query's conditions are put together: the SQL names each by number.
+/// </summary>
 internal sealed class SqlArguments
 {
     private readonly List<object?> values = [];

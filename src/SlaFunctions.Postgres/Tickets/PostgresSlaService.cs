@@ -268,8 +268,9 @@ public sealed class PostgresSlaService(
         return (sla, applied.MoveToImmutable());
     }
 
-    /// <summary>The ids in <paramref name="inbox"/> of the start (its id) and of the events that were not
-    /// refused.</summary>
+    /// <summary>
+    /// The ids in <paramref name="inbox"/> of the start (its id) and of the events that were not refused.
+    /// </summary>
     private static Dictionary<string, string?> Accepted(
         IReadOnlyDictionary<string, string?>? inbox,
         IEnumerable<AppliedEvent> events,

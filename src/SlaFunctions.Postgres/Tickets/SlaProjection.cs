@@ -45,8 +45,9 @@ internal sealed record SlaProjection(
     }
 }
 
-/// <summary>One phase's columns: <see cref="Elapsed"/> only once the phase has stopped, when it no longer
-/// changes.</summary>
+/// <summary>
+/// One phase's columns: <see cref="Elapsed"/> only once the phase has stopped, when it no longer changes.
+/// </summary>
 internal sealed record PhaseProjection(
     string Outcome,
     Duration Target,

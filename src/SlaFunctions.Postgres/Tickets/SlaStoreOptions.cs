@@ -12,8 +12,9 @@ public sealed record SlaStoreOptions
     /// <summary>The sinks every notification is published to, one outbox row each.</summary>
     public IReadOnlyList<string> Sinks { get; init; } = ["log"];
 
-    /// <summary>How far ahead of this server's clock an event's instant may be (the sender's clock may run
-    /// fast).</summary>
+    /// <summary>
+    /// How far ahead of this server's clock an event's instant may be (the sender's clock may run fast).
+    /// </summary>
     public Duration FutureTolerance { get; init; } = Duration.FromMinutes(1);
 
     /// <summary>

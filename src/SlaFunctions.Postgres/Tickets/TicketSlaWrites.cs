@@ -69,8 +69,9 @@ internal static class TicketSlaWrites
         );
     }
 
-    /// <summary>Stores the new state if the row is still at <paramref name="expectedVersion"/> (affects 0 rows
-    /// otherwise).</summary>
+    /// <summary>
+    /// Stores the new state if the row is still at <paramref name="expectedVersion"/> (affects 0 rows otherwise).
+    /// </summary>
     public static NpgsqlBatchCommand Update(
         NpgsqlBatch batch,
         TicketKey ticket,
@@ -133,8 +134,9 @@ internal static class TicketSlaWrites
         );
     }
 
-    /// <summary>Each notification once (its slot is unique), and for each newly stored one an outbox row per
-    /// sink.</summary>
+    /// <summary>
+    /// Each notification once (its slot is unique), and for each newly stored one an outbox row per sink.
+    /// </summary>
     public static NpgsqlBatchCommand? Fired(
         NpgsqlBatch batch,
         TicketKey ticket,

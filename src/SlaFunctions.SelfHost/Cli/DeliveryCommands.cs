@@ -8,8 +8,9 @@ using SlaFunctions.Postgres.Outbox;
 
 namespace SlaFunctions.SelfHost.Cli;
 
-/// <summary><c>deliveries dead</c> and <c>deliveries redeliver</c>: notifications whose delivery used up its
-/// attempts.</summary>
+/// <summary>
+/// <c>deliveries dead</c> and <c>deliveries redeliver</c>: notifications whose delivery used up its attempts.
+/// </summary>
 public static class DeliveryCommands
 {
     public static Command Deliveries(TextWriter stdout, TextWriter stderr)

@@ -77,8 +77,9 @@ public static class SlaCommandLine
         return root;
     }
 
-    /// <summary>A host setting such as <c>--urls=http://0.0.0.0:8080</c> or
-    /// <c>--Sla:Database:ConnectionString=…</c>.</summary>
+    /// <summary>
+    /// A host setting such as <c>--urls=http://0.0.0.0:8080</c> or <c>--Sla:Database:ConnectionString=…</c>.
+    /// </summary>
     private static bool IsHostSetting(string token) =>
         token.StartsWith("--", StringComparison.Ordinal)
         && token.IndexOf('=', StringComparison.Ordinal) is > 2 and var equals

@@ -51,8 +51,9 @@ public sealed record SlaSettings(
         );
     }
 
-    /// <summary>The outbox dispatcher's attempts, backoff and timeout from <c>Sla:Dispatch</c>, over the
-    /// defaults.</summary>
+    /// <summary>
+    /// The outbox dispatcher's attempts, backoff and timeout from <c>Sla:Dispatch</c>, over the defaults.
+    /// </summary>
     private static DispatchOptions ReadDispatch(IConfigurationSection section)
     {
         var defaults = new DispatchOptions();

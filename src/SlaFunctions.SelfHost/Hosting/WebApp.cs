@@ -10,8 +10,9 @@ using SlaFunctions.SelfHost.Http;
 
 namespace SlaFunctions.SelfHost.Hosting;
 
-/// <summary>The self-hosted service: the HTTP API with the polling engine, the dispatcher and parking expiry
-/// inside.</summary>
+/// <summary>
+/// The self-hosted service: the HTTP API with the polling engine, the dispatcher and parking expiry inside.
+/// </summary>
 public static class WebApp
 {
     public const string DefaultUrl = "http://localhost:7071";

@@ -246,8 +246,9 @@ public static class ApiEndpoints
 
     private static async Task<IResult> Answer(Task<ApiResponse> response) => new ApiResult(await response);
 
-    /// <summary>The route's summary, problems and 200 content types (JSON unless told) in the OpenAPI
-    /// document.</summary>
+    /// <summary>
+    /// The route's summary, problems and 200 content types (JSON unless told) in the OpenAPI document.
+    /// </summary>
     private static RouteHandlerBuilder Documented<TBody>(
         this RouteHandlerBuilder route,
         string summary,

@@ -3,8 +3,9 @@ using SlaFunctions.Core.Api;
 
 namespace SlaFunctions.SelfHost.Http;
 
-/// <summary>A request body through <see cref="RequestBodyRules"/>, with Kestrel's own limit set to the same
-/// size.</summary>
+/// <summary>
+/// A request body through <see cref="RequestBodyRules"/>, with Kestrel's own limit set to the same size.
+/// </summary>
 public static class RequestBody
 {
     public static async Task<(string? Body, ApiResponse? Refusal)> ReadAsync(HttpRequest request)

@@ -7,8 +7,9 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Calendars;
 
-/// <summary>The calendar agrees with the minute-stepping oracle around real DST transitions, holidays and overnight
-/// hours.</summary>
+/// <summary>
+/// The calendar agrees with the minute-stepping oracle around real DST transitions, holidays and overnight hours.
+/// </summary>
 public class CalendarOracleProperties
 {
     private const int Cases = 10_000;

@@ -3,8 +3,9 @@ using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Core.Tests.Json;
 
-/// <summary>What the parser lets through but nothing downstream can hold is refused when a document is read, naming the
-/// path.</summary>
+/// <summary>
+/// What the parser lets through but nothing downstream can hold is refused when a document is read, naming the path.
+/// </summary>
 public class JsonInputSoundnessTests
 {
     [Theory]

@@ -290,8 +290,9 @@ public sealed class MinuteSlaOracle
         );
     }
 
-    /// <summary>Where the target would be reached if the phase ran on from <paramref name="from"/> with nothing else
-    /// happening.</summary>
+    /// <summary>
+    /// Where the target would be reached if the phase ran on from <paramref name="from"/> with nothing else happening.
+    /// </summary>
     private Instant? Project(Phase phase, Instant from, int target)
     {
         if (phase.Elapsed >= target)

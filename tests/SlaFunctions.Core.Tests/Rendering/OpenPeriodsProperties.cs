@@ -5,8 +5,9 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Rendering;
 
-/// <summary>The open periods the picture draws are exactly the business time the engine counts, around real DST
-/// transitions.</summary>
+/// <summary>
+/// The open periods the picture draws are exactly the business time the engine counts, around real DST transitions.
+/// </summary>
 public class OpenPeriodsProperties
 {
     [Fact]

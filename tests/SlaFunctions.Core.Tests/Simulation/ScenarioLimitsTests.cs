@@ -8,8 +8,10 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Core.Tests.Simulation;
 
-/// <summary>What one <c>simulate</c> can cost: a bounded scenario, near-constant work per event, and a run that stops
-/// when asked.</summary>
+/// <summary>
+/// What one <c>simulate</c> can cost: a bounded scenario, near-constant work per event, and a run that stops when
+/// asked.
+/// </summary>
 public class ScenarioLimitsTests
 {
     public static TheoryData<string, string> TooLarge() =>
@@ -154,8 +156,10 @@ public class ScenarioLimitsTests
 
     private static JsonNode Spec() => JsonNode.Parse(File.ReadAllText(Repo.Path("samples/spec-example.json")))!;
 
-    /// <summary>A creation and then <paramref name="count"/> events a minute apart: P1/P2 changes, or with pauses every
-    /// other pair.</summary>
+    /// <summary>
+    /// A creation and then <paramref name="count"/> events a minute apart: P1/P2 changes, or with pauses every other
+    /// pair.
+    /// </summary>
     private static JsonArray Priorities(int count, bool withPauses = false)
     {
         var start = DateTimeOffset.Parse("2026-03-06T20:30:00Z", System.Globalization.CultureInfo.InvariantCulture);

@@ -103,8 +103,10 @@ public class SnapshotHistoryTests
         );
     }
 
-    /// <summary>A pause (reason "vendor") at :05, :15, :25 … and a resume at :10, :20 … of 2026-06-08 at each given
-    /// time, each with an id.</summary>
+    /// <summary>
+    /// A pause (reason "vendor") at :05, :15, :25 … and a resume at :10, :20 … of 2026-06-08 at each given time, each
+    /// with an id.
+    /// </summary>
     private static TicketSla Paused(TicketSla sla, params string[] times)
     {
         foreach (var time in times)

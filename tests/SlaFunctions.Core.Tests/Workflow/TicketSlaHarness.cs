@@ -84,8 +84,9 @@ public sealed class TicketSlaHarness
         Signals++;
     }
 
-    /// <summary>Sends each event at its instant (events at one instant together), then runs the clock to the scenario's
-    /// end.</summary>
+    /// <summary>
+    /// Sends each event at its instant (events at one instant together), then runs the clock to the scenario's end.
+    /// </summary>
     public static TicketSlaHarness Play(Scenario scenario, HistoryCompaction? compaction = null)
     {
         var harness = Start(scenario.Policy, scenario.Events[0], compaction);
@@ -106,8 +107,9 @@ public sealed class TicketSlaHarness
 
     public TicketSla Sla => TicketSla.Restore(policy.Compile(), Store.Snapshot);
 
-    /// <summary>A new execution's input as the host writes it (<c>DurableTicket.Input</c>): on the current
-    /// version.</summary>
+    /// <summary>
+    /// A new execution's input as the host writes it (<c>DurableTicket.Input</c>): on the current version.
+    /// </summary>
     private TicketSlaInput Input(SlaSnapshot snapshot, ImmutableArray<SlaSignal> signals) =>
         new(ticket, policy, snapshot, signals) { Compaction = compaction, Version = TicketSlaWorkflow.CurrentVersion };
 }

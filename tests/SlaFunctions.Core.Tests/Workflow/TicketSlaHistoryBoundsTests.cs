@@ -14,8 +14,9 @@ using Xunit.Abstractions;
 
 namespace SlaFunctions.Core.Tests.Workflow;
 
-/// <summary>The orchestration's snapshot stays bounded however many commands its ticket takes
-/// (docs/decisions/0007).</summary>
+/// <summary>
+/// The orchestration's snapshot stays bounded however many commands its ticket takes (docs/decisions/0007).
+/// </summary>
 public class TicketSlaHistoryBoundsTests(ITestOutputHelper output)
 {
     private const int Commands = 10_000;
@@ -106,8 +107,9 @@ public class TicketSlaHistoryBoundsTests(ITestOutputHelper output)
         Assert.Equal(expected.Pauses.TakeLast(status.Pauses.Length), status.Pauses);
     }
 
-    /// <summary>The ticket as a workflow that does not compact holds it: every event, each notification fired on
-    /// time.</summary>
+    /// <summary>
+    /// The ticket as a workflow that does not compact holds it: every event, each notification fired on time.
+    /// </summary>
     private static TicketSla Uncompacted(SlaPolicy policy, List<TicketEvent> events, Instant asOf)
     {
         var sla = TicketSla.Start(policy, (TicketCreated)events[0]);

@@ -11,8 +11,9 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Durable.Tests.Orchestrations;
 
-/// <summary>The worker serializer: every durable payload round-trips, and binding payloads with extra members still
-/// read.</summary>
+/// <summary>
+/// The worker serializer: every durable payload round-trips, and binding payloads with extra members still read.
+/// </summary>
 public class DurableJsonTests
 {
     [Fact]

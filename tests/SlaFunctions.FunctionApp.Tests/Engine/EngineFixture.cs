@@ -28,8 +28,9 @@ public abstract class EngineFixture : IAsyncLifetime
 {
     public const string Calendar = """{ "timeZone": "UTC", "is24x7": true }""";
 
-    /// <summary>P3 tracks resolution only; its one-minute target keeps a reopened cycle's first threshold 30 s
-    /// out.</summary>
+    /// <summary>
+    /// P3 tracks resolution only; its one-minute target keeps a reopened cycle's first threshold 30 s out.
+    /// </summary>
     public const string Policy = """
         { "calendar": "ny", "targets": {
             "P1": { "responseMinutes": 1, "resolutionMinutes": 2 },
@@ -244,8 +245,9 @@ public sealed class InMemoryEngine : EngineFixture
 /// <summary>The Azure Storage provider on Azurite, on a task hub of its own.</summary>
 public sealed class AzureStorageEngine : EngineFixture
 {
-    /// <summary>Timers are read from the control queues, polled at most host.json's maxQueuePollingInterval
-    /// apart.</summary>
+    /// <summary>
+    /// Timers are read from the control queues, polled at most host.json's maxQueuePollingInterval apart.
+    /// </summary>
     public override Duration TimerSlack =>
         Duration.FromTimeSpan(HostJsonPolling.Read().MaxQueuePollingInterval) + Duration.FromSeconds(3);
 

@@ -205,8 +205,9 @@ public abstract class LifecycleCases(EngineFixture engine)
         Assert.Single(await engine.EventsAsync(ticket), e => e.Id == respond.Id);
     }
 
-    /// <summary>A response at exactly the breach instant, sent as the breach timer fires: met if it wins, else the
-    /// breach stays.</summary>
+    /// <summary>
+    /// A response at exactly the breach instant, sent as the breach timer fires: met if it wins, else the breach stays.
+    /// </summary>
     private async Task RaceAsync(TicketKey ticket)
     {
         var t = EngineFixture.Now();

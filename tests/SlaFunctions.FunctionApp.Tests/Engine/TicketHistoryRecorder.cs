@@ -128,8 +128,9 @@ public sealed class TicketHistoryRecorder
     }
 }
 
-/// <summary>A fact that runs only when <see cref="Variable"/> is set: it re-records a fixture instead of
-/// testing.</summary>
+/// <summary>
+/// A fact that runs only when <see cref="Variable"/> is set: it re-records a fixture instead of testing.
+/// </summary>
 public sealed class RecordingFactAttribute : FactAttribute
 {
     public const string Variable = "SLA_RECORD_HISTORY";

@@ -102,8 +102,9 @@ public sealed partial class WorkflowReplayTests
         Assert.Equal(SignalOutcome.Applied, request.Signal?.Outcome);
     }
 
-    /// <summary>The current code's answer to <paramref name="arriving"/> after <paramref name="past"/>, as a
-    /// worker's.</summary>
+    /// <summary>
+    /// The current code's answer to <paramref name="arriving"/> after <paramref name="past"/>, as a worker's.
+    /// </summary>
     private static OrchestratorExecutionResult Replay(
         IEnumerable<HistoryEvent> past,
         IEnumerable<HistoryEvent> arriving
@@ -143,8 +144,9 @@ public sealed partial class WorkflowReplayTests
         return (T)result.Actions.Single();
     }
 
-    /// <summary>Each episode as [start, end): from its OrchestratorStarted to its OrchestratorCompleted,
-    /// inclusive.</summary>
+    /// <summary>
+    /// Each episode as [start, end): from its OrchestratorStarted to its OrchestratorCompleted, inclusive.
+    /// </summary>
     private static List<(int From, int To)> Episodes(IReadOnlyList<HistoryEvent> history)
     {
         var episodes = new List<(int, int)>();

@@ -114,8 +114,9 @@ public class AppServicesTests
                     .Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
             );
 
-    /// <summary>The service types <see cref="SlaFunctionServices.AddSlaFunctions"/> registers (not the
-    /// framework's).</summary>
+    /// <summary>
+    /// The service types <see cref="SlaFunctionServices.AddSlaFunctions"/> registers (not the framework's).
+    /// </summary>
     private static List<Type> AppRegistrations(SlaBackend backend)
     {
         var services = new ServiceCollection();

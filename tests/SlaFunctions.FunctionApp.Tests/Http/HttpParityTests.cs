@@ -439,8 +439,10 @@ public class HttpParityTests
         return new Keys((await tenants.CreateKeyAsync("acme")).Token, (await tenants.CreateKeyAsync("other")).Token);
     }
 
-    /// <summary>Durable's client at the edge: schedules succeed under the id asked for, signals are accepted, no
-    /// instance exists.</summary>
+    /// <summary>
+    /// Durable's client at the edge: schedules succeed under the id asked for, signals are accepted, no instance
+    /// exists.
+    /// </summary>
     private static Mock<DurableTaskClient> DurableClient()
     {
         var client = new Mock<DurableTaskClient>("test");

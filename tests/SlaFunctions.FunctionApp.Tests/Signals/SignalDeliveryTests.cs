@@ -12,8 +12,9 @@ using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Signals;
 
-/// <summary>A signal reaches its ticket: raised on a live instance, or restarted with it, or applied to a polling
-/// row.</summary>
+/// <summary>
+/// A signal reaches its ticket: raised on a live instance, or restarted with it, or applied to a polling row.
+/// </summary>
 public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private static readonly SlaSignal Respond = new(

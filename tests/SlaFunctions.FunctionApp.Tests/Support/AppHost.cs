@@ -16,12 +16,14 @@ namespace SlaFunctions.FunctionApp.Tests.Support;
 /// </summary>
 public static class AppHost
 {
-    /// <summary>The generated class that runs every extension's <c>WorkerExtensionStartup</c> (Durable's among
-    /// them).</summary>
+    /// <summary>
+    /// The generated class that runs every extension's <c>WorkerExtensionStartup</c> (Durable's among them).
+    /// </summary>
     public const string ExtensionStartupType = "SlaFunctions.FunctionApp.WorkerExtensionStartupCodeExecutor";
 
-    /// <summary>The app settings the app requires (docs/configuration.md); the Service Bus namespace is never
-    /// contacted.</summary>
+    /// <summary>
+    /// The app settings the app requires (docs/configuration.md); the Service Bus namespace is never contacted.
+    /// </summary>
     public static Dictionary<string, string?> Settings(SlaBackend backend, string connectionString) =>
         new()
         {

@@ -13,8 +13,9 @@ using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Tickets;
 
-/// <summary>Ticket commands on the durable backend: the row first, then Durable; a refused start falls back to
-/// polling.</summary>
+/// <summary>
+/// Ticket commands on the durable backend: the row first, then Durable; a refused start falls back to polling.
+/// </summary>
 public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     [Fact]

@@ -14,8 +14,10 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests.Durable;
 
-/// <summary>The durable backend's rows on a real database: the persist activity, restarts, the move to polling, the
-/// reconciler's query.</summary>
+/// <summary>
+/// The durable backend's rows on a real database: the persist activity, restarts, the move to polling, the reconciler's
+/// query.
+/// </summary>
 public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     // Monday 2026-06-08 09:00 in New York.
@@ -319,8 +321,10 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         return (sla, new DurableSlaStore(database.DataSource, sla.Policies, sla.Clock, Options), ticket);
     }
 
-    /// <summary>What the orchestration persists after applying the event (if any) and firing what is due at <paramref
-    /// name="at"/>.</summary>
+    /// <summary>
+    /// What the orchestration persists after applying the event (if any) and firing what is due at <paramref
+    /// name="at"/>.
+    /// </summary>
     private static async Task<PersistSlaRequest> RoundAsync(
         SlaHarness sla,
         TicketKey ticket,
@@ -344,8 +348,9 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
             e
         );
 
-    /// <summary>The round with its snapshot compacted up to <paramref name="horizon"/>, as the orchestration persists
-    /// it.</summary>
+    /// <summary>
+    /// The round with its snapshot compacted up to <paramref name="horizon"/>, as the orchestration persists it.
+    /// </summary>
     private static PersistSlaRequest Compacted(SlaHarness sla, PersistSlaRequest round, Instant horizon)
     {
         var policy = sla.Policies.GetAsync(round.Ticket.TenantId, round.Snapshot.Policy).AsTask().Result;

@@ -10,8 +10,9 @@ using SlaFunctions.Testing.Samples;
 
 namespace SlaFunctions.Postgres.Tests.Outbox;
 
-/// <summary>Sinks that do not wait on each other, timeouts for slow receivers, batched bookkeeping, dead
-/// deliveries.</summary>
+/// <summary>
+/// Sinks that do not wait on each other, timeouts for slow receivers, batched bookkeeping, dead deliveries.
+/// </summary>
 public sealed class DeliveryLaneTests : IAsyncLifetime
 {
     private static readonly Instant Monday9 = At.Local("America/New_York", "2026-06-08T09:00:00");
@@ -147,8 +148,9 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
         );
     }
 
-    /// <summary>Starts P1 tickets created 46 minutes ago: each has fired three notifications (at 30, 42 and 45
-    /// minutes).</summary>
+    /// <summary>
+    /// Starts P1 tickets created 46 minutes ago: each has fired three notifications (at 30, 42 and 45 minutes).
+    /// </summary>
     private static async Task<string> FireAsync(SlaHarness sla, int tickets)
     {
         var tenant = await sla.NewTenantAsync();
@@ -188,8 +190,9 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Holds every publish until <paramref name="count"/> are in flight, then lets them all end
-    /// together.</summary>
+    /// <summary>
+    /// Holds every publish until <paramref name="count"/> are in flight, then lets them all end together.
+    /// </summary>
     private sealed class BarrierSink(string name, int count) : INotificationSink
     {
         private readonly TaskCompletionSource all = new(TaskCreationOptions.RunContinuationsAsynchronously);

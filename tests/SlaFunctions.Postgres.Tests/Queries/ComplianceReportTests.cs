@@ -8,8 +8,9 @@ using SlaFunctions.Core.Tracking;
 
 namespace SlaFunctions.Postgres.Tests.Queries;
 
-/// <summary>The compliance report's SQL aggregates against each figure computed here from simulate's view of the same
-/// histories.</summary>
+/// <summary>
+/// The compliance report's SQL aggregates against each figure computed here from simulate's view of the same histories.
+/// </summary>
 public class ComplianceReportTests(QueryData data) : IClassFixture<QueryData>
 {
     private static readonly DateTimeZone NewYork = DateTimeZoneProviders.Tzdb["America/New_York"];

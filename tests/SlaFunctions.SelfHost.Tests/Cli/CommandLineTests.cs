@@ -3,8 +3,9 @@ using SlaFunctions.Testing.Files;
 
 namespace SlaFunctions.SelfHost.Tests.Cli;
 
-/// <summary>The executable refuses what it does not understand: exit code 2, one line naming it, then the
-/// usage.</summary>
+/// <summary>
+/// The executable refuses what it does not understand: exit code 2, one line naming it, then the usage.
+/// </summary>
 public class CommandLineTests
 {
     private static readonly string Scenario = Repo.Path("samples/spec-example.json");

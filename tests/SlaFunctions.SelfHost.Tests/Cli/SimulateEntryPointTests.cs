@@ -7,8 +7,10 @@ using static SlaFunctions.Testing.Rendering.SvgDocument;
 
 namespace SlaFunctions.SelfHost.Tests.Cli;
 
-/// <summary><c>simulate --format svg</c> and <c>POST /api/simulate</c> with <c>Accept: image/svg+xml</c> answer the
-/// same picture.</summary>
+/// <summary>
+/// <c>simulate --format svg</c> and <c>POST /api/simulate</c> with <c>Accept: image/svg+xml</c> answer the same
+/// picture.
+/// </summary>
 public class SimulateEntryPointTests
 {
     private static readonly string SpecExample = File.ReadAllText(Repo.Path("samples/spec-example.json"));

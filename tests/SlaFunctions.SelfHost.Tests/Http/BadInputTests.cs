@@ -479,8 +479,9 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
         public override string ToString() => Name;
     }
 
-    /// <summary>A running service with two tenants; tenant A has a calendar, a policy and a started ticket
-    /// T-1.</summary>
+    /// <summary>
+    /// A running service with two tenants; tenant A has a calendar, a policy and a started ticket T-1.
+    /// </summary>
     public sealed class Fixture : IAsyncLifetime
     {
         private readonly DatabaseFixture database = new();

@@ -7,8 +7,10 @@ using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests.Http;
 
-/// <summary><c>GET …/slas</c> and <c>GET …/reports/compliance</c> over HTTP: pages, CSV, problems naming the parameter,
-/// tenant keys.</summary>
+/// <summary>
+/// <c>GET …/slas</c> and <c>GET …/reports/compliance</c> over HTTP: pages, CSV, problems naming the parameter, tenant
+/// keys.
+/// </summary>
 public class QueryRoutesTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     // Monday 2026-06-08 09:00 in New York.

@@ -6,8 +6,10 @@ using static SlaFunctions.SelfHost.Tests.Support.Events;
 
 namespace SlaFunctions.SelfHost.Tests.Http;
 
-/// <summary>An idempotency key or event id sent again is a duplicate only with the same content; with other content it
-/// is refused and changes nothing.</summary>
+/// <summary>
+/// An idempotency key or event id sent again is a duplicate only with the same content; with other content it is
+/// refused and changes nothing.
+/// </summary>
 public class ReusedIdTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private static readonly Instant Monday10 = Instant.FromUtc(2026, 6, 8, 14, 0);

@@ -9,8 +9,10 @@ using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests.Http;
 
-/// <summary>The timeline picture over HTTP: the stored SLA drawn as of the request, and POST /api/simulate for Accept:
-/// image/svg+xml.</summary>
+/// <summary>
+/// The timeline picture over HTTP: the stored SLA drawn as of the request, and POST /api/simulate for Accept:
+/// image/svg+xml.
+/// </summary>
 public class TimelineTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";

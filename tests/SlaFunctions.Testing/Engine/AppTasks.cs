@@ -23,8 +23,9 @@ public sealed class AppTasks(string connectionString, PublishedMessages topic)
     private IServiceProvider? services;
     private DurableTaskClient? client;
 
-    /// <summary>The app's serializer for worker and client: the default one turns NodaTime instants into
-    /// 1970.</summary>
+    /// <summary>
+    /// The app's serializer for worker and client: the default one turns NodaTime instants into 1970.
+    /// </summary>
     public static DataConverter Converter { get; } = new JsonDataConverter(DurableJson.Options);
 
     /// <summary>Called once the worker's host is built, before anything is scheduled.</summary>

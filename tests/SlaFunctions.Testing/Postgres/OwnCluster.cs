@@ -72,8 +72,9 @@ public sealed class OwnCluster : IDisposable
             "restart"
         );
 
-    /// <summary>SIGKILL to the postmaster: no shutdown at all. Returns once its orphaned backends have noticed and
-    /// exited.</summary>
+    /// <summary>
+    /// SIGKILL to the postmaster: no shutdown at all. Returns once its orphaned backends have noticed and exited.
+    /// </summary>
     public void Kill()
     {
         var pid = int.Parse(
@@ -128,8 +129,9 @@ public sealed class OwnCluster : IDisposable
         PostgresServer.Run(asRoot, PostgresBinaries.Find(program), args);
 }
 
-/// <summary>initdb and pg_ctl where scripts/lib/postgres.sh finds them: PATH, else the newest
-/// /usr/lib/postgresql/*/bin.</summary>
+/// <summary>
+/// initdb and pg_ctl where scripts/lib/postgres.sh finds them: PATH, else the newest /usr/lib/postgresql/*/bin.
+/// </summary>
 public static class PostgresBinaries
 {
     public static string Find(string program)

@@ -59,8 +59,9 @@ public sealed class SlaHarness
         new(DataSource, Policies, Clock, Options, options ?? new PollingOptions(), NullLogger<PollingEngine>.Instance);
 
     /// <summary>A new tenant with the New York weekday calendar and the standard policy as its default.</summary>
-    /// <summary>The polling backend's parking over this harness's database and clock, with the default event
-    /// settings.</summary>
+    /// <summary>
+    /// The polling backend's parking over this harness's database and clock, with the default event settings.
+    /// </summary>
     public PostgresParking Parking() =>
         new(
             DataSource,

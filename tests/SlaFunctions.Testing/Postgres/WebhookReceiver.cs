@@ -49,8 +49,9 @@ public sealed class WebhookReceiver : IDisposable
         }
     }
 
-    /// <summary>Requests are answered side by side, as a real server would, so a slow one does not queue the
-    /// others.</summary>
+    /// <summary>
+    /// Requests are answered side by side, as a real server would, so a slow one does not queue the others.
+    /// </summary>
     private async Task AnswerAsync(HttpListenerContext context)
     {
         try

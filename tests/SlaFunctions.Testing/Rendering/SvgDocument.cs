@@ -3,8 +3,9 @@ using System.Xml.Linq;
 
 namespace SlaFunctions.Testing.Rendering;
 
-/// <summary>A rendered picture parsed as XML (which fails on anything not well-formed), with its elements by
-/// class.</summary>
+/// <summary>
+/// A rendered picture parsed as XML (which fails on anything not well-formed), with its elements by class.
+/// </summary>
 public sealed class SvgDocument
 {
     public static readonly XNamespace Svg = "http://www.w3.org/2000/svg";

@@ -14,8 +14,9 @@ public static class Calendars
         IsoDayOfWeek.Friday,
     ];
 
-    /// <summary>Weekdays from <paramref name="start"/> to <paramref name="end"/> ("24:00" allowed) in the
-    /// zone.</summary>
+    /// <summary>
+    /// Weekdays from <paramref name="start"/> to <paramref name="end"/> ("24:00" allowed) in the zone.
+    /// </summary>
     public static BusinessCalendar Weekdays9To5(string zone = "America/New_York", params Holiday[] holidays) =>
         Daily(zone, Weekdays, "09:00", "17:00", holidays);
 

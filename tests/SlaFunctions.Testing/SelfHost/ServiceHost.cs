@@ -129,8 +129,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public PollingEngine Engine() => Services.GetRequiredService<PollingEngine>();
 
-    /// <summary>Moves the clock from wake-up to wake-up up to the limit, polling at each, as a punctual engine
-    /// would.</summary>
+    /// <summary>
+    /// Moves the clock from wake-up to wake-up up to the limit, polling at each, as a punctual engine would.
+    /// </summary>
     public async Task RunEngineUntilAsync(Instant limit, bool inclusive = true)
     {
         var engine = Engine();

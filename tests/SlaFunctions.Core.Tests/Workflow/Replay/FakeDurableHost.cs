@@ -52,12 +52,14 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         return this;
     }
 
-    /// <summary>Schedules a new execution of the instance; like Durable, a completed instance may be started
-    /// again.</summary>
+    /// <summary>
+    /// Schedules a new execution of the instance; like Durable, a completed instance may be started again.
+    /// </summary>
     public void Start(TicketSlaInput input) => Start(DurableJson.Serialize(input));
 
-    /// <summary>Schedules a new execution with its input as Durable stores it (JSON), for inputs older code
-    /// wrote.</summary>
+    /// <summary>
+    /// Schedules a new execution with its input as Durable stores it (JSON), for inputs older code wrote.
+    /// </summary>
     public void Start(string input)
     {
         if (IsRunning)
@@ -70,8 +72,9 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         inbox.Add(new ExecutionStarted(input));
     }
 
-    /// <summary>Raises the signal event. Like the isolated worker, this throws when the instance is not
-    /// running.</summary>
+    /// <summary>
+    /// Raises the signal event. Like the isolated worker, this throws when the instance is not running.
+    /// </summary>
     public void Raise(SlaSignal signal)
     {
         if (!IsRunning)
@@ -97,8 +100,9 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         scheduled.Clear();
     }
 
-    /// <summary>Delivers, completes activities and fires due timers until nothing is left to do at this
-    /// instant.</summary>
+    /// <summary>
+    /// Delivers, completes activities and fires due timers until nothing is left to do at this instant.
+    /// </summary>
     public void Settle()
     {
         for (var episodes = 0; episodes < MaxEpisodesPerSettle; episodes++)
@@ -126,8 +130,10 @@ public sealed class FakeDurableHost(Func<ISlaOrchestrationContext, TicketSlaInpu
         );
     }
 
-    /// <summary>Moves the clock to <paramref name="instant"/>, settling at every timer due before it; timers due at it
-    /// stay pending.</summary>
+    /// <summary>
+    /// Moves the clock to <paramref name="instant"/>, settling at every timer due before it; timers due at it stay
+    /// pending.
+    /// </summary>
     public void AdvanceTo(Instant instant)
     {
         if (instant < Now)

@@ -2,8 +2,9 @@ using NodaTime;
 
 namespace SlaFunctions.Core.Tests.Workflow.Replay;
 
-/// <summary>One entry of an execution's history, shaped after Durable's. Payloads are JSON, as Durable stores
-/// them.</summary>
+/// <summary>
+/// One entry of an execution's history, shaped after Durable's. Payloads are JSON, as Durable stores them.
+/// </summary>
 public abstract record HistoryEvent;
 
 /// <summary>Something the orchestration code did. A replay must do the same things in the same order.</summary>
@@ -13,8 +14,9 @@ public sealed record TimerCreated(int Id, Instant FireAt) : OrchestrationAction;
 
 public sealed record TaskScheduled(int Id, string Name, string Input) : OrchestrationAction;
 
-/// <summary>Not in Durable's history (a wait leaves no trace there): recorded so that a replay that waits differently
-/// diverges.</summary>
+/// <summary>
+/// Not in Durable's history (a wait leaves no trace there): recorded so that a replay that waits differently diverges.
+/// </summary>
 public sealed record SignalAwaited : OrchestrationAction;
 
 /// <summary>Starts each episode; its timestamp is the context's current instant for the episode.</summary>
