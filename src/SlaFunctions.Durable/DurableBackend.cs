@@ -1,4 +1,5 @@
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using SlaFunctions.Core.Api;
@@ -25,7 +26,7 @@ public sealed class DurableBackend(
     IDefinitionStore definitions,
     IHealthProbe health,
     PostgresSlaService rows,
-    IEventIngestion polling,
+    [FromKeyedServices(SlaBackend.Polling)] IEventIngestion polling,
     PostgresDeadLetters deadLetters,
     DurableSlaStore store,
     EventRouter router,

@@ -51,14 +51,19 @@ public static class SlaPostgresServices
         services.AddSingleton<PostgresParking>();
         services.AddSingleton<PostgresBatchIngestion>();
         // The polling backend's ingestion: Core's one algorithm over this layer's inbox, dead letters and parking.
-        services.AddSingleton<IEventIngestion>(sp => new EventIngestion(
-            sp.GetRequiredService<EventRouter>(),
-            sp.GetRequiredService<EventInbox>(),
-            sp.GetRequiredService<PostgresDeadLetters>(),
-            sp.GetRequiredService<PostgresParking>(),
-            sp.GetRequiredService<PostgresSlaService>(),
-            sp.GetRequiredService<PostgresBatchIngestion>()
-        ));
+        // Keyed, so that a host whose backend is durable cannot take it for its own by asking for IEventIngestion.
+        services.AddKeyedSingleton<IEventIngestion>(
+            SlaBackend.Polling,
+            (sp, _) =>
+                new EventIngestion(
+                    sp.GetRequiredService<EventRouter>(),
+                    sp.GetRequiredService<EventInbox>(),
+                    sp.GetRequiredService<PostgresDeadLetters>(),
+                    sp.GetRequiredService<PostgresParking>(),
+                    sp.GetRequiredService<PostgresSlaService>(),
+                    sp.GetRequiredService<PostgresBatchIngestion>()
+                )
+        );
         services.AddSingleton<PollingEngine>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IDeadDeliveries, DeadDeliveryStore>();

@@ -58,7 +58,8 @@ public sealed class DurableSlaStore(
                 request.At + options.PublishGrace
             );
             AuditOnce(batch, request);
-            if (Refused(request) is { } letter)
+            var letter = Refused(request);
+            if (letter is not null)
             {
                 PostgresDeadLetters.Record(batch, letter, request.At);
             }
@@ -67,6 +68,11 @@ public sealed class DurableSlaStore(
             if (guard.RecordsAffected == 1)
             {
                 await transaction.CommitAsync(cancellationToken);
+                if (letter is not null)
+                {
+                    PostgresDeadLetters.Counted(letter.Reason);
+                }
+
                 return notifications is null ? 0 : notifications.RecordsAffected / options.Sinks.Count;
             }
 

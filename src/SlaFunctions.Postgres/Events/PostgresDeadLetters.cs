@@ -105,9 +105,13 @@ public sealed class PostgresDeadLetters(NpgsqlDataSource dataSource, IClock cloc
         }
     }
 
+    /// <summary>Counts a committed letter in the <c>sla.dead_letters</c> metric.</summary>
+    internal static void Counted(string reason) =>
+        SlaTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
     internal void Logged(string tenantId, string? eventId, string reason, string description)
     {
-        SlaTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Counted(reason);
         logger.LogWarning(
             "Dead-lettered event {EventId} of tenant {TenantId}: {Reason}: {Description}",
             eventId,

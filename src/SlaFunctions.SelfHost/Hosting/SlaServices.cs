@@ -30,6 +30,7 @@ public static class SlaServices
             settings.Dispatch
         );
         services.AddSingleton(settings);
+        services.AddSingleton(sp => sp.GetRequiredKeyedService<IEventIngestion>(SlaBackend.Polling));
         services.AddSingleton<ISlaService>(sp => sp.GetRequiredService<PostgresSlaService>());
         services.AddSingleton<IFailureClassifier, DatabaseFailures>();
         services.AddSingleton<SlaApi>();

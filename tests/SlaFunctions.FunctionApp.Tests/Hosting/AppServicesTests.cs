@@ -69,9 +69,13 @@ public class AppServicesTests
         using var scope = host.Services.CreateScope();
 
         Assert.NotEmpty(registered);
-        foreach (var service in registered)
+        foreach (var (service, key) in registered)
         {
-            Assert.NotNull(scope.ServiceProvider.GetRequiredService(service));
+            Assert.NotNull(
+                key is null
+                    ? scope.ServiceProvider.GetRequiredService(service)
+                    : scope.ServiceProvider.GetRequiredKeyedService(service, key)
+            );
         }
 
         Assert.Equal(backend, host.Services.GetRequiredService<FunctionAppSettings>().Backend);
@@ -117,7 +121,7 @@ public class AppServicesTests
     /// <summary>
     /// The service types <see cref="SlaFunctionServices.AddSlaFunctions"/> registers (not the framework's).
     /// </summary>
-    private static List<Type> AppRegistrations(SlaBackend backend)
+    private static List<(Type Service, object? Key)> AppRegistrations(SlaBackend backend)
     {
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder()
@@ -126,7 +130,7 @@ public class AppServicesTests
         services.AddSlaFunctions(configuration);
         return services
             .Where(d => d.ServiceType != typeof(IHostedService))
-            .Select(d => d.ServiceType)
+            .Select(d => (d.ServiceType, d.ServiceKey))
             .Distinct()
             .ToList();
     }
