@@ -23,6 +23,7 @@ namespace SlaFunctions.Durable;
 /// </summary>
 public sealed class DurableBackend(
     ITenantDirectory tenants,
+    ITenantSettings settings,
     IDefinitionStore definitions,
     IHealthProbe health,
     PostgresSlaService rows,
@@ -50,6 +51,7 @@ public sealed class DurableBackend(
                 store,
                 Instances(client),
                 clock,
+                settings,
                 options,
                 loggers.CreateLogger<DurableSlaService>()
             )
@@ -61,7 +63,16 @@ public sealed class DurableBackend(
             : polling;
 
     public SignalDelivery Delivery(DurableTaskClient client) =>
-        new(store, rows, deadLetters, options, Instances(client), loggers.CreateLogger<SignalDelivery>());
+        new(
+            store,
+            rows,
+            deadLetters,
+            options,
+            Instances(client),
+            settings,
+            clock,
+            loggers.CreateLogger<SignalDelivery>()
+        );
 
     public static DurableInstances Instances(DurableTaskClient client) => new(client);
 }

@@ -39,6 +39,9 @@ public static class Problem
     public static ApiResponse Conflict(string field, string detail) =>
         Of(409, "conflict", "The request contradicts one already accepted.", detail, field);
 
+    public static ApiResponse TooLate(string field, string detail) =>
+        Of(422, "too-late", "The event is later than the tenant's late-event tolerance allows.", detail, field);
+
     public static ApiResponse NotFound(string field, string detail) =>
         Of(404, "not-found", "Not found.", detail, field);
 

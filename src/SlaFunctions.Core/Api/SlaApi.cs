@@ -69,7 +69,9 @@ public sealed partial class SlaApi(
         }
         catch (InvalidInputException e)
         {
-            return e.IsConflict ? Problem.Conflict(e.Path, e.Problem) : Problem.InvalidInput(e.Path, e.Problem);
+            return e.IsConflict ? Problem.Conflict(e.Path, e.Problem)
+                : e.IsTooLate ? Problem.TooLate(e.Path, e.Problem)
+                : Problem.InvalidInput(e.Path, e.Problem);
         }
         catch (SlaNotFoundException e)
         {

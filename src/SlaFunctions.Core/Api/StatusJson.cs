@@ -56,9 +56,17 @@ internal static class StatusJson
 
         json.WriteEndArray();
         json.WriteStartArray("notifications");
+        var standing = TicketSla.Standing(status.Notifications).ToHashSet();
         foreach (var fired in SimulationJson.Ordered(status.Notifications))
         {
-            JsonSerializer.Serialize(json, NotificationMessage.From(ticket, fired), SlaJson.Options);
+            // As published, and for a notification whether it was retracted since.
+            var message = JsonSerializer.SerializeToNode(NotificationMessage.From(ticket, fired), SlaJson.Options)!;
+            if (!fired.IsRetraction)
+            {
+                message["retracted"] = !standing.Contains(fired);
+            }
+
+            message.WriteTo(json, SlaJson.Options);
         }
 
         json.WriteEndArray();

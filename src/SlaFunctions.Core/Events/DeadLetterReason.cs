@@ -23,4 +23,16 @@ public static class DeadLetterReason
 
     /// <summary>The event waited for its SLA to start longer than the parking window.</summary>
     public const string ParkingExpired = nameof(ParkingExpired);
+
+    /// <summary>
+    /// The event is dated before what its SLA has acted on, by more than the tenant's late-event tolerance.
+    /// </summary>
+    public const string TooLate = nameof(TooLate);
+
+    /// <summary>The reason an SLA's refusal of an event is filed under: <see cref="TooLate"/> or <see cref="InvalidEvent"/>.</summary>
+    public static string Refusal(Validation.InvalidInputException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.IsTooLate ? TooLate : InvalidEvent;
+    }
 }

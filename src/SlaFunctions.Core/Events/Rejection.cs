@@ -11,6 +11,9 @@ public sealed record Rejection(string Reason, string Path, string Problem)
         return new(reason, error.Path, error.Problem);
     }
 
+    /// <summary>An event its SLA refused (<see cref="DeadLetterReason.Refusal"/>).</summary>
+    public static Rejection Refused(InvalidInputException error) => From(DeadLetterReason.Refusal(error), error);
+
     /// <summary>The dead-letter description, for example <c>$.payload.priority: is required</c>.</summary>
     public string Description => $"{Path}: {Problem}";
 

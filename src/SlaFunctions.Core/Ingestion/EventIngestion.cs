@@ -184,7 +184,7 @@ public sealed class EventIngestion(
         }
         catch (InvalidInputException e)
         {
-            return await DeadLetterAsync(envelope, Rejection.From(DeadLetterReason.InvalidEvent, e), cancellationToken);
+            return await DeadLetterAsync(envelope, Rejection.Refused(e), cancellationToken);
         }
     }
 

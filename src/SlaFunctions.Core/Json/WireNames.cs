@@ -24,6 +24,7 @@ public static class WireNames
             NotificationKind.Warning => "warning",
             NotificationKind.Breach => "breach",
             NotificationKind.Escalation => "escalation",
+            NotificationKind.Retraction => "retraction",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
 

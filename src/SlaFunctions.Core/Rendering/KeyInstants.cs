@@ -92,7 +92,7 @@ internal static class KeyInstants
             );
         }
 
-        var notifications = SimulationJson.Ordered(status.Notifications).ToList();
+        var notifications = SimulationJson.Ordered(TicketSla.Standing(status.Notifications)).ToList();
         if (notifications.Count > 0)
         {
             var lines = notifications

@@ -58,7 +58,7 @@ internal sealed class PhaseLane
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(scale);
         var marks = SimulationJson
-            .Ordered(status.Notifications)
+            .Ordered(TicketSla.Standing(status.Notifications))
             .Where(n => n.Phase == phase.Phase && n.Cycle == phase.Cycle && scale.Contains(n.FiredAt))
             .ToImmutableArray();
         // What happens at one instant shares one label ("90% L2", "breach due"): fewer rows for a burst of marks.

@@ -32,6 +32,13 @@ public sealed record HistoryCompaction
     public int AfterEvents { get; }
 
     /// <summary>
+    /// This rule, settling no sooner than <paramref name="lateTolerance"/>: an event the tolerance accepts is never
+    /// dated before the checkpoint.
+    /// </summary>
+    public HistoryCompaction Tolerating(Duration lateTolerance) =>
+        lateTolerance <= SettledAfter ? this : new HistoryCompaction(lateTolerance, AfterEvents);
+
+    /// <summary>
     /// The SLA with what is settled as of <paramref name="now"/> folded, once enough of it has gathered.
     /// </summary>
     public TicketSla Compact(TicketSla sla, Instant now)

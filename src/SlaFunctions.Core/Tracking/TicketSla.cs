@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using NodaTime;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Validation;
 
@@ -8,13 +9,15 @@ namespace SlaFunctions.Core.Tracking;
 /// <summary>
 /// The SLA of one ticket: its history of events under a policy, and the notifications fired so far.
 /// Everything else (phases, due instants, what fires when) is derived from the history, so an event that
-/// arrives late lands in its place and the outcome is the same as if it had arrived on time; what has
-/// fired stays fired, and nothing fires twice.
+/// arrives late lands in its place and the outcome is the same as if it had arrived on time. What has fired
+/// stays fired: a notification the corrected history no longer supports is retracted, and its slot may fire
+/// again at its corrected instant, but no slot has two standing notifications (SPEC §2 "Late events").
 /// </summary>
 public sealed class TicketSla
 {
     private readonly SlaTimeline timeline;
-    private readonly HashSet<NotificationSlot> firedSlots;
+    private readonly HashSet<NotificationSlot> standingSlots;
+    private ImmutableArray<FiredNotification>? untrue;
 
     private TicketSla(
         SlaPolicy policy,
@@ -29,7 +32,7 @@ public sealed class TicketSla
         Fired = fired;
         Checkpoint = checkpoint;
         this.timeline = timeline ?? Fold(policy, checkpoint, events);
-        firedSlots = [.. fired.Select(f => f.Slot)];
+        standingSlots = [.. Standing(fired).Select(f => f.Slot)];
     }
 
     /// <summary>
@@ -51,11 +54,34 @@ public sealed class TicketSla
 
     public string Priority => timeline.Priority;
 
-    /// <summary>When the next notification falls due (possibly already past), or null when none is pending.</summary>
-    public Instant? NextWakeAt => Pending().Select(n => (Instant?)n.FireAt).FirstOrDefault();
+    /// <summary>
+    /// When the next notification falls due (possibly already past), or null when none is pending; a retraction
+    /// is due at once, so this is then the instant its notification fired.
+    /// </summary>
+    public Instant? NextWakeAt =>
+        Untrue.IsEmpty ? Pending().Select(n => (Instant?)n.FireAt).FirstOrDefault() : Untrue.Min(f => f.FiredAt);
 
-    /// <summary>Cancelled, or resolved with nothing left to fire: only a reopen can bring it back.</summary>
-    public bool HasEnded => timeline.IsCancelled || (timeline.IsResolved && NextWakeAt is null);
+    /// <summary>
+    /// Cancelled, or resolved, with nothing left to fire or retract: only a reopen can bring it back.
+    /// </summary>
+    public bool HasEnded => (timeline.IsCancelled || timeline.IsResolved) && NextWakeAt is null;
+
+    /// <summary>
+    /// The latest instant the service has acted on for this ticket: its last event (or checkpoint) or the latest
+    /// instant a notification fired for. An event dated before it is late (SPEC §2 "Late events").
+    /// </summary>
+    public Instant ActedUntil => Fired.IsEmpty ? LastAt : Instant.Max(LastAt, Fired.Max(f => f.DueAt));
+
+    /// <summary>
+    /// The fired notifications that stand: neither retractions nor retracted. At most one per slot.
+    /// </summary>
+    public static IEnumerable<FiredNotification> Standing(IEnumerable<FiredNotification> fired)
+    {
+        ArgumentNullException.ThrowIfNull(fired);
+        var all = fired.ToList();
+        var retractions = all.Where(f => f.IsRetraction).Select(f => (f.Slot, f.Revision)).ToHashSet();
+        return all.Where(f => !f.IsRetraction && !retractions.Contains((f.Slot, f.Revision)));
+    }
 
     public static TicketSla Start(SlaPolicy policy, TicketCreated created)
     {
@@ -130,9 +156,12 @@ public sealed class TicketSla
 
     /// <summary>
     /// Adds an event to the history at its instant. An event whose id is already in the history is a
-    /// duplicate and is not added again.
+    /// duplicate and is not added again. An event received under a late-event tolerance (<paramref
+    /// name="receipt"/>) that is dated before <see cref="ActedUntil"/> and older than the tolerance is refused (<see
+    /// cref="InvalidInputException.IsTooLate"/>); without one (a simulation, an import) the event is not judged late.
+    /// What the event makes untrue among the fired notifications is retracted by the next firing.
     /// </summary>
-    public EventResult Apply(TicketEvent e)
+    public EventResult Apply(TicketEvent e, Receipt? receipt = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (e.Id is not null && Events.FirstOrDefault(x => x.Id == e.Id) is { } same)
@@ -148,6 +177,14 @@ public sealed class TicketSla
         if (e is TicketCreated)
         {
             return new EventResult(this, EventEffect.Ignored, "the SLA has already started");
+        }
+
+        if (receipt is { } received && e.At < ActedUntil && e.At < received.At - received.LateTolerance)
+        {
+            throw InvalidInputException.TooLate(
+                "at",
+                $"is {IsoText.Format(received.At - e.At)} older than its receipt, beyond the late-event tolerance of {IsoText.Format(received.LateTolerance)}, and this ticket's SLA has been acted on up to {IsoText.Format(ActedUntil)}"
+            );
         }
 
         if (e.At < Created.At)
@@ -201,24 +238,55 @@ public sealed class TicketSla
     /// </summary>
     public FiringResult FireDueBefore(Instant now) => Fire(n => n.FireAt < now, now);
 
+    /// <summary>
+    /// Retracts at once what the history no longer supports, then fires what is due, each slot in the revision
+    /// after its retractions.
+    /// </summary>
     private FiringResult Fire(Func<ScheduledNotification, bool> isDue, Instant now)
     {
-        var due = Pending()
+        var retracted = Untrue.Select(f => f.RetractedAt(now)).ToImmutableArray();
+        var sla = retracted.IsEmpty
+            ? this
+            : new TicketSla(Policy, Events, Fired.AddRange(retracted), timeline, Checkpoint);
+        var due = sla.Pending()
             .TakeWhile(isDue)
-            .Select(n => new FiredNotification(
-                n.Slot.Phase,
-                n.Slot.Cycle,
-                n.Slot.Kind,
-                n.Percent,
-                n.Level,
-                n.DueAt,
-                now
-            ))
+            .Select(n =>
+                new FiredNotification(n.Slot.Phase, n.Slot.Cycle, n.Slot.Kind, n.Percent, n.Level, n.DueAt, now)
+                {
+                    Revision = sla.Fired.Count(f => f.IsRetraction && f.Slot == n.Slot),
+                }
+            )
             .ToImmutableArray();
-        return due.IsEmpty
-            ? new FiringResult(this, due)
-            : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(due), timeline, Checkpoint), due);
+        var fired = retracted.AddRange(due);
+        return fired.IsEmpty
+            ? new FiringResult(this, fired)
+            : new FiringResult(new TicketSla(Policy, Events, Fired.AddRange(fired), timeline, Checkpoint), fired);
     }
+
+    /// <summary>
+    /// The standing notifications the history no longer supports: their slot is not scheduled, or not for the
+    /// instant they were fired for. One emitted before the checkpoint is settled and never untrue.
+    /// </summary>
+    private ImmutableArray<FiredNotification> Untrue =>
+        untrue ??= Fired.IsEmpty
+            ? []
+            : Unsupported(
+                Standing(Fired).Where(f => Checkpoint is not { } checkpoint || f.FiredAt >= checkpoint.At),
+                timeline.Schedule.ToDictionary(n => n.Slot)
+            );
+
+    private static ImmutableArray<FiredNotification> Unsupported(
+        IEnumerable<FiredNotification> standing,
+        Dictionary<NotificationSlot, ScheduledNotification> schedule
+    ) =>
+        [
+            .. standing.Where(f =>
+                !schedule.TryGetValue(f.Slot, out var scheduled)
+                || scheduled.DueAt != f.DueAt
+                || scheduled.Percent != f.Percent
+                || scheduled.Level != f.Level
+            ),
+        ];
 
     /// <summary>
     /// The status as of now, or as of the last event when that is later (an event stamped ahead of the clock).
@@ -306,7 +374,8 @@ public sealed class TicketSla
         }
     }
 
-    private IEnumerable<ScheduledNotification> Pending() => timeline.Schedule.Where(n => !firedSlots.Contains(n.Slot));
+    private IEnumerable<ScheduledNotification> Pending() =>
+        timeline.Schedule.Where(n => !standingSlots.Contains(n.Slot));
 }
 
 public enum EventEffect
@@ -319,4 +388,8 @@ public enum EventEffect
 /// <summary>The SLA after an event, and whether the event changed it (with the reason when it did not).</summary>
 public sealed record EventResult(TicketSla Sla, EventEffect Effect, string? Reason);
 
+/// <summary>The SLA after firing, and what fired: the retractions first, then the notifications in firing order.</summary>
 public sealed record FiringResult(TicketSla Sla, ImmutableArray<FiredNotification> Fired);
+
+/// <summary>When an event was received, and the tenant's late-event tolerance then (SPEC §2 "Late events").</summary>
+public readonly record struct Receipt(Instant At, Duration LateTolerance);

@@ -34,6 +34,15 @@ public sealed class InvalidInputException : Exception
     public static InvalidInputException Conflict(string path, string problem) =>
         new(path, problem) { IsConflict = true };
 
+    /// <summary>
+    /// A late event older than the tenant's late-event tolerance (SPEC §2 "Late events"): refused with
+    /// <c>TooLate</c>, HTTP 422 rather than 400.
+    /// </summary>
+    public bool IsTooLate { get; private init; }
+
+    public static InvalidInputException TooLate(string path, string problem) =>
+        new(path, problem) { IsTooLate = true };
+
     public string Problem { get; }
 
     /// <summary>The same problem, with its path placed under <paramref name="parent"/>.</summary>
@@ -46,5 +55,6 @@ public sealed class InvalidInputException : Exception
         )
         {
             IsConflict = IsConflict,
+            IsTooLate = IsTooLate,
         };
 }

@@ -20,7 +20,14 @@ public sealed record EventDeliveryInput(
 }
 
 /// <summary>One signal for one ticket.</summary>
-public sealed record DeliverSignalRequest(TicketKey Ticket, SlaSignal Signal);
+public sealed record DeliverSignalRequest(TicketKey Ticket, SlaSignal Signal)
+{
+    /// <summary>
+    /// The event waited in the parking lot for this SLA to start: nothing was acted on when it was received, so it
+    /// is not judged late (SPEC §2 "Late events").
+    /// </summary>
+    public bool FromParking { get; init; }
+}
 
 /// <summary>
 /// A domain event filed as a dead letter (row and audit entry), with the reason and the original envelope.
@@ -35,17 +42,22 @@ public sealed record DeadLetterRequest(
 {
     /// <summary>
     /// A ticket event its SLA refused, after it was handed on (so the envelope is not at hand): reason
-    /// <see cref="Events.DeadLetterReason.InvalidEvent"/>, the refusal (<c>{path}: {problem}</c>), the event as
-    /// payload.
+    /// <see cref="Events.DeadLetterReason.InvalidEvent"/> or <see cref="Events.DeadLetterReason.TooLate"/>, the
+    /// refusal (<c>{path}: {problem}</c>), the event as payload.
     /// </summary>
-    public static DeadLetterRequest Refused(TicketKey ticket, TicketEvent e, string refusal)
+    public static DeadLetterRequest Refused(
+        TicketKey ticket,
+        TicketEvent e,
+        string refusal,
+        string reason = Events.DeadLetterReason.InvalidEvent
+    )
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(e);
         return new(
             ticket.TenantId,
             e.Id,
-            Events.DeadLetterReason.InvalidEvent,
+            reason,
             refusal,
             JsonSerializer.Serialize(e, SlaJson.Options)
         );

@@ -32,4 +32,7 @@ public enum SignalOutcome
 
     /// <summary>Invalid input (before the ticket was created, or an unknown priority): not applied.</summary>
     Rejected,
+
+    /// <summary>Late by more than the tenant's late-event tolerance (SPEC §2 "Late events"): not applied.</summary>
+    TooLate,
 }

@@ -98,6 +98,7 @@ public static class TicketSlaWorkflow
 
         var rounds = 0;
         var restartDue = false;
+        var compaction = input.Compaction;
         var wokeEarly = false;
         while (true)
         {
@@ -112,7 +113,7 @@ public static class TicketSlaWorkflow
                             Snapshot = sla.ToSnapshot(),
                             Signals = await DrainAsync(context, signal),
                             Unpublished = [],
-                            Compaction = input.Compaction ?? HistoryCompaction.Default,
+                            Compaction = compaction ?? HistoryCompaction.Default,
                             Version = CurrentVersion,
                         }
                     );
@@ -125,7 +126,8 @@ public static class TicketSlaWorkflow
             if (signal is not null)
             {
                 var (next, record) = Apply(sla, signal);
-                sla = Compacted(context, input, next);
+                compaction = signal.Receipt is { } receipt ? compaction?.Tolerating(receipt.LateTolerance) : compaction;
+                sla = Compacted(context, compaction, next);
                 await PersistAsync(context, input.Ticket, sla, [], record);
                 restartDue |= ++rounds >= RoundsPerExecution || ChangesPhase(record);
             }
@@ -136,7 +138,7 @@ public static class TicketSlaWorkflow
             else if (sla.NextWakeAt is { } due && due <= context.CurrentInstant)
             {
                 var firing = sla.FireDue(context.CurrentInstant);
-                sla = Compacted(context, input, firing.Sla);
+                sla = Compacted(context, compaction, firing.Sla);
                 await PersistAsync(context, input.Ticket, sla, firing.Fired, null);
                 await context.CallActivityAsync(
                     SlaActivities.Publish,
@@ -206,7 +208,7 @@ public static class TicketSlaWorkflow
     {
         try
         {
-            var result = sla.Apply(signal.Event);
+            var result = sla.Apply(signal.Event, signal.Receipt);
             var outcome = result.Effect switch
             {
                 EventEffect.Applied => SignalOutcome.Applied,
@@ -217,12 +219,13 @@ public static class TicketSlaWorkflow
         }
         catch (InvalidInputException e)
         {
-            return (sla, new SignalRecord(signal.Event, SignalOutcome.Rejected, e.Message));
+            var outcome = e.IsTooLate ? SignalOutcome.TooLate : SignalOutcome.Rejected;
+            return (sla, new SignalRecord(signal.Event, outcome, e.Message));
         }
     }
 
-    private static TicketSla Compacted(ISlaOrchestrationContext context, TicketSlaInput input, TicketSla sla) =>
-        input.Compaction is { } compaction ? compaction.Compact(sla, context.CurrentInstant) : sla;
+    private static TicketSla Compacted(ISlaOrchestrationContext context, HistoryCompaction? compaction, TicketSla sla) =>
+        compaction is { } rule ? rule.Compact(sla, context.CurrentInstant) : sla;
 
     private static bool ChangesPhase(SignalRecord record) =>
         record.Outcome == SignalOutcome.Applied

@@ -44,7 +44,7 @@ public static class CorrelationEntityOps
             return new EntityStep(next, null, expireAt);
         }
 
-        return new EntityStep(next, Work(input.CorrelationKey, [input.Envelope], deliverTo, router), null);
+        return new EntityStep(next, Work(input.CorrelationKey, [input.Envelope], deliverTo, router, parked: false), null);
     }
 
     public static EntityStep Subscribe(CorrelationIndex index, Subscription input, EventRouter router)
@@ -55,7 +55,7 @@ public static class CorrelationEntityOps
         var (next, parked) = index.Subscribe(input.Ticket);
         return new EntityStep(
             next,
-            parked.IsEmpty ? null : Work(input.CorrelationKey, parked, [input.Ticket], router),
+            parked.IsEmpty ? null : Work(input.CorrelationKey, parked, [input.Ticket], router, parked: true),
             null
         );
     }
@@ -87,7 +87,8 @@ public static class CorrelationEntityOps
         string key,
         ImmutableArray<EventEnvelope> envelopes,
         ImmutableArray<TicketKey> tickets,
-        EventRouter router
+        EventRouter router,
+        bool parked
     )
     {
         var letters = ImmutableArray.CreateBuilder<DeadLetterRequest>();
@@ -97,7 +98,9 @@ public static class CorrelationEntityOps
             switch (router.Route(envelope, key))
             {
                 case ApplyEvent apply:
-                    signals.AddRange(tickets.Select(t => new DeliverSignalRequest(t, new SlaSignal(apply.Event))));
+                    signals.AddRange(
+                        tickets.Select(t => new DeliverSignalRequest(t, new SlaSignal(apply.Event)) { FromParking = parked })
+                    );
                     break;
                 case RejectedEvent rejected:
                     letters.Add(

@@ -14,7 +14,7 @@ public sealed class NotificationPublisher(DurableOutbox outbox, INotificationTop
     public async Task<int> PublishAsync(PublishNotificationsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var ids = request.Notifications.Select(n => NotificationMessage.IdOf(request.Ticket, n.Slot)).ToList();
+        var ids = request.Notifications.Select(n => NotificationMessage.IdOf(request.Ticket, n)).ToList();
         var pending = await outbox.PendingAsync(ids, topic.Sink, cancellationToken);
         if (pending.IsEmpty)
         {

@@ -25,6 +25,8 @@ public sealed class SignalDelivery(
     IDeadLetters deadLetters,
     SlaStoreOptions options,
     DurableInstances instances,
+    ITenantSettings settings,
+    IClock clock,
     ILogger logger
 )
 {
@@ -41,6 +43,7 @@ public sealed class SignalDelivery(
     )
     {
         ArgumentNullException.ThrowIfNull(request);
+        request = await ReceivedAsync(request, cancellationToken);
         var e = request.Signal.Event;
         var instanceId = SlaInstanceId.For(request.Ticket);
         for (var round = 1; round <= MaxRounds; round++)
@@ -111,17 +114,41 @@ public sealed class SignalDelivery(
         );
     }
 
+    /// <summary>
+    /// The request with its signal's receipt: now, under the tenant's late-event tolerance, unless it has one (a
+    /// command's, stamped when the API received it) or the event was parked (it is not judged late).
+    /// </summary>
+    private async Task<DeliverSignalRequest> ReceivedAsync(
+        DeliverSignalRequest request,
+        CancellationToken cancellationToken
+    )
+    {
+        if (request.FromParking || request.Signal.Receipt is not null)
+        {
+            return request;
+        }
+
+        var tenant = await settings.GetAsync(request.Ticket.TenantId, cancellationToken);
+        var receipt = new Receipt(clock.GetCurrentInstant(), tenant.LateEventTolerance);
+        return request with { Signal = request.Signal with { Receipt = receipt } };
+    }
+
     private async Task ApplyAsync(DeliverSignalRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            await rows.ApplyAsync(request.Ticket, request.Signal.Event, cancellationToken);
+            await rows.ApplyAsync(request.Ticket, request.Signal.Event, !request.FromParking, cancellationToken);
         }
         catch (InvalidInputException error)
         {
             // Refused like the orchestration refuses it, and dead-lettered like it (DurableSlaStore.Refused).
             await deadLetters.RecordAsync(
-                DeadLetterRequest.Refused(request.Ticket, request.Signal.Event, error.Message),
+                DeadLetterRequest.Refused(
+                    request.Ticket,
+                    request.Signal.Event,
+                    error.Message,
+                    Core.Events.DeadLetterReason.Refusal(error)
+                ),
                 cancellationToken
             );
         }

@@ -21,6 +21,7 @@ public sealed class DurableSlaService(
     DurableSlaStore store,
     DurableInstances instances,
     IClock clock,
+    ITenantSettings settings,
     SlaStoreOptions options,
     ILogger logger
 ) : ISlaService
@@ -83,10 +84,13 @@ public sealed class DurableSlaService(
             return await rows.ApplyAsync(ticket, e, cancellationToken);
         }
 
-        var change = SignalPrediction.Predict(row.Sla, e, clock.GetCurrentInstant(), options.FutureTolerance);
+        var tenant = await settings.GetAsync(ticket.TenantId, cancellationToken);
+        var receipt = new Receipt(clock.GetCurrentInstant(), tenant.LateEventTolerance);
+        var change = SignalPrediction.Predict(row.Sla, e, receipt, options.FutureTolerance);
         if (change.Effect != EventEffect.Duplicate)
         {
-            var delivery = new EventDeliveryInput([], [new DeliverSignalRequest(ticket, new SlaSignal(e))]);
+            var signal = new SlaSignal(e) { Receipt = receipt };
+            var delivery = new EventDeliveryInput([], [new DeliverSignalRequest(ticket, signal)]);
             await instances.ScheduleDeliveryAsync(
                 delivery,
                 e.Id is { } id ? SlaInstanceId.ForDelivery(ticket, id) : null,

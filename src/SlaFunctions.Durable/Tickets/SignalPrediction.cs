@@ -13,10 +13,11 @@ namespace SlaFunctions.Durable.Tickets;
 /// </summary>
 public static class SignalPrediction
 {
-    public static SlaChange Predict(TicketSla sla, TicketEvent e, Instant now, Duration futureTolerance)
+    public static SlaChange Predict(TicketSla sla, TicketEvent e, Receipt receipt, Duration futureTolerance)
     {
         ArgumentNullException.ThrowIfNull(sla);
         ArgumentNullException.ThrowIfNull(e);
+        var now = receipt.At;
         if (e.At > now + futureTolerance)
         {
             throw new InvalidInputException(
@@ -25,7 +26,7 @@ public static class SignalPrediction
             );
         }
 
-        var result = sla.Apply(e);
+        var result = sla.Apply(e, receipt);
         if (result.Effect == EventEffect.Duplicate)
         {
             return new SlaChange(result.Effect, result.Reason, sla.StatusNow(now), []);

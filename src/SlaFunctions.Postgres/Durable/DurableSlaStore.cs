@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NodaTime;
 using Npgsql;
+using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
@@ -211,9 +212,21 @@ public sealed class DurableSlaStore(
     /// refuses.
     /// </summary>
     private static DeadLetterRequest? Refused(PersistSlaRequest request) =>
-        request.Signal is { Outcome: SignalOutcome.Rejected } signal
-            ? DeadLetterRequest.Refused(request.Ticket, signal.Event, signal.Reason ?? "$: refused")
-            : null;
+        request.Signal switch
+        {
+            { Outcome: SignalOutcome.Rejected } signal => DeadLetterRequest.Refused(
+                request.Ticket,
+                signal.Event,
+                signal.Reason ?? "$: refused"
+            ),
+            { Outcome: SignalOutcome.TooLate } signal => DeadLetterRequest.Refused(
+                request.Ticket,
+                signal.Event,
+                signal.Reason ?? "$: too late",
+                DeadLetterReason.TooLate
+            ),
+            _ => null,
+        };
 
     /// <summary>
     /// A round's audit entry, unless a run of the same activity wrote it already (same instant, same detail).

@@ -169,7 +169,7 @@ public sealed class PostgresBatchIngestion(
                 await EventIngestion.DeadLetterAsync(
                     deadLetters,
                     envelope,
-                    Rejection.From(DeadLetterReason.InvalidEvent, e),
+                    Rejection.Refused(e),
                     cancellationToken
                 ),
                 []
@@ -229,7 +229,7 @@ public sealed class PostgresBatchIngestion(
                 new TicketKey(tenant, ticketId),
                 [.. pending.Select(i => group[i].Apply.Event)],
                 processed,
-                cancellationToken
+                cancellationToken: cancellationToken
             );
             for (var j = 0; j < pending.Count; j++)
             {
@@ -244,7 +244,7 @@ public sealed class PostgresBatchIngestion(
                 ? new Delivery(
                     DeliveryStatus.Refused,
                     [.. tickets],
-                    Rejection.From(DeadLetterReason.InvalidEvent, error)
+                    Rejection.Refused(error)
                 )
                 : new Delivery(
                     effects[i].All(e => e.Effect == EventEffect.Duplicate)

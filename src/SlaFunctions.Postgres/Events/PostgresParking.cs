@@ -34,7 +34,7 @@ public sealed class PostgresParking(
         ArgumentNullException.ThrowIfNull(apply);
         var tickets = await TicketsOfAsync(envelope.TenantId, apply.CorrelationKey, cancellationToken);
         return tickets.Count > 0
-            ? await ApplyToAsync(envelope, tickets, apply, recordInbox: true, cancellationToken)
+            ? await ApplyToAsync(envelope, tickets, apply, parked: false, cancellationToken)
             : await ParkAsync(envelope, apply, cancellationToken);
     }
 
@@ -70,7 +70,7 @@ public sealed class PostgresParking(
         {
             if (
                 router.Route(envelope, key) is ApplyEvent apply
-                && await ApplyToAsync(envelope, [ticket.TicketId], apply, recordInbox: false, cancellationToken)
+                && await ApplyToAsync(envelope, [ticket.TicketId], apply, parked: true, cancellationToken)
                     is { Status: DeliveryStatus.Refused } refused
             )
             {
@@ -223,12 +223,13 @@ public sealed class PostgresParking(
             : new Delivery(DeliveryStatus.ParkedWithOtherContent, []);
     }
 
-    /// <param name="recordInbox">Record the event as processed with the last ticket's store.</param>
+    /// <param name="parked">The event was parked until now: its unparking marks it processed (otherwise the last
+    /// ticket's store does), and it is not judged late, since nothing had been acted on when it was received.</param>
     private async Task<Delivery> ApplyToAsync(
         EventEnvelope envelope,
         IReadOnlyList<string> tickets,
         ApplyEvent apply,
-        bool recordInbox,
+        bool parked,
         CancellationToken cancellationToken
     )
     {
@@ -238,7 +239,7 @@ public sealed class PostgresParking(
             try
             {
                 IReadOnlyDictionary<string, string?>? inbox =
-                    recordInbox && ticketId == tickets[^1]
+                    !parked && ticketId == tickets[^1]
                         ? new Dictionary<string, string?>(StringComparer.Ordinal)
                         {
                             [envelope.EventId] = envelope.ContentDigest(),
@@ -248,6 +249,7 @@ public sealed class PostgresParking(
                     new TicketKey(envelope.TenantId, ticketId),
                     [apply.Event],
                     inbox,
+                    judgeLate: !parked,
                     cancellationToken
                 );
                 effects.Add(applied[0].Error is { } error ? throw error : applied[0].Effect!.Value);
@@ -257,7 +259,7 @@ public sealed class PostgresParking(
                 return new Delivery(
                     DeliveryStatus.Refused,
                     [.. tickets],
-                    Rejection.From(DeadLetterReason.InvalidEvent, e)
+                    Rejection.Refused(e)
                 );
             }
         }

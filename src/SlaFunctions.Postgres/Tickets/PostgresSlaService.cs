@@ -8,6 +8,7 @@ using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Events;
+using SlaFunctions.Postgres.Tenants;
 
 namespace SlaFunctions.Postgres.Tickets;
 
@@ -137,14 +138,20 @@ public sealed class PostgresSlaService(
         return (new SlaChange(EventEffect.Applied, null, firing.Sla.StatusNow(now), firing.Fired), applied);
     }
 
+    public Task<SlaChange> ApplyAsync(TicketKey ticket, TicketEvent e, CancellationToken cancellationToken = default) =>
+        ApplyAsync(ticket, e, judgeLate: true, cancellationToken);
+
+    /// <param name="judgeLate">Whether the event is judged late (SPEC §2 "Late events"): not when it was parked
+    /// before the SLA started, since nothing had been acted on when it was received.</param>
     public async Task<SlaChange> ApplyAsync(
         TicketKey ticket,
         TicketEvent e,
+        bool judgeLate,
         CancellationToken cancellationToken = default
     )
     {
         ArgumentNullException.ThrowIfNull(e);
-        var (events, change) = await ApplyAllAsync(ticket, [e], cancellationToken: cancellationToken);
+        var (events, change) = await ApplyAllAsync(ticket, [e], judgeLate: judgeLate, cancellationToken: cancellationToken);
         return events[0].Error is { } error
             ? throw error
             : change with
@@ -161,11 +168,13 @@ public sealed class PostgresSlaService(
     /// </summary>
     /// <param name="inbox">Ids of these events to record as processed in the same transaction, each only if
     /// accepted.</param>
+    /// <param name="judgeLate">Whether the events are judged late against the tenant's late-event tolerance.</param>
     /// <exception cref="SlaNotFoundException">The ticket has no SLA.</exception>
     internal async Task<(ImmutableArray<AppliedEvent> Events, SlaChange Change)> ApplyAllAsync(
         TicketKey ticket,
         IReadOnlyList<TicketEvent> events,
         IReadOnlyDictionary<string, string?>? inbox = null,
+        bool judgeLate = true,
         CancellationToken cancellationToken = default
     )
     {
@@ -177,7 +186,9 @@ public sealed class PostgresSlaService(
         var stored =
             await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: true, cancellationToken)
             ?? throw new SlaNotFoundException(ticket);
-        var (sla, applied) = Fold(stored.Sla, events, now);
+        var tolerance = (await TenantSettingsSql.ReadAsync(connection, ticket.TenantId, cancellationToken))
+            .LateEventTolerance;
+        var (sla, applied) = Fold(stored.Sla, events, now, judgeLate ? new Receipt(now, tolerance) : null);
         var changed = applied.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored).ToList();
         var overall =
             applied.Any(a => a.Effect == EventEffect.Applied) ? EventEffect.Applied
@@ -199,7 +210,7 @@ public sealed class PostgresSlaService(
         }
 
         var firing = sla.FireDueBefore(now);
-        var next = Compacted(firing.Sla, stored.Backend, now);
+        var next = Compacted(firing.Sla, stored.Backend, now, tolerance);
         await using var batch = new NpgsqlBatch(connection);
         var update = TicketSlaWrites.Update(batch, ticket, next, stored.Version, now);
         TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
@@ -239,14 +250,18 @@ public sealed class PostgresSlaService(
     /// The SLA with its settled history folded into its checkpoint, once enough of it has gathered; only on the
     /// polling backend, whose snapshot is this row's (a durable orchestration carries its own).
     /// </summary>
-    private TicketSla Compacted(TicketSla sla, SlaBackend backend, Instant now) =>
-        backend == SlaBackend.Polling ? options.Compaction.Compact(sla, now) : sla;
+    private TicketSla Compacted(TicketSla sla, SlaBackend backend, Instant now, Duration lateTolerance) =>
+        backend == SlaBackend.Polling ? options.Compaction.Tolerating(lateTolerance).Compact(sla, now) : sla;
 
-    /// <summary>Applies events one by one; an event that cannot be accepted is refused alone, with its error.</summary>
+    /// <summary>
+    /// Applies events one by one, each judged late under <paramref name="receipt"/> when there is one; an event that
+    /// cannot be accepted is refused alone, with its error.
+    /// </summary>
     private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(
         TicketSla sla,
         IReadOnlyList<TicketEvent> events,
-        Instant now
+        Instant now,
+        Receipt? receipt = null
     )
     {
         var applied = ImmutableArray.CreateBuilder<AppliedEvent>(events.Count);
@@ -255,7 +270,7 @@ public sealed class PostgresSlaService(
             try
             {
                 NotInFuture(e.At, now, "at");
-                var result = sla.Apply(e);
+                var result = sla.Apply(e, receipt);
                 sla = result.Sla;
                 applied.Add(new AppliedEvent(e, result.Effect, result.Reason, null));
             }

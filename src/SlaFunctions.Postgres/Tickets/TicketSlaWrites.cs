@@ -163,18 +163,24 @@ internal static class TicketSlaWrites
         }
 
         var messages = fired
-            .Select(f => (Message: NotificationMessage.From(f.Ticket, f.Notification), f.Notification.Slot.Ordinal))
+            .Select(f =>
+                (
+                    Message: NotificationMessage.From(f.Ticket, f.Notification),
+                    f.Notification.Slot.Ordinal,
+                    f.Notification.Revision
+                )
+            )
             .ToList();
         return Add(
             batch,
             """
             with input as (
                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::numeric[], $8::int[],
-                    $9::numeric[], $10::timestamptz[], $11::timestamptz[], $12::text[])
-                    as u(notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at, payload)),
+                    $9::numeric[], $10::timestamptz[], $11::timestamptz[], $12::text[], $15::int[], $16::uuid[])
+                    as u(notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at, payload, revision, retracts)),
             stored as (
-                insert into notifications (notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at)
-                select notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at from input
+                insert into notifications (notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at, revision, retracts)
+                select notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at, fired_at, revision, retracts from input
                 on conflict do nothing
                 returning notification_id)
             insert into outbox (notification_id, sink, tenant_id, payload, state, attempts, next_attempt_at)
@@ -194,7 +200,9 @@ internal static class TicketSlaWrites
             Column(messages, m => m.Message.FiredAt),
             Column(messages, m => JsonSerializer.Serialize(m.Message, SlaJson.Options)),
             publishFrom,
-            sinks.ToArray()
+            sinks.ToArray(),
+            Column(messages, m => m.Revision),
+            Column(messages, m => m.Message.Retracts)
         );
     }
 

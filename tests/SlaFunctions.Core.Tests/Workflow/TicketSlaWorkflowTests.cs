@@ -67,7 +67,7 @@ public class TicketSlaWorkflowTests
     }
 
     [Fact]
-    public void A_response_arriving_just_behind_its_due_timer_finds_the_breach_sent_and_still_counts_as_met()
+    public void A_response_arriving_just_behind_its_due_timer_finds_the_breach_sent_retracts_it_and_counts_as_met()
     {
         var s = Scenario().Target("P1", response: 60).Thresholds(100).Created("2026-06-08 09:00", "P1");
         var harness = TicketSlaHarness.Start(s.Policy, s.Events[0]);
@@ -77,7 +77,11 @@ public class TicketSlaWorkflowTests
         harness.Raise(new TicketResponded(s.Local("2026-06-08 10:00")));
         harness.Host.Settle();
 
-        Assert.Equal(["breach 100"], harness.Store.Published.Where(n => n.Phase == Response).Kinds());
+        // Events at an instant apply first, so the breach sent at 10:00 was untrue: it is retracted (SPEC §2).
+        Assert.Equal(
+            ["breach 100", "retraction 100"],
+            harness.Store.Published.Where(n => n.Phase == Response).Kinds()
+        );
         Assert.Equal(PhaseOutcome.Met, harness.Sla.StatusAt(s.Local("2026-06-08 10:00")).Response().Outcome);
         Assert.Contains([typeof(TimerFired), typeof(EventRaised)], Batches(harness.Host.History));
     }

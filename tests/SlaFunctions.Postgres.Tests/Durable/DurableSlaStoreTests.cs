@@ -269,7 +269,7 @@ public class DurableSlaStoreTests(DatabaseFixture database) : IClassFixture<Data
         var round = await RoundAsync(sla, ticket, Monday9 + Duration.FromMinutes(50), null);
         await store.PersistAsync(round);
         var outbox = new DurableOutbox(database.DataSource, sla.Clock);
-        var ids = round.Fired.Select(f => NotificationMessage.IdOf(ticket, f.Slot)).ToList();
+        var ids = round.Fired.Select(f => NotificationMessage.IdOf(ticket, f)).ToList();
 
         var pending = await outbox.PendingAsync(ids, "servicebus");
         var delivered = await outbox.MarkDeliveredAsync(ids, "servicebus");
