@@ -7,7 +7,9 @@ public sealed partial class SlaApi
 {
     private const string ToleranceMinutes = "lateEventToleranceMinutes";
 
-    /// <summary><c>GET /api/tenants/{tenant}/settings</c>: the tenant's settings, the defaults where it set none.</summary>
+    /// <summary>
+    /// <c>GET /api/tenants/{tenant}/settings</c>: the tenant's settings, the defaults where it set none.
+    /// </summary>
     public Task<ApiResponse> GetSettingsAsync(
         string? authorization,
         string tenant,

@@ -28,7 +28,7 @@ internal static class TenantSettingsSql
             )
         );
 
-    /// <summary>Stores the tenant's settings and answers them as stored, or null when there is no such tenant.</summary>
+    /// <summary>Stores the tenant's settings and answers them as stored; null when there is no such tenant.</summary>
     public static async Task<TenantSettings?> WriteAsync(
         NpgsqlConnection connection,
         string tenantId,

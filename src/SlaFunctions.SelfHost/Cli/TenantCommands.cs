@@ -40,8 +40,12 @@ public static class TenantCommands
         var tolerance = new Option<TenantSettings?>("--late-event-tolerance")
         {
             HelpName = "MINUTES",
-            Description =
-                $"Set how old, in whole minutes (0 to {TenantSettings.MaxLateEventToleranceMinutes}), a late event may be and still be accepted (default {TenantSettings.Default.LateEventTolerance.TotalMinutes}).",
+            Description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Set how old a late event may be and still be accepted, in whole minutes from 0 to "
+                    + $"{TenantSettings.MaxLateEventToleranceMinutes} (default "
+                    + $"{TenantSettings.Default.LateEventTolerance.TotalMinutes})."
+            ),
             CustomParser = ToleranceMinutes,
         };
         var settings = new Command("settings", "Show a tenant's settings, or set them first.")
