@@ -36,13 +36,24 @@ public sealed class DurableBackend(
     IClock clock,
     IDeadDeliveries deliveries,
     ISlaQueries queries,
+    ITenantSettings tenantSettings,
     ILoggerFactory loggers
 )
 {
     public bool IsDurable => options.Backend == SlaBackend.Durable;
 
     public SlaApi Api(DurableTaskClient client) =>
-        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock, deliveries, queries);
+        new(
+            tenants,
+            definitions,
+            SlaService(client),
+            Ingestion(client),
+            health,
+            clock,
+            deliveries,
+            queries,
+            tenantSettings
+        );
 
     public ISlaService SlaService(DurableTaskClient client) =>
         IsDurable

@@ -15,9 +15,10 @@ using SlaFunctions.Postgres.Tickets;
 namespace SlaFunctions.Postgres;
 
 /// <summary>
-/// The system of record as both hosts use it: tenants, definitions, tickets, queries, ingestion, the polling
-/// engine and the outbox. Each host adds what is its own: the sinks, <see cref="SlaStoreOptions"/> (which
-/// backend new tickets get, which sinks they are published to), and the backend's <see cref="ISlaService"/>.
+/// The system of record as both hosts use it: tenants and their settings, definitions, tickets, queries,
+/// ingestion, the polling engine and the outbox. Each host adds what is its own: the sinks,
+/// <see cref="SlaStoreOptions"/> (which backend new tickets get, which sinks they are published to), and the
+/// backend's <see cref="ISlaService"/>.
 /// </summary>
 public static class SlaPostgresServices
 {
@@ -39,6 +40,7 @@ public static class SlaPostgresServices
         services.AddSingleton<EventRouter>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantStore>());
+        services.AddSingleton<ITenantSettings>(sp => sp.GetRequiredService<TenantStore>());
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<IDefinitionStore>(sp => sp.GetRequiredService<DefinitionStore>());
         services.AddSingleton<PolicyCache>();

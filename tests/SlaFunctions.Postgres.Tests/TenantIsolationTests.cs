@@ -27,6 +27,8 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         "TenantStore.CreateKeyAsync",
         "TenantStore.RevokeKeyAsync",
         "TenantStore.AuthenticateAsync",
+        "TenantStore.GetAsync",
+        "TenantStore.SetAsync",
         "DefinitionStore.PutCalendarAsync",
         "DefinitionStore.PutPolicyAsync",
         "DefinitionStore.GetPolicyAsync",
@@ -69,6 +71,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         await sla.Definitions.AssignAsync(a, AssignmentScope.Client, "acme", "standard");
         await sla.Service.StartAsync(new TicketKey(a, "T-1"), new StartRequest("P1"));
         var keyOfA = await sla.Tenants.CreateKeyAsync(a);
+        await sla.Tenants.SetAsync(a, new TenantSettings(Duration.FromMinutes(30)));
         var before = await RowsOf(sla, a);
 
         // Reads as B see only B.
@@ -98,6 +101,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
                 .Response!.Value.TotalMinutes
         );
         Assert.True(await sla.Tenants.ExistsAsync(b));
+        Assert.Equal(TenantSettings.Default, await sla.Tenants.GetAsync(b));
         Assert.Equal(a, await sla.Tenants.AuthenticateAsync(keyOfA.Token));
 
         // Writes as B land in B.
@@ -123,6 +127,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         await sla.Definitions.SetDefaultPolicyAsync(b, null);
         Assert.False(await sla.Tenants.RevokeKeyAsync(b, keyOfA.KeyId));
         await sla.Tenants.CreateKeyAsync(b);
+        await sla.Tenants.SetAsync(b, new TenantSettings(Duration.FromMinutes(1)));
         await Assert.ThrowsAsync<Core.Validation.InvalidInputException>(() => sla.Tenants.AddAsync(a, "takeover"));
 
         Assert.Equal(before, await RowsOf(sla, a));

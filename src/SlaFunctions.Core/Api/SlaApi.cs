@@ -18,7 +18,8 @@ public sealed partial class SlaApi(
     IHealthProbe health,
     IClock clock,
     IDeadDeliveries deliveries,
-    ISlaQueries queries
+    ISlaQueries queries,
+    ITenantSettings tenantSettings
 )
 {
     /// <summary>The largest body accepted: a full batch of 500 events with room to spare.</summary>

@@ -88,6 +88,20 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
             (api, body, ct) => api.SetDefaultPolicyAsync(Authorization(request), tenant, body, ct)
         );
 
+    [Function("GetSettings")]
+    public Task<IActionResult> GetSettings(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/settings")] HttpRequest request,
+        string tenant,
+        [DurableClient] DurableTaskClient client
+    ) => Answer(request, client, (api, ct) => api.GetSettingsAsync(Authorization(request), tenant, ct));
+
+    [Function("PutSettings")]
+    public Task<IActionResult> PutSettings(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = Tenant + "/settings")] HttpRequest request,
+        string tenant,
+        [DurableClient] DurableTaskClient client
+    ) => WithBody(request, client, (api, body, ct) => api.PutSettingsAsync(Authorization(request), tenant, body, ct));
+
     [Function("StartSla")]
     public Task<IActionResult> StartSla(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/tickets/{ticket}/sla")]

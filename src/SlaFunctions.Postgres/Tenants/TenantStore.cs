@@ -6,8 +6,8 @@ using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Postgres.Tenants;
 
-/// <summary>Tenants and their API keys.</summary>
-public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITenantDirectory
+/// <summary>Tenants, their API keys and their settings.</summary>
+public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITenantDirectory, ITenantSettings
 {
     private static readonly byte[] NoSuchKey = ApiKey.Hash("no such key");
 
@@ -94,5 +94,23 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, IClock clock) : ITe
         // Compare in constant time even for an unknown key id, so timing tells nothing about keys.
         var matches = CryptographicOperations.FixedTimeEquals(stored, ApiKey.Hash(secret));
         return found && matches ? reader.GetString(0) : null;
+    }
+
+    public async Task<TenantSettings> GetAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await TenantSettingsSql.ReadAsync(connection, tenantId, cancellationToken);
+    }
+
+    public async Task<TenantSettings> SetAsync(
+        string tenantId,
+        TenantSettings settings,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await TenantSettingsSql.WriteAsync(connection, tenantId, settings, cancellationToken)
+            ?? throw new InvalidInputException("tenantId", $"tenant '{tenantId}' does not exist");
     }
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using NodaTime;
+using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres;
 using SlaFunctions.Postgres.Migrations;
@@ -7,7 +10,10 @@ using SlaFunctions.Postgres.Tenants;
 
 namespace SlaFunctions.SelfHost.Cli;
 
-/// <summary><c>tenants add</c>, <c>keys create</c>, <c>keys revoke</c>: managing who may call the API.</summary>
+/// <summary>
+/// <c>tenants add</c>, <c>tenants settings</c>, <c>keys create</c>, <c>keys revoke</c>: managing tenants and who may
+/// call the API.
+/// </summary>
 public static class TenantCommands
 {
     public static Command Tenants(TextWriter stdout, TextWriter stderr)
@@ -29,7 +35,52 @@ public static class TenantCommands
                     ct
                 )
         );
-        return new Command("tenants", "Manage tenants.") { add };
+
+        var settingsOf = new Argument<string>("TENANT");
+        var tolerance = new Option<TenantSettings?>("--late-event-tolerance")
+        {
+            HelpName = "MINUTES",
+            Description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Set how old a late event may be and still be accepted, in whole minutes from 0 to "
+                    + $"{TenantSettings.MaxLateEventToleranceMinutes} (default "
+                    + $"{TenantSettings.Default.LateEventTolerance.TotalMinutes})."
+            ),
+            CustomParser = ToleranceMinutes,
+        };
+        var settings = new Command("settings", "Show a tenant's settings, or set them first.")
+        {
+            settingsOf,
+            tolerance,
+            connection,
+        };
+        settings.SetAction(
+            (parsed, ct) =>
+                Run(
+                    parsed.GetValue(connection),
+                    stderr,
+                    async store =>
+                    {
+                        var tenant = Identifiers.Require(parsed.GetValue(settingsOf), "TENANT");
+                        if (!await store.ExistsAsync(tenant, ct))
+                        {
+                            // Not the defaults: a mistyped tenant id must not look like a tenant that set none.
+                            throw new InvalidInputException("TENANT", $"tenant '{tenant}' does not exist");
+                        }
+
+                        var current = parsed.GetValue(tolerance) is { } chosen
+                            ? await store.SetAsync(tenant, chosen, ct)
+                            : await store.GetAsync(tenant, ct);
+                        stdout.WriteLine(
+                            FormattableString.Invariant(
+                                $"tenants: {tenant} late-event tolerance {current.LateEventTolerance.TotalMinutes} min"
+                            )
+                        );
+                    },
+                    ct
+                )
+        );
+        return new Command("tenants", "Manage tenants.") { add, settings };
     }
 
     public static Command Keys(TextWriter stdout, TextWriter stderr)
@@ -82,6 +133,27 @@ public static class TenantCommands
                 )
         );
         return new Command("keys", "Manage tenants' API keys.") { create, revoke };
+    }
+
+    /// <summary>
+    /// The option's minutes as settings, or a usage error naming the option: what is not a whole number is refused
+    /// with the same words as a number out of range.
+    /// </summary>
+    private static TenantSettings? ToleranceMinutes(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        var minutes = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var m)
+            ? m
+            : int.MinValue;
+        try
+        {
+            return TenantSettings.FromToleranceMinutes(minutes, "--late-event-tolerance");
+        }
+        catch (InvalidInputException e)
+        {
+            result.AddError(e.Message);
+            return null;
+        }
     }
 
     private static async Task<int> Run(

@@ -84,6 +84,24 @@ public static class ApiEndpoints
             .Documented<Schemas.Assignment>("The tenant's default policy.");
 
         tenant
+            .MapGet(
+                "/settings",
+                (HttpContext http, SlaApi sla, string tenant) =>
+                    Answer(sla.GetSettingsAsync(Authorization(http), tenant, http.RequestAborted))
+            )
+            .Documented<Schemas.None>("The tenant's settings: its late-event tolerance in minutes (default 15).");
+
+        tenant
+            .MapPut(
+                "/settings",
+                (HttpContext http, SlaApi sla, string tenant) =>
+                    WithBody(http, body => sla.PutSettingsAsync(Authorization(http), tenant, body, http.RequestAborted))
+            )
+            .Documented<Schemas.Settings>(
+                "Set the tenant's late-event tolerance: whole minutes from 0 to 10080 (7 days); answers the settings."
+            );
+
+        tenant
             .MapPost(
                 "/tickets/{ticket}/sla",
                 (HttpContext http, SlaApi sla, string tenant, string ticket) =>

@@ -27,6 +27,8 @@ public static class Schemas
 
     public sealed record Assignment(string? PolicyId);
 
+    public sealed record Settings(int LateEventToleranceMinutes);
+
     public sealed record Start(
         string Priority,
         string? PolicyId,

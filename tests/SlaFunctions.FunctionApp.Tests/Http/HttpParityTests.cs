@@ -102,6 +102,8 @@ public class HttpParityTests
             $"PUT {T}/assignments/clients/c1",
             $"PUT {T}/assignments/boards/b1",
             $"PUT {T}/default-policy",
+            $"GET {T}/settings",
+            $"PUT {T}/settings",
             $"POST {T}/tickets/T-1/sla",
             $"POST {T}/tickets/T-1/sla/respond",
             $"GET {T}/tickets/T-1/sla",
@@ -166,6 +168,21 @@ public class HttpParityTests
         yield return Step.Of("board assignment", $"PUT {T}/assignments/boards/b1", Key.Own, policy);
         yield return Step.Of("default policy", $"PUT {T}/default-policy", Key.Own, policy);
         yield return Step.Of("default policy, wrong root", $"PUT {T}/default-policy", Key.Own, "[1]");
+        yield return Step.Of("settings, the defaults", $"GET {T}/settings", Key.Own, null);
+        yield return Step.Of("settings, set", $"PUT {T}/settings", Key.Own, """{ "lateEventToleranceMinutes": 30 }""");
+        yield return Step.Of("settings, as set", $"GET {T}/settings", Key.Own, null);
+        yield return Step.Of(
+            "settings, out of range",
+            $"PUT {T}/settings",
+            Key.Own,
+            """{ "lateEventToleranceMinutes": 10081 }"""
+        );
+        yield return Step.Of(
+            "settings, unknown field",
+            $"PUT {T}/settings",
+            Key.Own,
+            """{ "lateEventTolerance": "PT30M" }"""
+        );
         yield return Step.Of(
             "start",
             $"POST {T}/tickets/T-1/sla",

@@ -27,6 +27,8 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             "PUT /api/tenants/{A}/assignments/clients/acme",
             "PUT /api/tenants/{A}/assignments/boards/helpdesk",
             "PUT /api/tenants/{A}/default-policy",
+            "GET /api/tenants/{A}/settings",
+            "PUT /api/tenants/{A}/settings",
             "POST /api/tenants/{A}/tickets/T-9/sla",
             "POST /api/tenants/{A}/tickets/T-1/sla/respond",
             "GET /api/tenants/{A}/tickets/T-1/sla",
@@ -47,6 +49,7 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             "PUT /api/tenants/{A}/policies/standard",
             "PUT /api/tenants/{A}/assignments/clients/acme",
             "PUT /api/tenants/{A}/default-policy",
+            "PUT /api/tenants/{A}/settings",
             "POST /api/tenants/{A}/tickets/T-9/sla",
             "POST /api/tenants/{A}/tickets/T-1/sla/pause",
             "POST /api/tenants/{A}/tickets/T-1/sla/priority",
@@ -191,6 +194,21 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             """{ "policyId": "standard" }""",
             "$",
             [("policyId=\"gold\"", "policyId"), ("policyId=true", "$.policyId")]
+        );
+        AddBodyCases(
+            cases,
+            "PUT /api/tenants/{A}/settings",
+            """{ "lateEventToleranceMinutes": 30 }""",
+            "$",
+            [
+                ("lateEventToleranceMinutes=-1", "$.lateEventToleranceMinutes"),
+                ("lateEventToleranceMinutes=10081", "$.lateEventToleranceMinutes"),
+                ("lateEventToleranceMinutes=1.5", "$.lateEventToleranceMinutes"),
+                ("lateEventToleranceMinutes=\"30\"", "$.lateEventToleranceMinutes"),
+                ("lateEventToleranceMinutes=null", "$.lateEventToleranceMinutes"),
+                ("lateEventToleranceMinutes=-", "$.lateEventToleranceMinutes"),
+                ("lateEventToleranceSeconds=60", "$.lateEventToleranceSeconds"),
+            ]
         );
         AddBodyCases(cases, "POST /api/tenants/{A}/events", "[]", "$", [("=[]", "$")]);
         cases.AddRange([

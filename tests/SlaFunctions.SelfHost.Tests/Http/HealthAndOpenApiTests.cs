@@ -21,5 +21,13 @@ public class HealthAndOpenApiTests(DatabaseFixture database) : IClassFixture<Dat
         Assert.Contains("/api/tenants/{tenant}/events", paths);
         Assert.Contains("/api/simulate", paths);
         Assert.NotNull(doc["paths"]!["/api/tenants/{tenant}/policies/{policyId}"]!["put"]!["requestBody"]);
+        var settings = doc["paths"]!["/api/tenants/{tenant}/settings"]!;
+        Assert.StartsWith("The tenant's settings", (string?)settings["get"]!["summary"], StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Set the tenant's late-event tolerance",
+            (string?)settings["put"]!["summary"],
+            StringComparison.Ordinal
+        );
+        Assert.NotNull(settings["put"]!["requestBody"]);
     }
 }
