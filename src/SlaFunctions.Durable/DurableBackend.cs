@@ -36,24 +36,13 @@ public sealed class DurableBackend(
     IClock clock,
     IDeadDeliveries deliveries,
     ISlaQueries queries,
-    ITenantSettings tenantSettings,
     ILoggerFactory loggers
 )
 {
     public bool IsDurable => options.Backend == SlaBackend.Durable;
 
     public SlaApi Api(DurableTaskClient client) =>
-        new(
-            tenants,
-            definitions,
-            SlaService(client),
-            Ingestion(client),
-            health,
-            clock,
-            deliveries,
-            queries,
-            tenantSettings
-        );
+        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock, deliveries, queries, settings);
 
     public ISlaService SlaService(DurableTaskClient client) =>
         IsDurable

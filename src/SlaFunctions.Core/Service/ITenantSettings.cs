@@ -1,14 +1,5 @@
 namespace SlaFunctions.Core.Service;
 
-<<<<<<< HEAD
-/// <summary>Each tenant's settings.</summary>
-public interface ITenantSettings
-{
-    /// <summary>The tenant's settings; <see cref="TenantSettings.Default"/> for a tenant that set none (or is unknown).</summary>
-    Task<TenantSettings> GetAsync(string tenantId, CancellationToken cancellationToken = default);
-
-    Task<TenantSettings> SetAsync(string tenantId, TenantSettings settings, CancellationToken cancellationToken = default);
-=======
 /// <summary>Each tenant's <see cref="TenantSettings"/>.</summary>
 public interface ITenantSettings
 {
@@ -23,5 +14,4 @@ public interface ITenantSettings
         TenantSettings settings,
         CancellationToken cancellationToken = default
     );
->>>>>>> h1
 }

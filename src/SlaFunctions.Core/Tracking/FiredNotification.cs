@@ -48,10 +48,7 @@ public sealed record FiredNotification(
 
     /// <summary>Whether this is the retraction of <paramref name="notification"/>.</summary>
     public bool Withdraws(FiredNotification notification) =>
-        IsRetraction
-        && !notification.IsRetraction
-        && notification.Slot == Slot
-        && notification.Revision == Revision;
+        IsRetraction && !notification.IsRetraction && notification.Slot == Slot && notification.Revision == Revision;
 }
 
 /// <summary>

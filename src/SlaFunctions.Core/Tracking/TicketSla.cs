@@ -250,12 +250,18 @@ public sealed class TicketSla
             : new TicketSla(Policy, Events, Fired.AddRange(retracted), timeline, Checkpoint);
         var due = sla.Pending()
             .TakeWhile(isDue)
-            .Select(n =>
-                new FiredNotification(n.Slot.Phase, n.Slot.Cycle, n.Slot.Kind, n.Percent, n.Level, n.DueAt, now)
-                {
-                    Revision = sla.Fired.Count(f => f.IsRetraction && f.Slot == n.Slot),
-                }
+            .Select(n => new FiredNotification(
+                n.Slot.Phase,
+                n.Slot.Cycle,
+                n.Slot.Kind,
+                n.Percent,
+                n.Level,
+                n.DueAt,
+                now
             )
+            {
+                Revision = sla.Fired.Count(f => f.IsRetraction && f.Slot == n.Slot),
+            })
             .ToImmutableArray();
         var fired = retracted.AddRange(due);
         return fired.IsEmpty

@@ -40,8 +40,7 @@ public sealed class InvalidInputException : Exception
     /// </summary>
     public bool IsTooLate { get; private init; }
 
-    public static InvalidInputException TooLate(string path, string problem) =>
-        new(path, problem) { IsTooLate = true };
+    public static InvalidInputException TooLate(string path, string problem) => new(path, problem) { IsTooLate = true };
 
     public string Problem { get; }
 

@@ -54,13 +54,7 @@ public sealed record DeadLetterRequest(
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(e);
-        return new(
-            ticket.TenantId,
-            e.Id,
-            reason,
-            refusal,
-            JsonSerializer.Serialize(e, SlaJson.Options)
-        );
+        return new(ticket.TenantId, e.Id, reason, refusal, JsonSerializer.Serialize(e, SlaJson.Options));
     }
 }
 

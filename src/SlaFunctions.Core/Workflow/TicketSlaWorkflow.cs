@@ -224,8 +224,11 @@ public static class TicketSlaWorkflow
         }
     }
 
-    private static TicketSla Compacted(ISlaOrchestrationContext context, HistoryCompaction? compaction, TicketSla sla) =>
-        compaction is { } rule ? rule.Compact(sla, context.CurrentInstant) : sla;
+    private static TicketSla Compacted(
+        ISlaOrchestrationContext context,
+        HistoryCompaction? compaction,
+        TicketSla sla
+    ) => compaction is { } rule ? rule.Compact(sla, context.CurrentInstant) : sla;
 
     private static bool ChangesPhase(SignalRecord record) =>
         record.Outcome == SignalOutcome.Applied

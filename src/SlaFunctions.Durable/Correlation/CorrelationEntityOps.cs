@@ -44,7 +44,11 @@ public static class CorrelationEntityOps
             return new EntityStep(next, null, expireAt);
         }
 
-        return new EntityStep(next, Work(input.CorrelationKey, [input.Envelope], deliverTo, router, parked: false), null);
+        return new EntityStep(
+            next,
+            Work(input.CorrelationKey, [input.Envelope], deliverTo, router, parked: false),
+            null
+        );
     }
 
     public static EntityStep Subscribe(CorrelationIndex index, Subscription input, EventRouter router)
@@ -99,7 +103,10 @@ public static class CorrelationEntityOps
             {
                 case ApplyEvent apply:
                     signals.AddRange(
-                        tickets.Select(t => new DeliverSignalRequest(t, new SlaSignal(apply.Event)) { FromParking = parked })
+                        tickets.Select(t => new DeliverSignalRequest(t, new SlaSignal(apply.Event))
+                        {
+                            FromParking = parked,
+                        })
                     );
                     break;
                 case RejectedEvent rejected:

@@ -166,12 +166,7 @@ public sealed class PostgresBatchIngestion(
         catch (InvalidInputException e)
         {
             return (
-                await EventIngestion.DeadLetterAsync(
-                    deadLetters,
-                    envelope,
-                    Rejection.Refused(e),
-                    cancellationToken
-                ),
+                await EventIngestion.DeadLetterAsync(deadLetters, envelope, Rejection.Refused(e), cancellationToken),
                 []
             );
         }
@@ -241,11 +236,7 @@ public sealed class PostgresBatchIngestion(
         {
             var index = group[i].Index;
             var delivered = effects[i].FirstOrDefault(e => e.Error is not null)?.Error is { } error
-                ? new Delivery(
-                    DeliveryStatus.Refused,
-                    [.. tickets],
-                    Rejection.Refused(error)
-                )
+                ? new Delivery(DeliveryStatus.Refused, [.. tickets], Rejection.Refused(error))
                 : new Delivery(
                     effects[i].All(e => e.Effect == EventEffect.Duplicate)
                         ? DeliveryStatus.Duplicate

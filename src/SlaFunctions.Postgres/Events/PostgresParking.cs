@@ -256,11 +256,7 @@ public sealed class PostgresParking(
             }
             catch (InvalidInputException e)
             {
-                return new Delivery(
-                    DeliveryStatus.Refused,
-                    [.. tickets],
-                    Rejection.Refused(e)
-                );
+                return new Delivery(DeliveryStatus.Refused, [.. tickets], Rejection.Refused(e));
             }
         }
 

@@ -151,7 +151,12 @@ public sealed class PostgresSlaService(
     )
     {
         ArgumentNullException.ThrowIfNull(e);
-        var (events, change) = await ApplyAllAsync(ticket, [e], judgeLate: judgeLate, cancellationToken: cancellationToken);
+        var (events, change) = await ApplyAllAsync(
+            ticket,
+            [e],
+            judgeLate: judgeLate,
+            cancellationToken: cancellationToken
+        );
         return events[0].Error is { } error
             ? throw error
             : change with
@@ -186,8 +191,9 @@ public sealed class PostgresSlaService(
         var stored =
             await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: true, cancellationToken)
             ?? throw new SlaNotFoundException(ticket);
-        var tolerance = (await TenantSettingsSql.ReadAsync(connection, ticket.TenantId, cancellationToken))
-            .LateEventTolerance;
+        var tolerance = (
+            await TenantSettingsSql.ReadAsync(connection, ticket.TenantId, cancellationToken)
+        ).LateEventTolerance;
         var (sla, applied) = Fold(stored.Sla, events, now, judgeLate ? new Receipt(now, tolerance) : null);
         var changed = applied.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored).ToList();
         var overall =

@@ -162,8 +162,7 @@ public class LateEventProperties
     }
 
     private static bool Same(IEnumerable<FiredNotification> late, IEnumerable<FiredNotification> inOrder) =>
-        late.Select(Key).ToHashSet().SetEquals(inOrder.Select(Key))
-        && late.Count() == inOrder.Count();
+        late.Select(Key).ToHashSet().SetEquals(inOrder.Select(Key)) && late.Count() == inOrder.Count();
 
     private static (NotificationSlot, decimal, int?, Instant) Key(FiredNotification n) =>
         (n.Slot, n.Percent, n.Level, n.DueAt);

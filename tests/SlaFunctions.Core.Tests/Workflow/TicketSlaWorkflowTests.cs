@@ -78,10 +78,7 @@ public class TicketSlaWorkflowTests
         harness.Host.Settle();
 
         // Events at an instant apply first, so the breach sent at 10:00 was untrue: it is retracted (SPEC §2).
-        Assert.Equal(
-            ["breach 100", "retraction 100"],
-            harness.Store.Published.Where(n => n.Phase == Response).Kinds()
-        );
+        Assert.Equal(["breach 100", "retraction 100"], harness.Store.Published.Where(n => n.Phase == Response).Kinds());
         Assert.Equal(PhaseOutcome.Met, harness.Sla.StatusAt(s.Local("2026-06-08 10:00")).Response().Outcome);
         Assert.Contains([typeof(TimerFired), typeof(EventRaised)], Batches(harness.Host.History));
     }

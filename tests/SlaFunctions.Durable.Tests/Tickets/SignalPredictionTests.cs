@@ -23,7 +23,7 @@ public class SignalPredictionTests
         var now = Scenario.Local("2026-06-08 09:50");
         var e = new TicketStatusChanged(now, "awaiting_client") { Id = "s" };
 
-        var change = SignalPrediction.Predict(Started, e, now, Duration.FromMinutes(1));
+        var change = SignalPrediction.Predict(Started, e, Received(now), Duration.FromMinutes(1));
 
         Assert.Equal(EventEffect.Applied, change.Effect);
         var expected = Started.Apply(e).Sla.FireDue(now).Sla.StatusAt(now);
@@ -32,7 +32,7 @@ public class SignalPredictionTests
         Assert.Equal([50m, 75m], change.Fired.Select(f => f.Percent));
         Assert.Equal(
             EventEffect.Duplicate,
-            SignalPrediction.Predict(Started.Apply(e).Sla, e, now, Duration.Zero).Effect
+            SignalPrediction.Predict(Started.Apply(e).Sla, e, Received(now), Duration.Zero).Effect
         );
         Assert.Throws<InvalidInputException>(() =>
             SignalPrediction.Predict(
@@ -41,12 +41,14 @@ public class SignalPredictionTests
                 {
                     At = now + Duration.FromMinutes(2),
                 },
-                now,
+                Received(now),
                 Duration.FromMinutes(1)
             )
         );
         Assert.Throws<InvalidInputException>(() =>
-            SignalPrediction.Predict(Started, new TicketPriorityChanged(now, "P9"), now, Duration.Zero)
+            SignalPrediction.Predict(Started, new TicketPriorityChanged(now, "P9"), Received(now), Duration.Zero)
         );
     }
+
+    private static Receipt Received(Instant now) => new(now, TenantSettings.Default.LateEventTolerance);
 }
