@@ -212,21 +212,14 @@ public sealed class DurableSlaStore(
     /// refuses.
     /// </summary>
     private static DeadLetterRequest? Refused(PersistSlaRequest request) =>
-        request.Signal switch
-        {
-            { Outcome: SignalOutcome.Rejected } signal => DeadLetterRequest.Refused(
+        request.Signal is { Outcome: SignalOutcome.Rejected or SignalOutcome.TooLate } signal
+            ? DeadLetterRequest.Refused(
                 request.Ticket,
                 signal.Event,
-                signal.Reason ?? "$: refused"
-            ),
-            { Outcome: SignalOutcome.TooLate } signal => DeadLetterRequest.Refused(
-                request.Ticket,
-                signal.Event,
-                signal.Reason ?? "$: too late",
-                DeadLetterReason.TooLate
-            ),
-            _ => null,
-        };
+                signal.Reason ?? "$: refused",
+                signal.Outcome == SignalOutcome.TooLate ? DeadLetterReason.TooLate : DeadLetterReason.InvalidEvent
+            )
+            : null;
 
     /// <summary>
     /// A round's audit entry, unless a run of the same activity wrote it already (same instant, same detail).
