@@ -179,17 +179,17 @@ public sealed class TicketSla
             return new EventResult(this, EventEffect.Ignored, "the SLA has already started");
         }
 
+        if (e.At < Created.At)
+        {
+            throw new InvalidInputException("at", $"is before the ticket was created ({Created.At})");
+        }
+
         if (receipt is { } received && e.At < ActedUntil && e.At < received.At - received.LateTolerance)
         {
             throw InvalidInputException.TooLate(
                 "at",
-                $"is {IsoText.Format(received.At - e.At)} older than its receipt, beyond the late-event tolerance of {IsoText.Format(received.LateTolerance)}, and this ticket's SLA has been acted on up to {IsoText.Format(ActedUntil)}"
+                $"is {IsoText.Format(received.At - e.At)} before the event was received, more than the late-event tolerance of {IsoText.Format(received.LateTolerance)}, and before {IsoText.Format(ActedUntil)}, up to which this ticket's SLA has already acted"
             );
-        }
-
-        if (e.At < Created.At)
-        {
-            throw new InvalidInputException("at", $"is before the ticket was created ({Created.At})");
         }
 
         if (Checkpoint is { } checkpoint && e.At < checkpoint.At)

@@ -231,6 +231,14 @@ public abstract class EngineFixture : IAsyncLifetime
             CultureInfo.InvariantCulture,
             $"{phase.ToString().ToLowerInvariant()}/{cycle}/{kind.ToString().ToLowerInvariant()}/{(double)percent}/{level}@{dueAt}"
         );
+
+    /// <summary>The key of the retraction of the notification with <paramref name="key"/>: its kind replaced.</summary>
+    public static string RetractionOf(string key)
+    {
+        var parts = key.Split('/');
+        parts[2] = "retraction";
+        return string.Join('/', parts);
+    }
 }
 
 public sealed record StoredNotification(Guid Id, string Key, Instant DueAt, Instant FiredAt);

@@ -180,7 +180,8 @@ public abstract class LifecycleCases(EngineFixture engine)
 
     /// <summary>
     /// The same response twice is applied once. A status that pauses, reported late at an instant before
-    /// notifications that fired meanwhile, lands in its place: what fired stays fired, nothing fires twice.
+    /// notifications that fired meanwhile, lands in its place: what it makes untrue is retracted once, what still
+    /// holds stays, nothing fires twice.
     /// </summary>
     private async Task DuplicateAndLateAsync(TicketKey ticket)
     {
@@ -200,13 +201,19 @@ public abstract class LifecycleCases(EngineFixture engine)
         await engine.SendAsync(ticket, late);
         var until = t + Duration.FromSeconds(30);
         var simulated = await engine.SimulatedAsync(ticket, [created, late, respond], until);
-        Assert.True(firedBefore.Except(simulated).Any(), "the late pause makes something that fired untrue");
-        await engine.SettledAsync(ticket, until, simulated.Union(firedBefore));
+        var untrue = firedBefore.Except(simulated).ToList();
+        Assert.True(untrue.Count > 0, "the late pause makes something that fired untrue");
+        await engine.SettledAsync(
+            ticket,
+            until,
+            simulated.Union(firedBefore).Union(untrue.Select(EngineFixture.RetractionOf))
+        );
         Assert.Single(await engine.EventsAsync(ticket), e => e.Id == respond.Id);
     }
 
     /// <summary>
-    /// A response at exactly the breach instant, sent as the breach timer fires: met if it wins, else the breach stays.
+    /// A response at exactly the breach instant, sent as the breach timer fires: met if it wins, else the breach fires
+    /// and is retracted once the response lands.
     /// </summary>
     private async Task RaceAsync(TicketKey ticket)
     {
@@ -219,21 +226,15 @@ public abstract class LifecycleCases(EngineFixture engine)
         await engine.SendAsync(ticket, respond);
         var until = t + Duration.FromSeconds(12);
         var met = await engine.SimulatedAsync(ticket, [created, respond], until);
-        await engine.SettledAsync(
-            ticket,
-            until,
-            met,
-            met.Add(
-                EngineFixture.Key(
-                    Core.Policies.SlaPhase.Response,
-                    1,
-                    Core.Policies.NotificationKind.Breach,
-                    100,
-                    null,
-                    due
-                )
-            )
+        var breach = EngineFixture.Key(
+            Core.Policies.SlaPhase.Response,
+            1,
+            Core.Policies.NotificationKind.Breach,
+            100,
+            null,
+            due
         );
+        await engine.SettledAsync(ticket, until, met, met.Add(breach).Add(EngineFixture.RetractionOf(breach)));
     }
 
     internal static async Task WaitAsync(Instant instant)

@@ -21,6 +21,13 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
         new TicketResponded(Backend.Monday9 + Duration.FromMinutes(5)) { Id = "r1" }
     );
 
+    // What delivery passes on: the signal stamped with when it was received (StartedAsync's clock, 10 minutes after
+    // the start) and the tenant's tolerance, so the orchestration judges lateness against the receipt, not replay.
+    private static readonly SlaSignal Received = Respond with
+    {
+        Receipt = new Receipt(Backend.Monday9 + Duration.FromMinutes(10), TenantSettings.Default.LateEventTolerance),
+    };
+
     [Fact]
     public async Task A_live_instance_with_a_running_sla_is_raised_the_signal()
     {
@@ -31,7 +38,7 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
                 c.RaiseEventAsync(
                     SlaInstanceId.For(ticket),
                     SlaSignal.EventName,
-                    Respond,
+                    Received,
                     It.IsAny<CancellationToken>()
                 )
             )
@@ -63,8 +70,29 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
                 CancellationToken.None
             )
         );
-        Assert.Equal([Respond], restarted.Single().Signals.ToArray());
+        Assert.Equal([Received], restarted.Single().Signals.ToArray());
         Assert.Equal(TicketSlaWorkflow.CurrentVersion, restarted.Single().Version);
+    }
+
+    [Fact]
+    public async Task A_parked_signal_keeps_no_receipt_and_a_stamped_one_keeps_its_own()
+    {
+        var (backend, ticket) = await StartedAsync("T-6");
+        backend.InstanceIs(ticket, OrchestrationRuntimeStatus.Completed);
+        var restarted = Restarts(backend);
+        var stamped = Respond with
+        {
+            Receipt = new Receipt(Backend.Monday9 + Duration.FromMinutes(7), Duration.FromMinutes(3)),
+        };
+
+        await backend.Delivery.DeliverAsync(
+            new DeliverSignalRequest(ticket, Respond) { FromParking = true },
+            false,
+            CancellationToken.None
+        );
+        await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, stamped), false, CancellationToken.None);
+
+        Assert.Equal([[Respond], [stamped]], restarted.Select(r => r.Signals.ToArray()).ToArray());
     }
 
     [Fact]

@@ -157,7 +157,11 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         Assert.Equal(EventEffect.Applied, change.Effect);
         Assert.Equal(PhaseOutcome.Paused, change.Status.Phases[0].Outcome);
         Assert.Equal([50m], change.Fired.Select(f => f.Percent));
-        Assert.Equal([new DeliverSignalRequest(ticket, new SlaSignal(pause))], delivery!.Signals.ToArray());
+        var received = new Receipt(pause.At, TenantSettings.Default.LateEventTolerance);
+        Assert.Equal(
+            [new DeliverSignalRequest(ticket, new SlaSignal(pause) { Receipt = received })],
+            delivery!.Signals.ToArray()
+        );
         Assert.Equal(EventEffect.Duplicate, repeat.Effect);
         backend.Client.Verify(
             c =>

@@ -18,9 +18,10 @@ public class EventBatchInboxTests(DatabaseFixture database) : IClassFixture<Data
         var sla = new SlaHarness(database.DataSource, Monday10);
         var tenant = await sla.NewTenantAsync();
         var ingestion = sla.Ingestion();
+        // Every event is dated within the late-event tolerance of the clock, so none is refused as too late.
         await ingestion.IngestBatchAsync([
-            Created(tenant, "old-1", "T-OLD", "2026-06-08T13:00:00Z"),
-            Created(tenant, "fail-1", "T-FAIL", "2026-06-08T13:00:00Z"),
+            Created(tenant, "old-1", "T-OLD", "2026-06-08T13:50:00Z"),
+            Created(tenant, "fail-1", "T-FAIL", "2026-06-08T13:50:00Z"),
         ]);
 
         // The crash: the store of ticket T-FAIL fails after T-NEW and T-OLD committed theirs.
@@ -39,10 +40,10 @@ public class EventBatchInboxTests(DatabaseFixture database) : IClassFixture<Data
 
         await Assert.ThrowsAsync<PostgresException>(() =>
             ingestion.IngestBatchAsync([
-                Created(tenant, "new-1", "T-NEW", "2026-06-08T13:00:00Z"),
-                Status(tenant, "new-2", "T-NEW", "2026-06-08T13:10:00Z", "awaiting_client"),
-                Status(tenant, "old-2", "T-OLD", "2026-06-08T13:20:00Z", "awaiting_client"),
-                Status(tenant, "fail-2", "T-FAIL", "2026-06-08T13:30:00Z", "awaiting_client"),
+                Created(tenant, "new-1", "T-NEW", "2026-06-08T13:50:00Z"),
+                Status(tenant, "new-2", "T-NEW", "2026-06-08T13:52:00Z", "awaiting_client"),
+                Status(tenant, "old-2", "T-OLD", "2026-06-08T13:54:00Z", "awaiting_client"),
+                Status(tenant, "fail-2", "T-FAIL", "2026-06-08T13:56:00Z", "awaiting_client"),
             ])
         );
 

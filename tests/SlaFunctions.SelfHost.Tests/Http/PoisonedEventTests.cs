@@ -109,20 +109,20 @@ public class PoisonedEventTests(DatabaseFixture database) : IClassFixture<Databa
             host,
             tenant,
             key,
-            Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client"))
+            Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:50:00Z", "awaiting_client"))
         );
         var again = await PostAsync(
             host,
             tenant,
             key,
-            Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:30:00Z", "awaiting_client"))
+            Batch(Status(tenant, "e2", "T-1", "2026-06-08T13:50:00Z", "awaiting_client"))
         );
 
         Assert.Equal(["dead-lettered"], Statuses(future));
         Assert.Equal(["applied"], Statuses(corrected));
         Assert.Equal(["duplicate"], Statuses(again));
         var sla = (await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/tickets/T-1/sla", key)).Body!;
-        Assert.Equal("2026-06-08T13:30:00Z", (string?)sla["pauses"]![0]!["from"]);
+        Assert.Equal("2026-06-08T13:50:00Z", (string?)sla["pauses"]![0]!["from"]);
     }
 
     [Fact]

@@ -12,12 +12,13 @@ namespace SlaFunctions.SelfHost.Tests.Http;
 /// </summary>
 public class ReusedIdTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
-    private static readonly Instant Monday10 = Instant.FromUtc(2026, 6, 8, 14, 0);
+    // Half an hour after the tickets are created: every event below is dated within the late-event tolerance.
+    private static readonly Instant Monday930 = Instant.FromUtc(2026, 6, 8, 13, 30);
 
     [Fact]
     public async Task An_idempotency_key_reused_for_another_command_is_a_409_and_an_identical_retry_a_duplicate()
     {
-        await using var host = await ServiceHost.StartAsync(database, Monday10);
+        await using var host = await ServiceHost.StartAsync(database, Monday930);
         var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
         var sla = $"/api/tenants/{tenant}/tickets/T-1/sla";
         await host.SendAsync(
@@ -32,28 +33,28 @@ public class ReusedIdTests(DatabaseFixture database) : IClassFixture<DatabaseFix
             HttpMethod.Post,
             sla + "/pause",
             key,
-            """{ "reason": "vendor", "at": "2026-06-08T13:10:00Z" }""",
+            """{ "reason": "vendor", "at": "2026-06-08T13:20:00Z" }""",
             headers: header
         );
         var retry = await host.SendAsync(
             HttpMethod.Post,
             sla + "/pause",
             key,
-            """{ "at": "2026-06-08T13:10:00Z", "reason": "vendor", "idempotencyKey": "k-1" }"""
+            """{ "at": "2026-06-08T13:20:00Z", "reason": "vendor", "idempotencyKey": "k-1" }"""
         );
         var before = (await host.SendAsync(HttpMethod.Get, sla, key)).Body!.ToJsonString();
         var otherBody = await host.SendAsync(
             HttpMethod.Post,
             sla + "/pause",
             key,
-            """{ "reason": "client", "at": "2026-06-08T13:10:00Z" }""",
+            """{ "reason": "client", "at": "2026-06-08T13:20:00Z" }""",
             headers: header
         );
         var otherCommand = await host.SendAsync(
             HttpMethod.Post,
             sla + "/resume",
             key,
-            """{ "reason": "vendor", "at": "2026-06-08T13:10:00Z" }""",
+            """{ "reason": "vendor", "at": "2026-06-08T13:20:00Z" }""",
             headers: header
         );
 
@@ -73,7 +74,7 @@ public class ReusedIdTests(DatabaseFixture database) : IClassFixture<DatabaseFix
     [Fact]
     public async Task An_event_id_reused_for_another_event_is_refused_and_an_identical_resend_is_a_duplicate()
     {
-        await using var host = await ServiceHost.StartAsync(database, Monday10);
+        await using var host = await ServiceHost.StartAsync(database, Monday930);
         var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
         await PostAsync(host, tenant, key, Batch(Created(tenant, "e1", "T-1", "2026-06-08T13:00:00Z")));
         var applied = Status(tenant, "e2", "T-1", "2026-06-08T13:20:00Z", "awaiting_client");
