@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Validation;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Instances;
 using SlaFunctions.Postgres.Durable;
@@ -86,7 +87,17 @@ public sealed class DurableSlaService(
 
         var tenant = await settings.GetAsync(ticket.TenantId, cancellationToken);
         var receipt = new Receipt(clock.GetCurrentInstant(), tenant.LateEventTolerance);
-        var change = SignalPrediction.Predict(row.Sla, e, receipt, options.FutureTolerance);
+        SlaChange change;
+        try
+        {
+            change = SignalPrediction.Predict(row.Sla, e, receipt, options.FutureTolerance);
+        }
+        catch (InvalidInputException refusal) when (refusal.IsTooLate)
+        {
+            await store.AuditTooLateAsync(ticket, e, refusal, cancellationToken);
+            throw;
+        }
+
         if (change.Effect != EventEffect.Duplicate)
         {
             var signal = new SlaSignal(e) { Receipt = receipt };

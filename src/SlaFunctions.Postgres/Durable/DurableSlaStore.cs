@@ -5,6 +5,7 @@ using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Validation;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Events;
@@ -142,6 +143,20 @@ public sealed class DurableSlaStore(
 
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Records on the ticket a command refused as too late before it reached the orchestration.</summary>
+    public async Task AuditTooLateAsync(
+        TicketKey ticket,
+        TicketEvent e,
+        InvalidInputException refusal,
+        CancellationToken cancellationToken = default
+    )
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        TicketSlaWrites.Audit(batch, [TicketSlaWrites.TooLate(ticket, e, refusal)], clock.GetCurrentInstant());
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -203,11 +203,14 @@ public sealed class PostgresSlaService(
         var processed = Accepted(inbox, applied, null);
         if (changed.Count == 0)
         {
-            // Duplicates only: a redelivery after a crash that came between an earlier store and its inbox row.
-            if (processed.Count > 0)
+            // Duplicates (a redelivery after a crash that came between an earlier store and its inbox row) and
+            // refusals only: the row stays as it was.
+            var audited = Audited(ticket, applied).ToList();
+            if (processed.Count > 0 || audited.Count > 0)
             {
                 await using var record = new NpgsqlBatch(connection);
                 EventInbox.Record(record, ticket.TenantId, processed, now);
+                TicketSlaWrites.Audit(record, audited, now);
                 await record.ExecuteNonQueryAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -309,25 +312,31 @@ public sealed class PostgresSlaService(
                 .ToDictionary(id => id, id => inbox[id], StringComparer.Ordinal);
 
     /// <summary>The audit rows of the events that went into the history (applied, or kept though ignored).</summary>
+    /// <summary>The audit entries of the events that changed the SLA and of those refused as too late.</summary>
     private static IEnumerable<(TicketKey, string, object)> Audited(
         TicketKey ticket,
         IEnumerable<AppliedEvent> events
     ) =>
-        events
-            .Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored)
-            .Select(a =>
-                (
-                    ticket,
-                    EventName(a.Event),
-                    (object)
+        events.SelectMany<AppliedEvent, (TicketKey, string, object)>(a =>
+            a switch
+            {
+                { Effect: EventEffect.Applied or EventEffect.Ignored } =>
+                [
+                    (
+                        ticket,
+                        EventName(a.Event),
                         new
                         {
                             @event = a.Event,
                             effect = a.Effect,
                             a.Reason,
                         }
-                )
-            );
+                    ),
+                ],
+                { Error: { IsTooLate: true } refusal } => [TicketSlaWrites.TooLate(ticket, a.Event, refusal)],
+                _ => [],
+            }
+        );
 
     internal static string EventName(TicketEvent e) =>
         JsonSerializerNames.TryGetValue(e.GetType(), out var name) ? name : e.GetType().Name;

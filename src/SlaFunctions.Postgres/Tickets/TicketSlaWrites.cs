@@ -4,6 +4,7 @@ using Npgsql;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Postgres.Tickets;
 
@@ -208,6 +209,16 @@ internal static class TicketSlaWrites
 
     public static void Audit(NpgsqlBatch batch, TicketKey ticket, Instant at, string action, object detail) =>
         Audit(batch, [(ticket, action, detail)], at);
+
+    /// <summary>
+    /// The audit entry of an event refused as too late (SPEC §2 "Late events"): kept on the ticket, since such a
+    /// refusal is an attempt to rewrite its history, whichever way the event came.
+    /// </summary>
+    public static (TicketKey Ticket, string Action, object Detail) TooLate(
+        TicketKey ticket,
+        TicketEvent e,
+        InvalidInputException refusal
+    ) => (ticket, "too_late", new { @event = e, description = refusal.Message });
 
     /// <summary>Audit rows of several tickets in one statement.</summary>
     public static void Audit(

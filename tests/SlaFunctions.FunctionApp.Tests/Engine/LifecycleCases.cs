@@ -1,6 +1,8 @@
 using NodaTime;
+using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Validation;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Instances;
 
@@ -29,6 +31,9 @@ public abstract class LifecycleCases(EngineFixture engine)
             ("priority change", PriorityAsync),
             ("duplicate and late signals", DuplicateAndLateAsync),
             ("a signal racing a timer", RaceAsync),
+            ("a late response after the breach", LateResponseAsync),
+            ("a late pause before a warning", LatePauseAsync),
+            ("an event older than the tolerance", TooLateAsync),
         };
         var only = Environment.GetEnvironmentVariable("SLA_ENGINE_CASES");
         var failures = await Task.WhenAll(
@@ -235,6 +240,80 @@ public abstract class LifecycleCases(EngineFixture engine)
             due
         );
         await engine.SettledAsync(ticket, until, met, met.Add(breach).Add(EngineFixture.RetractionOf(breach)));
+    }
+
+    /// <summary>
+    /// A response dated before the breach the start fired, reported after it: the phase is met and the breach
+    /// retracted, each published once.
+    /// </summary>
+    private async Task LateResponseAsync(TicketKey ticket)
+    {
+        var t = EngineFixture.Now();
+        var created = new TicketCreated(t - Duration.FromSeconds(65), "P1");
+        await engine.StartAsync(ticket, "P1", created.At);
+        var breach = Assert.Single(
+            await engine.StoredAsync(ticket),
+            n => n.Key.StartsWith("response/1/breach/", StringComparison.Ordinal)
+        );
+        var respond = new TicketResponded(t - Duration.FromSeconds(8)) { Id = $"{ticket.TicketId}-a" };
+        await engine.SendAsync(ticket, respond);
+        var until = t + Duration.FromSeconds(10);
+        var simulated = await engine.SimulatedAsync(ticket, [created, respond], until);
+        Assert.DoesNotContain(breach.Key, simulated);
+        await engine.SettledAsync(ticket, until, simulated.Add(breach.Key).Add(EngineFixture.RetractionOf(breach.Key)));
+        var status = (await engine.Store.LoadAsync(ticket))!.Sla.StatusAt(until);
+        Assert.Equal(PhaseOutcome.Met, status.Phases.Single(p => p.Phase == SlaPhase.Response).Outcome);
+    }
+
+    /// <summary>
+    /// A pause dated before the warning the start fired: the warning is retracted and fires again, in its next
+    /// revision, at its instant moved by the pause.
+    /// </summary>
+    private async Task LatePauseAsync(TicketKey ticket)
+    {
+        var t = EngineFixture.Now();
+        var created = new TicketCreated(t - Duration.FromSeconds(35), "P1");
+        await engine.StartAsync(ticket, "P1", created.At);
+        var warning = Assert.Single(
+            await engine.StoredAsync(ticket),
+            n => n.Key.StartsWith("response/1/warning/50/", StringComparison.Ordinal)
+        );
+        var pause = new TicketPaused(t - Duration.FromSeconds(10), "vendor") { Id = $"{ticket.TicketId}-p" };
+        await engine.SendAsync(ticket, pause);
+        var resume = new TicketResumed(EngineFixture.Now(), "vendor") { Id = $"{ticket.TicketId}-r" };
+        await engine.SendAsync(ticket, resume);
+        var until = resume.At + Duration.FromSeconds(8);
+        var simulated = await engine.SimulatedAsync(ticket, [created, pause, resume], until);
+        Assert.Contains(simulated, k => k.StartsWith("response/1/warning/50/", StringComparison.Ordinal));
+        Assert.DoesNotContain(warning.Key, simulated);
+        await engine.SettledAsync(
+            ticket,
+            until,
+            simulated.Add(warning.Key).Add(EngineFixture.RetractionOf(warning.Key))
+        );
+    }
+
+    /// <summary>A response dated before the breach and older than the tolerance: refused, nothing changes, audited.</summary>
+    private async Task TooLateAsync(TicketKey ticket)
+    {
+        var t = EngineFixture.Now();
+        var created = new TicketCreated(t - Duration.FromMinutes(30), "P1");
+        await engine.StartAsync(ticket, "P1", created.At);
+        // Before the breach the start fired (a minute after the creation), 29½ minutes ago.
+        var respond = new TicketResponded(created.At + Duration.FromSeconds(30)) { Id = $"{ticket.TicketId}-a" };
+
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(() => engine.Service.ApplyAsync(ticket, respond));
+
+        Assert.True(refused.IsTooLate, refused.Message);
+        var until = t + Duration.FromSeconds(5);
+        await engine.SettledAsync(ticket, until, await engine.SimulatedAsync(ticket, [created], until));
+        Assert.DoesNotContain(respond, await engine.EventsAsync(ticket));
+        await using var audit = engine.DataSource.CreateCommand(
+            "select count(*) from audit_log where tenant_id = $1 and ticket_id = $2 and action = 'too_late'"
+        );
+        audit.Parameters.Add(new() { Value = ticket.TenantId });
+        audit.Parameters.Add(new() { Value = ticket.TicketId });
+        Assert.Equal(1L, await audit.ExecuteScalarAsync());
     }
 
     internal static async Task WaitAsync(Instant instant)

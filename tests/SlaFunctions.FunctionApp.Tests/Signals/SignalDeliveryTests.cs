@@ -92,7 +92,13 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
         );
         await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, stamped), false, CancellationToken.None);
 
-        Assert.Equal([[Respond], [stamped]], restarted.Select(r => r.Signals.ToArray()).ToArray());
+        Assert.Equal(
+            [
+                [Respond],
+                [stamped],
+            ],
+            restarted.Select(r => r.Signals.ToArray()).ToArray()
+        );
     }
 
     [Fact]
