@@ -118,7 +118,8 @@ public static class ApiEndpoints
                             )
                     )
             )
-            .Documented<Schemas.Start>("Start a ticket's SLA (idempotent: starting it again answers the running SLA).");
+            .Documented<Schemas.Start>("Start a ticket's SLA (idempotent: starting it again answers the running SLA).")
+            .Answers<Schemas.Change>();
 
         tenant
             .MapPost(
@@ -138,7 +139,10 @@ public static class ApiEndpoints
                             )
                     )
             )
-            .Documented<Schemas.Command>($"Apply a command to the ticket's SLA: {string.Join(", ", SlaApi.Commands)}.");
+            .Documented<Schemas.Command>($"Apply a command to the ticket's SLA: {string.Join(", ", SlaApi.Commands)}.")
+            .Answers<Schemas.Change>()
+            // A command dated before what the SLA acted on, older than the tenant's late-event tolerance (SPEC §2).
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         tenant
             .MapGet(
@@ -146,7 +150,8 @@ public static class ApiEndpoints
                 (HttpContext http, SlaApi sla, string tenant, string ticket) =>
                     Answer(sla.StatusAsync(Authorization(http), tenant, ticket, http.RequestAborted))
             )
-            .Documented<Schemas.None>("Where the ticket's SLA stands now: phases, pauses, fired notifications.");
+            .Documented<Schemas.None>("Where the ticket's SLA stands now: phases, pauses, fired notifications.")
+            .Answers<Schemas.Status>();
 
         tenant
             .MapGet(
@@ -263,6 +268,24 @@ public static class ApiEndpoints
     }
 
     private static async Task<IResult> Answer(Task<ApiResponse> response) => new ApiResult(await response);
+
+    /// <summary>The shape of the route's 200 JSON answer in the OpenAPI document.</summary>
+    private static RouteHandlerBuilder Answers<TResponse>(this RouteHandlerBuilder route) =>
+        route.AddOpenApiOperationTransformer(
+            async (operation, context, cancellationToken) =>
+            {
+                if (operation.Responses?.GetValueOrDefault("200") is Microsoft.OpenApi.OpenApiResponse ok)
+                {
+                    ok.Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                    {
+                        [ApiResponse.Json] = new()
+                        {
+                            Schema = await context.GetOrCreateSchemaAsync(typeof(TResponse), null, cancellationToken),
+                        },
+                    };
+                }
+            }
+        );
 
     /// <summary>
     /// The route's summary, problems and 200 content types (JSON unless told) in the OpenAPI document.

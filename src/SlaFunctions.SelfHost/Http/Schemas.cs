@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 
 namespace SlaFunctions.SelfHost.Http;
@@ -51,6 +52,72 @@ public static class Schemas
     );
 
     public sealed record Redeliver(string[]? NotificationIds, string? Sink);
+
+    /// <summary>A ticket's SLA as <c>GET …/sla</c> answers it.</summary>
+    public sealed record Status(
+        string TenantId,
+        string TicketId,
+        string Priority,
+        string AsOf,
+        PhaseStatus[] Phases,
+        Pause[] Pauses,
+        Notification[] Notifications
+    );
+
+    public sealed record PhaseStatus(
+        [property: Description("response or resolution.")] string Phase,
+        int Cycle,
+        [property: Description("running, paused, met, breached or cancelled.")] string State,
+        string Target,
+        string StartedAt,
+        string? DueAt,
+        string? CompletedAt,
+        [property: Description("Business time left; null once the phase completed or was cancelled.")]
+            string? Remaining,
+        string Elapsed,
+        string Paused
+    );
+
+    public sealed record Pause(
+        string From,
+        string? To,
+        string Reason,
+        [property: Description("status or explicit.")] string Source
+    );
+
+    /// <summary>A fired notification, as published to every sink (SPEC §6), with whether it was retracted since.</summary>
+    public sealed record Notification(
+        Guid NotificationId,
+        string TenantId,
+        string TicketId,
+        [property: Description("response or resolution.")] string Phase,
+        int Cycle,
+        [property: Description(
+            "warning, breach, escalation, or retraction: the withdrawal of the notification named in retracts."
+        )]
+            string Kind,
+        decimal Percent,
+        int? Level,
+        string DueAt,
+        string FiredAt,
+        [property: Description(
+            "For a retraction only: the notificationId of the notification it withdraws (same phase, cycle, "
+                + "percent, level and due instant)."
+        )]
+            Guid? Retracts,
+        [property: Description(
+            "For a warning, breach or escalation only: whether a late event made it untrue and it was retracted; "
+                + "its slot may fire again at its corrected instant, with a new notificationId."
+        )]
+            bool? Retracted
+    );
+
+    /// <summary>What a start or a command answers: its effect and the SLA after it.</summary>
+    public sealed record Change(
+        [property: Description("applied, ignored or duplicate.")] string Effect,
+        string? Reason,
+        Status Sla
+    );
 
     public sealed record Scenario(JsonElement Calendars, JsonElement Policy, JsonElement[] Events, string? Until);
 

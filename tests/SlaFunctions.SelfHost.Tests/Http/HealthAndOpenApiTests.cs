@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SlaFunctions.Testing.Postgres;
 using SlaFunctions.Testing.SelfHost;
 
@@ -29,5 +30,25 @@ public class HealthAndOpenApiTests(DatabaseFixture database) : IClassFixture<Dat
             StringComparison.Ordinal
         );
         Assert.NotNull(settings["put"]!["requestBody"]);
+
+        // A fired notification, as the status and command answers list it: a retraction names what it withdraws.
+        var command = doc["paths"]!["/api/tenants/{tenant}/tickets/{ticket}/sla/{command}"]!["post"]!;
+        Assert.NotNull(command["responses"]!["422"]);
+        var notification = Resolved(doc, Resolved(doc, Resolved(doc, Ok(command))["properties"]!["sla"]!))[
+            "properties"
+        ]!["notifications"]!["items"]!;
+        var fields = Resolved(doc, notification)["properties"]!.AsObject();
+        Assert.Contains("retracts", fields.Select(f => f.Key));
+        Assert.Contains("retracted", fields.Select(f => f.Key));
+        Assert.Contains("retraction", (string?)fields["kind"]!["description"], StringComparison.Ordinal);
+        var statusRoute = doc["paths"]!["/api/tenants/{tenant}/tickets/{ticket}/sla"]!["get"]!;
+        Assert.Contains("notifications", Resolved(doc, Ok(statusRoute))["properties"]!.AsObject().Select(f => f.Key));
     }
+
+    private static JsonNode Ok(JsonNode operation) =>
+        operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+
+    /// <summary>A schema, or the component its <c>$ref</c> names.</summary>
+    private static JsonNode Resolved(JsonNode doc, JsonNode schema) =>
+        (string?)schema["$ref"] is { } reference ? doc["components"]!["schemas"]![reference.Split('/')[^1]]! : schema;
 }
