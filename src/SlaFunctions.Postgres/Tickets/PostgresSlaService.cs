@@ -333,7 +333,7 @@ public sealed class PostgresSlaService(
                         }
                     ),
                 ],
-                { Error: { IsTooLate: true } refusal } => [TicketSlaWrites.TooLate(ticket, a.Event, refusal)],
+                { Error: { IsTooLate: true } refusal } => [TicketSlaWrites.TooLate(ticket, a.Event, refusal.Message)],
                 _ => [],
             }
         );

@@ -4,7 +4,6 @@ using Npgsql;
 using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
-using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Postgres.Tickets;
 
@@ -214,11 +213,12 @@ internal static class TicketSlaWrites
     /// The audit entry of an event refused as too late (SPEC §2 "Late events"): kept on the ticket, since such a
     /// refusal is an attempt to rewrite its history, whichever way the event came.
     /// </summary>
+    /// <param name="description">The refusal as <c>{path}: {problem}</c>.</param>
     public static (TicketKey Ticket, string Action, object Detail) TooLate(
         TicketKey ticket,
         TicketEvent e,
-        InvalidInputException refusal
-    ) => (ticket, "too_late", new { @event = e, description = refusal.Message });
+        string description
+    ) => (ticket, "too_late", new { @event = e, description });
 
     /// <summary>Audit rows of several tickets in one statement.</summary>
     public static void Audit(

@@ -117,6 +117,44 @@ public sealed class IngestionParityTests : IClassFixture<InMemoryEngine>, IDispo
     }
 
     [Fact]
+    public async Task An_event_older_than_the_tolerance_and_before_what_was_acted_on_is_dead_lettered_too_late_and_audited()
+    {
+        // Every threshold of the one-minute targets fired at the start; the status is dated before the breach.
+        var created = EngineFixture.Now() - Duration.FromMinutes(30);
+
+        await BothAsync(
+            async (ingestion, side) => await ingestion.IngestAsync(Created(side, "e-created", "T-4", created))
+        );
+        await BothAsync((_, side) => EventsEventuallyAsync(Ticket(side, "T-4"), 1));
+        await BothAsync(
+            async (ingestion, side) =>
+                await ingestion.IngestAsync(
+                    Status(side, "e-late", "T-4", created + Duration.FromSeconds(30), "awaiting_client")
+                )
+        );
+        var letters = await BothAsync((_, side) => LetterEventuallyAsync(side, Id(side, "e-late")));
+        var events = await BothAsync((_, side) => EventsEventuallyAsync(Ticket(side, "T-4"), 1));
+        var audited = await BothAsync(
+            async (_, side) =>
+            {
+                await using var count = engine.DataSource.CreateCommand(
+                    "select count(*) from audit_log where tenant_id = $1 and ticket_id = $2 and action = 'too_late'"
+                );
+                count.Parameters.Add(new() { Value = engine.Tenant });
+                count.Parameters.Add(new() { Value = Ticket(side, "T-4").TicketId });
+                return (long)(await count.ExecuteScalarAsync())!;
+            }
+        );
+
+        Assert.Equal(
+            (DeadLetterReason.TooLate, DeadLetterReason.TooLate),
+            (letters.Polling.Reason, letters.Durable.Reason)
+        );
+        Assert.Equal(Shape(events.Polling), Shape(events.Durable));
+        Assert.Equal((1L, 1L), audited);
+    }
+
+    [Fact]
     public async Task A_parked_event_that_expires_is_dead_lettered_and_its_id_is_free_again()
     {
         var at = EngineFixture.Now();
