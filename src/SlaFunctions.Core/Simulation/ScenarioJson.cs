@@ -22,6 +22,7 @@ public static class ScenarioJson
         "resolved",
         "reopened",
         "cancelled",
+        "definitions",
     ];
 
     public static Scenario Read(string json) => JsonInput.Read(json, Read);
@@ -43,9 +44,11 @@ public static class ScenarioJson
         }
 
         var history = ImmutableArray.CreateBuilder<TicketEvent>(events.Count);
+        var inForce = new InForce(policy, input.Required("policy"), calendars, "$.policy.targets");
         foreach (var item in events)
         {
-            var e = ReadEvent(item, policy, history.Count == 0);
+            TicketEvent e;
+            (e, inForce) = ReadEvent(item, inForce, history.Count == 0);
             if (history.Count > 0 && e.At < history[^1].At)
             {
                 throw item.Required("at").Error($"goes back in time: the event before it is at {history[^1].At}");
@@ -79,11 +82,21 @@ public static class ScenarioJson
         ScenarioLimits.AtMost(input.Optional("calendars"), ScenarioLimits.MaxCalendars, "calendars");
         foreach (var (_, calendar) in input.Optional("calendars")?.Properties() ?? [])
         {
-            ScenarioLimits.AtMost(calendar.Optional("hours"), ScenarioLimits.MaxIntervals, "open intervals");
-            ScenarioLimits.AtMost(calendar.Optional("holidays"), ScenarioLimits.MaxHolidays, "holidays");
+            CheckCalendarSize(calendar);
         }
 
-        if (input.Optional("policy") is { Element.ValueKind: System.Text.Json.JsonValueKind.Object } policy)
+        CheckPolicySize(input.Optional("policy"));
+    }
+
+    private static void CheckCalendarSize(JsonInput calendar)
+    {
+        ScenarioLimits.AtMost(calendar.Optional("hours"), ScenarioLimits.MaxIntervals, "open intervals");
+        ScenarioLimits.AtMost(calendar.Optional("holidays"), ScenarioLimits.MaxHolidays, "holidays");
+    }
+
+    private static void CheckPolicySize(JsonInput? input)
+    {
+        if (input is { Element.ValueKind: System.Text.Json.JsonValueKind.Object } policy)
         {
             ScenarioLimits.AtMost(policy.Optional("targets"), ScenarioLimits.MaxTargets, "targets");
             ScenarioLimits.AtMost(policy.Optional("thresholds"), ScenarioLimits.MaxThresholds, "thresholds");
@@ -99,7 +112,8 @@ public static class ScenarioJson
         }
     }
 
-    private static TicketEvent ReadEvent(JsonInput input, SlaPolicy policy, bool first)
+    /// <summary>An event, and the definitions in force after it.</summary>
+    private static (TicketEvent Event, InForce After) ReadEvent(JsonInput input, InForce inForce, bool first)
     {
         var typeInput = input.Required("type");
         var type = typeInput.AsText();
@@ -122,14 +136,21 @@ public static class ScenarioJson
             "created" or "priority" => ["at", "type", "priority"],
             "status" => ["at", "type", "status"],
             "pause" or "resume" => ["at", "type", "reason"],
+            "definitions" => ["at", "type", "policy", "calendars"],
             _ => new[] { "at", "type" },
         };
         input.AllowOnly(fields);
         var at = input.Required("at").AsInstant();
-        return type switch
+        if (type == "definitions")
         {
-            "created" => new TicketCreated(at, ReadPriority(input.Required("priority"), policy)),
-            "priority" => new TicketPriorityChanged(at, ReadPriority(input.Required("priority"), policy)),
+            var changed = inForce.Changed(input);
+            return (new TicketDefinitionsChanged(at, changed.Policy), changed);
+        }
+
+        TicketEvent e = type switch
+        {
+            "created" => new TicketCreated(at, inForce.Priority(input.Required("priority"))),
+            "priority" => new TicketPriorityChanged(at, inForce.Priority(input.Required("priority"))),
             "status" => new TicketStatusChanged(at, input.Required("status").AsName()),
             "pause" => new TicketPaused(at, input.Required("reason").AsName()),
             "resume" => new TicketResumed(at, input.Required("reason").AsName()),
@@ -138,13 +159,90 @@ public static class ScenarioJson
             "reopened" => new TicketReopened(at),
             _ => new TicketCancelled(at),
         };
+        return (e, inForce.After(e));
     }
 
-    private static string ReadPriority(JsonInput input, SlaPolicy policy)
+    /// <summary>
+    /// The definitions in force at a point of the scenario: the policy (with the JSON it was read from), the
+    /// calendars by id, the ticket's priority, and where the policy's targets were given (for errors).
+    /// </summary>
+    private sealed record InForce(
+        SlaPolicy Policy,
+        JsonInput PolicyInput,
+        Dictionary<string, BusinessCalendar> Calendars,
+        string TargetsPath,
+        string? CurrentPriority = null
+    )
     {
-        var priority = input.AsText();
-        return policy.Targets.ContainsKey(priority)
-            ? priority
-            : throw input.Error($"'{JsonInput.Truncate(priority)}' is not a key of $.policy.targets");
+        public string Priority(JsonInput input)
+        {
+            var priority = input.AsText();
+            return Policy.Targets.ContainsKey(priority)
+                ? priority
+                : throw input.Error($"'{JsonInput.Truncate(priority)}' is not a key of {TargetsPath}");
+        }
+
+        /// <summary>
+        /// What a <c>definitions</c> event puts in force (SPEC §3): <c>policy</c> replaces the policy, <c>calendars</c>
+        /// replace or add calendars by id; the policy then in force must name a known calendar and have a target for
+        /// the ticket's priority.
+        /// </summary>
+        public InForce Changed(JsonInput input)
+        {
+            var policyInput = input.Optional("policy");
+            var calendarsInput = input.Optional("calendars");
+            if (policyInput is null && calendarsInput is null)
+            {
+                throw input.Error("changes nothing: give a 'policy', 'calendars', or both");
+            }
+
+            CheckPolicySize(policyInput);
+            ScenarioLimits.AtMost(calendarsInput, ScenarioLimits.MaxCalendars, "calendars");
+            var calendars = new Dictionary<string, BusinessCalendar>(Calendars, StringComparer.Ordinal);
+            foreach (var (id, calendar) in calendarsInput?.Properties() ?? [])
+            {
+                CheckCalendarSize(calendar);
+                calendars[id] = CalendarJson.Read(calendar);
+            }
+
+            if (calendars.Count > ScenarioLimits.MaxCalendars)
+            {
+                throw calendarsInput!.Value.Error(
+                    $"brings the calendars to more than {ScenarioLimits.MaxCalendars:N0}: the most a scenario may have (see docs/operations.md, \"Limits of simulate\")"
+                );
+            }
+
+            var next = PolicyJson.Read(
+                policyInput ?? PolicyInput,
+                Policy.Ref with
+                {
+                    Version = Policy.Ref.Version + 1,
+                },
+                calendars.GetValueOrDefault
+            );
+            if (CurrentPriority is { } priority && !next.Targets.ContainsKey(priority))
+            {
+                throw (policyInput?.Required("targets") ?? input).Error(
+                    $"has no target for the ticket's priority '{JsonInput.Truncate(priority)}' at this instant"
+                );
+            }
+
+            return new InForce(
+                next,
+                policyInput ?? PolicyInput,
+                calendars,
+                policyInput is { } given ? $"{given.Path}.targets" : TargetsPath,
+                CurrentPriority
+            );
+        }
+
+        /// <summary>What is in force after the priority an event sets.</summary>
+        public InForce After(TicketEvent e) =>
+            e switch
+            {
+                TicketCreated c => this with { CurrentPriority = c.Priority },
+                TicketPriorityChanged p => this with { CurrentPriority = p.Priority },
+                _ => this,
+            };
     }
 }

@@ -79,7 +79,15 @@ internal sealed class PhaseTrack
         PhaseCheckpoint checkpoint,
         Instant at,
         IBusinessClock calendar,
-        Func<string, (Duration Target, IBusinessClock Clock, ImmutableArray<decimal> Escalations)> segment
+        Func<
+            string,
+            (
+                Duration Target,
+                IBusinessClock Clock,
+                ImmutableArray<decimal> Escalations,
+                ImmutableArray<Threshold> Thresholds
+            )
+        > segment
     )
         : this(checkpoint.Phase, checkpoint.Cycle, checkpoint.StartedAt)
     {
@@ -115,8 +123,8 @@ internal sealed class PhaseTrack
 
         if (checkpoint.Segment is { } open)
         {
-            var (target, clock, escalations) = segment(open.Priority);
-            segments = segments.Add(new TargetSegment(open.From, null, target, clock, escalations));
+            var (target, clock, escalations, thresholds) = segment(open.Priority);
+            segments = segments.Add(new TargetSegment(open.From, null, target, clock, escalations, thresholds));
             spans = spans.Add(new Span(at, null, open.Running, clock));
         }
     }
@@ -126,15 +134,10 @@ internal sealed class PhaseTrack
     /// is split there, and of the closed segments only what they fixed is kept. <paramref name="amounts"/> are the
     /// amounts of business time the policy can ask about (each target, and each threshold and escalation of it).
     /// </summary>
-    public PhaseCheckpoint ToCheckpoint(
-        Instant at,
-        IEnumerable<Duration> amounts,
-        ImmutableArray<Threshold> thresholds,
-        string priority
-    )
+    public PhaseCheckpoint ToCheckpoint(Instant at, IEnumerable<Duration> amounts, string priority)
     {
         var due = Due();
-        Schedule(thresholds); // fixes what the closed segments scheduled
+        Schedule(); // fixes what the closed segments scheduled
         var running = ElapsedAt(at);
         return new PhaseCheckpoint(
             Phase,
@@ -196,11 +199,12 @@ internal sealed class PhaseTrack
         Duration target,
         IBusinessClock clock,
         ImmutableArray<decimal> escalations,
+        ImmutableArray<Threshold> thresholds,
         bool paused
     )
     {
         CloseAt(at);
-        segments = segments.Add(new TargetSegment(at, null, target, clock, escalations));
+        segments = segments.Add(new TargetSegment(at, null, target, clock, escalations, thresholds));
         spans = spans.Add(new Span(at, null, !paused, clock));
     }
 
@@ -300,21 +304,22 @@ internal sealed class PhaseTrack
     }
 
     /// <summary>
-    /// Every notification this phase emits, each slot once: within a segment, a threshold of that segment's
-    /// target fires when reached, or at the segment's start if the new target puts it earlier, and only if
-    /// the segment has not ended by then (events at an instant apply before thresholds at it).
+    /// Every notification this phase emits, each slot once: within a segment, a threshold (of the segment's
+    /// own thresholds) or escalation of that segment's target fires when reached, or at the segment's start if the
+    /// new target puts it earlier, and only if the segment has not ended by then (events at an instant apply before
+    /// thresholds at it).
     /// </summary>
-    public IEnumerable<ScheduledNotification> Schedule(ImmutableArray<Threshold> thresholds)
+    public IEnumerable<ScheduledNotification> Schedule()
     {
         for (; scheduledSegments < segments.Count && segments[scheduledSegments].Until is not null; scheduledSegments++)
         {
             var taken = closedSlots.ToHashSet();
-            closedSchedule = closedSchedule.AddRange(ScheduleOf(segments[scheduledSegments], thresholds, taken));
+            closedSchedule = closedSchedule.AddRange(ScheduleOf(segments[scheduledSegments], taken));
             closedSlots = [.. taken];
         }
 
         return scheduledSegments < segments.Count
-            ? [.. closedSchedule, .. ScheduleOf(segments[^1], thresholds, [.. closedSlots])]
+            ? [.. closedSchedule, .. ScheduleOf(segments[^1], [.. closedSlots])]
             : closedSchedule.ToList();
     }
 
@@ -324,15 +329,11 @@ internal sealed class PhaseTrack
     internal static Duration PercentOf(Duration target, decimal percent) =>
         Duration.FromNanoseconds((long)decimal.Ceiling(target.ToInt64Nanoseconds() * percent / 100m));
 
-    private List<ScheduledNotification> ScheduleOf(
-        TargetSegment segment,
-        ImmutableArray<Threshold> thresholds,
-        HashSet<NotificationSlot> taken
-    )
+    private List<ScheduledNotification> ScheduleOf(TargetSegment segment, HashSet<NotificationSlot> taken)
     {
         var scheduled = new List<ScheduledNotification>();
-        var candidates = thresholds
-            .Select(t => (t.Kind, t.Percent, Level: (int?)null))
+        var candidates = segment
+            .Thresholds.Select(t => (t.Kind, t.Percent, Level: (int?)null))
             .Concat(
                 segment.Escalations.Select(
                     (percent, i) => (Kind: NotificationKind.Escalation, Percent: percent, Level: (int?)(i + 1))
@@ -432,13 +433,17 @@ internal sealed class PhaseTrack
     private sealed record Span(Instant From, Instant? Until, bool Running, IBusinessClock Clock);
 }
 
-/// <summary>The part of a phase during which one target applies.</summary>
+/// <summary>
+/// The part of a phase during which one target applies, with the clock, escalations and thresholds of the policy
+/// version in force (a priority or definition change starts a new one).
+/// </summary>
 internal sealed record TargetSegment(
     Instant From,
     Instant? Until,
     Duration Target,
     IBusinessClock Clock,
-    ImmutableArray<decimal> Escalations
+    ImmutableArray<decimal> Escalations,
+    ImmutableArray<Threshold> Thresholds
 )
 {
     /// <summary>

@@ -11,7 +11,7 @@ namespace SlaFunctions.Core.Tracking;
 /// </summary>
 internal sealed class SlaTimeline
 {
-    private readonly SlaPolicy policy;
+    private SlaPolicy policy;
     private readonly List<PhaseTrack> phases = [];
     private ImmutableList<PauseRecord> pauses = [];
     private readonly Dictionary<(PauseSource, string), int> openPauses = [];
@@ -46,6 +46,9 @@ internal sealed class SlaTimeline
 
     public string Priority { get; private set; }
 
+    /// <summary>The policy version in force after the last event: the start's, or the last definition change's.</summary>
+    public SlaPolicy Policy => policy;
+
     public string? Status { get; private set; }
 
     public bool IsResolved { get; private set; }
@@ -61,11 +64,7 @@ internal sealed class SlaTimeline
 
     /// <summary>Every notification the history implies, ordered as they fire.</summary>
     public ImmutableArray<ScheduledNotification> Schedule =>
-        schedule ??= [
-            .. phases
-                .SelectMany(p => p.Schedule(policy.Thresholds))
-                .OrderBy(n => n.Slot.FiringOrder(n.FireAt, n.Percent)),
-        ];
+        schedule ??= [.. phases.SelectMany(p => p.Schedule()).OrderBy(n => n.Slot.FiringOrder(n.FireAt, n.Percent))];
 
     private PhaseTrack Response => phases[0];
 
@@ -133,7 +132,7 @@ internal sealed class SlaTimeline
                 priority =>
                 {
                     var target = policy.TargetOf(priority);
-                    return (target.For(p.Phase)!.Value, policy.ClockFor(target), target.Escalations);
+                    return (target.For(p.Phase)!.Value, policy.ClockFor(target), target.Escalations, policy.Thresholds);
                 }
             ))
         );
@@ -159,7 +158,7 @@ internal sealed class SlaTimeline
             [.. pauses.Where((_, i) => !dropped.Contains(i))],
             OmittedPauses + dropped.Count,
             compactedEvents,
-            [.. phases.Select(p => p.ToCheckpoint(at, AmountsOf(p.Phase), policy.Thresholds, Priority))]
+            [.. phases.Select(p => p.ToCheckpoint(at, AmountsOf(p.Phase), Priority))]
         );
     }
 
@@ -214,6 +213,7 @@ internal sealed class SlaTimeline
                 TicketResolved r => Resolve(r.At),
                 TicketReopened r => Reopen(r.At),
                 TicketPriorityChanged p => ChangePriority(p.At, p.Priority),
+                TicketDefinitionsChanged d => ChangeDefinitions(d.At, d.Policy),
                 TicketCancelled c => Cancel(c.At),
                 _ => throw new ArgumentException($"Unknown event {e.GetType().Name}.", nameof(e)),
             };
@@ -320,6 +320,38 @@ internal sealed class SlaTimeline
         return null;
     }
 
+    /// <summary>
+    /// SPEC §2 "Definition change": from <paramref name="at"/> the ticket is tracked under <paramref name="next"/>.
+    /// What was counted before stays; each running phase continues on the new version's target, clock, thresholds
+    /// and escalations as after a priority change; the current status is judged against the new pausing statuses.
+    /// </summary>
+    private string? ChangeDefinitions(Instant at, SlaPolicy next)
+    {
+        if (!next.Targets.ContainsKey(Priority))
+        {
+            return $"policy {next.Ref} has no target for the ticket's priority '{Priority}'";
+        }
+
+        var pausedBefore = Status is { } before && policy.IsPausing(before);
+        policy = next;
+        var pausedAfter = Status is { } after && policy.IsPausing(after);
+        if (pausedBefore && !pausedAfter)
+        {
+            ClosePause(at, PauseSource.Status, Status!);
+        }
+        else if (!pausedBefore && pausedAfter)
+        {
+            OpenPause(at, PauseSource.Status, Status!);
+        }
+
+        foreach (var phase in LivePhases())
+        {
+            Retarget(phase, at);
+        }
+
+        return null;
+    }
+
     private string? Cancel(Instant at)
     {
         foreach (var phase in LivePhases())
@@ -344,7 +376,7 @@ internal sealed class SlaTimeline
         var target = policy.TargetOf(Priority);
         if (target.For(phase.Phase) is { } duration)
         {
-            phase.Track(at, duration, policy.ClockFor(target), target.Escalations, IsPaused);
+            phase.Track(at, duration, policy.ClockFor(target), target.Escalations, policy.Thresholds, IsPaused);
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using NodaTime;
+using SlaFunctions.Core.Policies;
 
 namespace SlaFunctions.Core.Tracking;
 
@@ -52,3 +53,9 @@ public sealed record TicketReopened(Instant At) : TicketEvent(At);
 public sealed record TicketPriorityChanged(Instant At, string Priority) : TicketEvent(At);
 
 public sealed record TicketCancelled(Instant At) : TicketEvent(At);
+
+/// <summary>
+/// A definition change (SPEC §2): from its instant the ticket is tracked under <see cref="Policy"/>, a new version of
+/// its policy or of the calendars it uses. Only <c>simulate</c> makes one so far: it is not a stored event type.
+/// </summary>
+public sealed record TicketDefinitionsChanged(Instant At, SlaPolicy Policy) : TicketEvent(At);

@@ -202,7 +202,7 @@ public sealed class TicketSla
 
         if (e is TicketPriorityChanged change)
         {
-            RequireTargets(Policy, change.Priority);
+            RequireTargets(PolicyAt(e.At), change.Priority);
         }
 
         var position = Events.Length;
@@ -368,6 +368,10 @@ public sealed class TicketSla
             phase.PausedAt(asOf)
         );
     }
+
+    /// <summary>The policy version in force at an instant: the last definition change at or before it, or the start's.</summary>
+    private SlaPolicy PolicyAt(Instant at) =>
+        Events.OfType<TicketDefinitionsChanged>().LastOrDefault(d => d.At <= at)?.Policy ?? Policy;
 
     private static void RequireTargets(SlaPolicy policy, string priority)
     {

@@ -13,8 +13,9 @@ namespace SlaFunctions.Core.Tests.Oracle;
 public sealed class MinuteSlaOracle
 {
     private static readonly Duration Minute = Duration.FromMinutes(1);
-    private readonly SlaPolicy policy;
-    private readonly MinuteCalendarOracle calendar;
+    private readonly Func<SlaPolicy, MinuteCalendarOracle> calendarOf;
+    private SlaPolicy policy;
+    private MinuteCalendarOracle calendar;
     private readonly Instant giveUpAt;
     private readonly List<Phase> phases = [];
     private readonly List<(Instant From, Instant? To, string Reason, bool Explicit)> pauses = [];
@@ -25,10 +26,11 @@ public sealed class MinuteSlaOracle
     private bool resolved;
     private bool cancelled;
 
-    private MinuteSlaOracle(SlaPolicy policy, MinuteCalendarOracle calendar, Instant giveUpAt)
+    private MinuteSlaOracle(SlaPolicy policy, Func<SlaPolicy, MinuteCalendarOracle> calendarOf, Instant giveUpAt)
     {
         this.policy = policy;
-        this.calendar = calendar;
+        this.calendarOf = calendarOf;
+        calendar = calendarOf(policy);
         this.giveUpAt = giveUpAt;
     }
 
@@ -45,15 +47,25 @@ public sealed class MinuteSlaOracle
         Instant until,
         MinuteCalendarOracle calendar,
         Instant giveUpAt
+    ) => Run(policy, events, until, _ => calendar, giveUpAt);
+
+    /// <param name="calendarOf">The minute calendar of each policy version the events put in force.</param>
+    public static Result Run(
+        SlaPolicy policy,
+        IReadOnlyList<TicketEvent> events,
+        Instant until,
+        Func<SlaPolicy, MinuteCalendarOracle> calendarOf,
+        Instant giveUpAt
     )
     {
-        var oracle = new MinuteSlaOracle(policy, calendar, giveUpAt);
+        var oracle = new MinuteSlaOracle(policy, calendarOf, giveUpAt);
         var next = 0;
         for (var m = events[0].At; ; m += Minute)
         {
             while (next < events.Count && events[next].At == m)
             {
                 oracle.Apply(events[next++]);
+                oracle.KeepStoppedCalendars();
             }
 
             oracle.FireReached(m);
@@ -126,6 +138,26 @@ public sealed class MinuteSlaOracle
                 }
 
                 break;
+            case TicketDefinitionsChanged d when d.Policy.Targets.ContainsKey(priority):
+                var pausedBefore = status is { } before && IsPausing(before);
+                policy = d.Policy;
+                calendar = calendarOf(d.Policy);
+                var pausedAfter = status is { } after && IsPausing(after);
+                if (pausedBefore && !pausedAfter)
+                {
+                    ClosePause(d.At, status!, explicitReason: false);
+                }
+                else if (!pausedBefore && pausedAfter)
+                {
+                    pauses.Add((d.At, null, status!, false));
+                }
+
+                foreach (var phase in new[] { Response, Resolution }.Where(x => x.Stop is null))
+                {
+                    phase.Target = policy.Targets[priority];
+                }
+
+                break;
             case TicketCancelled c:
                 foreach (var phase in new[] { Response, Resolution }.Where(x => x.Stop is null))
                 {
@@ -135,6 +167,15 @@ public sealed class MinuteSlaOracle
 
                 cancelled = true;
                 break;
+        }
+    }
+
+    /// <summary>A phase that stopped is projected on the calendar it stopped under, whatever comes into force later.</summary>
+    private void KeepStoppedCalendars()
+    {
+        foreach (var phase in phases.Where(p => p.Stop is not null && p.StopCalendar is null))
+        {
+            phase.StopCalendar = calendar;
         }
     }
 
@@ -301,9 +342,10 @@ public sealed class MinuteSlaOracle
         }
 
         var elapsed = phase.Elapsed;
+        var clock = phase.StopCalendar ?? calendar;
         for (var m = from; m < giveUpAt; m += Minute)
         {
-            if (phase.LastTarget!.Is24x7 || calendar.IsOpen(m))
+            if (phase.LastTarget!.Is24x7 || clock.IsOpen(m))
             {
                 if (++elapsed == target)
                 {
@@ -396,6 +438,8 @@ public sealed class MinuteSlaOracle
         public Instant? Stop => Completed ?? Cancelled;
 
         public bool StoppedUntracked { get; set; }
+
+        public MinuteCalendarOracle? StopCalendar { get; set; }
 
         public HashSet<(NotificationKind, decimal)> FiredKeys { get; } = [];
     }

@@ -129,7 +129,7 @@ public class TicketSlaOracleProperties
         return MinuteSlaOracle.Run(scenario.Policy, scenario.Events, scenario.AsOf, calendar, giveUp);
     }
 
-    private static string? Compare(SlaStatus actual, MinuteSlaOracle.Result expected)
+    internal static string? Compare(SlaStatus actual, MinuteSlaOracle.Result expected)
     {
         if (actual.Phases.Length != expected.Phases.Count)
         {
@@ -169,7 +169,7 @@ public class TicketSlaOracleProperties
             : $"notifications: engine {string.Join("; ", engine)} / oracle {string.Join("; ", oracle)}";
     }
 
-    private static string Describe(Scenario s) =>
+    internal static string Describe(Scenario s) =>
         $"zone {s.Policy.Calendar.Zone.Id}, 24x7 {s.Policy.Calendar.Is24x7}, hours [{string.Join(", ", s.Policy.Calendar.Hours)}], "
         + $"holidays [{string.Join(", ", s.Policy.Calendar.Holidays)}]\n"
         + $"targets {string.Join("; ", s.Policy.Targets.Select(t => $"{t.Key}: {t.Value.Response}/{t.Value.Resolution} 24x7={t.Value.Is24x7} esc=[{string.Join(",", t.Value.Escalations)}]"))}\n"

@@ -88,6 +88,36 @@ public static class BadScenarios
                 "$.events[3].type"
             },
             { "unknown event type", "events[1].type=\"escalated\"", "$.events[1].type" },
+            {
+                "definitions changing nothing",
+                "events[4]={\"at\":\"2026-03-09T16:00:00Z\",\"type\":\"definitions\"}",
+                "$.events[4]"
+            },
+            {
+                "definitions naming an unknown calendar",
+                "events[4]={\"at\":\"2026-03-09T16:00:00Z\",\"type\":\"definitions\",\"policy\":{\"calendar\":\"london\",\"targets\":{\"P1\":{\"responseMinutes\":60}}}}",
+                "$.events[4].policy.calendar"
+            },
+            {
+                "definitions without a target for the ticket's priority",
+                "events[4]={\"at\":\"2026-03-09T16:00:00Z\",\"type\":\"definitions\",\"policy\":{\"calendar\":\"ny\",\"targets\":{\"P2\":{\"responseMinutes\":60}}}}",
+                "$.events[4].policy.targets"
+            },
+            {
+                "definitions with a bad calendar",
+                "events[4]={\"at\":\"2026-03-09T16:00:00Z\",\"type\":\"definitions\",\"calendars\":{\"ny\":{\"timeZone\":\"Mars/Olympus\",\"hours\":[]}}}",
+                "$.events[4].calendars.ny.timeZone"
+            },
+            {
+                "definitions with an unknown property",
+                "events[4]={\"at\":\"2026-03-09T16:00:00Z\",\"type\":\"definitions\",\"calendars\":{},\"priority\":\"P1\"}",
+                "$.events[4].priority"
+            },
+            {
+                "a priority the policy in force lacks",
+                "events[3]={\"at\":\"2026-03-09T15:10:00Z\",\"type\":\"definitions\",\"policy\":{\"calendar\":\"ny\",\"targets\":{\"P1\":{\"responseMinutes\":60}}}}",
+                "$.events[4].priority"
+            },
             { "event type missing", "events[1].type=-", "$.events[1].type" },
             { "unknown priority at creation", "events[0].priority=\"P9\"", "$.events[0].priority" },
             { "unknown priority later", "events[4].priority=\"P3\"", "$.events[4].priority" },

@@ -36,6 +36,54 @@ public static class ScenarioGenerators
         let history = History(anchor.Anchor, priority, events)
         select new Scenario(policy, history, history[^1].At + Duration.FromMinutes(tail));
 
+    /// <summary>
+    /// A scenario with one to three definition changes (SPEC §2) at random instants of its history: each a new
+    /// policy version with its own calendar (in a random zone of <see cref="Generators.Zones"/>), targets for every
+    /// priority, thresholds and pausing statuses.
+    /// </summary>
+    public static Gen<Scenario> ScenarioWithDefinitionChanges() =>
+        from scenario in Scenario()
+        from changes in Gen.Choose(1, 3)
+        from versions in Gen.ListOf(PolicyVersion(scenario.Events[0].At), changes)
+        from places in Gen.ListOf(Gen.Choose(1, 1_000_000), changes)
+        select WithChanges(scenario, [.. versions.Zip(places)]);
+
+    private static Scenario WithChanges(Scenario scenario, List<(Func<int, SlaPolicy> Make, int Place)> changes)
+    {
+        var events = scenario.Events.ToList();
+        var version = 1;
+        foreach (var (make, place) in changes)
+        {
+            // After the event at a random index, at a random minute before the next one (or the scenario's end).
+            var after = 1 + (place % events.Count);
+            var from = events[after - 1].At;
+            var to = after < events.Count ? events[after].At : scenario.AsOf;
+            var at = from + Duration.FromMinutes(place % (1 + (int)(to - from).TotalMinutes));
+            events.Insert(after, new TicketDefinitionsChanged(at, make(++version)));
+        }
+
+        return scenario with
+        {
+            Events = [.. events],
+        };
+    }
+
+    private static Gen<Func<int, SlaPolicy>> PolicyVersion(Instant near) =>
+        from zone in Gen.Elements(Generators.Zones)
+        from calendar in Generators.Calendar(zone, near)
+        from targets in Gen.ListOf(Target(), 3)
+        from thresholds in Thresholds()
+        from pausing in Gen.SubListOf(Statuses)
+        select (Func<int, SlaPolicy>)(
+            version => new SlaPolicy(
+                new PolicyRef("generated", version),
+                calendar,
+                Priorities.Zip(targets).ToDictionary(p => p.First, p => p.Second),
+                thresholds,
+                [.. pausing]
+            )
+        );
+
     private static ImmutableArray<TicketEvent> History(
         Instant created,
         string priority,
