@@ -60,7 +60,9 @@ public sealed class DeliveryLaneTests : IAsyncLifetime
             await sla.CountAsync("select count(*) from outbox where sink = 'fast' and state = 'delivered'")
         );
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        // Cancelled, it stops: at the head of a lane's loop (it returns) or within a round (OperationCanceledException).
+        var stopped = await Record.ExceptionAsync(() => running);
+        Assert.True(stopped is null or OperationCanceledException, $"the dispatcher stopped with {stopped}");
     }
 
     [Fact]

@@ -109,7 +109,9 @@ public sealed class PollingEngineTests : IAsyncLifetime
         }
 
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        // Cancelled, it stops: at the head of its loop (it returns) or within a round (OperationCanceledException).
+        var stopped = await Record.ExceptionAsync(() => running);
+        Assert.True(stopped is null or OperationCanceledException, $"the engine stopped with {stopped}");
         Assert.Equal(1, await sla.CountAsync("select count(*) from notifications where tenant_id = $1", tenant));
     }
 
