@@ -5,6 +5,7 @@ using NodaTime;
 using SlaFunctions.Core.Api;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Ingestion;
+using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Durable.Correlation;
 using SlaFunctions.Durable.Instances;
@@ -36,13 +37,25 @@ public sealed class DurableBackend(
     IClock clock,
     IDeadDeliveries deliveries,
     ISlaQueries queries,
+    IRolloutPreviews rollouts,
     ILoggerFactory loggers
 )
 {
     public bool IsDurable => options.Backend == SlaBackend.Durable;
 
     public SlaApi Api(DurableTaskClient client) =>
-        new(tenants, definitions, SlaService(client), Ingestion(client), health, clock, deliveries, queries, settings);
+        new(
+            tenants,
+            definitions,
+            SlaService(client),
+            Ingestion(client),
+            health,
+            clock,
+            deliveries,
+            queries,
+            settings,
+            rollouts
+        );
 
     public ISlaService SlaService(DurableTaskClient client) =>
         IsDurable

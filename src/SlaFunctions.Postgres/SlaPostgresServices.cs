@@ -3,12 +3,14 @@ using NodaTime;
 using Npgsql;
 using SlaFunctions.Core.Events;
 using SlaFunctions.Core.Ingestion;
+using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
 using SlaFunctions.Postgres.Queries;
+using SlaFunctions.Postgres.Rollouts;
 using SlaFunctions.Postgres.Tenants;
 using SlaFunctions.Postgres.Tickets;
 
@@ -47,6 +49,7 @@ public static class SlaPostgresServices
         services.AddSingleton<IHealthProbe, PostgresHealth>();
         services.AddSingleton<PostgresSlaService>();
         services.AddSingleton<ISlaQueries, SlaQueries>();
+        services.AddSingleton<IRolloutPreviews, RolloutPreviews>();
         services.AddSingleton<EventInbox>();
         services.AddSingleton<PostgresDeadLetters>();
         services.AddSingleton<IDeadLetters>(sp => sp.GetRequiredService<PostgresDeadLetters>());

@@ -1,5 +1,6 @@
 using NodaTime;
 using SlaFunctions.Core.Ingestion;
+using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Validation;
 
@@ -19,7 +20,8 @@ public sealed partial class SlaApi(
     IClock clock,
     IDeadDeliveries deliveries,
     ISlaQueries queries,
-    ITenantSettings tenantSettings
+    ITenantSettings tenantSettings,
+    IRolloutPreviews rollouts
 )
 {
     /// <summary>The largest body accepted: a full batch of 500 events with room to spare.</summary>

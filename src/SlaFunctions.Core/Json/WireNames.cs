@@ -28,6 +28,17 @@ public static class WireNames
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
 
+    public static string Of(Rollouts.RolloutEffect effect) =>
+        effect switch
+        {
+            Rollouts.RolloutEffect.Skipped => "skipped",
+            Rollouts.RolloutEffect.NewlyBreached => "newlyBreached",
+            Rollouts.RolloutEffect.DueEarlier => "dueEarlier",
+            Rollouts.RolloutEffect.DueLater => "dueLater",
+            Rollouts.RolloutEffect.Unchanged => "unchanged",
+            _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, null),
+        };
+
     public static string Of(PhaseOutcome outcome) =>
         outcome switch
         {

@@ -201,6 +201,19 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
                 )
         );
 
+    [Function("Rollouts")]
+    public Task<IActionResult> Rollouts(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/rollouts")] HttpRequest request,
+        string tenant,
+        [DurableClient] DurableTaskClient client
+    ) =>
+        WithBody(
+            request,
+            client,
+            (api, body, ct) =>
+                api.RolloutAsync(Authorization(request), tenant, body, request.Headers.Accept.ToString(), ct)
+        );
+
     [Function("Simulate")]
     public Task<IActionResult> Simulate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "simulate")] HttpRequest request,

@@ -210,6 +210,27 @@ public static class ApiEndpoints
             .WithQuery(Schemas.SearchParameters);
 
         tenant
+            .MapPost(
+                "/rollouts",
+                (HttpContext http, SlaApi sla, string tenant) =>
+                    WithBody(
+                        http,
+                        body =>
+                            sla.RolloutAsync(
+                                Authorization(http),
+                                tenant,
+                                body,
+                                http.Request.Headers.Accept.ToString(),
+                                http.RequestAborted
+                            )
+                    )
+            )
+            .Documented<Schemas.Rollout>(
+                "Dry-run a policy version on the tenant's open tickets: per ticket the change at effectiveAt, and a summary; JSON or CSV (Accept: text/csv)."
+            )
+            .Produces(StatusCodes.Status200OK, contentType: SlaApi.Csv);
+
+        tenant
             .MapGet(
                 "/reports/compliance",
                 (HttpContext http, SlaApi sla, string tenant) =>

@@ -30,6 +30,25 @@ public static class Schemas
 
     public sealed record Settings(int LateEventToleranceMinutes);
 
+    /// <summary>Which tickets a rollout looks at: those on these policies (by default the rolled-out one's), narrowed.</summary>
+    public sealed record RolloutFilter(
+        string[]? PolicyId,
+        string[]? Priority,
+        string[]? ClientId,
+        string[]? BoardId,
+        [property: Description("running, paused or breached, just before the change.")] string[]? State
+    );
+
+    public sealed record Rollout(
+        string PolicyId,
+        int Version,
+        [property: Description("Now (the default) or later.")] string? EffectiveAt,
+        RolloutFilter? Filter,
+        [property: Description("Must be true: only dry runs are available yet.")] bool DryRun,
+        [property: Description("The 'next' of the previous page.")] string? Cursor,
+        int? Limit
+    );
+
     public sealed record Start(
         string Priority,
         string? PolicyId,

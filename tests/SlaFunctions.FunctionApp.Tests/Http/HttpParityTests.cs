@@ -114,6 +114,7 @@ public class HttpParityTests
             $"GET {T}/reports/compliance",
             $"GET {T}/dead-deliveries",
             $"POST {T}/dead-deliveries/redeliver",
+            $"POST {T}/rollouts",
         ];
         foreach (var route in tenantRoutes)
         {
@@ -386,6 +387,27 @@ public class HttpParityTests
             $"POST {T}/dead-deliveries/redeliver",
             Key.Own,
             """{ "notificationIds": 7 }"""
+        );
+        yield return Step.Of(
+            "rollout dry run",
+            $"POST {T}/rollouts",
+            Key.Own,
+            """{ "policyId": "standard", "version": 1, "dryRun": true }""",
+            pollingOnly: true
+        );
+        yield return Step.Of(
+            "rollout dry run as CSV",
+            $"POST {T}/rollouts",
+            Key.Own,
+            """{ "policyId": "standard", "version": 1, "dryRun": true, "limit": 2 }""",
+            headers: new() { ["Accept"] = "text/csv" },
+            pollingOnly: true
+        );
+        yield return Step.Of(
+            "rollout, not a dry run",
+            $"POST {T}/rollouts",
+            Key.Own,
+            """{ "policyId": "standard", "version": 1, "dryRun": false }"""
         );
         yield return Step.Of("simulate", "POST /api/simulate", Key.None, Scenario);
         yield return Step.Of(

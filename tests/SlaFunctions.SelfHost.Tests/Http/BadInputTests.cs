@@ -34,6 +34,7 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             "GET /api/tenants/{A}/tickets/T-1/sla",
             "POST /api/tenants/{A}/events",
             "GET /api/tenants/{A}/dead-letters",
+            "POST /api/tenants/{A}/rollouts",
         ];
         foreach (var route in tenantRoutes)
         {
@@ -54,6 +55,7 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             "POST /api/tenants/{A}/tickets/T-1/sla/pause",
             "POST /api/tenants/{A}/tickets/T-1/sla/priority",
             "POST /api/tenants/{A}/events",
+            "POST /api/tenants/{A}/rollouts",
             "POST /api/simulate",
         ];
         foreach (var route in bodyRoutes)
@@ -186,6 +188,29 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
                 ("policyId=-", "$.policyId"),
                 ("policyId=3", "$.policyId"),
                 ("policy=\"standard\"", "$.policy"),
+            ]
+        );
+        AddBodyCases(
+            cases,
+            "POST /api/tenants/{A}/rollouts",
+            """{ "policyId": "standard", "version": 1, "dryRun": true }""",
+            "$",
+            [
+                ("policyId=-", "$.policyId"),
+                ("policyId=\"gold\"", "$.policyId"),
+                ("version=0", "$.version"),
+                ("version=\"1\"", "$.version"),
+                ("version=99", "$.version"),
+                ("dryRun=false", "$.dryRun"),
+                ("dryRun=-", "$.dryRun"),
+                ("effectiveAt=\"2020-01-01T00:00:00Z\"", "$.effectiveAt"),
+                ("effectiveAt=\"soon\"", "$.effectiveAt"),
+                ("filter={\"colour\":[\"red\"]}", "$.filter.colour"),
+                ("filter={\"priority\":\"P1\"}", "$.filter.priority"),
+                ("filter={\"state\":[\"met\"]}", "$.filter.state[0]"),
+                ("limit=0", "$.limit"),
+                ("limit=501", "$.limit"),
+                ("apply=true", "$.apply"),
             ]
         );
         AddBodyCases(

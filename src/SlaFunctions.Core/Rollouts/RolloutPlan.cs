@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using NodaTime;
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Tracking;
+
+namespace SlaFunctions.Core.Rollouts;
+
+/// <summary>
+/// A policy version to put in force on open tickets from <see cref="EffectiveAt"/> (SPEC §2 "Definition change"),
+/// and which tickets: those on <see cref="PolicyIds"/> (by default the rolled-out policy's own), narrowed by the rest.
+/// </summary>
+public sealed record RolloutPlan(PolicyRef Policy, Instant EffectiveAt)
+{
+    public ImmutableArray<string> PolicyIds { get; init; } = [];
+
+    public ImmutableArray<string> Priorities { get; init; } = [];
+
+    public ImmutableArray<string> ClientIds { get; init; } = [];
+
+    public ImmutableArray<string> BoardIds { get; init; } = [];
+
+    /// <summary>Tickets with a live phase in one of these states just before the change (running, paused, breached).</summary>
+    public ImmutableArray<PhaseOutcome> States { get; init; } = [];
+
+    /// <summary>Whether a ticket's preview is in the states asked for (any, when none are).</summary>
+    public bool InStates(TicketPreview ticket) =>
+        States.IsDefaultOrEmpty
+        || (ticket ?? throw new ArgumentNullException(nameof(ticket))).Phases.Any(p =>
+            p.StateBefore is { } state && States.Contains(state)
+        );
+
+    /// <summary>The current policies of the tickets it looks at: the given ones, or the rolled-out policy's.</summary>
+    public ImmutableArray<string> CurrentPolicies => PolicyIds.IsDefaultOrEmpty ? [Policy.Id] : PolicyIds;
+}

@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using NodaTime;
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Tracking;
+
+namespace SlaFunctions.Core.Rollouts;
+
+/// <summary>
+/// The dry run of a definition change on one ticket: its SLA as it stands at the instant, and the same SLA with the
+/// change applied there (<see cref="TicketDefinitionsChanged"/>), as <c>simulate</c> would run them. Changes nothing.
+/// </summary>
+public static class RolloutPreview
+{
+    /// <summary>The ticket's preview, or null when it has no live phase (resolved or cancelled): it is not open.</summary>
+    public static TicketPreview? Of(string ticketId, TicketSla sla, SlaPolicy next, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(sla);
+        ArgumentNullException.ThrowIfNull(next);
+        // What falls due before the instant has fired; the change applies before anything due at it (SPEC §2).
+        var before = sla.FireDueBefore(at).Sla;
+        var statusBefore = before.StatusAt(at);
+        var live = statusBefore.Phases.Where(IsLive).ToList();
+        if (live.Count == 0 && before.HasEnded)
+        {
+            return null;
+        }
+
+        if (Skip(sla, next) is { } reason)
+        {
+            return Skipped(ticketId, sla, reason);
+        }
+
+        FiringResult after;
+        try
+        {
+            after = before.Apply(new TicketDefinitionsChanged(at, next)).Sla.FireDue(at);
+        }
+        catch (InvalidOperationException) when (sla.Checkpoint is not null)
+        {
+            return Skipped(
+                ticketId,
+                sla,
+                "its settled (compacted) history does not record where the new version's thresholds fall"
+            );
+        }
+
+        var statusAfter = after.Sla.StatusAt(at);
+        var keys = live.Select(Key).Union(statusAfter.Phases.Where(IsLive).Select(Key)).ToList();
+        var phases = keys.Select(k =>
+            {
+                var was = statusBefore.Phases.FirstOrDefault(p => Key(p) == k);
+                var becomes = statusAfter.Phases.FirstOrDefault(p => Key(p) == k);
+                return new PhasePreview(k.Phase, k.Cycle, was?.DueAt, becomes?.DueAt, was?.Outcome, becomes?.Outcome);
+            })
+            .ToImmutableArray();
+        return new TicketPreview(ticketId, sla.Priority, sla.Policy.Ref, EffectOf(phases), null, phases, after.Fired);
+    }
+
+    private static string? Skip(TicketSla sla, SlaPolicy next) =>
+        sla.Policy.Ref == next.Ref ? $"already on version {next.Ref.Version}"
+        : sla.Policy.Ref.Id == next.Ref.Id && sla.Policy.Ref.Version > next.Ref.Version
+            ? $"on a later version ({sla.Policy.Ref.Version})"
+        : !next.Targets.ContainsKey(sla.Priority)
+            ? $"version {next.Ref.Version} has no target for priority '{sla.Priority}'"
+        : null;
+
+    private static TicketPreview Skipped(string ticketId, TicketSla sla, string reason) =>
+        new(ticketId, sla.Priority, sla.Policy.Ref, RolloutEffect.Skipped, reason, [], []);
+
+    private static RolloutEffect EffectOf(ImmutableArray<PhasePreview> phases) =>
+        phases.Any(p => p.StateBefore != PhaseOutcome.Breached && p.StateAfter == PhaseOutcome.Breached)
+            ? RolloutEffect.NewlyBreached
+        : phases.Any(p => p.DueAfter < p.DueBefore || (p.DueAfter is not null && p.DueBefore is null))
+            ? RolloutEffect.DueEarlier
+        : phases.Any(p => p.DueAfter > p.DueBefore || (p.DueBefore is not null && p.DueAfter is null))
+            ? RolloutEffect.DueLater
+        : RolloutEffect.Unchanged;
+
+    private static bool IsLive(PhaseStatus phase) =>
+        phase.CompletedAt is null && phase.Outcome is not PhaseOutcome.Cancelled;
+
+    private static (SlaPhase Phase, int Cycle) Key(PhaseStatus phase) => (phase.Phase, phase.Cycle);
+}

@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using Npgsql;
+using SlaFunctions.Core.Rollouts;
+using SlaFunctions.Core.Validation;
+using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Tickets;
+
+namespace SlaFunctions.Postgres.Rollouts;
+
+/// <summary>
+/// A rollout's dry run over the stored tickets: every open ticket the plan matches is read in ticket-id order, a
+/// batch at a time, and previewed by <see cref="RolloutPreview"/>; the summary counts them all, the page lists those
+/// after the cursor. Nothing is written.
+/// </summary>
+public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore definitions, PolicyCache policies)
+    : IRolloutPreviews
+{
+    private const int Batch = 500;
+
+    public async Task<RolloutPreviewPage> PreviewAsync(
+        string tenantId,
+        RolloutPlan plan,
+        string? after,
+        int limit,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var definition =
+            await definitions.GetPolicyAsync(tenantId, plan.Policy, cancellationToken)
+            ?? throw (
+                await definitions.GetLatestPolicyAsync(tenantId, plan.Policy.Id, cancellationToken) is { } latest
+                    ? new InvalidInputException(
+                        "$.version",
+                        $"policy '{plan.Policy.Id}' has no version {plan.Policy.Version} (its latest is {latest.Ref.Version})"
+                    )
+                    : new InvalidInputException("$.policyId", $"'{plan.Policy.Id}' is not a policy of this tenant")
+            );
+        var next = policies.Compile(tenantId, definition);
+        var summary = RolloutSummary.Empty;
+        var page = ImmutableArray.CreateBuilder<TicketPreview>();
+        var more = false;
+        string? last = null;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            var rows = await OpenRowsAsync(connection, tenantId, plan, last, cancellationToken);
+            foreach (var row in rows)
+            {
+                var sla = (await row.RestoreAsync(policies, cancellationToken)).Sla;
+                if (RolloutPreview.Of(row.Ticket.TicketId, sla, next, plan.EffectiveAt) is not { } preview)
+                {
+                    continue;
+                }
+
+                if (!plan.InStates(preview))
+                {
+                    continue;
+                }
+
+                summary = summary.Add(preview);
+                if (after is null || string.CompareOrdinal(preview.TicketId, after) > 0)
+                {
+                    if (page.Count < limit)
+                    {
+                        page.Add(preview);
+                    }
+                    else
+                    {
+                        more = true;
+                    }
+                }
+            }
+
+            if (rows.Count < Batch)
+            {
+                break;
+            }
+
+            last = rows[^1].Ticket.TicketId;
+        }
+
+        return new RolloutPreviewPage(summary, page.ToImmutable(), more ? page[^1].TicketId : null);
+    }
+
+    /// <summary>A batch of the plan's tickets with a phase not yet stopped, after <paramref name="last"/>.</summary>
+    private static async Task<List<StoredSla.Row>> OpenRowsAsync(
+        NpgsqlConnection connection,
+        string tenantId,
+        RolloutPlan plan,
+        string? last,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var command = Sql.Command(
+            connection,
+            $"""
+            select {StoredSla.Columns} from ticket_slas
+            where tenant_id = $1 and ($2::text is null or ticket_id > $2)
+              and (response_stopped_at is null or resolution_stopped_at is null)
+              and policy_id = any($3)
+              and (cardinality($4::text[]) = 0 or priority = any($4))
+              and (cardinality($5::text[]) = 0 or client_id = any($5))
+              and (cardinality($6::text[]) = 0 or board_id = any($6))
+            order by ticket_id limit {Batch}
+            """,
+            tenantId,
+            (object?)last ?? DBNull.Value,
+            plan.CurrentPolicies.ToArray(),
+            plan.Priorities.IsDefault ? Array.Empty<string>() : plan.Priorities.ToArray(),
+            plan.ClientIds.IsDefault ? Array.Empty<string>() : plan.ClientIds.ToArray(),
+            plan.BoardIds.IsDefault ? Array.Empty<string>() : plan.BoardIds.ToArray()
+        );
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<StoredSla.Row>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(StoredSla.Read(reader));
+        }
+
+        return rows;
+    }
+}
