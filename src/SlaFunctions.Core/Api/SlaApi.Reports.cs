@@ -156,7 +156,7 @@ public sealed partial class SlaApi
             csv.AppendJoin(
                 ',',
                 group
-                    .Keys.Select(k => CsvField(k ?? string.Empty))
+                    .Keys.Select(k => CsvText.Field(k ?? string.Empty))
                     .Concat([
                         Number(group.Met),
                         Number(group.Breached),
@@ -180,13 +180,4 @@ public sealed partial class SlaApi
 
     private static string Seconds(Duration? duration) =>
         duration is { } d ? Math.Round(d.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture) : string.Empty;
-
-    /// <summary>RFC 4180: quoted when it holds a comma, quote or line break; and never read as a formula.</summary>
-    private static string CsvField(string value)
-    {
-        var safe = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0
-            ? $"\"{safe.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
-            : safe;
-    }
 }

@@ -43,8 +43,10 @@ public sealed partial class SlaApi
             async () =>
             {
                 var (plan, cursor, limit) = JsonInput.Read(body, ReadRollout);
-                var preview = await rollouts.PreviewAsync(tenant, plan, cursor, limit, cancellationToken);
-                return WantsCsv(accept) ? RolloutCsv(preview) : RolloutJson(tenant, plan, preview);
+                var preview = await rollouts.PreviewAsync(tenant, plan, cursor, limit, null, cancellationToken);
+                return WantsCsv(accept)
+                    ? new ApiResponse(200, RolloutCsv.Write(preview), Csv)
+                    : RolloutJson(tenant, plan, preview);
             }
         );
 
@@ -177,41 +179,6 @@ public sealed partial class SlaApi
 
             json.WriteEndObject();
         });
-
-    /// <summary>One row per live phase of each ticket of the page (one row without a phase for a skipped ticket).</summary>
-    private static ApiResponse RolloutCsv(RolloutPreviewPage page)
-    {
-        var csv = new StringBuilder();
-        csv.Append(
-            "ticketId,priority,effect,skipped,phase,cycle,dueBefore,dueAfter,stateBefore,stateAfter,firesAtChange\r\n"
-        );
-        foreach (var ticket in page.Tickets)
-        {
-            var phases = ticket.Phases.IsEmpty ? [null] : ticket.Phases.Select(p => (PhasePreview?)p).ToList();
-            foreach (var phase in phases)
-            {
-                csv.AppendJoin(
-                    ',',
-                    CsvField(ticket.TicketId),
-                    CsvField(ticket.Priority),
-                    WireNames.Of(ticket.Effect),
-                    CsvField(ticket.Skipped ?? string.Empty),
-                    phase is null ? string.Empty : WireNames.Of(phase.Phase),
-                    phase?.Cycle.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                    phase?.DueBefore is { } before ? IsoText.Format(before) : string.Empty,
-                    phase?.DueAfter is { } after ? IsoText.Format(after) : string.Empty,
-                    phase?.StateBefore is { } was ? WireNames.Of(was) : string.Empty,
-                    phase?.StateAfter is { } becomes ? WireNames.Of(becomes) : string.Empty,
-                    ticket
-                        .FiresAtChange.Count(f => phase is not null && f.Phase == phase.Phase && f.Cycle == phase.Cycle)
-                        .ToString(CultureInfo.InvariantCulture)
-                );
-                csv.Append("\r\n");
-            }
-        }
-
-        return new ApiResponse(200, csv.ToString(), Csv);
-    }
 
     private static void WriteState(Utf8JsonWriter json, string name, PhaseOutcome? state)
     {

@@ -45,12 +45,14 @@ public sealed record RolloutPreviewPage(RolloutSummary Summary, ImmutableArray<T
 /// <summary>The dry run of a rollout over a tenant's open tickets (the system of record's side).</summary>
 public interface IRolloutPreviews
 {
+    /// <param name="progress">Told how many tickets have been looked at, after each batch.</param>
     /// <exception cref="Validation.InvalidInputException">The policy or its version does not exist.</exception>
     Task<RolloutPreviewPage> PreviewAsync(
         string tenantId,
         RolloutPlan plan,
         string? after,
         int limit,
+        IProgress<int>? progress = null,
         CancellationToken cancellationToken = default
     );
 }

@@ -22,6 +22,7 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
         RolloutPlan plan,
         string? after,
         int limit,
+        IProgress<int>? progress = null,
         CancellationToken cancellationToken = default
     )
     {
@@ -41,6 +42,7 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
         var page = ImmutableArray.CreateBuilder<TicketPreview>();
         var more = false;
         string? last = null;
+        var looked = 0;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         while (true)
         {
@@ -72,6 +74,8 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
                 }
             }
 
+            looked += rows.Count;
+            progress?.Report(looked);
             if (rows.Count < Batch)
             {
                 break;

@@ -68,6 +68,7 @@ public static class SlaCommandLine
             DatabaseCommands.Engine(),
             TenantCommands.Tenants(stdout, stderr),
             TenantCommands.Keys(stdout, stderr),
+            RolloutCommands.Rollout(stdout, stderr),
             SeedCommand.Create(stdout, stderr),
             DeliveryCommands.Deliveries(stdout, stderr),
         };

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using NodaTime;
+using NodaTime.Text;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Rollouts;
+using SlaFunctions.Core.Validation;
+using SlaFunctions.Postgres;
+using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Migrations;
+using SlaFunctions.Postgres.Rollouts;
+
+namespace SlaFunctions.SelfHost.Cli;
+
+/// <summary>
+/// <c>rollout plan</c>: the dry run of a policy version on a tenant's open tickets, as <c>POST …/rollouts</c> with
+/// <c>"dryRun": true</c> answers it: the summary, then the tickets (or CSV). Applying is not built yet.
+/// </summary>
+public static class RolloutCommands
+{
+    public static Command Rollout(TextWriter stdout, TextWriter stderr)
+    {
+        var connection = DatabaseCommands.ConnectionOption();
+        var tenant = new Argument<string>("TENANT");
+        var policy = new Option<string>("--policy") { Description = "The policy to roll out.", Required = true };
+        var version = new Option<int>("--version") { Description = "Its version.", Required = true };
+        var effectiveAt = new Option<string?>("--effective-at")
+        {
+            Description = "From when (ISO-8601, such as 2026-06-08T13:00:00Z); default now.",
+        };
+        var priorities = new Option<string[]>("--priority")
+        {
+            Description = "Only tickets of this priority (repeatable).",
+        };
+        var limit = new Option<int>("--limit")
+        {
+            Description = "List at most this many tickets (the summary counts all).",
+            DefaultValueFactory = _ => 50,
+        };
+        var csv = new Option<bool>("--csv") { Description = "The tickets as CSV, as the API's text/csv answer." };
+        var plan = new Command("plan", "Dry-run a policy version on a tenant's open tickets: what each would see.")
+        {
+            tenant,
+            policy,
+            version,
+            effectiveAt,
+            priorities,
+            limit,
+            csv,
+            connection,
+        };
+        plan.SetAction(
+            async (parsed, ct) =>
+            {
+                var settings = DatabaseCommands.Settings(parsed.GetValue(connection));
+                await using var dataSource = SlaDatabase.Open(settings.ConnectionString);
+                await Migrator.MigrateAsync(dataSource, ct);
+                try
+                {
+                    var now = SystemClock.Instance.GetCurrentInstant();
+                    var at = parsed.GetValue(effectiveAt) is { } text
+                        ? InstantPattern.ExtendedIso.Parse(text).TryGetValue(now, out var parsedAt)
+                            ? parsedAt
+                            : throw new InvalidInputException("--effective-at", $"'{text}' is not an ISO-8601 instant")
+                        : now;
+                    if (at < now)
+                    {
+                        throw new InvalidInputException(
+                            "--effective-at",
+                            "is before now: a change applies from now on"
+                        );
+                    }
+
+                    var take = parsed.GetValue(limit);
+                    if (take is < 1 or > 10_000)
+                    {
+                        throw new InvalidInputException("--limit", "must be from 1 to 10000");
+                    }
+
+                    var definitions = new DefinitionStore(dataSource, SystemClock.Instance);
+                    var previews = new RolloutPreviews(dataSource, definitions, new PolicyCache(definitions));
+                    var rollout = new RolloutPlan(
+                        new PolicyRef(
+                            Identifiers.Require(parsed.GetValue(policy), "--policy"),
+                            parsed.GetValue(version)
+                        ),
+                        at
+                    )
+                    {
+                        Priorities = [.. parsed.GetValue(priorities) ?? []],
+                    };
+                    // Progress on a terminal only: a line rewritten in place.
+                    var progress =
+                        ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected
+                            ? new LineProgress(stderr)
+                            : null;
+                    var page = await previews.PreviewAsync(
+                        Identifiers.Require(parsed.GetValue(tenant), "TENANT"),
+                        rollout,
+                        null,
+                        take,
+                        progress,
+                        ct
+                    );
+                    if (progress is not null)
+                    {
+                        stderr.WriteLine();
+                    }
+
+                    Print(stdout, rollout, page, parsed.GetValue(csv));
+                    return 0;
+                }
+                catch (InvalidInputException e)
+                {
+                    // The store names the API's fields; here they are the options.
+                    var option = e.Path switch
+                    {
+                        "$.policyId" => "--policy",
+                        "$.version" => "--version",
+                        var path => path,
+                    };
+                    stderr.WriteLine($"{option}: {e.Problem}");
+                    return SimulateCommand.InvalidInput;
+                }
+            }
+        );
+        return new Command("rollout", "Policy versions on open tickets: plan (a dry run).") { plan };
+    }
+
+    private static void Print(TextWriter stdout, RolloutPlan plan, RolloutPreviewPage page, bool csv)
+    {
+        if (csv)
+        {
+            stdout.Write(RolloutCsv.Write(page));
+            return;
+        }
+
+        foreach (var ticket in page.Tickets)
+        {
+            var phases = ticket.Phases.Select(p =>
+                $"{WireNames.Of(p.Phase)} {Text(p.DueBefore)} -> {Text(p.DueAfter)} ({Text(p.StateBefore)} -> {Text(p.StateAfter)})"
+            );
+            stdout.WriteLine(
+                $"{ticket.TicketId}\t{WireNames.Of(ticket.Effect)}\t{ticket.Skipped ?? string.Join("; ", phases)}\t{ticket.FiresAtChange.Length} fire at the change"
+            );
+        }
+
+        var s = page.Summary;
+        stdout.WriteLine(
+            $"rollout: {plan.Policy.Id} version {plan.Policy.Version} at {IsoText.Format(plan.EffectiveAt)}, dry run: "
+                + $"{s.Matched} matched, {s.Unchanged} unchanged, {s.DueEarlier} due earlier, {s.DueLater} due later, "
+                + $"{s.NewlyBreached} newly breached, {s.Skipped} skipped"
+        );
+        foreach (var (reason, count) in s.SkippedReasons)
+        {
+            stdout.WriteLine($"rollout: {count} skipped: {reason}");
+        }
+    }
+
+    /// <summary>Reports at once, on the caller's thread, so that nothing is written after the run's last line.</summary>
+    private sealed class LineProgress(TextWriter writer) : IProgress<int>
+    {
+        public void Report(int value) => writer.Write($"\rrollout: {value:N0} tickets looked at");
+    }
+
+    private static string Text(Instant? instant) => instant is { } at ? IsoText.Format(at) : "-";
+
+    private static string Text(Core.Tracking.PhaseOutcome? state) => state is { } s ? WireNames.Of(s) : "untracked";
+}

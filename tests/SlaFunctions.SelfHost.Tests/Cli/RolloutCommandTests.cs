@@ -1,0 +1,93 @@
+using NodaTime;
+using SlaFunctions.Core.Service;
+using SlaFunctions.SelfHost.Cli;
+using SlaFunctions.Testing.Postgres;
+
+namespace SlaFunctions.SelfHost.Tests.Cli;
+
+/// <summary><c>rollout plan TENANT --policy ID --version N</c> on a real database: the API's dry run, printed.</summary>
+public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    private const string Version2 = """
+        { "calendar": "ny", "targets": {
+            "P1": { "responseMinutes": 30, "resolutionMinutes": 480 },
+            "P2": { "responseMinutes": 240, "resolutionMinutes": 1440 } } }
+        """;
+
+    [Fact]
+    public async Task It_prints_each_tickets_change_and_the_summary_and_changes_nothing()
+    {
+        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
+        var tenant = await sla.NewTenantAsync("""{ "timeZone": "UTC", "is24x7": true }""");
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest("P2"));
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        var version = await sla.CountAsync(
+            "select version from ticket_slas where tenant_id = $1 and ticket_id = 'T-1'",
+            tenant
+        );
+
+        var (exit, stdout, stderr) = await RunAsync(
+            "rollout",
+            "plan",
+            tenant,
+            "--policy",
+            "standard",
+            "--version",
+            "2"
+        );
+
+        Assert.Equal((0, ""), (exit, stderr));
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("T-1\tdueEarlier\tresponse ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("T-2\tunchanged\t", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(
+            "dry run: 2 matched, 1 unchanged, 1 due earlier, 0 due later, 0 newly breached, 0 skipped",
+            lines[2],
+            StringComparison.Ordinal
+        );
+        Assert.Equal(
+            version,
+            await sla.CountAsync("select version from ticket_slas where tenant_id = $1 and ticket_id = 'T-1'", tenant)
+        );
+
+        var csv = await RunAsync("rollout", "plan", tenant, "--policy", "standard", "--version", "2", "--csv");
+        Assert.StartsWith("ticketId,priority,effect,", csv.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_that_does_not_exist_is_refused_naming_the_option()
+    {
+        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
+        var tenant = await sla.NewTenantAsync();
+
+        var (exit, stdout, stderr) = await RunAsync(
+            "rollout",
+            "plan",
+            tenant,
+            "--policy",
+            "standard",
+            "--version",
+            "9"
+        );
+
+        Assert.Equal((2, ""), (exit, stdout));
+        Assert.Equal("--version: policy 'standard' has no version 9 (its latest is 1)\n", stderr);
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdin = new StringReader("");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var exit = await SlaCommandLine.RunAsync(
+            [.. args, "--connection", database.ConnectionString],
+            stdin,
+            stdout,
+            stderr,
+            deadline.Token
+        );
+        return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString().ReplaceLineEndings("\n"));
+    }
+}
