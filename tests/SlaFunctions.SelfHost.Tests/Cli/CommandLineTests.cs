@@ -28,7 +28,7 @@ public class CommandLineTests
     [MemberData(nameof(Refused))]
     public async Task What_it_does_not_understand_exits_with_2_naming_it_and_the_usage(string[] args, string named)
     {
-        var (exit, stdout, stderr) = await RunAsync(args);
+        var (exit, stdout, stderr) = await Verbs.RunAsync(args);
 
         Assert.Equal(2, exit);
         Assert.Empty(stdout);
@@ -41,21 +41,10 @@ public class CommandLineTests
     [Fact]
     public async Task A_known_verb_with_known_arguments_runs()
     {
-        var (exit, stdout, stderr) = await RunAsync(["simulate", Scenario]);
+        var (exit, stdout, stderr) = await Verbs.RunAsync(["simulate", Scenario]);
 
         Assert.Equal(0, exit);
         Assert.Empty(stderr);
         Assert.StartsWith("{", stdout, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string[] args)
-    {
-        using var stdin = new StringReader("");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        // Were a mistyped verb to start the server, it stops here instead of hanging the test.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var exit = await SlaCommandLine.RunAsync(args, stdin, stdout, stderr, deadline.Token);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 }

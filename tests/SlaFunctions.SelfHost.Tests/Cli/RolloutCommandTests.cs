@@ -1,6 +1,5 @@
 using NodaTime;
 using SlaFunctions.Core.Service;
-using SlaFunctions.SelfHost.Cli;
 using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.SelfHost.Tests.Cli;
@@ -27,7 +26,8 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
             tenant
         );
 
-        var (exit, stdout, stderr) = await RunAsync(
+        var (exit, stdout, stderr) = await Verbs.OnAsync(
+            database,
             "rollout",
             "plan",
             tenant,
@@ -51,7 +51,17 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
             await sla.CountAsync("select version from ticket_slas where tenant_id = $1 and ticket_id = 'T-1'", tenant)
         );
 
-        var csv = await RunAsync("rollout", "plan", tenant, "--policy", "standard", "--version", "2", "--csv");
+        var csv = await Verbs.OnAsync(
+            database,
+            "rollout",
+            "plan",
+            tenant,
+            "--policy",
+            "standard",
+            "--version",
+            "2",
+            "--csv"
+        );
         Assert.StartsWith("ticketId,priority,effect,", csv.Stdout, StringComparison.Ordinal);
     }
 
@@ -61,7 +71,8 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
         var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
         var tenant = await sla.NewTenantAsync();
 
-        var (exit, stdout, stderr) = await RunAsync(
+        var (exit, stdout, stderr) = await Verbs.OnAsync(
+            database,
             "rollout",
             "plan",
             tenant,
@@ -73,21 +84,5 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
 
         Assert.Equal((2, ""), (exit, stdout));
         Assert.Equal("--version: policy 'standard' has no version 9 (its latest is 1)\n", stderr);
-    }
-
-    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdin = new StringReader("");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var exit = await SlaCommandLine.RunAsync(
-            [.. args, "--connection", database.ConnectionString],
-            stdin,
-            stdout,
-            stderr,
-            deadline.Token
-        );
-        return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString().ReplaceLineEndings("\n"));
     }
 }

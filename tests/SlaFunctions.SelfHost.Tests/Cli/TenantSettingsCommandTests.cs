@@ -1,6 +1,5 @@
 using NodaTime;
 using SlaFunctions.Core.Service;
-using SlaFunctions.SelfHost.Cli;
 using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.SelfHost.Tests.Cli;
@@ -13,13 +12,13 @@ public class TenantSettingsCommandTests(DatabaseFixture database) : IClassFixtur
     {
         var tenant = await NewTenantAsync();
 
-        var shown = await RunAsync("tenants", "settings", tenant);
+        var shown = await Verbs.OnAsync(database, "tenants", "settings", tenant);
         Assert.Equal((0, $"tenants: {tenant} late-event tolerance 15 min\n", ""), shown);
 
-        var set = await RunAsync("tenants", "settings", tenant, "--late-event-tolerance", "30");
+        var set = await Verbs.OnAsync(database, "tenants", "settings", tenant, "--late-event-tolerance", "30");
         Assert.Equal((0, $"tenants: {tenant} late-event tolerance 30 min\n", ""), set);
 
-        var again = await RunAsync("tenants", "settings", tenant);
+        var again = await Verbs.OnAsync(database, "tenants", "settings", tenant);
         Assert.Equal((0, $"tenants: {tenant} late-event tolerance 30 min\n", ""), again);
         var store = new Postgres.Tenants.TenantStore(database.DataSource, SystemClock.Instance);
         Assert.Equal(Duration.FromMinutes(30), (await store.GetAsync(tenant)).LateEventTolerance);
@@ -33,9 +32,16 @@ public class TenantSettingsCommandTests(DatabaseFixture database) : IClassFixtur
     public async Task A_bad_tolerance_is_a_usage_error_naming_the_option_and_changes_nothing(string minutes)
     {
         var tenant = await NewTenantAsync();
-        await RunAsync("tenants", "settings", tenant, "--late-event-tolerance", "45");
+        await Verbs.OnAsync(database, "tenants", "settings", tenant, "--late-event-tolerance", "45");
 
-        var (exit, stdout, stderr) = await RunAsync("tenants", "settings", tenant, "--late-event-tolerance", minutes);
+        var (exit, stdout, stderr) = await Verbs.OnAsync(
+            database,
+            "tenants",
+            "settings",
+            tenant,
+            "--late-event-tolerance",
+            minutes
+        );
 
         Assert.Equal(2, exit);
         Assert.Empty(stdout);
@@ -51,7 +57,7 @@ public class TenantSettingsCommandTests(DatabaseFixture database) : IClassFixtur
     [Fact]
     public async Task An_unknown_tenant_is_refused_rather_than_shown_the_defaults()
     {
-        var (exit, stdout, stderr) = await RunAsync("tenants", "settings", "no-such-tenant");
+        var (exit, stdout, stderr) = await Verbs.OnAsync(database, "tenants", "settings", "no-such-tenant");
 
         Assert.Equal(2, exit);
         Assert.Empty(stdout);
@@ -63,21 +69,5 @@ public class TenantSettingsCommandTests(DatabaseFixture database) : IClassFixtur
         var tenant = $"t-{Guid.NewGuid():N}"[..14];
         await new Postgres.Tenants.TenantStore(database.DataSource, SystemClock.Instance).AddAsync(tenant, "Test");
         return tenant;
-    }
-
-    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdin = new StringReader("");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var exit = await SlaCommandLine.RunAsync(
-            [.. args, "--connection", database.ConnectionString],
-            stdin,
-            stdout,
-            stderr,
-            deadline.Token
-        );
-        return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString().ReplaceLineEndings("\n"));
     }
 }
