@@ -3,6 +3,7 @@ using SlaFunctions.Bench.Durable;
 using SlaFunctions.Bench.Http;
 using SlaFunctions.Bench.Postgres;
 using SlaFunctions.Bench.Query;
+using SlaFunctions.Bench.Rollouts;
 
 return args.FirstOrDefault() switch
 {
@@ -13,11 +14,14 @@ return args.FirstOrDefault() switch
     "durable" => await DurableBench.RunAsync(args[1..]),
     "ingest" => await IngestBench.RunAsync(args[1..]),
     "query" => await QueryBench.RunAsync(args[1..]),
+    "rollout" => await RolloutBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: scripts/bench calendar|simulate|polling|lateness|durable|ingest|query [--quick]");
+    Console.Error.WriteLine(
+        "usage: scripts/bench calendar|simulate|polling|lateness|durable|ingest|query|rollout [--quick]"
+    );
     return 2;
 }
