@@ -6,7 +6,8 @@ namespace SlaFunctions.Postgres.Tenants;
 
 /// <summary>
 /// The SQL of <see cref="TenantSettings"/> on <c>tenants</c> (migration 0008), on a connection the caller holds: a
-/// command path reads the tolerance inside its own transaction, the store opens a connection for each call.
+/// command reads the tolerance in the statement that locks its row (<see cref="ToleranceOf"/>), the store opens a
+/// connection for each call.
 /// </summary>
 internal static class TenantSettingsSql
 {
@@ -51,6 +52,11 @@ internal static class TenantSettingsSql
             : null;
     }
 
-    private static TenantSettings Of(int? toleranceSeconds) =>
+    /// <summary>The tolerance column of a tenant as a scalar subquery, for a statement that reads a ticket row.</summary>
+    public static string ToleranceOf(string tenantIdColumn) =>
+        $"(select late_event_tolerance_seconds from tenants where tenants.tenant_id = {tenantIdColumn})";
+
+    /// <summary>The settings of a stored tolerance; <see cref="TenantSettings.Default"/> for null.</summary>
+    public static TenantSettings Of(int? toleranceSeconds) =>
         toleranceSeconds is { } seconds ? new(Duration.FromSeconds(seconds)) : TenantSettings.Default;
 }

@@ -8,7 +8,6 @@ using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres.Definitions;
 using SlaFunctions.Postgres.Durable;
 using SlaFunctions.Postgres.Events;
-using SlaFunctions.Postgres.Tenants;
 
 namespace SlaFunctions.Postgres.Tickets;
 
@@ -188,12 +187,10 @@ public sealed class PostgresSlaService(
         var now = clock.GetCurrentInstant();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stored =
-            await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: true, cancellationToken)
+        var (stored, settings) =
+            await StoredSla.LoadForCommandAsync(connection, policies, ticket, cancellationToken)
             ?? throw new SlaNotFoundException(ticket);
-        var tolerance = (
-            await TenantSettingsSql.ReadAsync(connection, ticket.TenantId, cancellationToken)
-        ).LateEventTolerance;
+        var tolerance = settings.LateEventTolerance;
         var (sla, applied) = Fold(stored.Sla, events, now, judgeLate ? new Receipt(now, tolerance) : null);
         var changed = applied.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored).ToList();
         var overall =

@@ -5,6 +5,7 @@ using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Definitions;
+using SlaFunctions.Postgres.Tenants;
 
 namespace SlaFunctions.Postgres.Tickets;
 
@@ -37,6 +38,37 @@ internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, 
         var row = Read(reader);
         await reader.CloseAsync();
         return await row.RestoreAsync(policies, cancellationToken);
+    }
+
+    /// <summary>
+    /// The row locked for a command, with its tenant's settings read in the same statement (one round trip).
+    /// </summary>
+    public static async Task<(StoredSla Sla, TenantSettings Settings)?> LoadForCommandAsync(
+        NpgsqlConnection connection,
+        PolicyCache policies,
+        TicketKey ticket,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var command = Sql.Command(
+            connection,
+            $"""
+            select {Columns}, {TenantSettingsSql.ToleranceOf("ticket_slas.tenant_id")} from ticket_slas
+            where tenant_id = $1 and ticket_id = $2 for update of ticket_slas
+            """,
+            ticket.TenantId,
+            ticket.TicketId
+        );
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var row = Read(reader);
+        var settings = TenantSettingsSql.Of(reader.IsDBNull(8) ? null : reader.GetInt32(8));
+        await reader.CloseAsync();
+        return (await row.RestoreAsync(policies, cancellationToken), settings);
     }
 
     public static Row Read(NpgsqlDataReader reader) =>
