@@ -43,8 +43,11 @@ public sealed class SignalDelivery(
     )
     {
         ArgumentNullException.ThrowIfNull(request);
-        request = await ReceivedAsync(request, cancellationToken);
         var e = request.Signal.Event;
+        // Stamped only for an orchestration, once: a polling row judges the event when it applies it.
+        SlaSignal? received = null;
+        async Task<SlaSignal> ReceivedSignalAsync() =>
+            received ??= (await ReceivedAsync(request, cancellationToken)).Signal;
         var instanceId = SlaInstanceId.For(request.Ticket);
         for (var round = 1; round <= MaxRounds; round++)
         {
@@ -78,7 +81,10 @@ public sealed class SignalDelivery(
                 return DeliveryReceipt.Applied;
             }
 
-            if (action == SignalAction.Raise && await TryRaiseAsync(instanceId, request.Signal, cancellationToken))
+            if (
+                action == SignalAction.Raise
+                && await TryRaiseAsync(instanceId, await ReceivedSignalAsync(), cancellationToken)
+            )
             {
                 return DeliveryReceipt.Raised;
             }
@@ -94,7 +100,7 @@ public sealed class SignalDelivery(
             else if (
                 action == SignalAction.Restart
                 && await instances.StartTicketAsync(
-                    ticket.Input([request.Signal], options.Compaction),
+                    ticket.Input([await ReceivedSignalAsync()], options.Compaction),
                     cancellationToken
                 )
             )
