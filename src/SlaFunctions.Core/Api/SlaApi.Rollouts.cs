@@ -149,6 +149,8 @@ public sealed partial class SlaApi
                     json.WriteInstant("dueAfter", phase.DueAfter);
                     WriteState(json, "stateBefore", phase.StateBefore);
                     WriteState(json, "stateAfter", phase.StateAfter);
+                    json.WriteDuration("remainingBefore", phase.LeftBefore);
+                    json.WriteDuration("remainingAfter", phase.LeftAfter);
                     json.WriteEndObject();
                 }
 

@@ -25,9 +25,7 @@ public sealed record RolloutPlan(PolicyRef Policy, Instant EffectiveAt)
     /// <summary>Whether a ticket's preview is in the states asked for (any, when none are).</summary>
     public bool InStates(TicketPreview ticket) =>
         States.IsDefaultOrEmpty
-        || (ticket ?? throw new ArgumentNullException(nameof(ticket))).Phases.Any(p =>
-            p.StateBefore is { } state && States.Contains(state)
-        );
+        || (ticket ?? throw new ArgumentNullException(nameof(ticket))).StatesBefore.Any(States.Contains);
 
     /// <summary>The current policies of the tickets it looks at: the given ones, or the rolled-out policy's.</summary>
     public ImmutableArray<string> CurrentPolicies => PolicyIds.IsDefaultOrEmpty ? [Policy.Id] : PolicyIds;

@@ -25,35 +25,45 @@ public static class RolloutPreview
             return null;
         }
 
+        var states = live.Select(p => p.Outcome).Distinct().ToImmutableArray();
         if (Skip(sla, next) is { } reason)
         {
-            return Skipped(ticketId, sla, reason);
+            return Skipped(ticketId, sla, reason, states);
         }
 
         FiringResult after;
+        SlaStatus statusAfter;
         try
         {
             after = before.Apply(new TicketDefinitionsChanged(at, next)).Sla.FireDue(at);
+            statusAfter = after.Sla.StatusAt(at);
         }
         catch (InvalidOperationException) when (sla.Checkpoint is not null)
         {
             return Skipped(
                 ticketId,
                 sla,
-                "its settled (compacted) history does not record where the new version's thresholds fall"
+                "its settled (compacted) history does not record where the new version's thresholds fall",
+                states
             );
         }
 
-        var statusAfter = after.Sla.StatusAt(at);
         var keys = live.Select(Key).Union(statusAfter.Phases.Where(IsLive).Select(Key)).ToList();
         var phases = keys.Select(k =>
             {
                 var was = statusBefore.Phases.FirstOrDefault(p => Key(p) == k);
                 var becomes = statusAfter.Phases.FirstOrDefault(p => Key(p) == k);
-                return new PhasePreview(k.Phase, k.Cycle, was?.DueAt, becomes?.DueAt, was?.Outcome, becomes?.Outcome);
+                return new PhasePreview(k.Phase, k.Cycle, was?.DueAt, becomes?.DueAt, was?.Outcome, becomes?.Outcome)
+                {
+                    LeftBefore = was is null ? null : was.Target - was.Elapsed,
+                    LeftAfter = becomes is null ? null : becomes.Target - becomes.Elapsed,
+                };
             })
             .ToImmutableArray();
-        return new TicketPreview(ticketId, sla.Priority, sla.Policy.Ref, EffectOf(phases), null, phases, after.Fired);
+        return new TicketPreview(ticketId, sla.Priority, sla.Policy.Ref, EffectOf(phases), null, phases, after.Fired)
+        {
+            StatesBefore = states,
+        };
     }
 
     private static string? Skip(TicketSla sla, SlaPolicy next) =>
@@ -64,17 +74,34 @@ public static class RolloutPreview
             ? $"version {next.Ref.Version} has no target for priority '{sla.Priority}'"
         : null;
 
-    private static TicketPreview Skipped(string ticketId, TicketSla sla, string reason) =>
-        new(ticketId, sla.Priority, sla.Policy.Ref, RolloutEffect.Skipped, reason, [], []);
+    private static TicketPreview Skipped(
+        string ticketId,
+        TicketSla sla,
+        string reason,
+        ImmutableArray<PhaseOutcome> states
+    ) => new(ticketId, sla.Priority, sla.Policy.Ref, RolloutEffect.Skipped, reason, [], []) { StatesBefore = states };
 
+    /// <summary>
+    /// Newly breached, else due earlier or later by the due instants, or by the business time left where a phase has
+    /// no due instant (paused) on either side.
+    /// </summary>
     private static RolloutEffect EffectOf(ImmutableArray<PhasePreview> phases) =>
         phases.Any(p => p.StateBefore != PhaseOutcome.Breached && p.StateAfter == PhaseOutcome.Breached)
             ? RolloutEffect.NewlyBreached
-        : phases.Any(p => p.DueAfter < p.DueBefore || (p.DueAfter is not null && p.DueBefore is null))
-            ? RolloutEffect.DueEarlier
-        : phases.Any(p => p.DueAfter > p.DueBefore || (p.DueBefore is not null && p.DueAfter is null))
-            ? RolloutEffect.DueLater
+        : phases.Any(p => Compare(p) < 0) ? RolloutEffect.DueEarlier
+        : phases.Any(p => Compare(p) > 0) ? RolloutEffect.DueLater
         : RolloutEffect.Unchanged;
+
+    /// <summary>Negative when the change brings the phase's due closer, positive when it moves it away.</summary>
+    private static int Compare(PhasePreview phase) =>
+        (phase.DueBefore, phase.DueAfter) switch
+        {
+            ({ } before, { } after) => after.CompareTo(before),
+            _ when phase.LeftBefore is { } before && phase.LeftAfter is { } after => after.CompareTo(before),
+            (null, not null) => -1, // newly tracked
+            (not null, null) => 1, // no longer tracked
+            _ => 0,
+        };
 
     private static bool IsLive(PhaseStatus phase) =>
         phase.CompletedAt is null && phase.Outcome is not PhaseOutcome.Cancelled;

@@ -14,7 +14,11 @@ public sealed record TicketPreview(
     string? Skipped,
     ImmutableArray<PhasePreview> Phases,
     ImmutableArray<FiredNotification> FiresAtChange
-);
+)
+{
+    /// <summary>The states of the ticket's live phases just before the change (what a rollout's state filter reads).</summary>
+    public ImmutableArray<PhaseOutcome> StatesBefore { get; init; } = [];
+}
 
 /// <summary>
 /// A phase that is live at the change: its due instant and state just before it and just after it (null after: the
@@ -27,7 +31,14 @@ public sealed record PhasePreview(
     Instant? DueAfter,
     PhaseOutcome? StateBefore,
     PhaseOutcome? StateAfter
-);
+)
+{
+    /// <summary>Business time left to the target just before the change (negative once exceeded).</summary>
+    public Duration? LeftBefore { get; init; }
+
+    /// <summary>Business time left to the target just after the change.</summary>
+    public Duration? LeftAfter { get; init; }
+}
 
 /// <summary>What a rollout does to a ticket, each ticket counted once, in this order of precedence.</summary>
 public enum RolloutEffect

@@ -85,6 +85,36 @@ public static class ScenarioJson
             CheckCalendarSize(calendar);
         }
 
+        // Every calendar a definitions event brings is read too: they count with the scenario's own.
+        var calendars = input.Optional("calendars")?.Properties().Count() ?? 0;
+        var changes = 0;
+        foreach (var e in input.Optional("events")?.Items() ?? [])
+        {
+            if (
+                e.Optional("type") is { Element.ValueKind: System.Text.Json.JsonValueKind.String } type
+                && type.AsText() == "definitions"
+            )
+            {
+                if (++changes > ScenarioLimits.MaxDefinitionChanges)
+                {
+                    throw type.Error(
+                        $"is one more than the {ScenarioLimits.MaxDefinitionChanges:N0} definition changes a scenario may have (see docs/operations.md, \"Limits of simulate\")"
+                    );
+                }
+
+                if (e.Optional("calendars") is { Element.ValueKind: System.Text.Json.JsonValueKind.Object } brought)
+                {
+                    calendars += brought.Properties().Count();
+                    if (calendars > ScenarioLimits.MaxCalendars)
+                    {
+                        throw brought.Error(
+                            $"brings the scenario's calendars to more than {ScenarioLimits.MaxCalendars:N0}, counting those of every definitions event: the most a scenario may read (see docs/operations.md, \"Limits of simulate\")"
+                        );
+                    }
+                }
+            }
+        }
+
         CheckPolicySize(input.Optional("policy"));
     }
 
@@ -171,7 +201,8 @@ public static class ScenarioJson
         JsonInput PolicyInput,
         Dictionary<string, BusinessCalendar> Calendars,
         string TargetsPath,
-        string? CurrentPriority = null
+        string? CurrentPriority = null,
+        bool Cancelled = false
     )
     {
         public string Priority(JsonInput input)
@@ -205,13 +236,6 @@ public static class ScenarioJson
                 calendars[id] = CalendarJson.Read(calendar);
             }
 
-            if (calendars.Count > ScenarioLimits.MaxCalendars)
-            {
-                throw calendarsInput!.Value.Error(
-                    $"brings the calendars to more than {ScenarioLimits.MaxCalendars:N0}: the most a scenario may have (see docs/operations.md, \"Limits of simulate\")"
-                );
-            }
-
             var next = PolicyJson.Read(
                 policyInput ?? PolicyInput,
                 Policy.Ref with
@@ -220,7 +244,8 @@ public static class ScenarioJson
                 },
                 calendars.GetValueOrDefault
             );
-            if (CurrentPriority is { } priority && !next.Targets.ContainsKey(priority))
+            // After a cancellation the engine ignores the change, as it ignores every event.
+            if (!Cancelled && CurrentPriority is { } priority && !next.Targets.ContainsKey(priority))
             {
                 throw (policyInput?.Required("targets") ?? input).Error(
                     $"has no target for the ticket's priority '{JsonInput.Truncate(priority)}' at this instant"
@@ -232,7 +257,8 @@ public static class ScenarioJson
                 policyInput ?? PolicyInput,
                 calendars,
                 policyInput is { } given ? $"{given.Path}.targets" : TargetsPath,
-                CurrentPriority
+                CurrentPriority,
+                Cancelled
             );
         }
 
@@ -240,8 +266,10 @@ public static class ScenarioJson
         public InForce After(TicketEvent e) =>
             e switch
             {
+                _ when Cancelled => this,
                 TicketCreated c => this with { CurrentPriority = c.Priority },
                 TicketPriorityChanged p => this with { CurrentPriority = p.Priority },
+                TicketCancelled => this with { Cancelled = true },
                 _ => this,
             };
     }

@@ -27,6 +27,9 @@ public static class ScenarioLimits
 
     public const int MaxPauseStatuses = 100;
 
+    /// <summary><c>definitions</c> events: each is a policy to read and compile.</summary>
+    public const int MaxDefinitionChanges = 100;
+
     /// <summary>From the creation to the instant the result describes (<c>until</c>, or the last event).</summary>
     public static Duration MaxSpan { get; } = Duration.FromDays(3_660);
 

@@ -369,9 +369,16 @@ public sealed class TicketSla
         );
     }
 
-    /// <summary>The policy version in force at an instant: the last definition change at or before it, or the start's.</summary>
+    /// <summary>
+    /// The policy version in force at an instant: the last definition change at or before it that took effect, or the
+    /// start's.
+    /// </summary>
     private SlaPolicy PolicyAt(Instant at) =>
-        Events.OfType<TicketDefinitionsChanged>().LastOrDefault(d => d.At <= at)?.Policy ?? Policy;
+        Events
+            .OfType<TicketDefinitionsChanged>()
+            .LastOrDefault(d => d.At <= at && timeline.IgnoredReason(d) is null)
+            ?.Policy
+        ?? Policy;
 
     private static void RequireTargets(SlaPolicy policy, string priority)
     {

@@ -155,7 +155,7 @@ public sealed class DurableSlaStore(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        TicketSlaWrites.Audit(batch, [TicketSlaWrites.TooLate(ticket, e, refusal.Message)], clock.GetCurrentInstant());
+        TicketSlaWrites.AuditTooLate(batch, ticket, e, refusal.Message, clock.GetCurrentInstant());
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -236,20 +236,25 @@ public sealed class DurableSlaStore(
             )
             : null;
 
-    private static (string Action, object Detail) TooLateEntry(TicketKey ticket, SignalRecord signal)
-    {
-        var (_, action, detail) = TicketSlaWrites.TooLate(ticket, signal.Event, signal.Reason ?? "at: too late");
-        return (action, detail);
-    }
-
     /// <summary>
     /// A round's audit entry, unless a run of the same activity wrote it already (same instant, same detail).
     /// </summary>
     private static void AuditOnce(NpgsqlBatch batch, PersistSlaRequest request)
     {
+        if (request.Signal is { Outcome: SignalOutcome.TooLate } tooLate)
+        {
+            TicketSlaWrites.AuditTooLate(
+                batch,
+                request.Ticket,
+                tooLate.Event,
+                tooLate.Reason ?? "at: too late",
+                request.At
+            );
+            return;
+        }
+
         var (action, detail) = request.Signal switch
         {
-            { Outcome: SignalOutcome.TooLate } tooLate => TooLateEntry(request.Ticket, tooLate),
             { } signal => (
                 PostgresSlaService.EventName(signal.Event),
                 (object)

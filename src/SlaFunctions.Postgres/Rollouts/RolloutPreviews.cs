@@ -46,11 +46,11 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         while (true)
         {
-            var rows = await OpenRowsAsync(connection, tenantId, plan, last, cancellationToken);
+            var rows = await OpenRowsAsync(connection, tenantId, plan, last, after, cancellationToken);
             foreach (var row in rows)
             {
-                var sla = (await row.RestoreAsync(policies, cancellationToken)).Sla;
-                if (RolloutPreview.Of(row.Ticket.TicketId, sla, next, plan.EffectiveAt) is not { } preview)
+                var sla = (await row.Stored.RestoreAsync(policies, cancellationToken)).Sla;
+                if (RolloutPreview.Of(row.Stored.Ticket.TicketId, sla, next, plan.EffectiveAt) is not { } preview)
                 {
                     continue;
                 }
@@ -61,7 +61,7 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
                 }
 
                 summary = summary.Add(preview);
-                if (after is null || string.CompareOrdinal(preview.TicketId, after) > 0)
+                if (row.InPage)
                 {
                     if (page.Count < limit)
                     {
@@ -81,25 +81,29 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
                 break;
             }
 
-            last = rows[^1].Ticket.TicketId;
+            last = rows[^1].Stored.Ticket.TicketId;
         }
 
         return new RolloutPreviewPage(summary, page.ToImmutable(), more ? page[^1].TicketId : null);
     }
 
-    /// <summary>A batch of the plan's tickets with a phase not yet stopped, after <paramref name="last"/>.</summary>
-    private static async Task<List<StoredSla.Row>> OpenRowsAsync(
+    /// <summary>
+    /// A batch of the plan's tickets with a phase not yet stopped, after <paramref name="last"/>, each marked whether
+    /// it comes after the page's cursor: both compared by the database, in its own order of ticket ids.
+    /// </summary>
+    private static async Task<List<(StoredSla.Row Stored, bool InPage)>> OpenRowsAsync(
         NpgsqlConnection connection,
         string tenantId,
         RolloutPlan plan,
         string? last,
+        string? after,
         CancellationToken cancellationToken
     )
     {
         await using var command = Sql.Command(
             connection,
             $"""
-            select {StoredSla.Columns} from ticket_slas
+            select {StoredSla.Columns}, ($7::text is null or ticket_id > $7) from ticket_slas
             where tenant_id = $1 and ($2::text is null or ticket_id > $2)
               and (response_stopped_at is null or resolution_stopped_at is null)
               and policy_id = any($3)
@@ -113,13 +117,14 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
             plan.CurrentPolicies.ToArray(),
             plan.Priorities.IsDefault ? Array.Empty<string>() : plan.Priorities.ToArray(),
             plan.ClientIds.IsDefault ? Array.Empty<string>() : plan.ClientIds.ToArray(),
-            plan.BoardIds.IsDefault ? Array.Empty<string>() : plan.BoardIds.ToArray()
+            plan.BoardIds.IsDefault ? Array.Empty<string>() : plan.BoardIds.ToArray(),
+            (object?)after ?? DBNull.Value
         );
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<StoredSla.Row>();
+        var rows = new List<(StoredSla.Row, bool)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(StoredSla.Read(reader));
+            rows.Add((StoredSla.Read(reader), reader.GetBoolean(8)));
         }
 
         return rows;

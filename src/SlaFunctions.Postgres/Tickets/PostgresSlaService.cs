@@ -202,12 +202,11 @@ public sealed class PostgresSlaService(
         {
             // Duplicates (a redelivery after a crash that came between an earlier store and its inbox row) and
             // refusals only: the row stays as it was.
-            var audited = Audited(ticket, applied).ToList();
-            if (processed.Count > 0 || audited.Count > 0)
+            if (processed.Count > 0 || applied.Any(a => a.Error is { IsTooLate: true }))
             {
                 await using var record = new NpgsqlBatch(connection);
                 EventInbox.Record(record, ticket.TenantId, processed, now);
-                TicketSlaWrites.Audit(record, audited, now);
+                AuditTooLate(record, ticket, applied, now);
                 await record.ExecuteNonQueryAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -222,6 +221,7 @@ public sealed class PostgresSlaService(
         TicketSlaWrites.Fired(batch, ticket, firing.Fired, options.Sinks, now);
         EventInbox.Record(batch, ticket.TenantId, processed, now);
         TicketSlaWrites.Audit(batch, [.. Audited(ticket, applied)], now);
+        AuditTooLate(batch, ticket, applied, now);
         if (
             firing.Sla.NextWakeAt < stored.NextWakeAt
             || (stored.NextWakeAt is null && firing.Sla.NextWakeAt is not null)
@@ -309,31 +309,37 @@ public sealed class PostgresSlaService(
                 .ToDictionary(id => id, id => inbox[id], StringComparer.Ordinal);
 
     /// <summary>The audit rows of the events that went into the history (applied, or kept though ignored).</summary>
-    /// <summary>The audit entries of the events that changed the SLA and of those refused as too late.</summary>
+    /// <summary>The audit entries of the events that changed the SLA.</summary>
     private static IEnumerable<(TicketKey, string, object)> Audited(
         TicketKey ticket,
         IEnumerable<AppliedEvent> events
     ) =>
-        events.SelectMany<AppliedEvent, (TicketKey, string, object)>(a =>
-            a switch
-            {
-                { Effect: EventEffect.Applied or EventEffect.Ignored } =>
-                [
-                    (
-                        ticket,
-                        EventName(a.Event),
+        events
+            .Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored)
+            .Select(a =>
+                (
+                    ticket,
+                    EventName(a.Event),
+                    (object)
                         new
                         {
                             @event = a.Event,
                             effect = a.Effect,
                             a.Reason,
                         }
-                    ),
-                ],
-                { Error: { IsTooLate: true } refusal } => [TicketSlaWrites.TooLate(ticket, a.Event, refusal.Message)],
-                _ => [],
+                )
+            );
+
+    private static void AuditTooLate(NpgsqlBatch batch, TicketKey ticket, IEnumerable<AppliedEvent> events, Instant at)
+    {
+        foreach (var a in events)
+        {
+            if (a.Error is { IsTooLate: true } refusal)
+            {
+                TicketSlaWrites.AuditTooLate(batch, ticket, a.Event, refusal.Message, at);
             }
-        );
+        }
+    }
 
     internal static string EventName(TicketEvent e) =>
         JsonSerializerNames.TryGetValue(e.GetType(), out var name) ? name : e.GetType().Name;

@@ -210,15 +210,32 @@ internal static class TicketSlaWrites
         Audit(batch, [(ticket, action, detail)], at);
 
     /// <summary>
-    /// The audit entry of an event refused as too late (SPEC §2 "Late events"): kept on the ticket, since such a
-    /// refusal is an attempt to rewrite its history, whichever way the event came.
+    /// The audit entry of an event refused as too late (SPEC §2 "Late events"), kept on the ticket, since such a
+    /// refusal is an attempt to rewrite its history, whichever way the event came; once per event id, however often
+    /// the event is sent or redelivered.
     /// </summary>
     /// <param name="description">The refusal as <c>{path}: {problem}</c>.</param>
-    public static (TicketKey Ticket, string Action, object Detail) TooLate(
+    public static void AuditTooLate(
+        NpgsqlBatch batch,
         TicketKey ticket,
         TicketEvent e,
-        string description
-    ) => (ticket, "too_late", new { @event = e, description });
+        string description,
+        Instant at
+    ) =>
+        Add(
+            batch,
+            """
+            insert into audit_log (tenant_id, ticket_id, at, action, detail)
+            select $1, $2, $3, 'too_late', $4::jsonb
+            where $5::text is null or not exists (
+                select 1 from audit_log where tenant_id = $1 and ticket_id = $2 and action = 'too_late' and detail->'event'->>'id' = $5)
+            """,
+            ticket.TenantId,
+            ticket.TicketId,
+            at,
+            JsonSerializer.Serialize(new { @event = e, description }, SlaJson.Options),
+            e.Id
+        );
 
     /// <summary>Audit rows of several tickets in one statement.</summary>
     public static void Audit(

@@ -59,6 +59,41 @@ public class DefinitionChangeScenarioTests
         Assert.Equal("2026-06-08T21:00:00Z", resolution.DueAt.ToString());
     }
 
+    [Fact]
+    public void After_a_cancellation_a_change_is_read_but_changes_nothing()
+    {
+        var status = Run(
+            """
+            events=[
+              { "at": "2026-06-08T13:00:00Z", "type": "created", "priority": "P1" },
+              { "at": "2026-06-08T13:10:00Z", "type": "cancelled" },
+              { "at": "2026-06-08T13:20:00Z", "type": "priority", "priority": "P2" },
+              { "at": "2026-06-08T13:30:00Z", "type": "definitions",
+                "policy": { "calendar": "ny", "targets": { "P1": { "responseMinutes": 120 } } } }
+            ]
+            """,
+            "2026-06-08T15:30:00Z"
+        );
+
+        Assert.All(status.Phases, p => Assert.Equal(PhaseOutcome.Cancelled, p.Outcome));
+    }
+
+    [Fact]
+    public void Calendars_brought_by_definitions_events_count_with_the_scenarios_own()
+    {
+        var calendar =
+            """{ "timeZone": "UTC", "is24x7": true, "hours": [ { "day": "Monday", "start": "09:00", "end": "17:00" } ] }""";
+        var many = string.Join(",", Enumerable.Range(0, 10).Select(i => $"\"c{i}\": {calendar}"));
+        var json = Edit(
+            File.ReadAllText(Repo.Path("samples/spec-example.json")),
+            $$"""events=[ { "at": "2026-06-08T13:00:00Z", "type": "created", "priority": "P1" }, { "at": "2026-06-08T13:30:00Z", "type": "definitions", "calendars": { {{many}} } } ]"""
+        );
+
+        var error = Assert.Throws<Validation.InvalidInputException>(() => ScenarioJson.Read(json));
+
+        Assert.Equal("$.events[1].calendars", error.Path);
+    }
+
     private static SlaStatus Run(string events, string until) =>
         ScenarioRunner.Run(
             ScenarioJson.Read(

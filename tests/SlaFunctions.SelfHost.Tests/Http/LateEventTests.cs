@@ -134,6 +134,37 @@ public class LateEventTests(DatabaseFixture database) : IClassFixture<DatabaseFi
         Assert.Equal("met", (string?)accepted.Body!["sla"]!["phases"]![0]!["state"]);
     }
 
+    [Fact]
+    public async Task A_too_late_event_sent_again_is_dead_lettered_again_but_audited_once()
+    {
+        await using var host = await ServiceHost.StartAsync(database, Monday9);
+        var (sla, key) = await StartedAsync(host);
+        await host.RunEngineUntilAsync(Monday9 + Duration.FromMinutes(90));
+        var tenant = sla.Split('/')[3];
+        var late = Support.Events.Batch(
+            Support.Events.Status(tenant, "late-1", "T-1", "2026-06-08T13:10:00Z", "awaiting_client")
+        );
+
+        var first = await host.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant}/events", key, late);
+        var again = await host.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant}/events", key, late);
+
+        foreach (var answer in new[] { first, again })
+        {
+            var result = answer.Body!["results"]![0]!;
+            Assert.Equal("dead-lettered", (string?)result["status"]);
+            Assert.StartsWith("TooLate: ", (string?)result["reason"], StringComparison.Ordinal);
+        }
+
+        Assert.Equal(
+            1,
+            await Count(
+                host,
+                "select count(*) from audit_log where ticket_id = 'T-1' and action = 'too_late' and tenant_id = $1",
+                sla
+            )
+        );
+    }
+
     private Task<ServiceHost> StartAsync(WebhookReceiver receiver) =>
         ServiceHost.StartAsync(
             database,

@@ -61,7 +61,7 @@ public class RolloutTests(DatabaseFixture database) : IClassFixture<DatabaseFixt
         var first = json["tickets"]![0]!;
         Assert.Equal(("T-1", "dueEarlier"), ((string?)first["ticketId"], (string?)first["effect"]));
         Assert.Equal(
-            """{"phase":"response","cycle":1,"dueBefore":"2026-06-08T14:00:00Z","dueAfter":"2026-06-08T13:30:00Z","stateBefore":"running","stateAfter":"running"}""",
+            """{"phase":"response","cycle":1,"dueBefore":"2026-06-08T14:00:00Z","dueAfter":"2026-06-08T13:30:00Z","stateBefore":"running","stateAfter":"running","remainingBefore":"PT50M","remainingAfter":"PT20M"}""",
             first["phases"]![0]!.ToJsonString()
         );
         Assert.Equal(["T-1", "T-2"], json["tickets"]!.AsArray().Select(t => (string)t!["ticketId"]!));
