@@ -135,6 +135,51 @@ public class RolloutPreviewTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Equal("$.policyId", unknown.Path);
     }
 
+    [Fact]
+    public async Task Every_ticket_is_listed_once_across_pages_a_skipped_one_is_selected_by_state_and_a_paused_one_by_time_left()
+    {
+        var sla = new SlaHarness(database.DataSource, Monday9);
+        var tenant = await sla.NewTenantAsync();
+        foreach (var id in new[] { "a", "B", "c", "D" })
+        {
+            await sla.Service.StartAsync(SlaHarness.Ticket(tenant, id), new StartRequest(id == "D" ? "P2" : "P1"));
+        }
+
+        sla.Clock.AdvanceMinutes(10);
+        await sla.Service.ApplyAsync(
+            SlaHarness.Ticket(tenant, "c"),
+            new TicketStatusChanged(sla.Clock.GetCurrentInstant(), "awaiting_client")
+        );
+        // Version 2 has no P2: ticket D is skipped.
+        await sla.Definitions.PutPolicyAsync(
+            tenant,
+            "standard",
+            """{ "calendar": "ny", "targets": { "P1": { "responseMinutes": 30, "resolutionMinutes": 240 } } }"""
+        );
+        sla.Clock.AdvanceMinutes(5);
+        var plan = new RolloutPlan(new PolicyRef("standard", 2), sla.Clock.GetCurrentInstant())
+        {
+            States = [PhaseOutcome.Running],
+        };
+
+        var listed = new List<TicketPreview>();
+        string? cursor = null;
+        do
+        {
+            var page = await Previews(sla).PreviewAsync(tenant, plan, cursor, 1);
+            listed.AddRange(page.Tickets);
+            cursor = page.Next;
+        } while (cursor is not null);
+        var paused = await Previews(sla).PreviewAsync(tenant, plan with { States = [PhaseOutcome.Paused] }, null, 10);
+
+        Assert.Equal(["B", "D", "a"], listed.Select(t => t.TicketId).Order(StringComparer.Ordinal));
+        Assert.Equal(RolloutEffect.Skipped, listed.Single(t => t.TicketId == "D").Effect);
+        var c = Assert.Single(paused.Tickets);
+        Assert.Equal(("c", RolloutEffect.DueEarlier), (c.TicketId, c.Effect));
+        var response = c.Phases.Single(p => p.Phase == SlaPhase.Response);
+        Assert.Equal((Duration.FromMinutes(50), Duration.FromMinutes(20)), (response.LeftBefore, response.LeftAfter));
+    }
+
     private static RolloutPreviews Previews(SlaHarness sla) => new(sla.DataSource, sla.Definitions, sla.Policies);
 
     /// <summary>A ticket started at 09:00 with a few random commands over the next two hours.</summary>
