@@ -228,7 +228,6 @@ public static class ScenarioJson
             }
 
             CheckPolicySize(policyInput);
-            ScenarioLimits.AtMost(calendarsInput, ScenarioLimits.MaxCalendars, "calendars");
             var calendars = new Dictionary<string, BusinessCalendar>(Calendars, StringComparer.Ordinal);
             foreach (var (id, calendar) in calendarsInput?.Properties() ?? [])
             {
