@@ -38,6 +38,7 @@ public sealed class DurableBackend(
     IDeadDeliveries deliveries,
     ISlaQueries queries,
     IRolloutPreviews rollouts,
+    IRolloutRuns rolloutRuns,
     ILoggerFactory loggers
 )
 {
@@ -54,21 +55,18 @@ public sealed class DurableBackend(
             deliveries,
             queries,
             settings,
-            rollouts
+            rollouts,
+            rolloutRuns
         );
 
-    public ISlaService SlaService(DurableTaskClient client) =>
-        IsDurable
-            ? new DurableSlaService(
-                rows,
-                store,
-                Instances(client),
-                clock,
-                settings,
-                options,
-                loggers.CreateLogger<DurableSlaService>()
-            )
-            : rows;
+    public ISlaService SlaService(DurableTaskClient client) => IsDurable ? Durable(client) : rows;
+
+    /// <summary>How a rollout signals durable tickets; none on the polling backend, which has none.</summary>
+    public IRolloutDelivery? RolloutDelivery(DurableTaskClient client) =>
+        IsDurable ? new DurableRolloutDelivery(Durable(client)) : null;
+
+    private DurableSlaService Durable(DurableTaskClient client) =>
+        new(rows, store, Instances(client), clock, settings, options, loggers.CreateLogger<DurableSlaService>());
 
     public IEventIngestion Ingestion(DurableTaskClient client) =>
         IsDurable

@@ -49,7 +49,10 @@ public static class SlaPostgresServices
         services.AddSingleton<IHealthProbe, PostgresHealth>();
         services.AddSingleton<PostgresSlaService>();
         services.AddSingleton<ISlaQueries, SlaQueries>();
-        services.AddSingleton<IRolloutPreviews, RolloutPreviews>();
+        services.AddSingleton<RolloutPreviews>();
+        services.AddSingleton<IRolloutPreviews>(sp => sp.GetRequiredService<RolloutPreviews>());
+        services.AddSingleton<RolloutRuns>();
+        services.AddSingleton<IRolloutRuns>(sp => sp.GetRequiredService<RolloutRuns>());
         services.AddSingleton<EventInbox>();
         services.AddSingleton<PostgresDeadLetters>();
         services.AddSingleton<IDeadLetters>(sp => sp.GetRequiredService<PostgresDeadLetters>());

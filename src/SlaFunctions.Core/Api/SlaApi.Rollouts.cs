@@ -26,9 +26,11 @@ public sealed partial class SlaApi
 
     /// <summary>
     /// <c>POST /api/tenants/{tenant}/rollouts</c>: a policy version to put in force on the tenant's open tickets
-    /// (SPEC §2 "Definition change"). Only a dry run is available yet (<c>"dryRun": true</c>): per matching ticket,
-    /// its due instants and states just before and after the change and what would fire at it, a summary of all
-    /// matched, paged (<c>cursor</c>, <c>limit</c>); CSV when the caller accepts <c>text/csv</c> and not JSON.
+    /// (SPEC §2 "Definition change"). A dry run (<c>"dryRun": true</c>) changes nothing and answers, per matching
+    /// ticket, its due instants and states just before and after the change and what would fire at it, and a summary
+    /// of all matched, paged (<c>cursor</c>, <c>limit</c>); CSV when the caller accepts <c>text/csv</c> and not JSON.
+    /// Otherwise the rollout is started (202, its progress, at <c>Location</c>) and applied in batches from its
+    /// effective instant on.
     /// </summary>
     public Task<ApiResponse> RolloutAsync(
         string? authorization,
@@ -42,7 +44,19 @@ public sealed partial class SlaApi
             tenant,
             async () =>
             {
-                var (plan, cursor, limit) = JsonInput.Read(body, ReadRollout);
+                var (plan, dryRun, cursor, limit) = JsonInput.Read(body, ReadRollout);
+                if (!dryRun)
+                {
+                    var started = await rolloutRuns.StartAsync(tenant, plan, cancellationToken);
+                    return ProgressJson(started, 202) with
+                    {
+                        Headers = ImmutableDictionary<string, string>.Empty.Add(
+                            "Location",
+                            $"/api/tenants/{Uri.EscapeDataString(tenant)}/rollouts/{started.Id:D}"
+                        ),
+                    };
+                }
+
                 var preview = await rollouts.PreviewAsync(tenant, plan, cursor, limit, null, cancellationToken);
                 return WantsCsv(accept)
                     ? new ApiResponse(200, RolloutCsv.Write(preview), Csv)
@@ -50,17 +64,69 @@ public sealed partial class SlaApi
             }
         );
 
-    private (RolloutPlan Plan, string? Cursor, int Limit) ReadRollout(JsonInput input)
+    /// <summary><c>GET /api/tenants/{tenant}/rollouts/{id}</c>: a started rollout's progress and what it did.</summary>
+    public Task<ApiResponse> GetRolloutAsync(
+        string? authorization,
+        string tenant,
+        string rolloutId,
+        CancellationToken cancellationToken = default
+    ) =>
+        AsTenant(
+            authorization,
+            tenant,
+            async () =>
+                await rolloutRuns.GetAsync(tenant, RolloutId(rolloutId), cancellationToken) is { } progress
+                    ? ProgressJson(progress)
+                    : Problem.NotFound("rolloutId", $"no rollout '{rolloutId}' in tenant '{tenant}'")
+        );
+
+    /// <summary>
+    /// <c>POST /api/tenants/{tenant}/rollouts/{id}/cancel</c>: stops a rollout that has not finished (the tickets it
+    /// changed keep the change); again on a cancelled one, the same answer; 409 once it is done.
+    /// </summary>
+    public Task<ApiResponse> CancelRolloutAsync(
+        string? authorization,
+        string tenant,
+        string rolloutId,
+        CancellationToken cancellationToken = default
+    ) =>
+        AsTenant(
+            authorization,
+            tenant,
+            async () =>
+                await rolloutRuns.CancelAsync(tenant, RolloutId(rolloutId), cancellationToken) switch
+                {
+                    null => Problem.NotFound("rolloutId", $"no rollout '{rolloutId}' in tenant '{tenant}'"),
+                    { State: RolloutState.Done } => Problem.Conflict(
+                        "rolloutId",
+                        "the rollout is done: every ticket it matched has the change"
+                    ),
+                    var progress => ProgressJson(progress),
+                }
+        );
+
+    private static Guid RolloutId(string value) =>
+        Guid.TryParse(value, out var id)
+            ? id
+            : throw new InvalidInputException("rolloutId", "must be a rollout id (a UUID)");
+
+    private (RolloutPlan Plan, bool DryRun, string? Cursor, int Limit) ReadRollout(JsonInput input)
     {
         input.AllowOnly("policyId", "version", "effectiveAt", "filter", "dryRun", "cursor", "limit");
         var policy = new PolicyRef(
             input.Required("policyId").AsName(),
             input.Required("version").AsWholeNumber(1, int.MaxValue)
         );
-        var dryRun = input.Required("dryRun");
-        if (!dryRun.AsFlag())
+        var dryRun = input.Required("dryRun").AsFlag();
+        if (!dryRun)
         {
-            throw dryRun.Error("must be true: only a dry run is available yet; applying a rollout is not built");
+            foreach (var paging in new[] { "cursor", "limit" })
+            {
+                if (input.Optional(paging) is { } given)
+                {
+                    throw given.Error("pages a dry run only; a started rollout is read at its Location");
+                }
+            }
         }
 
         var now = Now;
@@ -96,7 +162,7 @@ public sealed partial class SlaApi
         }
 
         var limit = input.Optional("limit")?.AsWholeNumber(1, SlaSearch.MaxLimit) ?? SlaSearch.DefaultLimit;
-        return (plan, input.Optional("cursor")?.AsName(), limit);
+        return (plan, dryRun, input.Optional("cursor")?.AsName(), limit);
     }
 
     private static ImmutableArray<string> Names(JsonInput? list) =>
@@ -110,21 +176,7 @@ public sealed partial class SlaApi
             json.WriteNumber("version", plan.Policy.Version);
             json.WriteString("effectiveAt", IsoText.Format(plan.EffectiveAt));
             json.WriteBoolean("dryRun", true);
-            json.WriteStartObject("summary");
-            json.WriteNumber("matched", page.Summary.Matched);
-            json.WriteNumber("unchanged", page.Summary.Unchanged);
-            json.WriteNumber("dueEarlier", page.Summary.DueEarlier);
-            json.WriteNumber("dueLater", page.Summary.DueLater);
-            json.WriteNumber("newlyBreached", page.Summary.NewlyBreached);
-            json.WriteNumber("skipped", page.Summary.Skipped);
-            json.WriteStartObject("skippedReasons");
-            foreach (var (reason, count) in page.Summary.SkippedReasons)
-            {
-                json.WriteNumber(reason, count);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
+            WriteSummary(json, page.Summary);
             json.WriteStartArray("tickets");
             foreach (var ticket in page.Tickets)
             {
@@ -181,6 +233,48 @@ public sealed partial class SlaApi
 
             json.WriteEndObject();
         });
+
+    private static ApiResponse ProgressJson(RolloutProgress progress, int status = 200) =>
+        ApiResponse.Ok(
+            json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("id", progress.Id.ToString("D"));
+                json.WriteString("policyId", progress.Plan.Policy.Id);
+                json.WriteNumber("version", progress.Plan.Policy.Version);
+                json.WriteString("effectiveAt", IsoText.Format(progress.Plan.EffectiveAt));
+                json.WriteBoolean("dryRun", false);
+                json.WriteString("state", WireNames.Of(progress.State));
+                json.WriteNumber("total", progress.Total);
+                json.WriteNumber("done", progress.Done);
+                json.WriteNumber("skipped", progress.Applied.Skipped);
+                WriteSummary(json, progress.Applied);
+                json.WriteString("createdAt", IsoText.Format(progress.CreatedAt));
+                json.WriteInstant("finishedAt", progress.FinishedAt);
+                json.WriteEndObject();
+            },
+            status
+        );
+
+    /// <summary>The counts of a dry run's matched tickets, or of those a started rollout has reached.</summary>
+    private static void WriteSummary(Utf8JsonWriter json, RolloutSummary summary)
+    {
+        json.WriteStartObject("summary");
+        json.WriteNumber("matched", summary.Matched);
+        json.WriteNumber("unchanged", summary.Unchanged);
+        json.WriteNumber("dueEarlier", summary.DueEarlier);
+        json.WriteNumber("dueLater", summary.DueLater);
+        json.WriteNumber("newlyBreached", summary.NewlyBreached);
+        json.WriteNumber("skipped", summary.Skipped);
+        json.WriteStartObject("skippedReasons");
+        foreach (var (reason, count) in summary.SkippedReasons)
+        {
+            json.WriteNumber(reason, count);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
 
     private static void WriteState(Utf8JsonWriter json, string name, PhaseOutcome? state)
     {

@@ -21,7 +21,8 @@ public sealed partial class SlaApi(
     IDeadDeliveries deliveries,
     ISlaQueries queries,
     ITenantSettings tenantSettings,
-    IRolloutPreviews rollouts
+    IRolloutPreviews rollouts,
+    IRolloutRuns rolloutRuns
 )
 {
     /// <summary>The largest body accepted: a full batch of 500 events with room to spare.</summary>

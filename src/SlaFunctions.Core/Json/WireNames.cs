@@ -39,6 +39,19 @@ public static class WireNames
             _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, null),
         };
 
+    public static Rollouts.RolloutEffect ParseRolloutEffect(string name) =>
+        Enum.GetValues<Rollouts.RolloutEffect>().Single(e => Of(e) == name);
+
+    public static string Of(Rollouts.RolloutState state) =>
+        state switch
+        {
+            Rollouts.RolloutState.Scheduled => "scheduled",
+            Rollouts.RolloutState.Running => "running",
+            Rollouts.RolloutState.Cancelled => "cancelled",
+            Rollouts.RolloutState.Done => "done",
+            _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+        };
+
     public static string Of(PhaseOutcome outcome) =>
         outcome switch
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using NodaTime;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Tracking;
@@ -28,5 +29,6 @@ public sealed record RolloutPlan(PolicyRef Policy, Instant EffectiveAt)
         || (ticket ?? throw new ArgumentNullException(nameof(ticket))).StatesBefore.Any(States.Contains);
 
     /// <summary>The current policies of the tickets it looks at: the given ones, or the rolled-out policy's.</summary>
+    [JsonIgnore]
     public ImmutableArray<string> CurrentPolicies => PolicyIds.IsDefaultOrEmpty ? [Policy.Id] : PolicyIds;
 }

@@ -26,9 +26,10 @@ public static class RolloutPreview
         }
 
         var states = live.Select(p => p.Outcome).Distinct().ToImmutableArray();
-        if (Skip(sla, next) is { } reason)
+        var current = sla.PolicyAt(at).Ref;
+        if (Skip(current, sla.Priority, next) is { } reason)
         {
-            return Skipped(ticketId, sla, reason, states);
+            return Skipped(ticketId, sla, current, reason, states);
         }
 
         FiringResult after;
@@ -43,6 +44,7 @@ public static class RolloutPreview
             return Skipped(
                 ticketId,
                 sla,
+                current,
                 "its settled (compacted) history does not record where the new version's thresholds fall",
                 states
             );
@@ -60,26 +62,25 @@ public static class RolloutPreview
                 };
             })
             .ToImmutableArray();
-        return new TicketPreview(ticketId, sla.Priority, sla.Policy.Ref, EffectOf(phases), null, phases, after.Fired)
+        return new TicketPreview(ticketId, sla.Priority, current, EffectOf(phases), null, phases, after.Fired)
         {
             StatesBefore = states,
         };
     }
 
-    private static string? Skip(TicketSla sla, SlaPolicy next) =>
-        sla.Policy.Ref == next.Ref ? $"already on version {next.Ref.Version}"
-        : sla.Policy.Ref.Id == next.Ref.Id && sla.Policy.Ref.Version > next.Ref.Version
-            ? $"on a later version ({sla.Policy.Ref.Version})"
-        : !next.Targets.ContainsKey(sla.Priority)
-            ? $"version {next.Ref.Version} has no target for priority '{sla.Priority}'"
+    private static string? Skip(PolicyRef current, string priority, SlaPolicy next) =>
+        current == next.Ref ? $"already on version {next.Ref.Version}"
+        : current.Id == next.Ref.Id && current.Version > next.Ref.Version ? $"on a later version ({current.Version})"
+        : !next.Targets.ContainsKey(priority) ? $"version {next.Ref.Version} has no target for priority '{priority}'"
         : null;
 
     private static TicketPreview Skipped(
         string ticketId,
         TicketSla sla,
+        PolicyRef current,
         string reason,
         ImmutableArray<PhaseOutcome> states
-    ) => new(ticketId, sla.Priority, sla.Policy.Ref, RolloutEffect.Skipped, reason, [], []) { StatesBefore = states };
+    ) => new(ticketId, sla.Priority, current, RolloutEffect.Skipped, reason, [], []) { StatesBefore = states };
 
     /// <summary>
     /// Newly breached, else due earlier or later by the due instants, or by the business time left where a phase has

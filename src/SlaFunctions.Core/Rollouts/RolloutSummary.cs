@@ -17,26 +17,31 @@ public sealed record RolloutSummary(
         new(0, 0, 0, 0, 0, 0, ImmutableSortedDictionary.Create<string, int>(StringComparer.Ordinal));
 
     /// <summary>This summary with one more matched ticket counted.</summary>
-    public RolloutSummary Add(TicketPreview ticket)
-    {
-        ArgumentNullException.ThrowIfNull(ticket);
-        return ticket.Effect switch
+    public RolloutSummary Add(TicketPreview ticket) =>
+        Add((ticket ?? throw new ArgumentNullException(nameof(ticket))).Effect, ticket.Skipped);
+
+    /// <summary>This summary with <paramref name="count"/> more tickets of one effect (and skip reason) counted.</summary>
+    public RolloutSummary Add(RolloutEffect effect, string? skipped, int count = 1) =>
+        effect switch
         {
-            RolloutEffect.Unchanged => this with { Matched = Matched + 1, Unchanged = Unchanged + 1 },
-            RolloutEffect.DueEarlier => this with { Matched = Matched + 1, DueEarlier = DueEarlier + 1 },
-            RolloutEffect.DueLater => this with { Matched = Matched + 1, DueLater = DueLater + 1 },
-            RolloutEffect.NewlyBreached => this with { Matched = Matched + 1, NewlyBreached = NewlyBreached + 1 },
+            RolloutEffect.Unchanged => this with { Matched = Matched + count, Unchanged = Unchanged + count },
+            RolloutEffect.DueEarlier => this with { Matched = Matched + count, DueEarlier = DueEarlier + count },
+            RolloutEffect.DueLater => this with { Matched = Matched + count, DueLater = DueLater + count },
+            RolloutEffect.NewlyBreached => this with
+            {
+                Matched = Matched + count,
+                NewlyBreached = NewlyBreached + count,
+            },
             _ => this with
             {
-                Matched = Matched + 1,
-                Skipped = Skipped + 1,
+                Matched = Matched + count,
+                Skipped = Skipped + count,
                 SkippedReasons = SkippedReasons.SetItem(
-                    ticket.Skipped ?? "skipped",
-                    SkippedReasons.GetValueOrDefault(ticket.Skipped ?? "skipped") + 1
+                    skipped ?? "skipped",
+                    SkippedReasons.GetValueOrDefault(skipped ?? "skipped") + count
                 ),
             },
         };
-    }
 }
 
 /// <summary>A page of a rollout's dry run, with the summary of all it matched and the cursor of the next page.</summary>

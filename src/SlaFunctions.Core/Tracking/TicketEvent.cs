@@ -18,6 +18,7 @@ namespace SlaFunctions.Core.Tracking;
 [JsonDerivedType(typeof(TicketReopened), "reopened")]
 [JsonDerivedType(typeof(TicketPriorityChanged), "priority")]
 [JsonDerivedType(typeof(TicketCancelled), "cancelled")]
+[JsonDerivedType(typeof(TicketDefinitionsChanged), "definitions")]
 public abstract record TicketEvent([property: JsonPropertyOrder(-2)] Instant At)
 {
     [JsonPropertyOrder(-1)]
@@ -56,6 +57,29 @@ public sealed record TicketCancelled(Instant At) : TicketEvent(At);
 
 /// <summary>
 /// A definition change (SPEC §2): from its instant the ticket is tracked under <see cref="Policy"/>, a new version of
-/// its policy or of the calendars it uses. Only <c>simulate</c> makes one so far: it is not a stored event type.
+/// its policy or of the calendars it uses. A rollout's carries the stored <see cref="Definition"/> it compiles from,
+/// and is stored and signalled with it, so a restore or a replay needs nothing else; <c>simulate</c>'s has only the
+/// policy it read and is never stored.
 /// </summary>
-public sealed record TicketDefinitionsChanged(Instant At, SlaPolicy Policy) : TicketEvent(At);
+public sealed record TicketDefinitionsChanged : TicketEvent
+{
+    public TicketDefinitionsChanged(Instant at, SlaPolicy policy)
+        : base(at) => Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+
+    [JsonConstructor]
+    public TicketDefinitionsChanged(Instant at, PolicyDefinition definition)
+        : this(at, (definition ?? throw new ArgumentNullException(nameof(definition))).Compile()) =>
+        Definition = definition;
+
+    [JsonIgnore]
+    public SlaPolicy Policy { get; }
+
+    public PolicyDefinition? Definition { get; }
+
+    /// <summary>By instant, id and definition: a restored event compiles its own copy of the same policy.</summary>
+    public bool Equals(TicketDefinitionsChanged? other) =>
+        base.Equals(other)
+        && (Definition is null ? ReferenceEquals(Policy, other.Policy) : Definition == other.Definition);
+
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Definition);
+}

@@ -139,6 +139,13 @@ public sealed class TicketSla
     public TicketSla Compact(Instant horizon, int minEvents = 1)
     {
         var at = NextWakeAt is { } wake && wake < horizon ? wake : horizon;
+        // A checkpoint is folded under the start's version: a definition change stays in the history, and so does
+        // all that follows it.
+        if (Events.OfType<TicketDefinitionsChanged>().FirstOrDefault() is { } change && change.At < at)
+        {
+            at = change.At;
+        }
+
         var folded = Events.TakeWhile(e => e.At < at).ToList();
         var count = folded.Count - (Checkpoint is null ? 1 : 0);
         if (count < Math.Max(1, minEvents) || at <= Created.At || (Checkpoint is { } current && at < current.At))
@@ -373,7 +380,7 @@ public sealed class TicketSla
     /// The policy version in force at an instant: the last definition change at or before it that took effect, or the
     /// start's.
     /// </summary>
-    private SlaPolicy PolicyAt(Instant at) =>
+    public SlaPolicy PolicyAt(Instant at) =>
         Events
             .OfType<TicketDefinitionsChanged>()
             .LastOrDefault(d => d.At <= at && timeline.IgnoredReason(d) is null)

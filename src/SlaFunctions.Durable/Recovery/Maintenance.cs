@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Durable.Instances;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
@@ -12,7 +13,7 @@ namespace SlaFunctions.Durable.Recovery;
 /// One run of the minute timer, within <see cref="Budget"/>: the polling engine until nothing is due (tickets on
 /// the polling backend, and durable tickets moved there), the outbox (notifications of polling tickets, of
 /// starts in the past, and whatever a publish activity did not send), parked events past their window
-/// (the polling backend's table), and, on the durable backend, the reconciler. A step that fails is logged and
+/// (the polling backend's table), the rollouts that are due, and, on the durable backend, the reconciler. A step that fails is logged and
 /// the next one still runs.
 /// </summary>
 public sealed class Maintenance(
@@ -22,6 +23,7 @@ public sealed class Maintenance(
     DispatchOptions dispatch,
     PostgresParking parking,
     Reconciler reconciler,
+    IRolloutRuns rollouts,
     DurableBackend backend,
     IClock clock,
     ILogger<Maintenance> logger
@@ -32,9 +34,17 @@ public sealed class Maintenance(
 
     /// <summary>A run with the invocation's Durable client; the reconciler runs only on the durable backend.</summary>
     public Task RunAsync(DurableTaskClient client, CancellationToken cancellationToken) =>
-        RunAsync(backend.IsDurable ? DurableBackend.Instances(client) : null, cancellationToken);
+        RunAsync(
+            backend.IsDurable ? DurableBackend.Instances(client) : null,
+            backend.RolloutDelivery(client),
+            cancellationToken
+        );
 
-    public async Task RunAsync(DurableInstances? instances, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        DurableInstances? instances,
+        IRolloutDelivery? rolloutDelivery,
+        CancellationToken cancellationToken
+    )
     {
         var deadline = clock.GetCurrentInstant() + Budget;
         await StepAsync(
@@ -59,6 +69,16 @@ public sealed class Maintenance(
             }
         );
         await StepAsync("parking", () => parking.ExpireParkedAsync(cancellationToken));
+        await StepAsync(
+            "rollouts",
+            async () =>
+            {
+                while (
+                    await rollouts.ApplyBatchAsync(rolloutDelivery, cancellationToken) > 0
+                    && clock.GetCurrentInstant() < deadline
+                ) { }
+            }
+        );
         if (instances is not null)
         {
             await StepAsync("reconciler", () => reconciler.RunAsync(instances, cancellationToken));

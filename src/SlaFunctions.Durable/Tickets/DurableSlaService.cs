@@ -72,9 +72,15 @@ public sealed class DurableSlaService(
         return change;
     }
 
+    public Task<SlaChange> ApplyAsync(TicketKey ticket, TicketEvent e, CancellationToken cancellationToken = default) =>
+        ApplyAsync(ticket, e, clock.GetCurrentInstant(), cancellationToken);
+
+    /// <param name="receivedAt">When the event counts as received, for judging it late: now, or a rollout's
+    /// effective instant (its change is due then, however long its batches take).</param>
     public async Task<SlaChange> ApplyAsync(
         TicketKey ticket,
         TicketEvent e,
+        Instant receivedAt,
         CancellationToken cancellationToken = default
     )
     {
@@ -86,7 +92,7 @@ public sealed class DurableSlaService(
         }
 
         var tenant = await settings.GetAsync(ticket.TenantId, cancellationToken);
-        var receipt = new Receipt(clock.GetCurrentInstant(), tenant.LateEventTolerance);
+        var receipt = new Receipt(receivedAt, tenant.LateEventTolerance);
         SlaChange change;
         try
         {

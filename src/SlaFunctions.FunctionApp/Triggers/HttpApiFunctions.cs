@@ -214,6 +214,23 @@ public sealed class HttpApiFunctions(DurableBackend backend, ILogger<HttpApiFunc
                 api.RolloutAsync(Authorization(request), tenant, body, request.Headers.Accept.ToString(), ct)
         );
 
+    [Function("GetRollout")]
+    public Task<IActionResult> GetRollout(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Tenant + "/rollouts/{rollout}")] HttpRequest request,
+        string tenant,
+        string rollout,
+        [DurableClient] DurableTaskClient client
+    ) => Answer(request, client, (api, ct) => api.GetRolloutAsync(Authorization(request), tenant, rollout, ct));
+
+    [Function("CancelRollout")]
+    public Task<IActionResult> CancelRollout(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Tenant + "/rollouts/{rollout}/cancel")]
+            HttpRequest request,
+        string tenant,
+        string rollout,
+        [DurableClient] DurableTaskClient client
+    ) => Answer(request, client, (api, ct) => api.CancelRolloutAsync(Authorization(request), tenant, rollout, ct));
+
     [Function("Simulate")]
     public Task<IActionResult> Simulate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "simulate")] HttpRequest request,

@@ -192,12 +192,42 @@ public sealed class PostgresSlaService(
             ?? throw new SlaNotFoundException(ticket);
         var tolerance = settings.LateEventTolerance;
         var (sla, applied) = Fold(stored.Sla, events, now, judgeLate ? new Receipt(now, tolerance) : null);
+        var change = await WriteAsync(
+            connection,
+            stored,
+            tolerance,
+            sla,
+            applied,
+            Accepted(inbox, applied, null),
+            now,
+            cancellationToken
+        );
+        await transaction.CommitAsync(cancellationToken);
+        return (applied, change);
+    }
+
+    /// <summary>
+    /// Stores on its locked row what events folded into a ticket's SLA: fires what is due now and writes the snapshot,
+    /// notifications, inbox ids, audit and wake-up, in the caller's transaction. Nothing but refusals and inbox ids is
+    /// written when no event changed the SLA.
+    /// </summary>
+    internal async Task<SlaChange> WriteAsync(
+        NpgsqlConnection connection,
+        StoredSla stored,
+        Duration tolerance,
+        TicketSla sla,
+        ImmutableArray<AppliedEvent> applied,
+        IReadOnlyDictionary<string, string?> processed,
+        Instant now,
+        CancellationToken cancellationToken
+    )
+    {
+        var ticket = stored.Ticket;
         var changed = applied.Where(a => a.Effect is EventEffect.Applied or EventEffect.Ignored).ToList();
         var overall =
             applied.Any(a => a.Effect == EventEffect.Applied) ? EventEffect.Applied
             : changed.Count > 0 ? EventEffect.Ignored
             : EventEffect.Duplicate;
-        var processed = Accepted(inbox, applied, null);
         if (changed.Count == 0)
         {
             // Duplicates (a redelivery after a crash that came between an earlier store and its inbox row) and
@@ -208,10 +238,9 @@ public sealed class PostgresSlaService(
                 EventInbox.Record(record, ticket.TenantId, processed, now);
                 AuditTooLate(record, ticket, applied, now);
                 await record.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
             }
 
-            return (applied, new SlaChange(overall, null, sla.StatusNow(now), []));
+            return new SlaChange(overall, null, sla.StatusNow(now), []);
         }
 
         var firing = sla.FireDueBefore(now);
@@ -237,8 +266,7 @@ public sealed class PostgresSlaService(
             throw new InvalidOperationException($"Ticket {ticket} changed while locked.");
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return (applied, new SlaChange(overall, null, firing.Sla.StatusNow(now), firing.Fired));
+        return new SlaChange(overall, null, firing.Sla.StatusNow(now), firing.Fired);
     }
 
     public async Task<SlaStatus?> GetStatusAsync(TicketKey ticket, CancellationToken cancellationToken = default) =>
@@ -263,7 +291,7 @@ public sealed class PostgresSlaService(
     /// Applies events one by one, each judged late under <paramref name="receipt"/> when there is one; an event that
     /// cannot be accepted is refused alone, with its error.
     /// </summary>
-    private (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(
+    internal (TicketSla Sla, ImmutableArray<AppliedEvent> Events) Fold(
         TicketSla sla,
         IReadOnlyList<TicketEvent> events,
         Instant now,

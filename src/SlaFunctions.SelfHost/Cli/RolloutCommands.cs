@@ -14,7 +14,8 @@ namespace SlaFunctions.SelfHost.Cli;
 
 /// <summary>
 /// <c>rollout plan</c>: the dry run of a policy version on a tenant's open tickets, as <c>POST …/rollouts</c> with
-/// <c>"dryRun": true</c> answers it: the summary, then the tickets (or CSV). Applying is not built yet.
+/// <c>"dryRun": true</c> answers it: the summary, then the tickets (or CSV). <c>apply</c>, <c>status</c> and
+/// <c>cancel</c>: the rollout for real (<see cref="RolloutApplyCommands"/>).
 /// </summary>
 public static class RolloutCommands
 {
@@ -57,20 +58,6 @@ public static class RolloutCommands
                 await Migrator.MigrateAsync(dataSource, ct);
                 try
                 {
-                    var now = SystemClock.Instance.GetCurrentInstant();
-                    var at = parsed.GetValue(effectiveAt) is { } text
-                        ? InstantPattern.ExtendedIso.Parse(text).TryGetValue(now, out var parsedAt)
-                            ? parsedAt
-                            : throw new InvalidInputException("--effective-at", $"'{text}' is not an ISO-8601 instant")
-                        : now;
-                    if (at < now)
-                    {
-                        throw new InvalidInputException(
-                            "--effective-at",
-                            "is before now: a change applies from now on"
-                        );
-                    }
-
                     var take = parsed.GetValue(limit);
                     if (take is < 1 or > 10_000)
                     {
@@ -79,16 +66,12 @@ public static class RolloutCommands
 
                     var definitions = new DefinitionStore(dataSource, SystemClock.Instance);
                     var previews = new RolloutPreviews(dataSource, definitions, new PolicyCache(definitions));
-                    var rollout = new RolloutPlan(
-                        new PolicyRef(
-                            Identifiers.Require(parsed.GetValue(policy), "--policy"),
-                            parsed.GetValue(version)
-                        ),
-                        at
-                    )
-                    {
-                        Priorities = [.. parsed.GetValue(priorities) ?? []],
-                    };
+                    var rollout = Plan(
+                        parsed.GetValue(policy),
+                        parsed.GetValue(version),
+                        parsed.GetValue(effectiveAt),
+                        parsed.GetValue(priorities)
+                    );
                     // Progress on a terminal only: a line rewritten in place.
                     var progress =
                         ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected
@@ -124,10 +107,16 @@ public static class RolloutCommands
                 }
             }
         );
-        return new Command("rollout", "Policy versions on open tickets: plan (a dry run).") { plan };
+        return new Command("rollout", "Policy versions on open tickets: plan (a dry run), apply, status, cancel.")
+        {
+            plan,
+            RolloutApplyCommands.Apply(stdout, stderr),
+            RolloutApplyCommands.Status(stdout, stderr),
+            RolloutApplyCommands.Cancel(stdout, stderr),
+        };
     }
 
-    private static void Print(TextWriter stdout, RolloutPlan plan, RolloutPreviewPage page, bool csv)
+    internal static void Print(TextWriter stdout, RolloutPlan plan, RolloutPreviewPage page, bool csv)
     {
         if (csv)
         {
@@ -145,10 +134,40 @@ public static class RolloutCommands
             );
         }
 
-        var s = page.Summary;
+        PrintSummary(stdout, $"{Title(plan)}, dry run", page.Summary);
+    }
+
+    /// <summary>The plan the options give, its instant now or later.</summary>
+    internal static RolloutPlan Plan(string? policy, int? version, string? effectiveAt, string[]? priorities)
+    {
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var at = effectiveAt is { } text
+            ? InstantPattern.ExtendedIso.Parse(text).TryGetValue(now, out var parsedAt)
+                ? parsedAt
+                : throw new InvalidInputException("--effective-at", $"'{text}' is not an ISO-8601 instant")
+            : now;
+        return at < now
+            ? throw new InvalidInputException("--effective-at", "is before now: a change applies from now on")
+            : new RolloutPlan(
+                new PolicyRef(
+                    Identifiers.Require(policy, "--policy"),
+                    version ?? throw new InvalidInputException("--version", "is required")
+                ),
+                at
+            )
+            {
+                Priorities = [.. priorities ?? []],
+            };
+    }
+
+    internal static string Title(RolloutPlan plan) =>
+        $"rollout: {plan.Policy.Id} version {plan.Policy.Version} at {IsoText.Format(plan.EffectiveAt)}";
+
+    /// <summary>The summary's counts, as the API's <c>summary</c>, and one line per skip reason.</summary>
+    internal static void PrintSummary(TextWriter stdout, string title, RolloutSummary s)
+    {
         stdout.WriteLine(
-            $"rollout: {plan.Policy.Id} version {plan.Policy.Version} at {IsoText.Format(plan.EffectiveAt)}, dry run: "
-                + $"{s.Matched} matched, {s.Unchanged} unchanged, {s.DueEarlier} due earlier, {s.DueLater} due later, "
+            $"{title}: {s.Matched} matched, {s.Unchanged} unchanged, {s.DueEarlier} due earlier, {s.DueLater} due later, "
                 + $"{s.NewlyBreached} newly breached, {s.Skipped} skipped"
         );
         foreach (var (reason, count) in s.SkippedReasons)

@@ -8,6 +8,7 @@ using SlaFunctions.Postgres;
 using SlaFunctions.Postgres.Events;
 using SlaFunctions.Postgres.Outbox;
 using SlaFunctions.Postgres.Polling;
+using SlaFunctions.Postgres.Rollouts;
 using SlaFunctions.Postgres.Tickets;
 
 namespace SlaFunctions.SelfHost.Hosting;
@@ -64,6 +65,7 @@ public static class SlaServices
         services.AddHostedService<PollingWorker>();
         services.AddHostedService<DispatchWorker>();
         services.AddHostedService<ParkingWorker>();
+        services.AddHostedService<RolloutWorker>();
         return services;
     }
 
@@ -84,6 +86,13 @@ public static class SlaServices
     {
         protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
             Quietly(parking.RunExpiryAsync(stoppingToken));
+    }
+
+    /// <summary>Applies the rollouts that are due, a batch at a time.</summary>
+    private sealed class RolloutWorker(RolloutRuns rollouts) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            Quietly(rollouts.RunAsync(stoppingToken));
     }
 
     /// <summary>Stopping the host cancels the loop; that is how it ends, not a failure.</summary>

@@ -226,9 +226,25 @@ public static class ApiEndpoints
                     )
             )
             .Documented<Schemas.Rollout>(
-                "Dry-run a policy version on the tenant's open tickets: per ticket the change at effectiveAt, and a summary; JSON or CSV (Accept: text/csv)."
+                "Put a policy version in force on the tenant's open tickets from effectiveAt: dry-run it (per ticket the change, and a summary; JSON or CSV with Accept: text/csv) or start it (202, progress at Location)."
             )
             .Produces(StatusCodes.Status200OK, contentType: SlaApi.Csv);
+
+        tenant
+            .MapGet(
+                "/rollouts/{rollout}",
+                (HttpContext http, SlaApi sla, string tenant, string rollout) =>
+                    Answer(sla.GetRolloutAsync(Authorization(http), tenant, rollout, http.RequestAborted))
+            )
+            .Documented<Schemas.None>("A started rollout: state, done of total, skipped, and what it did so far.");
+
+        tenant
+            .MapPost(
+                "/rollouts/{rollout}/cancel",
+                (HttpContext http, SlaApi sla, string tenant, string rollout) =>
+                    Answer(sla.CancelRolloutAsync(Authorization(http), tenant, rollout, http.RequestAborted))
+            )
+            .Documented<Schemas.None>("Stop a rollout before it finishes; the tickets it changed keep the change.");
 
         tenant
             .MapGet(

@@ -44,8 +44,8 @@ public static class Schemas
         int Version,
         [property: Description("Now (the default) or later.")] string? EffectiveAt,
         RolloutFilter? Filter,
-        [property: Description("Must be true: only dry runs are available yet.")] bool DryRun,
-        [property: Description("The 'next' of the previous page.")] string? Cursor,
+        [property: Description("True: preview only, change nothing. False: start the rollout.")] bool DryRun,
+        [property: Description("A dry run's page: the 'next' of the previous one.")] string? Cursor,
         int? Limit
     );
 

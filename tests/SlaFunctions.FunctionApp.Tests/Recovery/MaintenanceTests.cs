@@ -69,7 +69,9 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
         await StartAsync(services, "T-1");
         clock.Reset(Now + Duration.FromHours(2));
 
-        await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
+        await services
+            .GetRequiredService<Maintenance>()
+            .RunAsync((DurableInstances?)null, null, CancellationToken.None);
 
         var fired = await IdsAsync("select notification_id::text from notifications where ticket_id = 'T-1'");
         Assert.Contains(
@@ -87,7 +89,9 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
         await IngestAsync(services, "T-9", "e-parked");
         clock.Reset(Now + Duration.FromDays(8));
 
-        await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
+        await services
+            .GetRequiredService<Maintenance>()
+            .RunAsync((DurableInstances?)null, null, CancellationToken.None);
 
         Assert.Equal(
             ["e-parked"],
@@ -113,7 +117,9 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
         try
         {
-            await services.GetRequiredService<Maintenance>().RunAsync((DurableInstances?)null, CancellationToken.None);
+            await services
+                .GetRequiredService<Maintenance>()
+                .RunAsync((DurableInstances?)null, null, CancellationToken.None);
         }
         finally
         {
@@ -137,7 +143,7 @@ public sealed class MaintenanceTests : IAsyncLifetime, IDisposable
 
         await services
             .GetRequiredService<Maintenance>()
-            .RunAsync(DurableBackend.Instances(client.Object), CancellationToken.None);
+            .RunAsync(DurableBackend.Instances(client.Object), null, CancellationToken.None);
 
         VerifyStarts(instanceId, Times.Exactly(2));
         // The polling engine leaves durable tickets alone: only what fired at the start is stored.

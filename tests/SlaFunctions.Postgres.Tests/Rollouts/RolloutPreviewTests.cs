@@ -35,7 +35,7 @@ public class RolloutPreviewTests(DatabaseFixture database) : IClassFixture<Datab
         var random = new Random(20261202);
         for (var i = 0; i < 40; i++)
         {
-            await StartRandomAsync(sla, SlaHarness.Ticket(tenant, $"T-{i:D2}"), random);
+            await RandomTickets.StartAsync(sla, SlaHarness.Ticket(tenant, $"T-{i:D2}"), random, Monday9);
         }
 
         await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
@@ -181,34 +181,6 @@ public class RolloutPreviewTests(DatabaseFixture database) : IClassFixture<Datab
     }
 
     private static RolloutPreviews Previews(SlaHarness sla) => new(sla.DataSource, sla.Definitions, sla.Policies);
-
-    /// <summary>A ticket started at 09:00 with a few random commands over the next two hours.</summary>
-    private static async Task StartRandomAsync(SlaHarness sla, TicketKey ticket, Random random)
-    {
-        var harness = new SlaHarness(sla.DataSource, Monday9);
-        await harness.Service.StartAsync(ticket, new StartRequest(random.Next(2) == 0 ? "P1" : "P2"));
-        var at = Monday9;
-        for (var n = random.Next(0, 6); n > 0; n--)
-        {
-            at += Duration.FromMinutes(random.Next(1, 25));
-            harness.Clock.Reset(at);
-            TicketEvent e = random.Next(6) switch
-            {
-                0 => new TicketStatusChanged(at, "awaiting_client"),
-                1 => new TicketStatusChanged(at, random.Next(2) == 0 ? "on_hold" : "open"),
-                2 => new TicketResponded(at),
-                3 => new TicketPriorityChanged(at, random.Next(2) == 0 ? "P1" : "P2"),
-                4 => new TicketResolved(at),
-                _ => new TicketPaused(at, "vendor"),
-            };
-            await harness.Service.ApplyAsync(ticket, e);
-        }
-
-        if (sla.Clock.GetCurrentInstant() < at)
-        {
-            sla.Clock.Reset(at);
-        }
-    }
 
     private static async Task<string> DumpAsync(SlaHarness sla, string tenant)
     {

@@ -1,0 +1,30 @@
+-- A rollout puts a policy version in force on a tenant's open tickets (SPEC §2 "Definition change"), in batches.
+-- The plan is kept as accepted; cursor is the last ticket id a batch passed, so a restarted worker goes on from there.
+-- Each ticket a rollout reaches gets one row in rollout_tickets, written in the transaction that changed the ticket
+-- (or, on the durable backend, after its signal was sent): a ticket applies a rollout once, whatever is retried.
+create table rollouts (
+    tenant_id text not null,
+    rollout_id uuid not null,
+    policy_id text not null,
+    policy_version integer not null,
+    effective_at timestamptz not null,
+    plan jsonb not null,
+    total integer not null,
+    state text not null check (state in ('running', 'cancelled', 'done')),
+    cursor_ticket_id text,
+    created_at timestamptz not null,
+    finished_at timestamptz,
+    primary key (tenant_id, rollout_id)
+);
+create index rollouts_running on rollouts (effective_at) where state = 'running';
+
+create table rollout_tickets (
+    tenant_id text not null,
+    rollout_id uuid not null,
+    ticket_id text not null,
+    effect text not null,
+    reason text,
+    at timestamptz not null,
+    primary key (tenant_id, rollout_id, ticket_id),
+    foreign key (tenant_id, rollout_id) references rollouts on delete cascade
+);

@@ -1,0 +1,195 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Text;
+using Npgsql;
+using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Rollouts;
+using SlaFunctions.Core.Validation;
+using SlaFunctions.Postgres.Migrations;
+using SlaFunctions.Postgres.Rollouts;
+using SlaFunctions.SelfHost.Hosting;
+
+namespace SlaFunctions.SelfHost.Cli;
+
+/// <summary>
+/// <c>rollout apply|status|cancel</c>: a rollout for real, as <c>POST …/rollouts</c> (<c>"dryRun": false</c>),
+/// <c>GET …/rollouts/{id}</c> and <c>POST …/rollouts/{id}/cancel</c>. <c>apply</c> starts it and applies its batches
+/// in this process until it is done, with a progress line on a terminal; stopped midway, the service's rollout worker
+/// (or <c>apply --resume ID</c>) goes on from where it stopped. Durable tickets are left to the Function App.
+/// </summary>
+public static class RolloutApplyCommands
+{
+    public static Command Apply(TextWriter stdout, TextWriter stderr)
+    {
+        var connection = DatabaseCommands.ConnectionOption();
+        var tenant = new Argument<string>("TENANT");
+        var policy = new Option<string?>("--policy") { Description = "The policy to roll out." };
+        var version = new Option<int?>("--version") { Description = "Its version." };
+        var effectiveAt = new Option<string?>("--effective-at")
+        {
+            Description = "From when (ISO-8601); default now. A later instant schedules the rollout.",
+        };
+        var priorities = new Option<string[]>("--priority")
+        {
+            Description = "Only tickets of this priority (repeatable).",
+        };
+        var resume = new Option<string?>("--resume") { Description = "Go on with a started rollout (its id)." };
+        var command = new Command("apply", "Put a policy version in force on a tenant's open tickets, in batches.")
+        {
+            tenant,
+            policy,
+            version,
+            effectiveAt,
+            priorities,
+            resume,
+            connection,
+        };
+        command.SetAction(
+            (parsed, ct) =>
+                RunAsync(
+                    parsed.GetValue(connection),
+                    stderr,
+                    async rollouts =>
+                    {
+                        var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
+                        var progress = parsed.GetValue(resume) is { } id
+                            ? await rollouts.GetAsync(tenantId, RolloutId(id, "--resume"), ct)
+                                ?? throw new InvalidInputException("--resume", $"no rollout '{id}' in '{tenantId}'")
+                            : await rollouts.StartAsync(
+                                tenantId,
+                                RolloutCommands.Plan(
+                                    parsed.GetValue(policy),
+                                    parsed.GetValue(version),
+                                    parsed.GetValue(effectiveAt),
+                                    parsed.GetValue(priorities)
+                                ),
+                                ct
+                            );
+                        stdout.WriteLine($"rollout: {progress.Id:D} started");
+                        progress = await DriveAsync(rollouts, progress, stderr, ct);
+                        Print(stdout, progress);
+                        return 0;
+                    }
+                )
+        );
+        return command;
+    }
+
+    public static Command Status(TextWriter stdout, TextWriter stderr) =>
+        ById(
+            "status",
+            "Where a rollout stands: state, done of total, skipped, and what it did so far.",
+            stdout,
+            stderr,
+            (rollouts, tenant, id, ct) => rollouts.GetAsync(tenant, id, ct)
+        );
+
+    public static Command Cancel(TextWriter stdout, TextWriter stderr) =>
+        ById(
+            "cancel",
+            "Stop a rollout before it finishes; the tickets it changed keep the change.",
+            stdout,
+            stderr,
+            (rollouts, tenant, id, ct) => rollouts.CancelAsync(tenant, id, ct)
+        );
+
+    private static Command ById(
+        string name,
+        string description,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<RolloutRuns, string, Guid, CancellationToken, Task<RolloutProgress?>> run
+    )
+    {
+        var connection = DatabaseCommands.ConnectionOption();
+        var tenant = new Argument<string>("TENANT");
+        var rollout = new Argument<string>("ROLLOUT") { Description = "The rollout's id, as apply printed it." };
+        var command = new Command(name, description) { tenant, rollout, connection };
+        command.SetAction(
+            (parsed, ct) =>
+                RunAsync(
+                    parsed.GetValue(connection),
+                    stderr,
+                    async rollouts =>
+                    {
+                        var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
+                        var id = parsed.GetValue(rollout)!;
+                        var progress =
+                            await run(rollouts, tenantId, RolloutId(id, "ROLLOUT"), ct)
+                            ?? throw new InvalidInputException("ROLLOUT", $"no rollout '{id}' in '{tenantId}'");
+                        Print(stdout, progress);
+                        return 0;
+                    }
+                )
+        );
+        return command;
+    }
+
+    /// <summary>The service's own wiring (sinks and all), so that what a batch fires is queued as the service would.</summary>
+    private static async Task<int> RunAsync(string? connection, TextWriter stderr, Func<RolloutRuns, Task<int>> run)
+    {
+        var services = new ServiceCollection().AddLogging().AddSla(DatabaseCommands.Settings(connection));
+        await using var provider = services.BuildServiceProvider();
+        await Migrator.MigrateAsync(provider.GetRequiredService<NpgsqlDataSource>());
+        try
+        {
+            return await run(provider.GetRequiredService<RolloutRuns>());
+        }
+        catch (InvalidInputException e)
+        {
+            var option = e.Path switch
+            {
+                "$.policyId" => "--policy",
+                "$.version" => "--version",
+                var path => path,
+            };
+            stderr.WriteLine($"{option}: {e.Problem}");
+            return SimulateCommand.InvalidInput;
+        }
+    }
+
+    /// <summary>Applies batches until the rollout is no longer running; a scheduled one is left to its instant.</summary>
+    private static async Task<RolloutProgress> DriveAsync(
+        RolloutRuns rollouts,
+        RolloutProgress progress,
+        TextWriter stderr,
+        CancellationToken cancellationToken
+    )
+    {
+        var terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+        while (progress.State == RolloutState.Running)
+        {
+            if (await rollouts.ApplyBatchAsync(null, cancellationToken) == 0)
+            {
+                await Task.Delay(RolloutRuns.IdleWait, cancellationToken);
+            }
+
+            progress = (await rollouts.GetAsync(progress.TenantId, progress.Id, cancellationToken))!;
+            if (terminal)
+            {
+                stderr.Write(
+                    $"\rrollout: {progress.Done:N0} of {progress.Total:N0} done, {progress.Applied.Skipped:N0} skipped"
+                );
+            }
+        }
+
+        if (terminal)
+        {
+            stderr.WriteLine();
+        }
+
+        return progress;
+    }
+
+    private static void Print(TextWriter stdout, RolloutProgress progress)
+    {
+        var title =
+            $"{RolloutCommands.Title(progress.Plan)}, {WireNames.Of(progress.State)} ({progress.Done} of {progress.Total} done)";
+        RolloutCommands.PrintSummary(stdout, title, progress.Applied);
+    }
+
+    private static Guid RolloutId(string value, string field) =>
+        Guid.TryParse(value, out var id) ? id : throw new InvalidInputException(field, "must be a rollout id (a UUID)");
+}
