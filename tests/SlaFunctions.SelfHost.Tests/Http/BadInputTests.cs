@@ -35,6 +35,8 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
             "POST /api/tenants/{A}/events",
             "GET /api/tenants/{A}/dead-letters",
             "POST /api/tenants/{A}/rollouts",
+            "GET /api/tenants/{A}/rollouts/0193a6d2-0000-7000-8000-000000000000",
+            "POST /api/tenants/{A}/rollouts/0193a6d2-0000-7000-8000-000000000000/cancel",
         ];
         foreach (var route in tenantRoutes)
         {
@@ -201,7 +203,7 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
                 ("version=0", "$.version"),
                 ("version=\"1\"", "$.version"),
                 ("version=99", "$.version"),
-                ("dryRun=false", "$.dryRun"),
+                ("dryRun=\"yes\"", "$.dryRun"),
                 ("dryRun=-", "$.dryRun"),
                 ("effectiveAt=\"2020-01-01T00:00:00Z\"", "$.effectiveAt"),
                 ("effectiveAt=\"soon\"", "$.effectiveAt"),

@@ -6,7 +6,10 @@ using SlaFunctions.Testing.SelfHost;
 
 namespace SlaFunctions.SelfHost.Tests.Http;
 
-/// <summary>A rollout's dry run through the HTTP API: the change per ticket, the summary, CSV, and nothing written.</summary>
+/// <summary>
+/// A rollout through the HTTP API: the dry run (the change per ticket, the summary, CSV, nothing written), then the
+/// rollout applied by the service's worker, read at its Location, and cancelled.
+/// </summary>
 public class RolloutTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     // Monday 2026-06-08 09:00 in New York.
@@ -67,5 +70,70 @@ public class RolloutTests(DatabaseFixture database) : IClassFixture<DatabaseFixt
         Assert.Equal(["T-1", "T-2"], json["tickets"]!.AsArray().Select(t => (string)t!["ticketId"]!));
         Assert.Equal((200, "text/csv"), (csvStatus, csvType));
         Assert.Equal(before, (await host.SendAsync(HttpMethod.Get, $"{tickets}/T-1/sla", key)).Body!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_started_rollout_is_applied_by_the_worker_reported_at_its_location_and_cannot_be_cancelled_once_done()
+    {
+        await using var host = await ServiceHost.StartAsync(database, Monday9, workers: true);
+        var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
+        var tickets = $"/api/tenants/{tenant}/tickets";
+        foreach (var (id, priority) in new[] { ("T-1", "P1"), ("T-2", "P2") })
+        {
+            await host.SendAsync(
+                HttpMethod.Post,
+                $"{tickets}/{id}/sla",
+                key,
+                $$"""{ "policyId": "standard", "priority": "{{priority}}" }"""
+            );
+        }
+
+        var policy = JsonNode.Parse(File.ReadAllText(Repo.Path("samples/weekday-ticket.json")))!["policy"]!;
+        policy["targets"]!["P1"]!["responseMinutes"] = 30;
+        await host.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/policies/standard", key, policy.ToJsonString());
+        host.Clock.Advance(Duration.FromMinutes(10));
+        var rollouts = $"/api/tenants/{tenant}/rollouts";
+
+        var (status, started, _) = await host.SendAsync(
+            HttpMethod.Post,
+            rollouts,
+            key,
+            """{ "policyId": "standard", "version": 2, "dryRun": false }"""
+        );
+
+        Assert.Equal(202, status);
+        Assert.Equal(("running", 2), ((string?)started!["state"], (int)started["total"]!));
+        var location = $"{rollouts}/{(string)started["id"]!}";
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonNode progress;
+        while ((string?)(progress = (await host.SendAsync(HttpMethod.Get, location, key)).Body!)["state"] != "done")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not done within a minute: {progress.ToJsonString()}");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal((2, 0), ((int)progress["done"]!, (int)progress["skipped"]!));
+        Assert.Equal(
+            """{"matched":2,"unchanged":1,"dueEarlier":1,"dueLater":0,"newlyBreached":0,"skipped":0,"skippedReasons":{}}""",
+            progress["summary"]!.ToJsonString()
+        );
+        var t1 = (await host.SendAsync(HttpMethod.Get, $"{tickets}/T-1/sla", key)).Body!;
+        Assert.Contains(
+            t1["phases"]!.AsArray(),
+            p => (string?)p!["phase"] == "response" && (string?)p["dueAt"] == "2026-06-08T13:30:00Z"
+        );
+        var cancel = await host.SendAsync(HttpMethod.Post, $"{location}/cancel", key);
+        Assert.Equal((409, "rolloutId"), (cancel.Status, (string?)cancel.Body!["field"]));
+        var unknown = await host.SendAsync(HttpMethod.Get, $"{rollouts}/{Guid.NewGuid():D}", key);
+        Assert.Equal((404, "rolloutId"), (unknown.Status, (string?)unknown.Body!["field"]));
+        var bad = await host.SendAsync(HttpMethod.Get, $"{rollouts}/not-a-uuid", key);
+        Assert.Equal((400, "rolloutId"), (bad.Status, (string?)bad.Body!["field"]));
+        var paged = await host.SendAsync(
+            HttpMethod.Post,
+            rollouts,
+            key,
+            """{ "policyId": "standard", "version": 2, "dryRun": false, "limit": 5 }"""
+        );
+        Assert.Equal((400, "$.limit"), (paged.Status, (string?)paged.Body!["field"]));
     }
 }
