@@ -92,7 +92,13 @@ public static class RolloutApplyCommands
             "Stop a rollout before it finishes; the tickets it changed keep the change.",
             stdout,
             stderr,
-            (rollouts, tenant, id, ct) => rollouts.CancelAsync(tenant, id, ct)
+            async (rollouts, tenant, id, ct) =>
+                await rollouts.CancelAsync(tenant, id, ct) is { State: RolloutState.Done }
+                    ? throw new InvalidInputException(
+                        "ROLLOUT",
+                        "the rollout is done: every ticket it matched has the change"
+                    )
+                    : await rollouts.GetAsync(tenant, id, ct)
         );
 
     private static Command ById(

@@ -4,7 +4,10 @@ using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.SelfHost.Tests.Cli;
 
-/// <summary><c>rollout plan TENANT --policy ID --version N</c> on a real database: the API's dry run, printed.</summary>
+/// <summary>
+/// <c>rollout plan TENANT --policy ID --version N</c> on a real database: the API's dry run, printed; <c>rollout
+/// apply</c>, <c>status</c> and <c>cancel</c>: the rollout for real, with the same summary.
+/// </summary>
 public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private const string Version2 = """
@@ -84,5 +87,49 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
 
         Assert.Equal((2, ""), (exit, stdout));
         Assert.Equal("--version: policy 'standard' has no version 9 (its latest is 1)\n", stderr);
+    }
+
+    [Fact]
+    public async Task Apply_changes_the_tickets_and_prints_the_summary_status_reads_it_and_cancel_refuses_a_done_one()
+    {
+        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
+        var tenant = await sla.NewTenantAsync("""{ "timeZone": "UTC", "is24x7": true }""");
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest("P2"));
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+
+        var (exit, stdout, stderr) = await Verbs.OnAsync(
+            database,
+            "rollout",
+            "apply",
+            tenant,
+            "--policy",
+            "standard",
+            "--version",
+            "2"
+        );
+
+        Assert.Equal((0, ""), (exit, stderr));
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.Matches("^rollout: [0-9a-f-]{36} started$", lines[0]);
+        Assert.EndsWith(
+            "done (2 of 2 done): 2 matched, 1 unchanged, 1 due earlier, 0 due later, 0 newly breached, 0 skipped",
+            lines[1],
+            StringComparison.Ordinal
+        );
+        var t1 = (await sla.Service.GetSlaAsync(SlaHarness.Ticket(tenant, "T-1")))!;
+        Assert.Equal(2, t1.PolicyAt(SystemClock.Instance.GetCurrentInstant()).Ref.Version);
+        var id = lines[0].Split(' ')[1];
+
+        var status = await Verbs.OnAsync(database, "rollout", "status", tenant, id);
+        var cancel = await Verbs.OnAsync(database, "rollout", "cancel", tenant, id);
+        var unknown = await Verbs.OnAsync(database, "rollout", "status", tenant, "not-a-uuid");
+
+        Assert.Equal((0, lines[1] + "\n"), (status.Exit, status.Stdout));
+        Assert.Equal(
+            (2, "ROLLOUT: the rollout is done: every ticket it matched has the change\n"),
+            (cancel.Exit, cancel.Stderr)
+        );
+        Assert.Equal((2, "ROLLOUT: must be a rollout id (a UUID)\n"), (unknown.Exit, unknown.Stderr));
     }
 }
