@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
+using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
@@ -13,6 +14,7 @@ using SlaFunctions.Durable;
 using SlaFunctions.Durable.Instances;
 using SlaFunctions.FunctionApp.Tests.Support;
 using SlaFunctions.Postgres.Durable;
+using SlaFunctions.Postgres.Rollouts;
 using SlaFunctions.Postgres.Tickets;
 using SlaFunctions.Testing.Engine;
 using SlaFunctions.Testing.Postgres;
@@ -58,6 +60,11 @@ public abstract class EngineFixture : IAsyncLifetime
 
     public NpgsqlDataSource DataSource => database.DataSource;
 
+    public RolloutRuns Rollouts { get; private set; } = null!;
+
+    /// <summary>How the app's maintenance timer signals a rollout's change to durable tickets.</summary>
+    public IRolloutDelivery RolloutDelivery { get; private set; } = null!;
+
     /// <summary>
     /// How long a command may take to reach the orchestration and be stored (a delivery orchestration, its
     /// activity, the raise, the ticket's round): the cases send nothing this close before a threshold. On two
@@ -80,6 +87,8 @@ public abstract class EngineFixture : IAsyncLifetime
         Service = tasks.Services.GetRequiredService<DurableBackend>().SlaService(Engine.Client);
         Store = tasks.Services.GetRequiredService<DurableSlaStore>();
         Rows = tasks.Services.GetRequiredService<PostgresSlaService>();
+        Rollouts = tasks.Services.GetRequiredService<RolloutRuns>();
+        RolloutDelivery = tasks.Services.GetRequiredService<DurableBackend>().RolloutDelivery(Engine.Client)!;
     }
 
     public async Task DisposeAsync()

@@ -1,10 +1,13 @@
 using NodaTime;
 using SlaFunctions.Core.Policies;
+using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Core.Workflow;
 using SlaFunctions.Durable.Instances;
+using SlaFunctions.Postgres.Rollouts;
+using SlaFunctions.Testing.Postgres;
 
 namespace SlaFunctions.FunctionApp.Tests.Engine;
 
@@ -34,6 +37,7 @@ public abstract class LifecycleCases(EngineFixture engine)
             ("a late response after the breach", LateResponseAsync),
             ("a late pause before a warning", LatePauseAsync),
             ("an event older than the tolerance", TooLateAsync),
+            ("a rollout's change, signalled", RolloutAsync),
         };
         var only = Environment.GetEnvironmentVariable("SLA_ENGINE_CASES");
         var failures = await Task.WhenAll(
@@ -299,6 +303,50 @@ public abstract class LifecycleCases(EngineFixture engine)
             expected.Add(unpaused75).Add(EngineFixture.RetractionOf(unpaused75))
         );
     }
+
+    /// <summary>
+    /// A rollout of a shorter response target, applied by the maintenance timer's worker: the change reaches the
+    /// orchestration as a signal, and the thresholds fire where <c>simulate</c> puts them with the change. The ticket is
+    /// on a policy of its own, so that the other cases' tickets are not rolled out.
+    /// </summary>
+    private async Task RolloutAsync(TicketKey ticket)
+    {
+        var t = EngineFixture.Now();
+        var definitions = new SlaHarness(engine.DataSource, t).Definitions;
+        await definitions.PutPolicyAsync(engine.Tenant, "rollout", RolloutPolicy(2));
+        var created = new TicketCreated(t - Duration.FromSeconds(20), "P1");
+        await engine.Service.StartAsync(ticket, new StartRequest("P1", PolicyId: "rollout", CreatedAt: created.At));
+        await definitions.PutPolicyAsync(engine.Tenant, "rollout", RolloutPolicy(1));
+        var started = await engine.Rollouts.StartAsync(
+            engine.Tenant,
+            new RolloutPlan(new PolicyRef("rollout", 2), EngineFixture.Now())
+        );
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: the rollout done",
+            async () =>
+            {
+                await engine.Rollouts.ApplyBatchAsync(engine.RolloutDelivery);
+                return (await engine.Rollouts.GetAsync(engine.Tenant, started.Id))!.State == RolloutState.Done;
+            }
+        );
+        TicketDefinitionsChanged? change = null;
+        await Eventually.HoldsAsync(
+            $"{ticket.TicketId}: the change stored",
+            async () =>
+                (change = (await engine.EventsAsync(ticket)).OfType<TicketDefinitionsChanged>().SingleOrDefault())
+                    is not null
+        );
+        Assert.Equal(RolloutRuns.ChangeId(started.Id), change!.Id);
+        var until = t + Duration.FromSeconds(36);
+        var simulated = await engine.SimulatedAsync(ticket, [created, change], until);
+        Assert.NotEqual(await engine.SimulatedAsync(ticket, [created], until), simulated);
+        Assert.Contains(simulated, k => k.StartsWith("response/1/warning/90/", StringComparison.Ordinal));
+        await engine.SettledAsync(ticket, until, simulated);
+    }
+
+    /// <summary>On the tenant's "ny" calendar (24x7): a P1 response in <paramref name="minutes"/> minutes.</summary>
+    private static string RolloutPolicy(int minutes) =>
+        $$"""{ "calendar": "ny", "targets": { "P1": { "responseMinutes": {{minutes}}, "resolutionMinutes": 30 } } }""";
 
     /// <summary>A response dated before the breach and older than the tolerance: refused, nothing changes, audited.</summary>
     private async Task TooLateAsync(TicketKey ticket)
