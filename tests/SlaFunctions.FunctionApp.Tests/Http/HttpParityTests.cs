@@ -115,6 +115,8 @@ public class HttpParityTests
             $"GET {T}/dead-deliveries",
             $"POST {T}/dead-deliveries/redeliver",
             $"POST {T}/rollouts",
+            $"GET {T}/rollouts/0193a6d2-0000-7000-8000-000000000000",
+            $"POST {T}/rollouts/0193a6d2-0000-7000-8000-000000000000/cancel",
         ];
         foreach (var route in tenantRoutes)
         {
@@ -404,10 +406,23 @@ public class HttpParityTests
             pollingOnly: true
         );
         yield return Step.Of(
-            "rollout, not a dry run",
+            "rollout, not a dry run, paged",
             $"POST {T}/rollouts",
             Key.Own,
-            """{ "policyId": "standard", "version": 1, "dryRun": false }"""
+            """{ "policyId": "standard", "version": 1, "dryRun": false, "limit": 5 }"""
+        );
+        yield return Step.Of(
+            "an unknown rollout",
+            $"GET {T}/rollouts/0193a6d2-0000-7000-8000-000000000000",
+            Key.Own,
+            null
+        );
+        yield return Step.Of("a rollout id that is not one", $"GET {T}/rollouts/R-1", Key.Own, null);
+        yield return Step.Of(
+            "cancelling an unknown rollout",
+            $"POST {T}/rollouts/0193a6d2-0000-7000-8000-000000000000/cancel",
+            Key.Own,
+            null
         );
         yield return Step.Of("simulate", "POST /api/simulate", Key.None, Scenario);
         yield return Step.Of(
