@@ -37,7 +37,11 @@ public sealed class EngineCrashTests : IAsyncLifetime
 
         using (var first = StartEngine())
         {
-            await WaitUntil(() => Count(sla, "select count(*) from notifications"), n => n > 0, first);
+            await EngineProcess.WaitUntilAsync(
+                first,
+                () => Count(sla, "select count(*) from notifications"),
+                n => n > 0
+            );
             first.Kill(entireProcessTree: true); // SIGKILL: no shutdown, the open transaction dies with the connection
             await first.WaitForExitAsync();
         }
@@ -54,10 +58,10 @@ public sealed class EngineCrashTests : IAsyncLifetime
 
         using (var second = StartEngine())
         {
-            await WaitUntil(
+            await EngineProcess.WaitUntilAsync(
+                second,
                 () => Count(sla, "select count(*) from notifications"),
-                n => n == Tickets * PerTicket,
-                second
+                n => n == Tickets * PerTicket
             );
             second.Kill(entireProcessTree: true);
             await second.WaitForExitAsync();
@@ -98,14 +102,14 @@ public sealed class EngineCrashTests : IAsyncLifetime
         using var receiver = new WebhookReceiver(failFirst: (int)pending);
         using (var first = StartEngine(receiver))
         {
-            await WaitUntil(
+            await EngineProcess.WaitUntilAsync(
+                first,
                 () =>
                     Count(
                         sla,
                         "select count(*) from outbox where attempts = 1 and last_error is not null and state = 'pending'"
                     ),
-                n => n == pending,
-                first
+                n => n == pending
             );
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
@@ -114,10 +118,10 @@ public sealed class EngineCrashTests : IAsyncLifetime
         Assert.Empty(receiver.Received);
         using (var second = StartEngine(receiver))
         {
-            await WaitUntil(
+            await EngineProcess.WaitUntilAsync(
+                second,
                 () => Count(sla, "select count(*) from outbox where state = 'delivered'"),
-                n => n == pending,
-                second
+                n => n == pending
             );
             second.Kill(entireProcessTree: true);
             await second.WaitForExitAsync();
@@ -147,26 +151,6 @@ public sealed class EngineCrashTests : IAsyncLifetime
             database.ConnectionString,
             new Dictionary<string, string> { ["Sla__Polling__BatchSize"] = "100" }
         );
-
-    private static async Task WaitUntil(Func<Task<long>> read, Func<long, bool> done, Process engine)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!done(await read()))
-        {
-            if (engine.HasExited)
-            {
-                Assert.Fail($"the engine exited with {engine.ExitCode}");
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                engine.Kill(entireProcessTree: true); // a failed test leaves no engine running behind it
-                Assert.Fail("the engine made no progress in two minutes");
-            }
-
-            await Task.Yield();
-        }
-    }
 
     private static Task<long> Count(SlaHarness sla, string sql) => sla.CountAsync(sql);
 }

@@ -29,4 +29,28 @@ public static class EngineProcess
         process.BeginErrorReadLine();
         return process;
     }
+
+    /// <summary>
+    /// Waits until <paramref name="read"/> gives a value <paramref name="done"/> accepts, failing if the engine exits
+    /// or two minutes pass without it (the engine is then killed, so that a failed test leaves none behind).
+    /// </summary>
+    public static async Task WaitUntilAsync(Process engine, Func<Task<long>> read, Func<long, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!done(await read()))
+        {
+            if (engine.HasExited)
+            {
+                Assert.Fail($"the engine exited with {engine.ExitCode}");
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                engine.Kill(entireProcessTree: true);
+                Assert.Fail("the engine made no progress in two minutes");
+            }
+
+            await Task.Yield();
+        }
+    }
 }
