@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
+using NodaTime;
 using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Testing.Samples;
@@ -50,6 +52,42 @@ public class SnapshotTests
         Assert.Equal(
             sla.Events.AsEnumerable(),
             SlaJson.DeserializeSnapshot(SlaJson.Serialize(sla.ToSnapshot())).Events.AsEnumerable()
+        );
+    }
+
+    [Fact]
+    public void A_rollouts_change_round_trips_with_its_definition_and_is_never_compacted_away()
+    {
+        const string calendar = """{ "timeZone": "UTC", "is24x7": true }""";
+        static string Policy(int responseMinutes) =>
+            $$"""{ "calendar": "c", "targets": { "P1": { "responseMinutes": {{responseMinutes}}, "resolutionMinutes": 240 } } }""";
+        var start = Instant.FromUtc(2026, 6, 8, 13, 0);
+        var v1 = new PolicyDefinition(new PolicyRef("p", 1), Policy(60), calendar).Compile();
+        var v2 = new PolicyDefinition(new PolicyRef("p", 2), Policy(30), calendar);
+        var sla = TicketSla
+            .Start(v1, new TicketCreated(start, "P1"))
+            .Apply(new TicketStatusChanged(start + Duration.FromMinutes(10), "open") { Id = "s-1" })
+            .Sla.Apply(new TicketDefinitionsChanged(start + Duration.FromMinutes(20), v2) { Id = "rollout-1" })
+            .Sla.Apply(new TicketStatusChanged(start + Duration.FromMinutes(25), "open") { Id = "s-2" })
+            .Sla.FireDue(start + Duration.FromHours(5))
+            .Sla;
+
+        var json = SlaJson.Serialize(sla.ToSnapshot());
+        var restored = TicketSla.Restore(v1, SlaJson.DeserializeSnapshot(json));
+        var compacted = restored.Compact(start + Duration.FromHours(5));
+
+        Assert.Contains("\"type\":\"definitions\"", json, StringComparison.Ordinal);
+        Assert.Equal(sla.Events.AsEnumerable(), restored.Events.AsEnumerable());
+        Assert.Equal(json, SlaJson.Serialize(restored.ToSnapshot()));
+        Assert.Equal(new PolicyRef("p", 2), restored.PolicyAt(start + Duration.FromMinutes(21)).Ref);
+        Assert.Equal(
+            start + Duration.FromMinutes(30),
+            restored.StatusAt(start + Duration.FromMinutes(21)).Phases.Single(p => p.Phase == SlaPhase.Response).DueAt
+        );
+        Assert.Contains(compacted.Events, e => e.Id == "rollout-1");
+        Assert.Equal(
+            restored.StatusAt(start + Duration.FromHours(5)).Phases.AsEnumerable(),
+            compacted.StatusAt(start + Duration.FromHours(5)).Phases.AsEnumerable()
         );
     }
 
