@@ -129,15 +129,11 @@ public sealed partial class SlaApi
             }
         }
 
-        var now = Now;
-        var effectiveAt = input.Optional("effectiveAt")?.AsInstant() ?? now;
-        if (effectiveAt < now)
-        {
-            throw input
-                .Required("effectiveAt")
-                .Error($"is before now ({IsoText.Format(now)}): a definition change applies from now or later");
-        }
-
+        var effectiveAt = RolloutPlan.EffectiveFrom(
+            input.Optional("effectiveAt")?.AsInstant(),
+            Now,
+            "$.effectiveAt"
+        );
         var plan = new RolloutPlan(policy, effectiveAt);
         if (input.Optional("filter") is { } filter)
         {

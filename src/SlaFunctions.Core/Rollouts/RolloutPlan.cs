@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using NodaTime;
+using SlaFunctions.Core.Json;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Tracking;
+using SlaFunctions.Core.Validation;
 
 namespace SlaFunctions.Core.Rollouts;
 
@@ -29,6 +31,19 @@ public sealed record RolloutPlan(PolicyRef Policy, Instant EffectiveAt)
         || (ticket ?? throw new ArgumentNullException(nameof(ticket))).StatesBefore.Any(States.Contains);
 
     /// <summary>The current policies of the tickets it looks at: the given ones, or the rolled-out policy's.</summary>
+    /// <summary>
+    /// When a rollout takes effect: the instant given, or now; never before now, since a definition change applies
+    /// from now or later (SPEC §2).
+    /// </summary>
+    /// <param name="field">What the caller gave the instant as, named in the error.</param>
+    public static Instant EffectiveFrom(Instant? given, Instant now, string field) =>
+        given is not { } at ? now
+        : at >= now ? at
+        : throw new InvalidInputException(
+            field,
+            $"is before now ({IsoText.Format(now)}): a definition change applies from now or later"
+        );
+
     [JsonIgnore]
     public ImmutableArray<string> CurrentPolicies => PolicyIds.IsDefaultOrEmpty ? [Policy.Id] : PolicyIds;
 }

@@ -141,23 +141,25 @@ public static class RolloutCommands
     internal static RolloutPlan Plan(string? policy, int? version, string? effectiveAt, string[]? priorities)
     {
         var now = SystemClock.Instance.GetCurrentInstant();
-        var at = effectiveAt is { } text
-            ? InstantPattern.ExtendedIso.Parse(text).TryGetValue(now, out var parsedAt)
-                ? parsedAt
-                : throw new InvalidInputException("--effective-at", $"'{text}' is not an ISO-8601 instant")
-            : now;
-        return at < now
-            ? throw new InvalidInputException("--effective-at", "is before now: a change applies from now on")
-            : new RolloutPlan(
-                new PolicyRef(
-                    Identifiers.Require(policy, "--policy"),
-                    version ?? throw new InvalidInputException("--version", "is required")
-                ),
-                at
-            )
-            {
-                Priorities = [.. priorities ?? []],
-            };
+        var at = RolloutPlan.EffectiveFrom(
+            effectiveAt is { } text
+                ? InstantPattern.ExtendedIso.Parse(text).TryGetValue(now, out var parsedAt)
+                    ? parsedAt
+                    : throw new InvalidInputException("--effective-at", $"'{text}' is not an ISO-8601 instant")
+                : null,
+            now,
+            "--effective-at"
+        );
+        return new RolloutPlan(
+            new PolicyRef(
+                Identifiers.Require(policy, "--policy"),
+                version ?? throw new InvalidInputException("--version", "is required")
+            ),
+            at
+        )
+        {
+            Priorities = [.. priorities ?? []],
+        };
     }
 
     internal static string Title(RolloutPlan plan) =>
