@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NodaTime;
 using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Rollouts;
@@ -305,18 +306,22 @@ public abstract class LifecycleCases(EngineFixture engine)
     }
 
     /// <summary>
-    /// A rollout of a shorter response target, applied by the maintenance timer's worker: the change reaches the
-    /// orchestration as a signal, and the thresholds fire where <c>simulate</c> puts them with the change. The ticket is
-    /// on a policy of its own, so that the other cases' tickets are not rolled out.
+    /// A rollout of a shorter response target, applied by the maintenance timer's worker to a durable ticket and to its
+    /// twin on the polling backend: the change reaches the orchestration as a signal and the twin's row in the batch,
+    /// and both fire the thresholds where <c>simulate</c> puts them with the change. The tickets are on a policy of
+    /// their own, so that the other cases' tickets are not rolled out.
     /// </summary>
     private async Task RolloutAsync(TicketKey ticket)
     {
         var t = EngineFixture.Now();
-        var definitions = new SlaHarness(engine.DataSource, t).Definitions;
-        await definitions.PutPolicyAsync(engine.Tenant, "rollout", RolloutPolicy(2));
+        var polling = new SlaHarness(engine.DataSource, t);
+        await polling.Definitions.PutPolicyAsync(engine.Tenant, "rollout", RolloutPolicy(2));
         var created = new TicketCreated(t - Duration.FromSeconds(20), "P1");
-        await engine.Service.StartAsync(ticket, new StartRequest("P1", PolicyId: "rollout", CreatedAt: created.At));
-        await definitions.PutPolicyAsync(engine.Tenant, "rollout", RolloutPolicy(1));
+        var start = new StartRequest("P1", PolicyId: "rollout", CreatedAt: created.At);
+        await engine.Service.StartAsync(ticket, start);
+        var twin = engine.Ticket($"{ticket.TicketId}-p");
+        await polling.Service.StartAsync(twin, start);
+        await polling.Definitions.PutPolicyAsync(engine.Tenant, "rollout", RolloutPolicy(1));
         var started = await engine.Rollouts.StartAsync(
             engine.Tenant,
             new RolloutPlan(new PolicyRef("rollout", 2), EngineFixture.Now())
@@ -342,6 +347,9 @@ public abstract class LifecycleCases(EngineFixture engine)
         Assert.NotEqual(await engine.SimulatedAsync(ticket, [created], until), simulated);
         Assert.Contains(simulated, k => k.StartsWith("response/1/warning/90/", StringComparison.Ordinal));
         await engine.SettledAsync(ticket, until, simulated);
+        polling.Clock.Reset(until);
+        await SlaHarness.DrainAsync(polling.Engine());
+        Assert.Equal(simulated, (await engine.StoredAsync(twin, until)).Select(n => n.Key).ToImmutableSortedSet());
     }
 
     /// <summary>On the tenant's "ny" calendar (24x7): a P1 response in <paramref name="minutes"/> minutes.</summary>
