@@ -28,3 +28,7 @@ create table rollout_tickets (
     primary key (tenant_id, rollout_id, ticket_id),
     foreign key (tenant_id, rollout_id) references rollouts on delete cascade
 );
+
+-- The version a rollout put in force on a ticket (null: the one it started on, policy_version, which the snapshot is
+-- bound to). The search's remaining-time bound reads the clock of the version in force.
+alter table ticket_slas add column policy_version_in_force integer;

@@ -185,7 +185,7 @@ public sealed partial class SlaQueries
     /// <summary>
     /// For a remaining-business-time bound, each policy version's and priority's instant at which that much
     /// business time will have passed from now on its clock: a running phase has less left exactly when it is
-    /// due before that instant.
+    /// due before that instant. A ticket is joined on the version in force (a rollout's, else its start's).
     /// </summary>
     private async Task<string> RemainingJoinAsync(
         NpgsqlConnection connection,
@@ -234,7 +234,8 @@ public sealed partial class SlaQueries
                 "timestamptz[]"
             )})
                 as r(policy_id, policy_version, priority, reach)
-                on r.policy_id = t.policy_id and r.policy_version = t.policy_version and r.priority = t.priority
+                on r.policy_id = t.policy_id and r.priority = t.priority
+                    and r.policy_version = coalesce(t.policy_version_in_force, t.policy_version)
             """;
     }
 

@@ -19,7 +19,8 @@ internal sealed record SlaProjection(
     bool Breached,
     Instant TicketCreatedAt,
     Instant? OpenDueAt,
-    Instant? BreachAt
+    Instant? BreachAt,
+    int PolicyVersionInForce
 )
 {
     public static SlaProjection Of(TicketSla sla, Instant now)
@@ -40,7 +41,8 @@ internal sealed record SlaProjection(
             status.Phases.Any(p => p.Outcome == PhaseOutcome.Breached),
             sla.Created.At,
             phases.Where(p => p is { StoppedAt: null, DueAt: not null }).Min(p => p!.DueAt),
-            phases.Where(p => p is { Outcome: "running" or "breached" }).Min(p => p!.DueAt)
+            phases.Where(p => p is { Outcome: "running" or "breached" }).Min(p => p!.DueAt),
+            sla.PolicyAt(now).Ref.Version
         );
     }
 }

@@ -96,15 +96,16 @@ internal static class TicketSlaWrites
                 ticket_created_at = u.ticket_created_at, response_target = u.response_target, response_completed_at = u.response_completed_at,
                 response_stopped_at = u.response_stopped_at, response_elapsed = u.response_elapsed, resolution_target = u.resolution_target,
                 resolution_completed_at = u.resolution_completed_at, resolution_stopped_at = u.resolution_stopped_at,
-                resolution_elapsed = u.resolution_elapsed, open_due_at = u.open_due_at, breach_at = u.breach_at, projected = 1
+                resolution_elapsed = u.resolution_elapsed, open_due_at = u.open_due_at, breach_at = u.breach_at, projected = 1,
+                policy_version_in_force = u.policy_version_in_force
             from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[],
                 $9::int[], $10::bool[], $11::timestamptz[], $12::bigint[], $14::timestamptz[], $15::interval[], $16::timestamptz[],
                 $17::timestamptz[], $18::interval[], $19::interval[], $20::timestamptz[], $21::timestamptz[], $22::interval[],
-                $23::timestamptz[], $24::timestamptz[])
+                $23::timestamptz[], $24::timestamptz[], $25::int[])
                 as u(tenant_id, ticket_id, snapshot, priority, response_outcome, response_due_at, resolution_outcome, resolution_due_at,
                     resolution_cycle, breached, next_wake_at, version, ticket_created_at, response_target, response_completed_at,
                     response_stopped_at, response_elapsed, resolution_target, resolution_completed_at, resolution_stopped_at,
-                    resolution_elapsed, open_due_at, breach_at)
+                    resolution_elapsed, open_due_at, breach_at, policy_version_in_force)
             where t.tenant_id = u.tenant_id and t.ticket_id = u.ticket_id and t.version = u.version
             """,
             Column(rows, r => r.Update.Ticket.TenantId),
@@ -130,7 +131,8 @@ internal static class TicketSlaWrites
             Column(rows, r => r.Row.Resolution?.StoppedAt),
             Column(rows, r => r.Row.Resolution?.Elapsed),
             Column(rows, r => r.Row.OpenDueAt),
-            Column(rows, r => r.Row.BreachAt)
+            Column(rows, r => r.Row.BreachAt),
+            Column(rows, r => r.Row.PolicyVersionInForce)
         );
     }
 

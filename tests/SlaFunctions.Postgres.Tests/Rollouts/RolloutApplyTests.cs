@@ -6,6 +6,7 @@ using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Simulation;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Core.Validation;
+using SlaFunctions.Postgres.Queries;
 using SlaFunctions.Postgres.Rollouts;
 using SlaFunctions.Testing.Postgres;
 
@@ -193,6 +194,60 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
             runs.StartAsync(tenant, new RolloutPlan(new PolicyRef("standard", 3), sla.Clock.GetCurrentInstant()))
         );
         Assert.Equal("$.version", missing.Path);
+    }
+
+    [Fact]
+    public async Task After_a_rollout_onto_another_calendar_the_search_counts_the_time_left_on_the_new_one()
+    {
+        // Monday 16:00 in New York, a P1 response in 90 minutes on a 24x7 calendar; at 16:10 version 2 puts it on
+        // the 9-to-5 one: 80 business minutes left, due Tuesday 09:30, which is more than four wall-clock hours on.
+        var monday16 = Instant.FromUtc(2026, 6, 8, 20, 0);
+        var sla = new SlaHarness(database.DataSource, monday16);
+        var tenant = await sla.NewTenantAsync();
+        await sla.Definitions.PutCalendarAsync(tenant, "always", """{ "timeZone": "UTC", "is24x7": true }""");
+        const string policy =
+            """{ "calendar": "{0}", "targets": { "P1": { "responseMinutes": 90, "resolutionMinutes": 960 } } }""";
+        await sla.Definitions.PutPolicyAsync(
+            tenant,
+            "standard",
+            policy.Replace("{0}", "always", StringComparison.Ordinal)
+        );
+        var ticket = SlaHarness.Ticket(tenant, "T-1");
+        await sla.Service.StartAsync(ticket, new StartRequest("P1", PolicyId: "standard"));
+        var version = await sla.Definitions.PutPolicyAsync(
+            tenant,
+            "standard",
+            policy.Replace("{0}", "ny", StringComparison.Ordinal)
+        );
+        sla.Clock.AdvanceMinutes(10);
+        var runs = Runs(sla);
+        await ApplyAllAsync(
+            runs,
+            await runs.StartAsync(
+                tenant,
+                new RolloutPlan(new PolicyRef("standard", version), sla.Clock.GetCurrentInstant())
+            )
+        );
+        var queries = new SlaQueries(sla.DataSource, sla.Policies);
+
+        var within4h = await queries.SearchAsync(
+            tenant,
+            new SlaSearch { RemainingBelow = Duration.FromHours(4) },
+            sla.Clock.GetCurrentInstant()
+        );
+        var within1h = await queries.SearchAsync(
+            tenant,
+            new SlaSearch { RemainingBelow = Duration.FromHours(1) },
+            sla.Clock.GetCurrentInstant()
+        );
+
+        var status = (await sla.Service.GetSlaAsync(ticket))!.StatusAt(sla.Clock.GetCurrentInstant());
+        Assert.Equal(
+            Instant.FromUtc(2026, 6, 9, 13, 30),
+            status.Phases.Single(p => p.Phase == SlaPhase.Response).DueAt
+        );
+        Assert.Equal(["T-1"], within4h.Items.Select(i => i.TicketId));
+        Assert.Empty(within1h.Items);
     }
 
     private static async Task<RolloutProgress> ApplyAllAsync(
