@@ -45,6 +45,14 @@ public sealed partial class SlaApi
             async () =>
             {
                 var (plan, dryRun, cursor, limit) = JsonInput.Read(body, ReadRollout);
+                if (plan.CalendarId is { } calendarId)
+                {
+                    plan = OnCalendar(
+                        plan,
+                        await rollouts.VersionsOnCalendarAsync(tenant, calendarId, cancellationToken)
+                    );
+                }
+
                 if (!dryRun)
                 {
                     var started = await rolloutRuns.StartAsync(tenant, plan, cancellationToken);
@@ -112,11 +120,19 @@ public sealed partial class SlaApi
 
     private (RolloutPlan Plan, bool DryRun, string? Cursor, int Limit) ReadRollout(JsonInput input)
     {
-        input.AllowOnly("policyId", "version", "effectiveAt", "filter", "dryRun", "cursor", "limit");
-        var policy = new PolicyRef(
-            input.Required("policyId").AsName(),
-            input.Required("version").AsWholeNumber(1, int.MaxValue)
-        );
+        input.AllowOnly("policyId", "version", "calendarId", "effectiveAt", "filter", "dryRun", "cursor", "limit");
+        var calendar = input.Optional("calendarId");
+        if (calendar is not null && input.Optional("policyId") is { } both)
+        {
+            throw both.Error("give a policy (with its version) or a calendar, not both");
+        }
+
+        if (calendar is not null && input.Optional("version") is { } calendarVersion)
+        {
+            throw calendarVersion.Error(
+                "a calendar is rolled out at its latest version, as the versions it gave the policies on it"
+            );
+        }
         var dryRun = input.Required("dryRun").AsFlag();
         if (!dryRun)
         {
@@ -129,12 +145,16 @@ public sealed partial class SlaApi
             }
         }
 
-        var effectiveAt = RolloutPlan.EffectiveFrom(
-            input.Optional("effectiveAt")?.AsInstant(),
-            Now,
-            "$.effectiveAt"
-        );
-        var plan = new RolloutPlan(policy, effectiveAt);
+        var effectiveAt = RolloutPlan.EffectiveFrom(input.Optional("effectiveAt")?.AsInstant(), Now, "$.effectiveAt");
+        var plan = calendar is not null
+            ? RolloutPlan.OfCalendar(calendar.Value.AsName(), effectiveAt)
+            : new RolloutPlan(
+                new PolicyRef(
+                    input.Required("policyId").AsName(),
+                    input.Required("version").AsWholeNumber(1, int.MaxValue)
+                ),
+                effectiveAt
+            );
         if (input.Optional("filter") is { } filter)
         {
             filter.AllowOnly("policyId", "priority", "clientId", "boardId", "state");
@@ -161,6 +181,26 @@ public sealed partial class SlaApi
         return (plan, dryRun, input.Optional("cursor")?.AsName(), limit);
     }
 
+    /// <summary>
+    /// A calendar's plan with the versions it gave its policies; a ticket on another policy would have no version to
+    /// move to, so the filter may only narrow to these policies.
+    /// </summary>
+    private static RolloutPlan OnCalendar(RolloutPlan plan, ImmutableArray<PolicyRef> versions)
+    {
+        var outside = plan.PolicyIds.IsDefaultOrEmpty
+            ? null
+            : plan.PolicyIds.FirstOrDefault(id => versions.All(v => v.Id != id));
+        return outside is null
+            ? plan with
+            {
+                Versions = versions,
+            }
+            : throw new InvalidInputException(
+                "$.filter.policyId",
+                $"'{JsonInput.Truncate(outside)}' is not on calendar '{plan.CalendarId}' (its policies: {string.Join(", ", versions.Select(v => v.Id))})"
+            );
+    }
+
     private static ImmutableArray<string> Names(JsonInput? list) =>
         list is { } names ? [.. names.Items().Select(n => n.AsName())] : [];
 
@@ -168,9 +208,7 @@ public sealed partial class SlaApi
         ApiResponse.Ok(json =>
         {
             json.WriteStartObject();
-            json.WriteString("policyId", plan.Policy.Id);
-            json.WriteNumber("version", plan.Policy.Version);
-            json.WriteString("effectiveAt", IsoText.Format(plan.EffectiveAt));
+            WritePlan(json, plan);
             json.WriteBoolean("dryRun", true);
             WriteSummary(json, page.Summary);
             json.WriteStartArray("tickets");
@@ -236,9 +274,7 @@ public sealed partial class SlaApi
             {
                 json.WriteStartObject();
                 json.WriteString("id", progress.Id.ToString("D"));
-                json.WriteString("policyId", progress.Plan.Policy.Id);
-                json.WriteNumber("version", progress.Plan.Policy.Version);
-                json.WriteString("effectiveAt", IsoText.Format(progress.Plan.EffectiveAt));
+                WritePlan(json, progress.Plan);
                 json.WriteBoolean("dryRun", false);
                 json.WriteString("state", WireNames.Of(progress.State));
                 json.WriteNumber("total", progress.Total);
@@ -251,6 +287,32 @@ public sealed partial class SlaApi
             },
             status
         );
+
+    /// <summary>What is rolled out: a policy's version, or a calendar's as its policies' versions; and from when.</summary>
+    private static void WritePlan(Utf8JsonWriter json, RolloutPlan plan)
+    {
+        if (plan.CalendarId is { } calendarId)
+        {
+            json.WriteString("calendarId", calendarId);
+            json.WriteStartArray("versions");
+            foreach (var version in plan.Versions)
+            {
+                json.WriteStartObject();
+                json.WriteString("policyId", version.Id);
+                json.WriteNumber("version", version.Version);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteString("policyId", plan.Versions[0].Id);
+            json.WriteNumber("version", plan.Versions[0].Version);
+        }
+
+        json.WriteString("effectiveAt", IsoText.Format(plan.EffectiveAt));
+    }
 
     /// <summary>The counts of a dry run's matched tickets, or of those a started rollout has reached.</summary>
     private static void WriteSummary(Utf8JsonWriter json, RolloutSummary summary)

@@ -9,11 +9,49 @@ using SlaFunctions.Core.Validation;
 namespace SlaFunctions.Core.Rollouts;
 
 /// <summary>
-/// A policy version to put in force on open tickets from <see cref="EffectiveAt"/> (SPEC §2 "Definition change"),
-/// and which tickets: those on <see cref="PolicyIds"/> (by default the rolled-out policy's own), narrowed by the rest.
+/// Policy versions to put in force on open tickets from <see cref="EffectiveAt"/> (SPEC §2 "Definition change"): one
+/// policy's, or a calendar's new version as the versions of the policies on it (<see cref="CalendarId"/>). Which
+/// tickets: those on <see cref="PolicyIds"/> (by default the rolled-out policies), narrowed by the rest; each moves
+/// to the version of its own policy, or to the one version rolled out.
 /// </summary>
-public sealed record RolloutPlan(PolicyRef Policy, Instant EffectiveAt)
+public sealed record RolloutPlan
 {
+    /// <param name="versions">One per policy; none yet for a calendar's (<see cref="OfCalendar"/>).</param>
+    [JsonConstructor]
+    public RolloutPlan(ImmutableArray<PolicyRef> versions, Instant effectiveAt)
+    {
+        if (
+            versions.IsDefault
+            || versions.Select(v => v.Id).Distinct(StringComparer.Ordinal).Count() != versions.Length
+        )
+        {
+            throw new ArgumentException("A rollout puts one version in force per policy.", nameof(versions));
+        }
+
+        Versions = versions;
+        EffectiveAt = effectiveAt;
+    }
+
+    public RolloutPlan(PolicyRef policy, Instant effectiveAt)
+        : this([policy], effectiveAt) { }
+
+    /// <summary>A calendar's latest version, to be put in force as the versions it gave the policies on it.</summary>
+    public static RolloutPlan OfCalendar(string calendarId, Instant effectiveAt) =>
+        new([], effectiveAt) { CalendarId = calendarId };
+
+    /// <summary>The policy versions put in force (a calendar's, once looked up).</summary>
+    public ImmutableArray<PolicyRef> Versions { get; init; }
+
+    public Instant EffectiveAt { get; init; }
+
+    /// <summary>The calendar whose new version is rolled out, when that is how the rollout was asked for.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CalendarId { get; init; }
+
+    /// <summary>The version a ticket on <paramref name="policyId"/> moves to.</summary>
+    public PolicyRef VersionFor(string policyId) =>
+        Versions.Length == 1 ? Versions[0] : Versions.Single(v => v.Id == policyId);
+
     public ImmutableArray<string> PolicyIds { get; init; } = [];
 
     public ImmutableArray<string> Priorities { get; init; } = [];
@@ -30,7 +68,6 @@ public sealed record RolloutPlan(PolicyRef Policy, Instant EffectiveAt)
         States.IsDefaultOrEmpty
         || (ticket ?? throw new ArgumentNullException(nameof(ticket))).StatesBefore.Any(States.Contains);
 
-    /// <summary>The current policies of the tickets it looks at: the given ones, or the rolled-out policy's.</summary>
     /// <summary>
     /// When a rollout takes effect: the instant given, or now; never before now, since a definition change applies
     /// from now or later (SPEC §2).
@@ -44,6 +81,8 @@ public sealed record RolloutPlan(PolicyRef Policy, Instant EffectiveAt)
             $"is before now ({IsoText.Format(now)}): a definition change applies from now or later"
         );
 
+    /// <summary>The current policies of the tickets it looks at: the given ones, or the rolled-out policies.</summary>
     [JsonIgnore]
-    public ImmutableArray<string> CurrentPolicies => PolicyIds.IsDefaultOrEmpty ? [Policy.Id] : PolicyIds;
+    public ImmutableArray<string> CurrentPolicies =>
+        PolicyIds.IsDefaultOrEmpty ? [.. Versions.Select(v => v.Id)] : PolicyIds;
 }

@@ -51,13 +51,24 @@ public sealed record RolloutPreviewPage(RolloutSummary Summary, ImmutableArray<T
 public interface IRolloutPreviews
 {
     /// <param name="progress">Told how many tickets have been looked at, after each batch.</param>
-    /// <exception cref="Validation.InvalidInputException">The policy or its version does not exist.</exception>
+    /// <exception cref="Validation.InvalidInputException">A policy or its version does not exist.</exception>
     Task<RolloutPreviewPage> PreviewAsync(
         string tenantId,
         RolloutPlan plan,
         string? after,
         int limit,
         IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default
+    );
+
+    /// <summary>
+    /// The versions a calendar's latest version gave the policies on it: the latest of each policy whose latest is on
+    /// the calendar.
+    /// </summary>
+    /// <exception cref="Validation.InvalidInputException">No such calendar, or no policy on it.</exception>
+    Task<ImmutableArray<Policies.PolicyRef>> VersionsOnCalendarAsync(
+        string tenantId,
+        string calendarId,
         CancellationToken cancellationToken = default
     );
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -191,6 +192,46 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, IClock clock) :
             null,
             cancellationToken
         );
+    }
+
+    /// <summary>
+    /// The latest version of each policy whose latest version is on the calendar, by policy id; null when the tenant has
+    /// no such calendar.
+    /// </summary>
+    public async Task<ImmutableArray<PolicyRef>?> LatestOnCalendarAsync(
+        string tenantId,
+        string calendarId,
+        CancellationToken cancellationToken = default
+    )
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Sql.Command(
+            connection,
+            """
+            select p.policy_id, p.version, exists (select 1 from calendars where tenant_id = $1 and calendar_id = $2)
+            from (select 1) one
+            left join (
+                select distinct on (policy_id) policy_id, version, calendar_id from policies where tenant_id = $1
+                order by policy_id, version desc
+            ) p on p.calendar_id = $2
+            order by p.policy_id
+            """,
+            tenantId,
+            calendarId
+        );
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var versions = ImmutableArray.CreateBuilder<PolicyRef>();
+        var known = false;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            known = reader.GetBoolean(2);
+            if (!reader.IsDBNull(0))
+            {
+                versions.Add(new PolicyRef(reader.GetString(0), reader.GetInt32(1)));
+            }
+        }
+
+        return known ? versions.ToImmutable() : null;
     }
 
     public async Task AssignAsync(

@@ -5,8 +5,6 @@
 create table rollouts (
     tenant_id text not null,
     rollout_id uuid not null,
-    policy_id text not null,
-    policy_version integer not null,
     effective_at timestamptz not null,
     plan jsonb not null,
     total integer not null,

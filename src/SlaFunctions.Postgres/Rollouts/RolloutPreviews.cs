@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Npgsql;
+using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres.Definitions;
@@ -27,17 +28,7 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
     )
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var definition =
-            await definitions.GetPolicyAsync(tenantId, plan.Policy, cancellationToken)
-            ?? throw (
-                await definitions.GetLatestPolicyAsync(tenantId, plan.Policy.Id, cancellationToken) is { } latest
-                    ? new InvalidInputException(
-                        "$.version",
-                        $"policy '{plan.Policy.Id}' has no version {plan.Policy.Version} (its latest is {latest.Ref.Version})"
-                    )
-                    : new InvalidInputException("$.policyId", $"'{plan.Policy.Id}' is not a policy of this tenant")
-            );
-        var next = policies.Compile(tenantId, definition);
+        var next = await CompiledAsync(tenantId, plan, cancellationToken);
         var summary = RolloutSummary.Empty;
         var page = ImmutableArray.CreateBuilder<TicketPreview>();
         var more = false;
@@ -50,7 +41,8 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
             foreach (var row in rows)
             {
                 var sla = (await row.Stored.RestoreAsync(policies, cancellationToken)).Sla;
-                if (RolloutPreview.Of(row.Stored.Ticket.TicketId, sla, next, plan.EffectiveAt) is not { } preview)
+                var version = next[plan.VersionFor(row.Stored.Policy.Id)];
+                if (RolloutPreview.Of(row.Stored.Ticket.TicketId, sla, version, plan.EffectiveAt) is not { } preview)
                 {
                     continue;
                 }
@@ -85,6 +77,54 @@ public sealed class RolloutPreviews(NpgsqlDataSource dataSource, DefinitionStore
         }
 
         return new RolloutPreviewPage(summary, page.ToImmutable(), more ? page[^1].TicketId : null);
+    }
+
+    /// <summary>The plan's versions compiled, each checked to exist (a policy's naming the field it came from).</summary>
+    internal async Task<Dictionary<PolicyRef, SlaPolicy>> CompiledAsync(
+        string tenantId,
+        RolloutPlan plan,
+        CancellationToken cancellationToken
+    )
+    {
+        if (plan.Versions.IsEmpty)
+        {
+            throw new ArgumentException("A calendar's plan is looked up before it is run.", nameof(plan));
+        }
+
+        var compiled = new Dictionary<PolicyRef, SlaPolicy>();
+        foreach (var version in plan.Versions)
+        {
+            var definition =
+                await definitions.GetPolicyAsync(tenantId, version, cancellationToken)
+                ?? throw (
+                    await definitions.GetLatestPolicyAsync(tenantId, version.Id, cancellationToken) is { } latest
+                        ? new InvalidInputException(
+                            "$.version",
+                            $"policy '{version.Id}' has no version {version.Version} (its latest is {latest.Ref.Version})"
+                        )
+                        : new InvalidInputException("$.policyId", $"'{version.Id}' is not a policy of this tenant")
+                );
+            compiled[version] = policies.Compile(tenantId, definition);
+        }
+
+        return compiled;
+    }
+
+    public async Task<ImmutableArray<PolicyRef>> VersionsOnCalendarAsync(
+        string tenantId,
+        string calendarId,
+        CancellationToken cancellationToken = default
+    )
+    {
+        var versions =
+            await definitions.LatestOnCalendarAsync(tenantId, calendarId, cancellationToken)
+            ?? throw new InvalidInputException("$.calendarId", $"'{calendarId}' is not a calendar of this tenant");
+        return versions.IsEmpty
+            ? throw new InvalidInputException(
+                "$.calendarId",
+                $"no policy's latest version is on calendar '{calendarId}'"
+            )
+            : versions;
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
 using SlaFunctions.Core.Json;
+using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
@@ -54,14 +55,12 @@ public sealed class RolloutRuns(
         await Sql.ExecuteAsync(
             connection,
             """
-            insert into rollouts (tenant_id, rollout_id, policy_id, policy_version, effective_at, plan, total, state, created_at)
-            values ($1, $2, $3, $4, $5, $6::jsonb, $7, 'running', $8)
+            insert into rollouts (tenant_id, rollout_id, effective_at, plan, total, state, created_at)
+            values ($1, $2, $3, $4::jsonb, $5, 'running', $6)
             """,
             cancellationToken,
             tenantId,
             id,
-            plan.Policy.Id,
-            plan.Policy.Version,
             plan.EffectiveAt,
             JsonSerializer.Serialize(plan, SlaJson.Options),
             dryRun.Summary.Matched,
@@ -134,8 +133,13 @@ public sealed class RolloutRuns(
         }
 
         var (tenantId, id, plan, cursor) = claimed;
-        var definition = await policies.GetDefinitionAsync(tenantId, plan.Policy, cancellationToken);
-        var next = policies.Compile(tenantId, definition);
+        var definitions = new Dictionary<PolicyRef, (PolicyDefinition Definition, SlaPolicy Compiled)>();
+        foreach (var version in plan.Versions)
+        {
+            var definition = await policies.GetDefinitionAsync(tenantId, version, cancellationToken);
+            definitions[version] = (definition, policies.Compile(tenantId, definition));
+        }
+
         var tolerance = (await TenantSettingsSql.ReadAsync(connection, tenantId, cancellationToken)).LateEventTolerance;
         var matching = Matching(delivery is not null);
         var rows = await TicketsAsync(connection, matching, tenantId, id, plan, cursor, cancellationToken);
@@ -143,6 +147,7 @@ public sealed class RolloutRuns(
         foreach (var row in rows)
         {
             var stored = await row.RestoreAsync(policies, cancellationToken);
+            var (definition, next) = definitions[plan.VersionFor(row.Policy.Id)];
             reached.Add(
                 await ApplyAsync(
                     connection,
@@ -210,8 +215,8 @@ public sealed class RolloutRuns(
         StoredSla stored,
         Guid id,
         RolloutPlan plan,
-        Core.Policies.PolicyDefinition definition,
-        Core.Policies.SlaPolicy next,
+        PolicyDefinition definition,
+        SlaPolicy next,
         Duration tolerance,
         IRolloutDelivery? delivery,
         Instant now,

@@ -27,6 +27,10 @@ public static class RolloutApplyCommands
         var tenant = new Argument<string>("TENANT");
         var policy = new Option<string?>("--policy") { Description = "The policy to roll out." };
         var version = new Option<int?>("--version") { Description = "Its version." };
+        var calendar = new Option<string?>("--calendar")
+        {
+            Description = "Or a calendar: its latest version, as the versions it gave the policies on it.",
+        };
         var effectiveAt = new Option<string?>("--effective-at")
         {
             Description = "From when (ISO-8601); default now. A later instant schedules the rollout.",
@@ -41,6 +45,7 @@ public static class RolloutApplyCommands
             tenant,
             policy,
             version,
+            calendar,
             effectiveAt,
             priorities,
             resume,
@@ -51,7 +56,7 @@ public static class RolloutApplyCommands
                 RunAsync(
                     parsed.GetValue(connection),
                     stderr,
-                    async rollouts =>
+                    async (rollouts, previews) =>
                     {
                         var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
                         var progress = parsed.GetValue(resume) is { } id
@@ -59,11 +64,17 @@ public static class RolloutApplyCommands
                                 ?? throw new InvalidInputException("--resume", $"no rollout '{id}' in '{tenantId}'")
                             : await rollouts.StartAsync(
                                 tenantId,
-                                RolloutCommands.Plan(
-                                    parsed.GetValue(policy),
-                                    parsed.GetValue(version),
-                                    parsed.GetValue(effectiveAt),
-                                    parsed.GetValue(priorities)
+                                await RolloutCommands.ResolvedAsync(
+                                    previews,
+                                    tenantId,
+                                    RolloutCommands.Plan(
+                                        parsed.GetValue(policy),
+                                        parsed.GetValue(version),
+                                        parsed.GetValue(calendar),
+                                        parsed.GetValue(effectiveAt),
+                                        parsed.GetValue(priorities)
+                                    ),
+                                    ct
                                 ),
                                 ct
                             );
@@ -118,7 +129,7 @@ public static class RolloutApplyCommands
                 RunAsync(
                     parsed.GetValue(connection),
                     stderr,
-                    async rollouts =>
+                    async (rollouts, _) =>
                     {
                         var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
                         var id = parsed.GetValue(rollout)!;
@@ -134,25 +145,25 @@ public static class RolloutApplyCommands
     }
 
     /// <summary>The service's own wiring (sinks and all), so that what a batch fires is queued as the service would.</summary>
-    private static async Task<int> RunAsync(string? connection, TextWriter stderr, Func<RolloutRuns, Task<int>> run)
+    private static async Task<int> RunAsync(
+        string? connection,
+        TextWriter stderr,
+        Func<RolloutRuns, RolloutPreviews, Task<int>> run
+    )
     {
         var services = new ServiceCollection().AddLogging().AddSla(DatabaseCommands.Settings(connection));
         await using var provider = services.BuildServiceProvider();
         await Migrator.MigrateAsync(provider.GetRequiredService<NpgsqlDataSource>());
         try
         {
-            return await run(provider.GetRequiredService<RolloutRuns>());
+            return await run(
+                provider.GetRequiredService<RolloutRuns>(),
+                provider.GetRequiredService<RolloutPreviews>()
+            );
         }
         catch (InvalidInputException e)
         {
-            var option = e.Path switch
-            {
-                "$.policyId" => "--policy",
-                "$.version" => "--version",
-                var path => path,
-            };
-            stderr.WriteLine($"{option}: {e.Problem}");
-            return SimulateCommand.InvalidInput;
+            return RolloutCommands.Refused(stderr, e);
         }
     }
 

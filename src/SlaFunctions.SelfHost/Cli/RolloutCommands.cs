@@ -23,8 +23,12 @@ public static class RolloutCommands
     {
         var connection = DatabaseCommands.ConnectionOption();
         var tenant = new Argument<string>("TENANT");
-        var policy = new Option<string>("--policy") { Description = "The policy to roll out.", Required = true };
-        var version = new Option<int>("--version") { Description = "Its version.", Required = true };
+        var policy = new Option<string?>("--policy") { Description = "The policy to roll out." };
+        var version = new Option<int?>("--version") { Description = "Its version." };
+        var calendar = new Option<string?>("--calendar")
+        {
+            Description = "Or a calendar: its latest version, as the versions it gave the policies on it.",
+        };
         var effectiveAt = new Option<string?>("--effective-at")
         {
             Description = "From when (ISO-8601, such as 2026-06-08T13:00:00Z); default now.",
@@ -44,6 +48,7 @@ public static class RolloutCommands
             tenant,
             policy,
             version,
+            calendar,
             effectiveAt,
             priorities,
             limit,
@@ -66,25 +71,25 @@ public static class RolloutCommands
 
                     var definitions = new DefinitionStore(dataSource, SystemClock.Instance);
                     var previews = new RolloutPreviews(dataSource, definitions, new PolicyCache(definitions));
-                    var rollout = Plan(
-                        parsed.GetValue(policy),
-                        parsed.GetValue(version),
-                        parsed.GetValue(effectiveAt),
-                        parsed.GetValue(priorities)
+                    var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
+                    var rollout = await ResolvedAsync(
+                        previews,
+                        tenantId,
+                        Plan(
+                            parsed.GetValue(policy),
+                            parsed.GetValue(version),
+                            parsed.GetValue(calendar),
+                            parsed.GetValue(effectiveAt),
+                            parsed.GetValue(priorities)
+                        ),
+                        ct
                     );
                     // Progress on a terminal only: a line rewritten in place.
                     var progress =
                         ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected
                             ? new LineProgress(stderr)
                             : null;
-                    var page = await previews.PreviewAsync(
-                        Identifiers.Require(parsed.GetValue(tenant), "TENANT"),
-                        rollout,
-                        null,
-                        take,
-                        progress,
-                        ct
-                    );
+                    var page = await previews.PreviewAsync(tenantId, rollout, null, take, progress, ct);
                     if (progress is not null)
                     {
                         stderr.WriteLine();
@@ -95,15 +100,7 @@ public static class RolloutCommands
                 }
                 catch (InvalidInputException e)
                 {
-                    // The store names the API's fields; here they are the options.
-                    var option = e.Path switch
-                    {
-                        "$.policyId" => "--policy",
-                        "$.version" => "--version",
-                        var path => path,
-                    };
-                    stderr.WriteLine($"{option}: {e.Problem}");
-                    return SimulateCommand.InvalidInput;
+                    return Refused(stderr, e);
                 }
             }
         );
@@ -137,8 +134,14 @@ public static class RolloutCommands
         PrintSummary(stdout, $"{Title(plan)}, dry run", page.Summary);
     }
 
-    /// <summary>The plan the options give, its instant now or later.</summary>
-    internal static RolloutPlan Plan(string? policy, int? version, string? effectiveAt, string[]? priorities)
+    /// <summary>The plan the options give (a policy's version, or a calendar's), its instant now or later.</summary>
+    internal static RolloutPlan Plan(
+        string? policy,
+        int? version,
+        string? calendar,
+        string? effectiveAt,
+        string[]? priorities
+    )
     {
         var now = SystemClock.Instance.GetCurrentInstant();
         var at = RolloutPlan.EffectiveFrom(
@@ -150,20 +153,55 @@ public static class RolloutCommands
             now,
             "--effective-at"
         );
-        return new RolloutPlan(
-            new PolicyRef(
-                Identifiers.Require(policy, "--policy"),
-                version ?? throw new InvalidInputException("--version", "is required")
-            ),
-            at
-        )
-        {
-            Priorities = [.. priorities ?? []],
-        };
+        var plan = calendar is not null
+            ? policy is null && version is null
+                ? RolloutPlan.OfCalendar(Identifiers.Require(calendar, "--calendar"), at)
+                : throw new InvalidInputException("--calendar", "give --policy and --version, or --calendar, not both")
+            : new RolloutPlan(
+                new PolicyRef(
+                    Identifiers.Require(policy, "--policy"),
+                    version ?? throw new InvalidInputException("--version", "is required")
+                ),
+                at
+            );
+        return plan with { Priorities = [.. priorities ?? []] };
     }
 
-    internal static string Title(RolloutPlan plan) =>
-        $"rollout: {plan.Policy.Id} version {plan.Policy.Version} at {IsoText.Format(plan.EffectiveAt)}";
+    /// <summary>A calendar's plan with the versions it gave its policies; a policy's as it is.</summary>
+    internal static async Task<RolloutPlan> ResolvedAsync(
+        RolloutPreviews previews,
+        string tenantId,
+        RolloutPlan plan,
+        CancellationToken cancellationToken
+    ) =>
+        plan.CalendarId is { } calendarId
+            ? plan with
+            {
+                Versions = await previews.VersionsOnCalendarAsync(tenantId, calendarId, cancellationToken),
+            }
+            : plan;
+
+    /// <summary>A refusal on one line, naming the option (the store names the API's fields).</summary>
+    internal static int Refused(TextWriter stderr, InvalidInputException e)
+    {
+        var option = e.Path switch
+        {
+            "$.policyId" => "--policy",
+            "$.version" => "--version",
+            "$.calendarId" => "--calendar",
+            var path => path,
+        };
+        stderr.WriteLine($"{option}: {e.Problem}");
+        return SimulateCommand.InvalidInput;
+    }
+
+    internal static string Title(RolloutPlan plan)
+    {
+        var versions = string.Join(", ", plan.Versions.Select(v => $"{v.Id} version {v.Version}"));
+        return plan.CalendarId is { } calendarId
+            ? $"rollout: calendar {calendarId} ({versions}) at {IsoText.Format(plan.EffectiveAt)}"
+            : $"rollout: {versions} at {IsoText.Format(plan.EffectiveAt)}";
+    }
 
     /// <summary>The summary's counts, as the API's <c>summary</c>, and one line per skip reason.</summary>
     internal static void PrintSummary(TextWriter stdout, string title, RolloutSummary s)

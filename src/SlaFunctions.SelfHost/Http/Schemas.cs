@@ -40,8 +40,11 @@ public static class Schemas
     );
 
     public sealed record Rollout(
-        string PolicyId,
-        int Version,
+        [property: Description("The policy to roll out (with its version), or give calendarId instead.")]
+            string? PolicyId,
+        int? Version,
+        [property: Description("A calendar's latest version, as the versions it gave the policies on it.")]
+            string? CalendarId,
         [property: Description("Now (the default) or later.")] string? EffectiveAt,
         RolloutFilter? Filter,
         [property: Description("True: preview only, change nothing. False: start the rollout.")] bool DryRun,

@@ -181,7 +181,11 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
         var cancelled = (await runs.CancelAsync(tenant, started.Id))!;
         Assert.Equal((RolloutState.Cancelled, 4), (cancelled.State, cancelled.Done));
         Assert.Equal(0, await runs.ApplyBatchAsync(null));
-        Assert.Equal(cancelled, await runs.CancelAsync(tenant, started.Id));
+        var again = (await runs.CancelAsync(tenant, started.Id))!;
+        Assert.Equal(
+            (cancelled.State, cancelled.Done, cancelled.FinishedAt),
+            (again.State, again.Done, again.FinishedAt)
+        );
         Assert.Equal(
             4,
             await sla.CountAsync(
@@ -248,6 +252,61 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
         );
         Assert.Equal(["T-1"], within4h.Items.Select(i => i.TicketId));
         Assert.Empty(within1h.Items);
+    }
+
+    [Fact]
+    public async Task A_calendars_rollout_moves_each_ticket_on_it_to_its_own_policys_new_version_and_no_other_ticket()
+    {
+        var sla = new SlaHarness(database.DataSource, Monday9);
+        var tenant = await sla.NewTenantAsync();
+        await sla.Definitions.PutPolicyAsync(tenant, "gold", SlaHarness.Standard);
+        await sla.Definitions.PutCalendarAsync(tenant, "always", """{ "timeZone": "UTC", "is24x7": true }""");
+        await sla.Definitions.PutPolicyAsync(
+            tenant,
+            "night",
+            SlaHarness.Standard.Replace("\"ny\"", "\"always\"", StringComparison.Ordinal)
+        );
+        foreach (var (ticket, policy) in new[] { ("A", "standard"), ("B", "gold"), ("C", "night") })
+        {
+            await sla.Service.StartAsync(SlaHarness.Ticket(tenant, ticket), new StartRequest("P1", PolicyId: policy));
+        }
+
+        // Longer hours: every policy on "ny" gets a version on the new calendar.
+        await sla.Definitions.PutCalendarAsync(
+            tenant,
+            "ny",
+            SlaHarness.NewYorkWeekdays.Replace("17:00", "19:00", StringComparison.Ordinal)
+        );
+        sla.Clock.AdvanceMinutes(5);
+        var previews = Previews(sla);
+        var versions = await previews.VersionsOnCalendarAsync(tenant, "ny");
+        var plan = RolloutPlan.OfCalendar("ny", sla.Clock.GetCurrentInstant()) with { Versions = versions };
+        var runs = Runs(sla);
+
+        var progress = await ApplyAllAsync(runs, await runs.StartAsync(tenant, plan));
+
+        Assert.Equal([new PolicyRef("gold", 2), new PolicyRef("standard", 2)], versions.AsEnumerable());
+        Assert.Equal((RolloutState.Done, 2, 2), (progress.State, progress.Total, progress.Done));
+        Assert.Equal("ny", progress.Plan.CalendarId);
+        foreach (
+            var (ticket, version) in new[] { ("A", new PolicyRef("standard", 2)), ("B", new PolicyRef("gold", 2)) }
+        )
+        {
+            var stored = (await sla.Service.GetSlaAsync(SlaHarness.Ticket(tenant, ticket)))!;
+            Assert.Equal(version, Assert.Single(stored.Events.OfType<TicketDefinitionsChanged>()).Policy.Ref);
+        }
+
+        Assert.Empty(
+            (await sla.Service.GetSlaAsync(SlaHarness.Ticket(tenant, "C")))!.Events.OfType<TicketDefinitionsChanged>()
+        );
+        var unknown = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            previews.VersionsOnCalendarAsync(tenant, "mars")
+        );
+        await sla.Definitions.PutCalendarAsync(tenant, "empty", """{ "timeZone": "UTC", "is24x7": true }""");
+        var unused = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            previews.VersionsOnCalendarAsync(tenant, "empty")
+        );
+        Assert.Equal(("$.calendarId", "$.calendarId"), (unknown.Path, unused.Path));
     }
 
     private static async Task<RolloutProgress> ApplyAllAsync(

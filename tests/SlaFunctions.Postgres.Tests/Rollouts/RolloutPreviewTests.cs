@@ -130,7 +130,7 @@ public class RolloutPreviewTests(DatabaseFixture database) : IClassFixture<Datab
         );
         Assert.Equal("$.version", missing.Path);
         var unknown = await Assert.ThrowsAsync<InvalidInputException>(() =>
-            Previews(sla).PreviewAsync(tenant, plan with { Policy = new PolicyRef("gold", 1) }, null, 10)
+            Previews(sla).PreviewAsync(tenant, plan with { Versions = [new PolicyRef("gold", 1)] }, null, 10)
         );
         Assert.Equal("$.policyId", unknown.Path);
     }

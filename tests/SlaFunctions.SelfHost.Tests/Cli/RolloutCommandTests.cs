@@ -131,5 +131,19 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
             (cancel.Exit, cancel.Stderr)
         );
         Assert.Equal((2, "ROLLOUT: must be a rollout id (a UUID)\n"), (unknown.Exit, unknown.Stderr));
+
+        var byCalendar = await Verbs.OnAsync(database, "rollout", "plan", tenant, "--calendar", "ny");
+        var both = await Verbs.OnAsync(database, "rollout", "plan", tenant, "--calendar", "ny", "--policy", "standard");
+        Assert.Equal(0, byCalendar.Exit);
+        Assert.Contains("rollout: calendar ny (standard version 2) at ", byCalendar.Stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "2 matched, 0 unchanged, 0 due earlier, 0 due later, 0 newly breached, 2 skipped",
+            byCalendar.Stdout,
+            StringComparison.Ordinal
+        );
+        Assert.Equal(
+            (2, "--calendar: give --policy and --version, or --calendar, not both\n"),
+            (both.Exit, both.Stderr)
+        );
     }
 }

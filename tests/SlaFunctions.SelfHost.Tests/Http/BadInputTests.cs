@@ -204,6 +204,7 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
                 ("version=\"1\"", "$.version"),
                 ("version=99", "$.version"),
                 ("dryRun=\"yes\"", "$.dryRun"),
+                ("calendarId=\"ny\"", "$.policyId"),
                 ("dryRun=-", "$.dryRun"),
                 ("effectiveAt=\"2020-01-01T00:00:00Z\"", "$.effectiveAt"),
                 ("effectiveAt=\"soon\"", "$.effectiveAt"),

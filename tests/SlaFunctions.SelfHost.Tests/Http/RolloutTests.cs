@@ -136,4 +136,51 @@ public class RolloutTests(DatabaseFixture database) : IClassFixture<DatabaseFixt
         );
         Assert.Equal((400, "$.limit"), (paged.Status, (string?)paged.Body!["field"]));
     }
+
+    [Fact]
+    public async Task A_calendar_is_rolled_out_as_the_versions_it_gave_its_policies()
+    {
+        await using var host = await ServiceHost.StartAsync(database, Monday9);
+        var (tenant, key) = await EventIngestionTests.NewTenantWithPolicyAsync(host);
+        await host.SendAsync(
+            HttpMethod.Post,
+            $"/api/tenants/{tenant}/tickets/T-1/sla",
+            key,
+            """{ "policyId": "standard", "priority": "P1" }"""
+        );
+        var calendar = JsonNode.Parse(File.ReadAllText(Repo.Path("samples/weekday-ticket.json")))!["calendars"]!["ny"]!;
+        var changed = await host.SendAsync(
+            HttpMethod.Put,
+            $"/api/tenants/{tenant}/calendars/ny",
+            key,
+            calendar.ToJsonString().Replace("17:00", "19:00", StringComparison.Ordinal)
+        );
+        var rollouts = $"/api/tenants/{tenant}/rollouts";
+
+        var (status, json, _) = await host.SendAsync(
+            HttpMethod.Post,
+            rollouts,
+            key,
+            """{ "calendarId": "ny", "dryRun": true }"""
+        );
+        var outside = await host.SendAsync(
+            HttpMethod.Post,
+            rollouts,
+            key,
+            """{ "calendarId": "ny", "dryRun": true, "filter": { "policyId": ["gold"] } }"""
+        );
+        var unknown = await host.SendAsync(
+            HttpMethod.Post,
+            rollouts,
+            key,
+            """{ "calendarId": "mars", "dryRun": true }"""
+        );
+
+        Assert.Equal((200, 200), (changed.Status, status));
+        Assert.Equal("ny", (string?)json!["calendarId"]);
+        Assert.Equal("""[{"policyId":"standard","version":2}]""", json["versions"]!.ToJsonString());
+        Assert.Equal(1, (int)json["summary"]!["matched"]!);
+        Assert.Equal((400, "$.filter.policyId"), (outside.Status, (string?)outside.Body!["field"]));
+        Assert.Equal((400, "$.calendarId"), (unknown.Status, (string?)unknown.Body!["field"]));
+    }
 }
