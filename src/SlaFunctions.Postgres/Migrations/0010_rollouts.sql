@@ -1,5 +1,6 @@
 -- A rollout puts a policy version in force on a tenant's open tickets (SPEC §2 "Definition change"), in batches.
--- The plan is kept as accepted; cursor is the last ticket id a batch passed, so a restarted worker goes on from there.
+-- The plan is kept as accepted; cursor is the last ticket id a batch passed, so a restarted worker goes on from there;
+-- swept once the first pass is past the last ticket (from then on batches skip the tickets that have a row).
 -- Each ticket a rollout reaches gets one row in rollout_tickets, written in the transaction that changed the ticket
 -- (or, on the durable backend, after its signal was sent): a ticket applies a rollout once, whatever is retried.
 create table rollouts (
@@ -10,6 +11,7 @@ create table rollouts (
     total integer not null,
     state text not null check (state in ('running', 'cancelled', 'done')),
     cursor_ticket_id text,
+    swept boolean not null default false,
     created_at timestamptz not null,
     finished_at timestamptz,
     primary key (tenant_id, rollout_id)

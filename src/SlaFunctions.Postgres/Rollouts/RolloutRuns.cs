@@ -21,8 +21,10 @@ namespace SlaFunctions.Postgres.Rollouts;
 /// dry run judges it; a polling ticket is changed in the same transaction, a durable one is signalled through
 /// <see cref="IRolloutDelivery"/>, and every ticket reached gets its <c>rollout_tickets</c> row in it, so a batch
 /// that did not commit is done again and a ticket never twice (the change's id is the rollout's, which the engine
-/// takes once). Past the last ticket a sweep looks again for matching tickets without a row; the rollout is done when
-/// none is left, locked or not.
+/// takes once). The first pass goes forward from its cursor, so it never meets a ticket it reached; past the last
+/// ticket it analyzes <c>rollout_tickets</c> (so that the planner probes the rows it now has rather than scanning them
+/// per ticket) and sweeps from the start for matching tickets without a row (those a lock kept from the pass, and
+/// tickets that matched since); the rollout is done when a sweep finds none left, locked or not.
 /// </summary>
 public sealed class RolloutRuns(
     NpgsqlDataSource dataSource,
@@ -132,7 +134,7 @@ public sealed class RolloutRuns(
             return 0;
         }
 
-        var (tenantId, id, plan, cursor) = claimed;
+        var (tenantId, id, plan, cursor, sweeping) = claimed;
         var definitions = new Dictionary<PolicyRef, (PolicyDefinition Definition, SlaPolicy Compiled)>();
         foreach (var version in plan.Versions)
         {
@@ -141,7 +143,7 @@ public sealed class RolloutRuns(
         }
 
         var tolerance = (await TenantSettingsSql.ReadAsync(connection, tenantId, cancellationToken)).LateEventTolerance;
-        var matching = Matching(delivery is not null);
+        var matching = Matching(delivery is not null, sweeping);
         var rows = await TicketsAsync(connection, matching, tenantId, id, plan, cursor, cancellationToken);
         var reached = new List<(string TicketId, string Effect, string? Reason)>(rows.Count);
         foreach (var row in rows)
@@ -179,8 +181,23 @@ public sealed class RolloutRuns(
                 now
             )
         );
-        var swept = cursor is null && rows.Count == 0;
-        if (swept && !await AnyLeftAsync(connection, matching, tenantId, id, plan, cancellationToken))
+        if (rows.Count == BatchSize)
+        {
+            batch.BatchCommands.Add(
+                Sql.BatchCommand(
+                    "update rollouts set cursor_ticket_id = $3 where tenant_id = $1 and rollout_id = $2",
+                    tenantId,
+                    id,
+                    rows[^1].Ticket.TicketId
+                )
+            );
+        }
+        else if (
+            sweeping
+            && cursor is null
+            && rows.Count == 0
+            && !await AnyLeftAsync(connection, matching, tenantId, id, plan, cancellationToken)
+        )
         {
             batch.BatchCommands.Add(
                 Sql.BatchCommand(
@@ -193,15 +210,18 @@ public sealed class RolloutRuns(
         }
         else
         {
-            // Past the last ticket, the next batch sweeps from the start for those a lock kept from this pass.
+            // Past the last ticket: the next batch sweeps from the start.
             batch.BatchCommands.Add(
                 Sql.BatchCommand(
-                    "update rollouts set cursor_ticket_id = $3 where tenant_id = $1 and rollout_id = $2",
+                    "update rollouts set cursor_ticket_id = null, swept = true where tenant_id = $1 and rollout_id = $2",
                     tenantId,
-                    id,
-                    (object?)(rows.Count == BatchSize ? rows[^1].Ticket.TicketId : null) ?? DBNull.Value
+                    id
                 )
             );
+            if (!sweeping)
+            {
+                batch.BatchCommands.Add(Sql.BatchCommand("analyze rollout_tickets"));
+            }
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -275,7 +295,7 @@ public sealed class RolloutRuns(
     /// <summary>The id of a rollout's change on every ticket: the engine applies an id once.</summary>
     public static string ChangeId(Guid rolloutId) => $"rollout-{rolloutId:N}";
 
-    private static async Task<(string TenantId, Guid Id, RolloutPlan Plan, string? Cursor)?> ClaimAsync(
+    private static async Task<(string TenantId, Guid Id, RolloutPlan Plan, string? Cursor, bool Sweeping)?> ClaimAsync(
         NpgsqlConnection connection,
         Instant now,
         CancellationToken cancellationToken
@@ -284,7 +304,7 @@ public sealed class RolloutRuns(
         await using var command = Sql.Command(
             connection,
             """
-            select tenant_id, rollout_id, plan::text, cursor_ticket_id from rollouts
+            select tenant_id, rollout_id, plan::text, cursor_ticket_id, swept from rollouts
             where state = 'running' and effective_at <= $1
             order by effective_at, created_at limit 1 for update skip locked
             """,
@@ -300,7 +320,8 @@ public sealed class RolloutRuns(
             reader.GetString(0),
             reader.GetGuid(1),
             JsonSerializer.Deserialize<RolloutPlan>(reader.GetString(2), SlaJson.Options)!,
-            reader.IsDBNull(3) ? null : reader.GetString(3)
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.GetBoolean(4)
         );
     }
 
@@ -352,8 +373,10 @@ public sealed class RolloutRuns(
             MatchingParameters(tenantId, id, plan)
         );
 
-    /// <summary>The dry run's selection ($1–$6), less the tickets the rollout reached and those it cannot signal.</summary>
-    private static string Matching(bool canSignal) =>
+    /// <summary>
+    /// The dry run's selection ($1–$6), less the tickets it cannot signal and, in a sweep, those the rollout reached.
+    /// </summary>
+    private static string Matching(bool canSignal, bool sweeping) =>
         $"""
             tenant_id = $1
               and (response_stopped_at is null or resolution_stopped_at is null)
@@ -361,7 +384,11 @@ public sealed class RolloutRuns(
               and (cardinality($4::text[]) = 0 or priority = any($4))
               and (cardinality($5::text[]) = 0 or client_id = any($5))
               and (cardinality($6::text[]) = 0 or board_id = any($6))
-              and not exists (select 1 from rollout_tickets r where r.tenant_id = $1 and r.rollout_id = $2 and r.ticket_id = t.ticket_id)
+              {(
+                sweeping
+                    ? "and not exists (select 1 from rollout_tickets r where r.tenant_id = $1 and r.rollout_id = $2 and r.ticket_id = t.ticket_id)"
+                    : string.Empty
+            )}
               {(canSignal ? string.Empty : "and backend = 'polling'")}
             """;
 

@@ -158,6 +158,43 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
     }
 
     [Fact]
+    public async Task A_ticket_locked_during_the_pass_is_left_for_the_sweep_and_the_rollout_is_not_done_without_it()
+    {
+        var sla = new SlaHarness(database.DataSource, Monday9);
+        var tenant = await sla.NewTenantAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await sla.Service.StartAsync(SlaHarness.Ticket(tenant, $"T-{i:D2}"), new StartRequest("P1"));
+        }
+
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        var runs = Runs(sla, 100);
+        var started = await runs.StartAsync(tenant, new RolloutPlan(new PolicyRef("standard", 2), Monday9));
+        await using var engine = await sla.DataSource.OpenConnectionAsync();
+        await using var hold = await engine.BeginTransactionAsync();
+        await using (var lockRow = engine.CreateCommand())
+        {
+            lockRow.CommandText =
+                $"select 1 from ticket_slas where tenant_id = '{tenant}' and ticket_id = 'T-03' for update";
+            await lockRow.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(5, await runs.ApplyBatchAsync(null)); // the pass, past T-03
+        Assert.Equal(0, await runs.ApplyBatchAsync(null)); // the sweep: T-03 is still held
+        Assert.Equal((RolloutState.Running, 5), await StateAsync(runs, started));
+        await hold.CommitAsync();
+        Assert.Equal(1, await runs.ApplyBatchAsync(null));
+        Assert.Equal(0, await runs.ApplyBatchAsync(null));
+        Assert.Equal((RolloutState.Done, 6), await StateAsync(runs, started));
+    }
+
+    private static async Task<(RolloutState, int)> StateAsync(RolloutRuns runs, RolloutProgress started)
+    {
+        var progress = (await runs.GetAsync(started.TenantId, started.Id))!;
+        return (progress.State, progress.Done);
+    }
+
+    [Fact]
     public async Task A_scheduled_rollout_waits_for_its_instant_and_a_cancelled_one_stops_keeping_what_it_changed()
     {
         var sla = new SlaHarness(database.DataSource, Monday9);
