@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NodaTime;
 using Npgsql;
 using SlaFunctions.Postgres;
@@ -78,10 +79,28 @@ internal sealed class BenchDatabase : IAsyncDisposable
         var dataSource = SlaDatabase.Open(connectionString);
         await Migrator.MigrateAsync(dataSource);
         var definitions = new DefinitionStore(dataSource, clock);
-        await new TenantStore(dataSource, clock).AddAsync(TenantId, "Benchmark tenant");
-        await definitions.PutCalendarAsync(TenantId, "main", calendarJson);
-        var version = await definitions.PutPolicyAsync(TenantId, PolicyId, policyJson);
+        var version = await AddTenantAsync(dataSource, clock, definitions, TenantId, calendarJson, policyJson);
         return new BenchDatabase(connectionString, dataSource, clock, version, store ?? new SlaStoreOptions());
+    }
+
+    /// <summary>
+    /// Another tenant, with its calendar <c>main</c> and policy <see cref="PolicyId"/>; returns the policy's version.
+    /// </summary>
+    public Task<int> AddTenantAsync(string tenantId, string calendarJson, string policyJson) =>
+        AddTenantAsync(DataSource, Clock, Definitions, tenantId, calendarJson, policyJson);
+
+    private static async Task<int> AddTenantAsync(
+        NpgsqlDataSource dataSource,
+        IClock clock,
+        DefinitionStore definitions,
+        string tenantId,
+        string calendarJson,
+        string policyJson
+    )
+    {
+        await new TenantStore(dataSource, clock).AddAsync(tenantId, "Benchmark tenant");
+        await definitions.PutCalendarAsync(tenantId, "main", calendarJson);
+        return await definitions.PutPolicyAsync(tenantId, PolicyId, policyJson);
     }
 
     public PollingEngine Engine() =>
@@ -110,10 +129,28 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }
 
-/// <summary>A clock the benchmark sets.</summary>
+/// <summary>A clock the benchmark sets, or lets run at the real clock's pace.</summary>
 internal sealed class BenchClock(Instant now) : IClock
 {
-    public Instant Now { get; set; } = now;
+    private Instant at = now;
+    private Stopwatch? running;
+
+    public Instant Now
+    {
+        get => running is null ? at : at + Duration.FromTimeSpan(running.Elapsed);
+        set
+        {
+            at = value;
+            running = null;
+        }
+    }
+
+    /// <summary>From here on the clock moves as the real clock does, from the instant it shows.</summary>
+    public void Run()
+    {
+        at = Now;
+        running = Stopwatch.StartNew();
+    }
 
     public Instant GetCurrentInstant() => Now;
 }

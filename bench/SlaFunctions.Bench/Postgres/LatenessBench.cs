@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using NodaTime;
-using SlaFunctions.Core.Service;
 using SlaFunctions.Postgres.Polling;
 
 namespace SlaFunctions.Bench.Postgres;
@@ -18,54 +17,38 @@ internal static class LatenessBench
 {
     private const int PerMinute = 1_000;
 
-    private const string Calendar = """{ "timeZone": "UTC", "is24x7": true }""";
-
-    /// <summary>
-    /// The 50% response threshold falls due 20 minutes after creation; the next one 10 minutes later, after the run.
-    /// </summary>
-    private const string Policy =
-        """{ "calendar": "main", "targets": { "P1": { "responseMinutes": 40, "resolutionMinutes": 480 } } }""";
-
     /// <summary>Time to start every ticket before the first threshold falls due.</summary>
     private static readonly Duration Lead = Duration.FromSeconds(60);
-    private static readonly Duration ToThreshold = Duration.FromMinutes(20);
 
     public static async Task<int> RunAsync(string[] args)
     {
         var window = args.Contains("--quick") ? Duration.FromMinutes(1) : Duration.FromMinutes(5);
-        var count = (int)(PerMinute * window.TotalMinutes);
-        var interval = window / count;
         var clock = SystemClock.Instance;
         var options = new PollingOptions();
+        await using var database = await BenchDatabase.CreateAsync(
+            "bench_lateness",
+            clock,
+            SteadyThresholds.Calendar,
+            SteadyThresholds.Policy
+        );
+        using var stop = new CancellationTokenSource();
+        var engine = Task.Run(() => database.Engine().RunAsync(stop.Token));
+        var thresholds = SteadyThresholds.Plan(clock, BenchDatabase.TenantId, Lead, window, PerMinute);
+        var count = thresholds.Count;
         Console.WriteLine(
-            $"lateness: {count:N0} thresholds due over {window.TotalMinutes} min ({PerMinute:N0}/min, one every {interval.TotalMilliseconds:F0} ms); "
+            $"lateness: {count:N0} thresholds due over {window.TotalMinutes} min ({PerMinute:N0}/min, one every {thresholds.Interval.TotalMilliseconds:F0} ms); "
                 + $"engine batch size {options.BatchSize}, max sleep {options.MaxSleep.TotalSeconds} s; load average {Report.LoadAverage()}"
         );
 
-        await using var database = await BenchDatabase.CreateAsync("bench_lateness", clock, Calendar, Policy);
-        var service = database.Service();
-        using var stop = new CancellationTokenSource();
-        var engine = Task.Run(() => database.Engine().RunAsync(stop.Token));
-
-        var first = Instant.FromUnixTimeSeconds(clock.GetCurrentInstant().ToUnixTimeSeconds()) + Lead; // whole seconds: stored to the microsecond
         var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, count),
-            new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (i, cancellationToken) =>
-                await service.StartAsync(
-                    new TicketKey(BenchDatabase.TenantId, Ticket(i)),
-                    new StartRequest("P1", BenchDatabase.PolicyId, first + interval * i - ToThreshold),
-                    cancellationToken
-                )
-        );
+        await thresholds.StartAsync(database.Service());
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"started {count:N0} tickets through the service in {watch.Elapsed.TotalSeconds:F1} s"
             )
         );
-        if (clock.GetCurrentInstant() >= first)
+        if (clock.GetCurrentInstant() >= thresholds.First)
         {
             Console.Error.WriteLine(
                 $"lateness: starting the tickets took longer than the {Lead.TotalSeconds} s before the first threshold"
@@ -73,27 +56,8 @@ internal static class LatenessBench
             return 1;
         }
 
-        // Until every threshold has fired, or one is overdue by twice the engine's longest sleep: it has stalled.
-        var last = first + interval * (count - 1);
         var stall = options.MaxSleep * 2;
-        long overdue = 0;
-        while (
-            await database.ScalarAsync("select count(*) from notifications") < count
-            && clock.GetCurrentInstant() < last + stall
-        )
-        {
-            overdue = await database.ScalarAsync(
-                "select count(*) from ticket_slas where next_wake_at < $1",
-                clock.GetCurrentInstant() - stall
-            );
-            if (overdue > 0)
-            {
-                break;
-            }
-
-            await Task.Delay(500);
-        }
-
+        var overdue = await thresholds.WaitFiredAsync(database, thresholds.Last, stall);
         await stop.CancelAsync();
         try
         {
@@ -101,7 +65,7 @@ internal static class LatenessBench
         }
         catch (OperationCanceledException) { }
 
-        var lateness = await LatenessAsync(database, first, interval);
+        var lateness = (await thresholds.LatenessAsync(database)).Select(l => l.Lateness).ToList();
         if (lateness.Count != count)
         {
             Console.Error.WriteLine(
@@ -127,35 +91,5 @@ internal static class LatenessBench
             )
         );
         return 0;
-    }
-
-    private static string Ticket(int i) => $"L-{i:D5}";
-
-    /// <summary>
-    /// fired_at - due_at of every notification that is the 50% response threshold of its ticket's slot.
-    /// </summary>
-    private static async Task<List<double>> LatenessAsync(BenchDatabase database, Instant first, Duration interval)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "select ticket_id, phase, kind, percent, due_at, fired_at from notifications order by ticket_id"
-        );
-        await using var reader = await command.ExecuteReaderAsync();
-        var lateness = new List<double>();
-        while (await reader.ReadAsync())
-        {
-            var i = int.Parse(reader.GetString(0)[2..], CultureInfo.InvariantCulture);
-            var dueAt = reader.GetFieldValue<Instant>(4);
-            if (
-                reader.GetString(1) == "response"
-                && reader.GetString(2) == "warning"
-                && reader.GetDecimal(3) == 50m
-                && dueAt == first + interval * i
-            )
-            {
-                lateness.Add((reader.GetFieldValue<Instant>(5) - dueAt).TotalMilliseconds);
-            }
-        }
-
-        return lateness;
     }
 }

@@ -51,7 +51,7 @@ internal static class QueryLoader
                 var (sla, updatedAt, snapshot, row) = rows[i];
                 await import.StartRowAsync();
                 await import.WriteAsync(tenant, NpgsqlDbType.Text);
-                await import.WriteAsync($"T-{i:D6}", NpgsqlDbType.Text);
+                await import.WriteAsync(TicketId(i), NpgsqlDbType.Text);
                 await import.WriteAsync(policyId, NpgsqlDbType.Text);
                 await import.WriteAsync(sla.Policy.Ref.Version, NpgsqlDbType.Integer);
                 await import.WriteAsync(snapshot, NpgsqlDbType.Jsonb);
@@ -86,6 +86,57 @@ internal static class QueryLoader
             await import.CompleteAsync();
         }
     }
+
+    /// <summary>
+    /// The notifications each ticket has fired, as the service stores them: a retraction refers to what it withdraws.
+    /// </summary>
+    public static async Task CopyNotificationsAsync(
+        NpgsqlDataSource dataSource,
+        string tenant,
+        IReadOnlyList<(TicketSla Sla, Instant UpdatedAt)> tickets
+    )
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var import = await connection.BeginBinaryImportAsync(
+            """
+            copy notifications (notification_id, tenant_id, ticket_id, cycle, phase, kind, percent, level, ordinal, due_at,
+                fired_at, revision, retracts) from stdin (format binary)
+            """
+        );
+        import.Timeout = TimeSpan.FromMinutes(10);
+        for (var i = 0; i < tickets.Count; i++)
+        {
+            var ticket = new TicketKey(tenant, TicketId(i));
+            foreach (var fired in tickets[i].Sla.Fired)
+            {
+                var message = NotificationMessage.From(ticket, fired);
+                await import.StartRowAsync();
+                await import.WriteAsync(message.NotificationId, NpgsqlDbType.Uuid);
+                await import.WriteAsync(tenant, NpgsqlDbType.Text);
+                await import.WriteAsync(ticket.TicketId, NpgsqlDbType.Text);
+                await import.WriteAsync(message.Cycle, NpgsqlDbType.Integer);
+                await import.WriteAsync(message.Phase, NpgsqlDbType.Text);
+                await import.WriteAsync(message.Kind, NpgsqlDbType.Text);
+                await import.WriteAsync(message.Percent, NpgsqlDbType.Numeric);
+                await Integer(import, message.Level);
+                await import.WriteAsync(fired.Slot.Ordinal, NpgsqlDbType.Numeric);
+                await import.WriteAsync(message.DueAt, NpgsqlDbType.TimestampTz);
+                await import.WriteAsync(message.FiredAt, NpgsqlDbType.TimestampTz);
+                await import.WriteAsync(fired.Revision, NpgsqlDbType.Integer);
+                await Uuid(import, message.Retracts);
+            }
+        }
+
+        await import.CompleteAsync();
+    }
+
+    private static string TicketId(int i) => $"T-{i:D6}";
+
+    private static Task Uuid(NpgsqlBinaryImporter import, Guid? value) =>
+        value is { } id ? import.WriteAsync(id, NpgsqlDbType.Uuid) : import.WriteNullAsync();
+
+    private static Task Integer(NpgsqlBinaryImporter import, int? value) =>
+        value is { } n ? import.WriteAsync(n, NpgsqlDbType.Integer) : import.WriteNullAsync();
 
     private static Task Text(NpgsqlBinaryImporter import, string? value) =>
         value is null ? import.WriteNullAsync() : import.WriteAsync(value, NpgsqlDbType.Text);
