@@ -1,10 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using NodaTime;
-using NodaTime.Text;
 using Npgsql;
 using SlaFunctions.Core.Json;
-using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres.Migrations;
@@ -25,32 +22,15 @@ public static class RolloutApplyCommands
     {
         var connection = DatabaseCommands.ConnectionOption();
         var tenant = new Argument<string>("TENANT");
-        var policy = new Option<string?>("--policy") { Description = "The policy to roll out." };
-        var version = new Option<int?>("--version") { Description = "Its version." };
-        var calendar = new Option<string?>("--calendar")
-        {
-            Description = "Or a calendar: its latest version, as the versions it gave the policies on it.",
-        };
-        var effectiveAt = new Option<string?>("--effective-at")
-        {
-            Description = "From when (ISO-8601); default now. A later instant schedules the rollout.",
-        };
-        var priorities = new Option<string[]>("--priority")
-        {
-            Description = "Only tickets of this priority (repeatable).",
-        };
+        var options = new RolloutPlanOptions();
         var resume = new Option<string?>("--resume") { Description = "Go on with a started rollout (its id)." };
         var command = new Command("apply", "Put a policy version in force on a tenant's open tickets, in batches.")
         {
             tenant,
-            policy,
-            version,
-            calendar,
-            effectiveAt,
-            priorities,
             resume,
             connection,
         };
+        options.AddTo(command);
         command.SetAction(
             (parsed, ct) =>
                 RunAsync(
@@ -64,18 +44,7 @@ public static class RolloutApplyCommands
                                 ?? throw new InvalidInputException("--resume", $"no rollout '{id}' in '{tenantId}'")
                             : await rollouts.StartAsync(
                                 tenantId,
-                                await RolloutCommands.ResolvedAsync(
-                                    previews,
-                                    tenantId,
-                                    RolloutCommands.Plan(
-                                        parsed.GetValue(policy),
-                                        parsed.GetValue(version),
-                                        parsed.GetValue(calendar),
-                                        parsed.GetValue(effectiveAt),
-                                        parsed.GetValue(priorities)
-                                    ),
-                                    ct
-                                ),
+                                await RolloutCommands.ResolvedAsync(previews, tenantId, options.Read(parsed), ct),
                                 ct
                             );
                         stdout.WriteLine($"rollout: {progress.Id:D} started");

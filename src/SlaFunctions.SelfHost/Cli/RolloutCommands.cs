@@ -1,8 +1,6 @@
 using System.CommandLine;
 using NodaTime;
-using NodaTime.Text;
 using SlaFunctions.Core.Json;
-using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Rollouts;
 using SlaFunctions.Core.Validation;
 using SlaFunctions.Postgres;
@@ -23,20 +21,7 @@ public static class RolloutCommands
     {
         var connection = DatabaseCommands.ConnectionOption();
         var tenant = new Argument<string>("TENANT");
-        var policy = new Option<string?>("--policy") { Description = "The policy to roll out." };
-        var version = new Option<int?>("--version") { Description = "Its version." };
-        var calendar = new Option<string?>("--calendar")
-        {
-            Description = "Or a calendar: its latest version, as the versions it gave the policies on it.",
-        };
-        var effectiveAt = new Option<string?>("--effective-at")
-        {
-            Description = "From when (ISO-8601, such as 2026-06-08T13:00:00Z); default now.",
-        };
-        var priorities = new Option<string[]>("--priority")
-        {
-            Description = "Only tickets of this priority (repeatable).",
-        };
+        var options = new RolloutPlanOptions();
         var limit = new Option<int>("--limit")
         {
             Description = "List at most this many tickets (the summary counts all).",
@@ -46,15 +31,11 @@ public static class RolloutCommands
         var plan = new Command("plan", "Dry-run a policy version on a tenant's open tickets: what each would see.")
         {
             tenant,
-            policy,
-            version,
-            calendar,
-            effectiveAt,
-            priorities,
             limit,
             csv,
             connection,
         };
+        options.AddTo(plan);
         plan.SetAction(
             async (parsed, ct) =>
             {
@@ -72,18 +53,7 @@ public static class RolloutCommands
                     var definitions = new DefinitionStore(dataSource, SystemClock.Instance);
                     var previews = new RolloutPreviews(dataSource, definitions, new PolicyCache(definitions));
                     var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
-                    var rollout = await ResolvedAsync(
-                        previews,
-                        tenantId,
-                        Plan(
-                            parsed.GetValue(policy),
-                            parsed.GetValue(version),
-                            parsed.GetValue(calendar),
-                            parsed.GetValue(effectiveAt),
-                            parsed.GetValue(priorities)
-                        ),
-                        ct
-                    );
+                    var rollout = await ResolvedAsync(previews, tenantId, options.Read(parsed), ct);
                     // Progress on a terminal only: a line rewritten in place.
                     var progress =
                         ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected
@@ -132,39 +102,6 @@ public static class RolloutCommands
         }
 
         PrintSummary(stdout, $"{Title(plan)}, dry run", page.Summary);
-    }
-
-    /// <summary>The plan the options give (a policy's version, or a calendar's), its instant now or later.</summary>
-    internal static RolloutPlan Plan(
-        string? policy,
-        int? version,
-        string? calendar,
-        string? effectiveAt,
-        string[]? priorities
-    )
-    {
-        var now = SystemClock.Instance.GetCurrentInstant();
-        var at = RolloutPlan.EffectiveFrom(
-            effectiveAt is { } text
-                ? InstantPattern.ExtendedIso.Parse(text).TryGetValue(now, out var parsedAt)
-                    ? parsedAt
-                    : throw new InvalidInputException("--effective-at", $"'{text}' is not an ISO-8601 instant")
-                : null,
-            now,
-            "--effective-at"
-        );
-        var plan = calendar is not null
-            ? policy is null && version is null
-                ? RolloutPlan.OfCalendar(Identifiers.Require(calendar, "--calendar"), at)
-                : throw new InvalidInputException("--calendar", "give --policy and --version, or --calendar, not both")
-            : new RolloutPlan(
-                new PolicyRef(
-                    Identifiers.Require(policy, "--policy"),
-                    version ?? throw new InvalidInputException("--version", "is required")
-                ),
-                at
-            );
-        return plan with { Priorities = [.. priorities ?? []] };
     }
 
     /// <summary>A calendar's plan with the versions it gave its policies; a policy's as it is.</summary>

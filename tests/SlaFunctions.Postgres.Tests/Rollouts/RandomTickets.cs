@@ -9,6 +9,17 @@ namespace SlaFunctions.Postgres.Tests.Rollouts;
 internal static class RandomTickets
 {
     /// <summary>
+    /// Version 2 of the standard policy: a P1 response in 30 minutes, P2 in 8 hours, other thresholds, and on_hold
+    /// pausing too.
+    /// </summary>
+    public const string Version2 = """
+        { "calendar": "ny", "targets": {
+            "P1": { "responseMinutes": 30, "resolutionMinutes": 240, "escalations": [80] },
+            "P2": { "responseMinutes": 480, "resolutionMinutes": 1440 } },
+          "thresholds": [60, 100], "pauseStatuses": ["awaiting_client", "on_hold"] }
+        """;
+
+    /// <summary>
     /// A ticket started at <paramref name="start"/> with a few random commands over the next two hours; the harness's
     /// clock is moved on to the last of them.
     /// </summary>

@@ -21,13 +21,6 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
 {
     private static readonly Instant Monday9 = Instant.FromUtc(2026, 6, 8, 13, 0);
 
-    private const string Version2 = """
-        { "calendar": "ny", "targets": {
-            "P1": { "responseMinutes": 30, "resolutionMinutes": 240, "escalations": [80] },
-            "P2": { "responseMinutes": 480, "resolutionMinutes": 1440 } },
-          "thresholds": [60, 100], "pauseStatuses": ["awaiting_client", "on_hold"] }
-        """;
-
     [Fact]
     public async Task Apply_stores_what_the_dry_run_said_for_each_ticket_once_audited_and_only_in_its_tenant()
     {
@@ -41,8 +34,8 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
             await sla.Service.StartAsync(SlaHarness.Ticket(other, $"T-{i:D2}"), new StartRequest("P1"));
         }
 
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
-        await sla.Definitions.PutPolicyAsync(other, "standard", Version2);
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", RandomTickets.Version2);
+        await sla.Definitions.PutPolicyAsync(other, "standard", RandomTickets.Version2);
         var at = sla.Clock.GetCurrentInstant();
         var plan = new RolloutPlan(new PolicyRef("standard", 2), at);
         var dryRun = await Previews(sla).PreviewAsync(tenant, plan, null, 500);
@@ -120,7 +113,7 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
             "with d as (update ticket_slas set backend = 'durable' where tenant_id = $1 and right(ticket_id, 2)::int % 3 = 0 returning 1) select count(*) from d",
             tenant
         );
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", RandomTickets.Version2);
         sla.Clock.AdvanceMinutes(5);
         var started = await Runs(sla)
             .StartAsync(tenant, new RolloutPlan(new PolicyRef("standard", 2), sla.Clock.GetCurrentInstant()));
@@ -167,7 +160,7 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
             await sla.Service.StartAsync(SlaHarness.Ticket(tenant, $"T-{i:D2}"), new StartRequest("P1"));
         }
 
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", RandomTickets.Version2);
         var runs = Runs(sla, 100);
         var started = await runs.StartAsync(tenant, new RolloutPlan(new PolicyRef("standard", 2), Monday9));
         await using var engine = await sla.DataSource.OpenConnectionAsync();
@@ -204,7 +197,7 @@ public class RolloutApplyTests(DatabaseFixture database) : IClassFixture<Databas
             await sla.Service.StartAsync(SlaHarness.Ticket(tenant, $"T-{i:D2}"), new StartRequest("P2"));
         }
 
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", RandomTickets.Version2);
         var runs = Runs(sla, 4);
         var started = await runs.StartAsync(
             tenant,

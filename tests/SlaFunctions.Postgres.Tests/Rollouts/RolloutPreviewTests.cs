@@ -18,15 +18,6 @@ public class RolloutPreviewTests(DatabaseFixture database) : IClassFixture<Datab
 {
     private static readonly Instant Monday9 = Instant.FromUtc(2026, 6, 8, 13, 0);
 
-    // Version 2 of the standard policy: a P1 response in 30 minutes, P2 in 8 hours, other thresholds, and
-    // on_hold pausing too.
-    private const string Version2 = """
-        { "calendar": "ny", "targets": {
-            "P1": { "responseMinutes": 30, "resolutionMinutes": 240, "escalations": [80] },
-            "P2": { "responseMinutes": 480, "resolutionMinutes": 1440 } },
-          "thresholds": [60, 100], "pauseStatuses": ["awaiting_client", "on_hold"] }
-        """;
-
     [Fact]
     public async Task Each_preview_is_what_simulate_says_for_the_history_with_the_change_appended_and_nothing_is_written()
     {
@@ -38,7 +29,7 @@ public class RolloutPreviewTests(DatabaseFixture database) : IClassFixture<Datab
             await RandomTickets.StartAsync(sla, SlaHarness.Ticket(tenant, $"T-{i:D2}"), random, Monday9);
         }
 
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", RandomTickets.Version2);
         var at = sla.Clock.GetCurrentInstant();
         var before = await DumpAsync(sla, tenant);
 
@@ -105,7 +96,7 @@ public class RolloutPreviewTests(DatabaseFixture database) : IClassFixture<Datab
             await sla.Service.StartAsync(SlaHarness.Ticket(other, id), new StartRequest(priority));
         }
 
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", RandomTickets.Version2);
         sla.Clock.AdvanceMinutes(10);
         var plan = new RolloutPlan(new PolicyRef("standard", 2), sla.Clock.GetCurrentInstant()) { Priorities = ["P1"] };
 
