@@ -1,5 +1,6 @@
 using System.Reflection;
 using NodaTime;
+using SlaFunctions.Core.Policies;
 using SlaFunctions.Core.Service;
 using SlaFunctions.Core.Tracking;
 using SlaFunctions.Postgres.Definitions;
@@ -37,6 +38,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
         "DefinitionStore.SetDefaultPolicyAsync",
         "DefinitionStore.ResolvePolicyIdAsync",
         "DefinitionStore.ResolveLatestPolicyAsync",
+        "DefinitionStore.LatestOnCalendarAsync",
         "PostgresSlaService.StartAsync",
         "PostgresSlaService.StartWithAsync",
         "PostgresSlaService.ApplyAsync",
@@ -69,6 +71,7 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
             )
         );
         await sla.Definitions.AssignAsync(a, AssignmentScope.Client, "acme", "standard");
+        await sla.Definitions.PutPolicyAsync(a, "gold", SlaHarness.Standard);
         await sla.Service.StartAsync(new TicketKey(a, "T-1"), new StartRequest("P1"));
         var keyOfA = await sla.Tenants.CreateKeyAsync(a);
         await sla.Tenants.SetAsync(a, new TenantSettings(Duration.FromMinutes(30)));
@@ -99,6 +102,10 @@ public class TenantIsolationTests(DatabaseFixture database) : IClassFixture<Data
                 .Compile()
                 .Targets["P1"]
                 .Response!.Value.TotalMinutes
+        );
+        Assert.Equal(
+            [new PolicyRef("standard", 1)],
+            (await sla.Definitions.LatestOnCalendarAsync(b, "ny"))!.Value.AsEnumerable()
         );
         Assert.True(await sla.Tenants.ExistsAsync(b));
         Assert.Equal(TenantSettings.Default, await sla.Tenants.GetAsync(b));
