@@ -44,14 +44,8 @@ public sealed partial class SlaApi
             tenant,
             async () =>
             {
-                var (plan, dryRun, cursor, limit) = JsonInput.Read(body, ReadRollout);
-                if (plan.CalendarId is { } calendarId)
-                {
-                    plan = OnCalendar(
-                        plan,
-                        await rollouts.VersionsOnCalendarAsync(tenant, calendarId, cancellationToken)
-                    );
-                }
+                var (read, dryRun, cursor, limit) = JsonInput.Read(body, ReadRollout);
+                var plan = await read.ResolvedAsync(rollouts, tenant, cancellationToken);
 
                 if (!dryRun)
                 {
@@ -83,9 +77,10 @@ public sealed partial class SlaApi
             authorization,
             tenant,
             async () =>
-                await rolloutRuns.GetAsync(tenant, RolloutId(rolloutId), cancellationToken) is { } progress
+                await rolloutRuns.GetAsync(tenant, RolloutProgress.ParseId(rolloutId, "rolloutId"), cancellationToken)
+                    is { } progress
                     ? ProgressJson(progress)
-                    : Problem.NotFound("rolloutId", $"no rollout '{rolloutId}' in tenant '{tenant}'")
+                    : RolloutNotFound(tenant, rolloutId)
         );
 
     /// <summary>
@@ -102,9 +97,13 @@ public sealed partial class SlaApi
             authorization,
             tenant,
             async () =>
-                await rolloutRuns.CancelAsync(tenant, RolloutId(rolloutId), cancellationToken) switch
+                await rolloutRuns.CancelAsync(
+                    tenant,
+                    RolloutProgress.ParseId(rolloutId, "rolloutId"),
+                    cancellationToken
+                ) switch
                 {
-                    null => Problem.NotFound("rolloutId", $"no rollout '{rolloutId}' in tenant '{tenant}'"),
+                    null => RolloutNotFound(tenant, rolloutId),
                     { State: RolloutState.Done } => Problem.Conflict(
                         "rolloutId",
                         "the rollout is done: every ticket it matched has the change"
@@ -113,10 +112,8 @@ public sealed partial class SlaApi
                 }
         );
 
-    private static Guid RolloutId(string value) =>
-        Guid.TryParse(value, out var id)
-            ? id
-            : throw new InvalidInputException("rolloutId", "must be a rollout id (a UUID)");
+    private static ApiResponse RolloutNotFound(string tenant, string rolloutId) =>
+        Problem.NotFound("rolloutId", $"no rollout '{rolloutId}' in tenant '{tenant}'");
 
     private (RolloutPlan Plan, bool DryRun, string? Cursor, int Limit) ReadRollout(JsonInput input)
     {
@@ -179,26 +176,6 @@ public sealed partial class SlaApi
 
         var limit = input.Optional("limit")?.AsWholeNumber(1, SlaSearch.MaxLimit) ?? SlaSearch.DefaultLimit;
         return (plan, dryRun, input.Optional("cursor")?.AsName(), limit);
-    }
-
-    /// <summary>
-    /// A calendar's plan with the versions it gave its policies; a ticket on another policy would have no version to
-    /// move to, so the filter may only narrow to these policies.
-    /// </summary>
-    private static RolloutPlan OnCalendar(RolloutPlan plan, ImmutableArray<PolicyRef> versions)
-    {
-        var outside = plan.PolicyIds.IsDefaultOrEmpty
-            ? null
-            : plan.PolicyIds.FirstOrDefault(id => versions.All(v => v.Id != id));
-        return outside is null
-            ? plan with
-            {
-                Versions = versions,
-            }
-            : throw new InvalidInputException(
-                "$.filter.policyId",
-                $"'{JsonInput.Truncate(outside)}' is not on calendar '{plan.CalendarId}' (its policies: {string.Join(", ", versions.Select(v => v.Id))})"
-            );
     }
 
     private static ImmutableArray<string> Names(JsonInput? list) =>

@@ -39,6 +39,36 @@ public sealed record RolloutPlan
     public static RolloutPlan OfCalendar(string calendarId, Instant effectiveAt) =>
         new([], effectiveAt) { CalendarId = calendarId };
 
+    /// <summary>
+    /// This plan with a calendar's versions looked up (a policy's plan as it is). A ticket on a policy the calendar does
+    /// not carry would have no version to move to, so the filter may only narrow to the calendar's policies.
+    /// </summary>
+    /// <exception cref="InvalidInputException">No such calendar, no policy on it, or a filtered policy not on it.</exception>
+    public async Task<RolloutPlan> ResolvedAsync(
+        IRolloutPreviews previews,
+        string tenantId,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(previews);
+        if (CalendarId is not { } calendarId)
+        {
+            return this;
+        }
+
+        var versions = await previews.VersionsOnCalendarAsync(tenantId, calendarId, cancellationToken);
+        var outside = PolicyIds.IsDefaultOrEmpty ? null : PolicyIds.FirstOrDefault(id => versions.All(v => v.Id != id));
+        return outside is null
+            ? this with
+            {
+                Versions = versions,
+            }
+            : throw new InvalidInputException(
+                "$.filter.policyId",
+                $"'{JsonInput.Truncate(outside)}' is not on calendar '{calendarId}' (its policies: {string.Join(", ", versions.Select(v => v.Id))})"
+            );
+    }
+
     /// <summary>The policy versions put in force (a calendar's, once looked up).</summary>
     public ImmutableArray<PolicyRef> Versions { get; init; }
 

@@ -25,4 +25,12 @@ public sealed record RolloutProgress(
     RolloutSummary Applied,
     Instant CreatedAt,
     Instant? FinishedAt
-);
+)
+{
+    /// <summary>A rollout's id as a caller gives it (the API's route value, the CLI's argument).</summary>
+    /// <exception cref="Validation.InvalidInputException">Not a UUID; the error names <paramref name="field"/>.</exception>
+    public static Guid ParseId(string? value, string field) =>
+        Guid.TryParse(value, out var id)
+            ? id
+            : throw new Validation.InvalidInputException(field, "must be a rollout id (a UUID)");
+}

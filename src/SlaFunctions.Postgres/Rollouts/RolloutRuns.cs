@@ -196,7 +196,7 @@ public sealed class RolloutRuns(
             sweeping
             && cursor is null
             && rows.Count == 0
-            && !await AnyLeftAsync(connection, matching, tenantId, id, plan, cancellationToken)
+            && !await AnyLeftAsync(connection, tenantId, id, plan, cancellationToken)
         )
         {
             batch.BatchCommands.Add(
@@ -358,9 +358,12 @@ public sealed class RolloutRuns(
         return rows;
     }
 
+    /// <summary>
+    /// Whether any matching ticket has no row yet, whichever backend drives it: a worker that cannot signal durable
+    /// tickets leaves the rollout running for one that can.
+    /// </summary>
     private static async Task<bool> AnyLeftAsync(
         NpgsqlConnection connection,
-        string matching,
         string tenantId,
         Guid id,
         RolloutPlan plan,
@@ -368,7 +371,7 @@ public sealed class RolloutRuns(
     ) =>
         await Sql.ScalarAsync<bool>(
             connection,
-            $"select exists (select 1 from ticket_slas t where {matching})",
+            $"select exists (select 1 from ticket_slas t where {Matching(canSignal: true, sweeping: true)})",
             cancellationToken,
             MatchingParameters(tenantId, id, plan)
         );

@@ -40,11 +40,11 @@ public static class RolloutApplyCommands
                     {
                         var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
                         var progress = parsed.GetValue(resume) is { } id
-                            ? await rollouts.GetAsync(tenantId, RolloutId(id, "--resume"), ct)
+                            ? await rollouts.GetAsync(tenantId, RolloutProgress.ParseId(id, "--resume"), ct)
                                 ?? throw new InvalidInputException("--resume", $"no rollout '{id}' in '{tenantId}'")
                             : await rollouts.StartAsync(
                                 tenantId,
-                                await RolloutCommands.ResolvedAsync(previews, tenantId, options.Read(parsed), ct),
+                                await options.Read(parsed).ResolvedAsync(previews, tenantId, ct),
                                 ct
                             );
                         stdout.WriteLine($"rollout: {progress.Id:D} started");
@@ -103,7 +103,7 @@ public static class RolloutApplyCommands
                         var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
                         var id = parsed.GetValue(rollout)!;
                         var progress =
-                            await run(rollouts, tenantId, RolloutId(id, "ROLLOUT"), ct)
+                            await run(rollouts, tenantId, RolloutProgress.ParseId(id, "ROLLOUT"), ct)
                             ?? throw new InvalidInputException("ROLLOUT", $"no rollout '{id}' in '{tenantId}'");
                         Print(stdout, progress);
                         return 0;
@@ -136,7 +136,14 @@ public static class RolloutApplyCommands
         }
     }
 
-    /// <summary>Applies batches until the rollout is no longer running; a scheduled one is left to its instant.</summary>
+    /// <summary>How many idle rounds in a row (each <see cref="RolloutRuns.IdleWait"/>) apply waits out.</summary>
+    private const int IdleRounds = 10;
+
+    /// <summary>
+    /// Applies batches until the rollout is no longer running; a scheduled one is left to its instant. When rounds
+    /// reach nothing for <see cref="IdleRounds"/> in a row (what is left is durable, which only the Function App can
+    /// signal, or held by another worker), it says so and leaves the rest to the service's workers.
+    /// </summary>
     private static async Task<RolloutProgress> DriveAsync(
         RolloutRuns rollouts,
         RolloutProgress progress,
@@ -145,14 +152,17 @@ public static class RolloutApplyCommands
     )
     {
         var terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
-        while (progress.State == RolloutState.Running)
+        var idle = 0;
+        while (progress.State == RolloutState.Running && idle < IdleRounds)
         {
-            if (await rollouts.ApplyBatchAsync(null, cancellationToken) == 0)
+            var reached = await rollouts.ApplyBatchAsync(null, cancellationToken);
+            if (reached == 0)
             {
                 await Task.Delay(RolloutRuns.IdleWait, cancellationToken);
             }
 
             progress = (await rollouts.GetAsync(progress.TenantId, progress.Id, cancellationToken))!;
+            idle = reached == 0 ? idle + 1 : 0;
             if (terminal)
             {
                 stderr.Write(
@@ -166,6 +176,15 @@ public static class RolloutApplyCommands
             stderr.WriteLine();
         }
 
+        if (progress.State == RolloutState.Running)
+        {
+            stderr.WriteLine(
+                $"rollout: nothing more to reach here for {IdleRounds} s: the tickets left are durable (the Function App "
+                    + "signals them) or held by another worker; the service goes on with it "
+                    + $"(rollout status {progress.TenantId} {progress.Id:D})"
+            );
+        }
+
         return progress;
     }
 
@@ -175,7 +194,4 @@ public static class RolloutApplyCommands
             $"{RolloutCommands.Title(progress.Plan)}, {WireNames.Of(progress.State)} ({progress.Done} of {progress.Total} done)";
         RolloutCommands.PrintSummary(stdout, title, progress.Applied);
     }
-
-    private static Guid RolloutId(string value, string field) =>
-        Guid.TryParse(value, out var id) ? id : throw new InvalidInputException(field, "must be a rollout id (a UUID)");
 }

@@ -53,7 +53,7 @@ public static class RolloutCommands
                     var definitions = new DefinitionStore(dataSource, SystemClock.Instance);
                     var previews = new RolloutPreviews(dataSource, definitions, new PolicyCache(definitions));
                     var tenantId = Identifiers.Require(parsed.GetValue(tenant), "TENANT");
-                    var rollout = await ResolvedAsync(previews, tenantId, options.Read(parsed), ct);
+                    var rollout = await options.Read(parsed).ResolvedAsync(previews, tenantId, ct);
                     // Progress on a terminal only: a line rewritten in place.
                     var progress =
                         ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected
@@ -103,20 +103,6 @@ public static class RolloutCommands
 
         PrintSummary(stdout, $"{Title(plan)}, dry run", page.Summary);
     }
-
-    /// <summary>A calendar's plan with the versions it gave its policies; a policy's as it is.</summary>
-    internal static async Task<RolloutPlan> ResolvedAsync(
-        RolloutPreviews previews,
-        string tenantId,
-        RolloutPlan plan,
-        CancellationToken cancellationToken
-    ) =>
-        plan.CalendarId is { } calendarId
-            ? plan with
-            {
-                Versions = await previews.VersionsOnCalendarAsync(tenantId, calendarId, cancellationToken),
-            }
-            : plan;
 
     /// <summary>A refusal on one line, naming the option (the store names the API's fields).</summary>
     internal static int Refused(TextWriter stderr, InvalidInputException e)

@@ -146,4 +146,37 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
             (both.Exit, both.Stderr)
         );
     }
+
+    [Fact]
+    public async Task Apply_leaves_durable_tickets_to_the_service_and_says_so_instead_of_waiting_forever()
+    {
+        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
+        var tenant = await sla.NewTenantAsync("""{ "timeZone": "UTC", "is24x7": true }""");
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest("P1"));
+        await sla.CountAsync(
+            "with d as (update ticket_slas set backend = 'durable' where tenant_id = $1 and ticket_id = 'T-2' returning 1) select count(*) from d",
+            tenant
+        );
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+
+        var (exit, stdout, stderr) = await Verbs.OnAsync(
+            database,
+            "rollout",
+            "apply",
+            tenant,
+            "--policy",
+            "standard",
+            "--version",
+            "2"
+        );
+
+        Assert.Equal(0, exit);
+        Assert.Contains("running (1 of 2 done)", stdout, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "rollout: nothing more to reach here for 10 s: the tickets left are durable",
+            stderr,
+            StringComparison.Ordinal
+        );
+    }
 }
