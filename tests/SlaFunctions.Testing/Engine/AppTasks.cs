@@ -18,7 +18,7 @@ namespace SlaFunctions.Testing.Engine;
 /// the
 /// app's own registrations (<see cref="SlaFunctionServices.AddSlaFunctions"/>) over the given database.
 /// </summary>
-public sealed class AppTasks(string connectionString, PublishedMessages topic)
+public sealed class AppTasks(string connectionString, ServiceBusSender topic)
 {
     private IServiceProvider? services;
     private DurableTaskClient? client;

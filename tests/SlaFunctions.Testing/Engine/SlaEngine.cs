@@ -25,14 +25,23 @@ public sealed class SlaEngine : IAsyncDisposable
 {
     private readonly Func<ValueTask> dispose;
 
-    private SlaEngine(DurableTaskClient client, AzureStorageOrchestrationService? azureStorage, Func<ValueTask> dispose)
+    private SlaEngine(
+        DurableTaskClient client,
+        AzureStorageOrchestrationService? azureStorage,
+        string? address,
+        Func<ValueTask> dispose
+    )
     {
         Client = client;
         AzureStorage = azureStorage;
+        Address = address;
         this.dispose = dispose;
     }
 
     public DurableTaskClient Client { get; }
+
+    /// <summary>The sidecar's gRPC address, for a client in another process (<see cref="WorkerProcess"/>); null in memory.</summary>
+    public string? Address { get; }
 
     /// <summary>
     /// The provider under the sidecar, for what the client does not do: read each execution's history, schedule a
@@ -53,37 +62,50 @@ public sealed class SlaEngine : IAsyncDisposable
             }
         );
         tasks.Bind(host.Services, host.Client);
-        return new SlaEngine(host.Client, null, host.DisposeAsync);
+        return new SlaEngine(host.Client, null, null, host.DisposeAsync);
     }
 
     /// <summary>
     /// Creates the task hub <paramref name="taskHub"/> on the storage account and runs the engine on it; the provider's
-    /// requests to the account are counted in <paramref name="requests"/> when given.
+    /// requests to the account are counted in <paramref name="requests"/> when given. An engine that takes over a task
+    /// hub from a killed one passes <paramref name="takeOver"/>: it then claims the partitions and the messages the
+    /// dead one held within seconds instead of the provider's five minutes.
     /// </summary>
     public static async Task<SlaEngine> AzureStorageAsync(
         AppTasks tasks,
         string storageConnection,
         string taskHub,
         ILoggerFactory? loggers = null,
-        StorageRequests? requests = null
+        StorageRequests? requests = null,
+        bool takeOver = false
     )
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var polling = HostJsonPolling.Read();
-        var service = new AzureStorageOrchestrationService(
-            new AzureStorageOrchestrationServiceSettings
-            {
-                StorageAccountClientProvider =
-                    requests?.Clients(storageConnection) ?? new StorageAccountClientProvider(storageConnection),
-                TaskHubName = taskHub,
-                PartitionCount = polling.PartitionCount,
-                MaxQueuePollingInterval = polling.MaxQueuePollingInterval,
-                MaxConcurrentTaskOrchestrationWorkItems = polling.MaxConcurrentOrchestratorFunctions,
-                MaxConcurrentTaskActivityWorkItems = polling.MaxConcurrentActivityFunctions,
-                UseAppLease = false,
-                LoggerFactory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
-            }
-        );
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider =
+                requests?.Clients(storageConnection) ?? new StorageAccountClientProvider(storageConnection),
+            TaskHubName = taskHub,
+            PartitionCount = polling.PartitionCount,
+            MaxQueuePollingInterval = polling.MaxQueuePollingInterval,
+            MaxConcurrentTaskOrchestrationWorkItems = polling.MaxConcurrentOrchestratorFunctions,
+            MaxConcurrentTaskActivityWorkItems = polling.MaxConcurrentActivityFunctions,
+            UseAppLease = false,
+            // The provider names a worker by the machine: two engines on one machine would own each other's leases.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",
+            LoggerFactory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        };
+        if (takeOver)
+        {
+            settings.LeaseInterval = TakeOverAfter;
+            settings.LeaseRenewInterval = TimeSpan.FromSeconds(2);
+            settings.LeaseAcquireInterval = TimeSpan.FromSeconds(2);
+            settings.ControlQueueVisibilityTimeout = TakeOverAfter;
+            settings.WorkItemQueueVisibilityTimeout = TakeOverAfter;
+        }
+
+        var service = new AzureStorageOrchestrationService(settings);
         await service.CreateIfNotExistsAsync();
 
         var address = $"http://127.0.0.1:{FreePort()}";
@@ -128,6 +150,7 @@ public sealed class SlaEngine : IAsyncDisposable
         return new SlaEngine(
             client,
             service,
+            address,
             async () =>
             {
                 await worker.StopAsync();
@@ -139,6 +162,12 @@ public sealed class SlaEngine : IAsyncDisposable
             }
         );
     }
+
+    /// <summary>
+    /// How long a partition's lease, and a message a worker took, stay that worker's when it dies, for engines that
+    /// <c>takeOver</c>.
+    /// </summary>
+    public static TimeSpan TakeOverAfter { get; } = TimeSpan.FromSeconds(10);
 
     public ValueTask DisposeAsync() => dispose();
 
