@@ -19,26 +19,13 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
     [Fact]
     public async Task It_prints_each_tickets_change_and_the_summary_and_changes_nothing()
     {
-        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
-        var tenant = await sla.NewTenantAsync("""{ "timeZone": "UTC", "is24x7": true }""");
-        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
-        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest("P2"));
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        var (sla, tenant) = await TwoTicketsAsync("P2");
         var version = await sla.CountAsync(
             "select version from ticket_slas where tenant_id = $1 and ticket_id = 'T-1'",
             tenant
         );
 
-        var (exit, stdout, stderr) = await Verbs.OnAsync(
-            database,
-            "rollout",
-            "plan",
-            tenant,
-            "--policy",
-            "standard",
-            "--version",
-            "2"
-        );
+        var (exit, stdout, stderr) = await ToVersion2Async("plan", tenant);
 
         Assert.Equal((0, ""), (exit, stderr));
         var lines = stdout.TrimEnd('\n').Split('\n');
@@ -92,22 +79,9 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
     [Fact]
     public async Task Apply_changes_the_tickets_and_prints_the_summary_status_reads_it_and_cancel_refuses_a_done_one()
     {
-        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
-        var tenant = await sla.NewTenantAsync("""{ "timeZone": "UTC", "is24x7": true }""");
-        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
-        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest("P2"));
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        var (sla, tenant) = await TwoTicketsAsync("P2");
 
-        var (exit, stdout, stderr) = await Verbs.OnAsync(
-            database,
-            "rollout",
-            "apply",
-            tenant,
-            "--policy",
-            "standard",
-            "--version",
-            "2"
-        );
+        var (exit, stdout, stderr) = await ToVersion2Async("apply", tenant);
 
         Assert.Equal((0, ""), (exit, stderr));
         var lines = stdout.TrimEnd('\n').Split('\n');
@@ -150,26 +124,13 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
     [Fact]
     public async Task Apply_leaves_durable_tickets_to_the_service_and_says_so_instead_of_waiting_forever()
     {
-        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
-        var tenant = await sla.NewTenantAsync("""{ "timeZone": "UTC", "is24x7": true }""");
-        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
-        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest("P1"));
+        var (sla, tenant) = await TwoTicketsAsync("P1");
         await sla.CountAsync(
             "with d as (update ticket_slas set backend = 'durable' where tenant_id = $1 and ticket_id = 'T-2' returning 1) select count(*) from d",
             tenant
         );
-        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
 
-        var (exit, stdout, stderr) = await Verbs.OnAsync(
-            database,
-            "rollout",
-            "apply",
-            tenant,
-            "--policy",
-            "standard",
-            "--version",
-            "2"
-        );
+        var (exit, stdout, stderr) = await ToVersion2Async("apply", tenant);
 
         Assert.Equal(0, exit);
         Assert.Contains("running (1 of 2 done)", stdout, StringComparison.Ordinal);
@@ -179,4 +140,21 @@ public class RolloutCommandTests(DatabaseFixture database) : IClassFixture<Datab
             StringComparison.Ordinal
         );
     }
+
+    /// <summary>
+    /// A tenant on a 24x7 calendar with T-1 (P1) and T-2 (<paramref name="secondPriority"/>) started on the policy's
+    /// version 1, and its version 2 put.
+    /// </summary>
+    private async Task<(SlaHarness Sla, string Tenant)> TwoTicketsAsync(string secondPriority)
+    {
+        var sla = new SlaHarness(database.DataSource, SystemClock.Instance.GetCurrentInstant());
+        var tenant = await sla.NewTenantAsync("""{ "timeZone": "UTC", "is24x7": true }""");
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-1"), new StartRequest("P1"));
+        await sla.Service.StartAsync(SlaHarness.Ticket(tenant, "T-2"), new StartRequest(secondPriority));
+        await sla.Definitions.PutPolicyAsync(tenant, "standard", Version2);
+        return (sla, tenant);
+    }
+
+    private Task<(int Exit, string Stdout, string Stderr)> ToVersion2Async(string verb, string tenant) =>
+        Verbs.OnAsync(database, "rollout", verb, tenant, "--policy", "standard", "--version", "2");
 }
