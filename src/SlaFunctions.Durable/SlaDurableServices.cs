@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using SlaFunctions.Durable.Activities;
 using SlaFunctions.Durable.Messages;
 using SlaFunctions.Durable.Notifications;
 using SlaFunctions.Durable.Recovery;
@@ -29,7 +28,6 @@ public static class SlaDurableServices
         services.AddSingleton<DurableOutbox>();
         services.AddSingleton(new TransientFailures(hostFailures));
         services.AddSingleton<NotificationPublisher>();
-        services.AddSingleton<SlaActivityHandlers>();
         services.AddSingleton<DurableBackend>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<Maintenance>();

@@ -1,41 +1,53 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using SlaFunctions.Core.Ingestion;
 using SlaFunctions.Core.Workflow;
-using SlaFunctions.Durable.Activities;
+using SlaFunctions.Durable;
+using SlaFunctions.Durable.Notifications;
+using SlaFunctions.Postgres.Durable;
 
 namespace SlaFunctions.FunctionApp.Triggers;
 
 /// <summary>
-/// The activity triggers of both orchestrations: each binds one of <see cref="SlaActivityHandlers"/> under the name the
-/// Core workflows call.
+/// The activity triggers of both orchestrations, under the names the Core workflows call (<see cref="SlaActivities"/>):
+/// each binds the durable backend's part that does the work.
 /// </summary>
-public sealed class ActivityFunctions(SlaActivityHandlers activities)
+public sealed class ActivityFunctions(
+    DurableSlaStore store,
+    NotificationPublisher publisher,
+    IDeadLetters deadLetters,
+    DurableBackend backend
+)
 {
     [Function(SlaActivities.PersistName)]
     public Task<int> Persist([ActivityTrigger] PersistSlaRequest request, CancellationToken cancellationToken) =>
-        activities.PersistAsync(request, cancellationToken);
+        store.PersistAsync(request, cancellationToken);
 
     [Function(SlaActivities.PublishName)]
     public Task<int> Publish(
         [ActivityTrigger] PublishNotificationsRequest request,
         CancellationToken cancellationToken
-    ) => activities.PublishAsync(request, cancellationToken);
+    ) => publisher.PublishAsync(request, cancellationToken);
 
     [Function(SlaActivities.DeliverName)]
     public Task<DeliveryReceipt> Deliver(
         [ActivityTrigger] DeliverSignalRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken
-    ) => activities.DeliverAsync(request, client, cancellationToken);
+    ) => backend.Delivery(client).DeliverAsync(request, confirming: false, cancellationToken);
 
     [Function(SlaActivities.ConfirmName)]
     public Task<DeliveryReceipt> Confirm(
         [ActivityTrigger] DeliverSignalRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken
-    ) => activities.ConfirmAsync(request, client, cancellationToken);
+    ) => backend.Delivery(client).DeliverAsync(request, confirming: true, cancellationToken);
 
+    /// <summary>The result only tells the orchestration the activity completed.</summary>
     [Function(SlaActivities.DeadLetterName)]
-    public Task<bool> DeadLetter([ActivityTrigger] DeadLetterRequest request, CancellationToken cancellationToken) =>
-        activities.DeadLetterAsync(request, cancellationToken);
+    public async Task<bool> DeadLetter([ActivityTrigger] DeadLetterRequest request, CancellationToken cancellationToken)
+    {
+        await deadLetters.RecordAsync(request, cancellationToken);
+        return true;
+    }
 }
