@@ -66,7 +66,7 @@ public sealed class DurableBackend(
         IsDurable ? new DurableRolloutDelivery(Durable(client)) : null;
 
     private DurableSlaService Durable(DurableTaskClient client) =>
-        new(rows, store, Instances(client), clock, settings, options, loggers.CreateLogger<DurableSlaService>());
+        new(rows, store, Instances(client), clock, options, loggers.CreateLogger<DurableSlaService>());
 
     public IEventIngestion Ingestion(DurableTaskClient client) =>
         IsDurable
@@ -74,16 +74,7 @@ public sealed class DurableBackend(
             : polling;
 
     public SignalDelivery Delivery(DurableTaskClient client) =>
-        new(
-            store,
-            rows,
-            deadLetters,
-            options,
-            Instances(client),
-            settings,
-            clock,
-            loggers.CreateLogger<SignalDelivery>()
-        );
+        new(store, rows, deadLetters, options, Instances(client), clock, loggers.CreateLogger<SignalDelivery>());
 
     public static DurableInstances Instances(DurableTaskClient client) => new(client);
 }

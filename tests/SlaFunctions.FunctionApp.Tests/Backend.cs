@@ -38,11 +38,10 @@ public sealed class Backend
 
     public DurableInstances Instances => new(Client.Object);
 
-    public DurableSlaService Service =>
-        new(Sla.Service, Store, Instances, Sla.Clock, Sla.Tenants, Sla.Options, NullLogger.Instance);
+    public DurableSlaService Service => new(Sla.Service, Store, Instances, Sla.Clock, Sla.Options, NullLogger.Instance);
 
     public SignalDelivery Delivery =>
-        new(Store, Sla.Service, Sla.DeadLetters(), Sla.Options, Instances, Sla.Tenants, Sla.Clock, NullLogger.Instance);
+        new(Store, Sla.Service, Sla.DeadLetters(), Sla.Options, Instances, Sla.Clock, NullLogger.Instance);
 
     public static async Task<Backend> CreateAsync(DatabaseFixture database)
     {

@@ -25,7 +25,6 @@ public sealed class SignalDelivery(
     IDeadLetters deadLetters,
     SlaStoreOptions options,
     DurableInstances instances,
-    ITenantSettings settings,
     IClock clock,
     ILogger logger
 )
@@ -46,8 +45,7 @@ public sealed class SignalDelivery(
         var e = request.Signal.Event;
         // Stamped only for an orchestration, once: a polling row judges the event when it applies it.
         SlaSignal? received = null;
-        async Task<SlaSignal> ReceivedSignalAsync() =>
-            received ??= (await ReceivedAsync(request, cancellationToken)).Signal;
+        SlaSignal Received(DurableTicket ticket) => received ??= Stamped(request, ticket.Settings);
         var instanceId = SlaInstanceId.For(request.Ticket);
         for (var round = 1; round <= MaxRounds; round++)
         {
@@ -81,10 +79,7 @@ public sealed class SignalDelivery(
                 return DeliveryReceipt.Applied;
             }
 
-            if (
-                action == SignalAction.Raise
-                && await TryRaiseAsync(instanceId, await ReceivedSignalAsync(), cancellationToken)
-            )
+            if (action == SignalAction.Raise && await TryRaiseAsync(instanceId, Received(ticket), cancellationToken))
             {
                 return DeliveryReceipt.Raised;
             }
@@ -100,7 +95,7 @@ public sealed class SignalDelivery(
             else if (
                 action == SignalAction.Restart
                 && await instances.StartTicketAsync(
-                    ticket.Input([await ReceivedSignalAsync()], options.Compaction),
+                    ticket.Input([Received(ticket)], options.Compaction),
                     cancellationToken
                 )
             )
@@ -121,23 +116,16 @@ public sealed class SignalDelivery(
     }
 
     /// <summary>
-    /// The request with its signal's receipt: now, under the tenant's late-event tolerance, unless it has one (a
-    /// command's, stamped when the API received it) or the event was parked (it is not judged late).
+    /// The signal with its receipt: now, under the tenant's late-event tolerance, unless it has one (a command's,
+    /// stamped when the API received it) or the event was parked (it is not judged late).
     /// </summary>
-    private async Task<DeliverSignalRequest> ReceivedAsync(
-        DeliverSignalRequest request,
-        CancellationToken cancellationToken
-    )
-    {
-        if (request.FromParking || request.Signal.Receipt is not null)
-        {
-            return request;
-        }
-
-        var tenant = await settings.GetAsync(request.Ticket.TenantId, cancellationToken);
-        var receipt = new Receipt(clock.GetCurrentInstant(), tenant.LateEventTolerance);
-        return request with { Signal = request.Signal with { Receipt = receipt } };
-    }
+    private SlaSignal Stamped(DeliverSignalRequest request, TenantSettings tenant) =>
+        request.FromParking || request.Signal.Receipt is not null
+            ? request.Signal
+            : request.Signal with
+            {
+                Receipt = new Receipt(clock.GetCurrentInstant(), tenant.LateEventTolerance),
+            };
 
     private async Task ApplyAsync(DeliverSignalRequest request, CancellationToken cancellationToken)
     {

@@ -22,7 +22,6 @@ public sealed class DurableSlaService(
     DurableSlaStore store,
     DurableInstances instances,
     IClock clock,
-    ITenantSettings settings,
     SlaStoreOptions options,
     ILogger logger
 ) : ISlaService
@@ -91,8 +90,7 @@ public sealed class DurableSlaService(
             return await rows.ApplyAsync(ticket, e, cancellationToken);
         }
 
-        var tenant = await settings.GetAsync(ticket.TenantId, cancellationToken);
-        var receipt = new Receipt(receivedAt, tenant.LateEventTolerance);
+        var receipt = new Receipt(receivedAt, row.Settings.LateEventTolerance);
         SlaChange change;
         try
         {

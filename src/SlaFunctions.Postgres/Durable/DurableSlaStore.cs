@@ -88,19 +88,23 @@ public sealed class DurableSlaStore(
         }
     }
 
-    /// <summary>The ticket's row with its SLA and policy definition, or null when it has no SLA.</summary>
+    /// <summary>
+    /// The ticket's row with its SLA, policy definition and tenant settings, or null when it has no SLA.
+    /// </summary>
     public async Task<DurableTicket?> LoadAsync(TicketKey ticket, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-        if (stored is null)
+        if (
+            await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken)
+            is not var (stored, settings)
+        )
         {
             return null;
         }
 
         var definition = await policies.GetDefinitionAsync(ticket.TenantId, stored.Sla.Policy.Ref, cancellationToken);
-        return new DurableTicket(ticket, stored.Backend, stored.Version, stored.Sla, definition);
+        return new DurableTicket(ticket, stored.Backend, stored.Version, stored.Sla, definition, settings);
     }
 
     /// <summary>

@@ -8,14 +8,16 @@ using SlaFunctions.Postgres.Tickets;
 namespace SlaFunctions.Postgres.Durable;
 
 /// <summary>
-/// A ticket's row as the durable backend needs it: who drives it, its SLA, and the policy version to restart it with.
+/// A ticket's row as the durable backend needs it: who drives it, its SLA, the policy version to restart it with,
+/// and its tenant's settings (read with the row), which judge a signal late.
 /// </summary>
 public sealed record DurableTicket(
     TicketKey Ticket,
     SlaBackend Backend,
     long Version,
     TicketSla Sla,
-    PolicyDefinition Policy
+    PolicyDefinition Policy,
+    TenantSettings Settings
 )
 {
     /// <summary>

@@ -72,13 +72,9 @@ public sealed class PostgresSlaService(
             await insert.ExecuteNonQueryAsync(cancellationToken);
             if (insert.BatchCommands[0].RecordsAffected == 0)
             {
-                var existing = await StoredSla.LoadAsync(
-                    connection,
-                    policies,
-                    ticket,
-                    forUpdate: false,
-                    cancellationToken
-                );
+                var existing = (
+                    await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken)
+                )?.Sla;
                 return (
                     new SlaChange(
                         EventEffect.Duplicate,
@@ -188,7 +184,7 @@ public sealed class PostgresSlaService(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (stored, settings) =
-            await StoredSla.LoadForCommandAsync(connection, policies, ticket, cancellationToken)
+            await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: true, cancellationToken)
             ?? throw new SlaNotFoundException(ticket);
         var tolerance = settings.LateEventTolerance;
         var (sla, applied) = Fold(stored.Sla, events, now, judgeLate ? new Receipt(now, tolerance) : null);
@@ -277,7 +273,7 @@ public sealed class PostgresSlaService(
         ArgumentNullException.ThrowIfNull(ticket);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-        return stored?.Sla;
+        return stored?.Sla.Sla;
     }
 
     /// <summary>

@@ -15,7 +15,11 @@ internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, 
     public const string Columns =
         "tenant_id, ticket_id, policy_id, policy_version, snapshot::text, version, next_wake_at, backend";
 
-    public static async Task<StoredSla?> LoadAsync(
+    /// <summary>
+    /// The row (locked for a command when <paramref name="forUpdate"/>), with its tenant's settings read in the same
+    /// statement: one round trip for everything a command or a delivery needs to judge an event.
+    /// </summary>
+    public static async Task<(StoredSla Sla, TenantSettings Settings)?> LoadAsync(
         NpgsqlConnection connection,
         PolicyCache policies,
         TicketKey ticket,
@@ -25,36 +29,9 @@ internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, 
     {
         await using var command = Sql.Command(
             connection,
-            $"select {Columns} from ticket_slas where tenant_id = $1 and ticket_id = $2{(forUpdate ? " for update" : string.Empty)}",
-            ticket.TenantId,
-            ticket.TicketId
-        );
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var row = Read(reader);
-        await reader.CloseAsync();
-        return await row.RestoreAsync(policies, cancellationToken);
-    }
-
-    /// <summary>
-    /// The row locked for a command, with its tenant's settings read in the same statement (one round trip).
-    /// </summary>
-    public static async Task<(StoredSla Sla, TenantSettings Settings)?> LoadForCommandAsync(
-        NpgsqlConnection connection,
-        PolicyCache policies,
-        TicketKey ticket,
-        CancellationToken cancellationToken
-    )
-    {
-        await using var command = Sql.Command(
-            connection,
             $"""
             select {Columns}, {TenantSettingsSql.ToleranceOf("ticket_slas.tenant_id")} from ticket_slas
-            where tenant_id = $1 and ticket_id = $2 for update of ticket_slas
+            where tenant_id = $1 and ticket_id = $2{(forUpdate ? " for update of ticket_slas" : string.Empty)}
             """,
             ticket.TenantId,
             ticket.TicketId

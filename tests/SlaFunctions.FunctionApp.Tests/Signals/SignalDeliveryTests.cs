@@ -75,6 +75,22 @@ public class SignalDeliveryTests(DatabaseFixture database) : IClassFixture<Datab
     }
 
     [Fact]
+    public async Task The_receipt_carries_the_tolerance_the_tenant_set_read_with_the_row()
+    {
+        var (backend, ticket) = await StartedAsync("T-7");
+        await backend.Sla.Tenants.SetAsync(backend.Tenant, new TenantSettings(Duration.FromMinutes(3)));
+        backend.InstanceIs(ticket, OrchestrationRuntimeStatus.Completed);
+        var restarted = Restarts(backend);
+
+        await backend.Delivery.DeliverAsync(new DeliverSignalRequest(ticket, Respond), false, CancellationToken.None);
+
+        Assert.Equal(
+            [Respond with { Receipt = new Receipt(Received.Receipt!.Value.At, Duration.FromMinutes(3)) }],
+            restarted.Single().Signals.ToArray()
+        );
+    }
+
+    [Fact]
     public async Task A_parked_signal_keeps_no_receipt_and_a_stamped_one_keeps_its_own()
     {
         var (backend, ticket) = await StartedAsync("T-6");

@@ -118,11 +118,21 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         );
     }
 
-    [Fact]
-    public async Task A_command_answers_what_the_orchestration_will_store_and_schedules_its_delivery_once_per_idempotency_key()
+    /// <param name="toleranceMinutes">The tenant's late-event tolerance, read with the row; none: the default.</param>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(3)]
+    public async Task A_command_answers_what_the_orchestration_will_store_and_schedules_its_delivery_once_per_idempotency_key(
+        int? toleranceMinutes
+    )
     {
         var backend = await Backend.CreateAsync(database);
         var ticket = backend.Ticket("T-4");
+        var tolerance = toleranceMinutes is { } minutes
+            ? (
+                await backend.Sla.Tenants.SetAsync(backend.Tenant, new TenantSettings(Duration.FromMinutes(minutes)))
+            ).LateEventTolerance
+            : TenantSettings.Default.LateEventTolerance;
         EventDeliveryInput? delivery = null;
         backend
             .Client.Setup(c =>
@@ -157,7 +167,7 @@ public class DurableSlaServiceTests(DatabaseFixture database) : IClassFixture<Da
         Assert.Equal(EventEffect.Applied, change.Effect);
         Assert.Equal(PhaseOutcome.Paused, change.Status.Phases[0].Outcome);
         Assert.Equal([50m], change.Fired.Select(f => f.Percent));
-        var received = new Receipt(pause.At, TenantSettings.Default.LateEventTolerance);
+        var received = new Receipt(pause.At, tolerance);
         Assert.Equal(
             [new DeliverSignalRequest(ticket, new SlaSignal(pause) { Receipt = received })],
             delivery!.Signals.ToArray()
