@@ -39,6 +39,8 @@ public sealed class PostgresBatchIngestion(
         ArgumentNullException.ThrowIfNull(envelopes);
         using var trace = SlaTelemetry.Traces.StartActivity("sla.events.ingest_batch");
         var results = new IngestResult?[envelopes.Count];
+        // Each new event's digest, computed once: its inbox row and every ticket's check of it use it.
+        var digests = new string?[envelopes.Count];
         var processed = await inbox.ProcessedAsync(envelopes, cancellationToken);
         var seen = new Dictionary<(string, string), string>();
         var starts = new List<(int Index, StartSla Start)>();
@@ -60,7 +62,7 @@ public sealed class PostgresBatchIngestion(
                 continue;
             }
 
-            seen[id] = envelope.ContentDigest();
+            seen[id] = digests[i] = envelope.ContentDigest();
 
             switch (router.Route(envelope))
             {
@@ -97,7 +99,7 @@ public sealed class PostgresBatchIngestion(
                 .ToList();
             var processedHere = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
-                [envelopes[index].EventId] = envelopes[index].ContentDigest(),
+                [envelopes[index].EventId] = digests[index],
             };
             foreach (var f in following)
             {
@@ -108,7 +110,7 @@ public sealed class PostgresBatchIngestion(
                     ).All(t => t == start.Ticket.TicketId)
                 )
                 {
-                    processedHere[envelopes[f.Index].EventId] = envelopes[f.Index].ContentDigest();
+                    processedHere[envelopes[f.Index].EventId] = digests[f.Index];
                 }
             }
 
@@ -130,7 +132,7 @@ public sealed class PostgresBatchIngestion(
 
         foreach (var group in applies.GroupBy(a => (envelopes[a.Index].TenantId, a.Apply.CorrelationKey)))
         {
-            await ApplyGroupAsync(envelopes, [.. group], merged, results, cancellationToken);
+            await ApplyGroupAsync(envelopes, digests, [.. group], merged, results, cancellationToken);
         }
 
         return [.. results.Select(r => r!)];
@@ -178,6 +180,7 @@ public sealed class PostgresBatchIngestion(
     /// </summary>
     private async Task ApplyGroupAsync(
         IReadOnlyList<EventEnvelope> envelopes,
+        string?[] digests,
         List<(int Index, ApplyEvent Apply)> group,
         Dictionary<int, List<(string TicketId, AppliedEvent Applied)>> merged,
         IngestResult?[] results,
@@ -217,9 +220,9 @@ public sealed class PostgresBatchIngestion(
 
             var processed = pending
                 .Where(i => tickets.Last(t => IsPending(i, t)) == ticketId)
-                .Select(i => envelopes[group[i].Index])
-                .DistinctBy(e => e.EventId, StringComparer.Ordinal)
-                .ToDictionary(e => e.EventId, e => (string?)e.ContentDigest(), StringComparer.Ordinal);
+                .Select(i => group[i].Index)
+                .DistinctBy(index => envelopes[index].EventId, StringComparer.Ordinal)
+                .ToDictionary(index => envelopes[index].EventId, index => digests[index], StringComparer.Ordinal);
             var (applied, _) = await slas.ApplyAllAsync(
                 new TicketKey(tenant, ticketId),
                 [.. pending.Select(i => group[i].Apply.Event)],
