@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -18,6 +20,17 @@ public static class SlaJson
 
     public static SlaSnapshot DeserializeSnapshot(string json) =>
         JsonSerializer.Deserialize<SlaSnapshot>(json, Options) ?? throw new JsonException("A snapshot cannot be null.");
+
+    /// <summary>An event's type as these options write it (its <c>type</c> discriminator), e.g. <c>pause</c>.</summary>
+    public static string TypeName(TicketEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return TypeNames.TryGetValue(e.GetType(), out var name) ? name : e.GetType().Name;
+    }
+
+    private static readonly ImmutableDictionary<Type, string> TypeNames = typeof(TicketEvent)
+        .GetCustomAttributes<JsonDerivedTypeAttribute>(inherit: false)
+        .ToImmutableDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
     private static JsonSerializerOptions CreateOptions()
     {

@@ -260,7 +260,7 @@ public sealed class DurableSlaStore(
         var (action, detail) = request.Signal switch
         {
             { } signal => (
-                PostgresSlaService.EventName(signal.Event),
+                SlaJson.TypeName(signal.Event),
                 (object)
                     new
                     {

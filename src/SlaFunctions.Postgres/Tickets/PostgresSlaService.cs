@@ -343,7 +343,7 @@ public sealed class PostgresSlaService(
             .Select(a =>
                 (
                     ticket,
-                    EventName(a.Event),
+                    SlaJson.TypeName(a.Event),
                     (object)
                         new
                         {
@@ -364,14 +364,6 @@ public sealed class PostgresSlaService(
             }
         }
     }
-
-    internal static string EventName(TicketEvent e) =>
-        JsonSerializerNames.TryGetValue(e.GetType(), out var name) ? name : e.GetType().Name;
-
-    private static readonly ImmutableDictionary<Type, string> JsonSerializerNames = typeof(TicketEvent)
-        .GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), false)
-        .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>()
-        .ToImmutableDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
     private Instant NotInFuture(Instant at, Instant now, string field) =>
         at <= now + options.FutureTolerance
