@@ -6,8 +6,9 @@ namespace SlaFunctions.Postgres.Tenants;
 
 /// <summary>
 /// The SQL of <see cref="TenantSettings"/> on <c>tenants</c> (migration 0008), on a connection the caller holds: a
-/// command reads the tolerance in the statement that locks its row (<see cref="ToleranceOf"/>), the store opens a
-/// connection for each call.
+/// ticket's row is read with its tenant's tolerance in the same statement (<see cref="ToleranceOf"/>, by
+/// <c>StoredSla.LoadAsync</c> for a command or a delivery on either backend); the store opens a connection for each
+/// call.
 /// </summary>
 internal static class TenantSettingsSql
 {

@@ -74,7 +74,7 @@ public sealed class PostgresSlaService(
             {
                 var existing = (
                     await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken)
-                )?.Sla;
+                )?.Stored;
                 return (
                     new SlaChange(
                         EventEffect.Duplicate,
@@ -273,7 +273,7 @@ public sealed class PostgresSlaService(
         ArgumentNullException.ThrowIfNull(ticket);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stored = await StoredSla.LoadAsync(connection, policies, ticket, forUpdate: false, cancellationToken);
-        return stored?.Sla.Sla;
+        return stored?.Stored.Sla;
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal sealed record StoredSla(TicketKey Ticket, TicketSla Sla, long Version, 
     /// The row (locked for a command when <paramref name="forUpdate"/>), with its tenant's settings read in the same
     /// statement: one round trip for everything a command or a delivery needs to judge an event.
     /// </summary>
-    public static async Task<(StoredSla Sla, TenantSettings Settings)?> LoadAsync(
+    public static async Task<(StoredSla Stored, TenantSettings Settings)?> LoadAsync(
         NpgsqlConnection connection,
         PolicyCache policies,
         TicketKey ticket,
